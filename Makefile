@@ -1,0 +1,39 @@
+# Set-up and everyday commands. `make demo` and `make test` each set up a virtual
+# environment in .venv (once) with the library, the reference plugins and the dev tools.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PLUGINS := plugins/guangdong plugins/longmen
+
+.PHONY: setup demo test lint typecheck docs check clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . $(addprefix -e ,$(PLUGINS)) --group dev
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/govstd halls 441324
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -n -q -b doctest docs docs/_build/doctest
+
+check: lint typecheck test docs
+
+clean:
+	rm -rf $(VENV) docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis

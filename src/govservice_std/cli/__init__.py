@@ -1,0 +1,15 @@
+"""The ``govstd`` command line (also ``python -m govservice_std``).
+
+Rendering only: every command asks the library and prints what it gets. A user error (an
+unknown locality, a bad data file, a broken plugin) ends with exit status 2 and a one-line
+message on standard error, never a traceback.
+
+Each area's commands live in their own module and attach themselves to :data:`cli`.
+"""
+
+from __future__ import annotations
+
+from govservice_std.cli import halls as _halls  # noqa: F401 - registers its commands
+from govservice_std.cli._base import cli, main
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,86 @@
+"""The top-level ``govstd`` group, its shared state and the error-handling entry point."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from govservice_std._version import __version__
+
+if TYPE_CHECKING:
+    from govservice_std.registry import Registry
+
+__all__ = ["TIERS", "State", "cli", "echo_json", "main"]
+
+TIERS = ("county", "town", "village")
+
+
+class State:
+    """Options of the top-level command, and the registry built from them on first use."""
+
+    def __init__(self, autoload: bool | None, blocked: tuple[str, ...]) -> None:
+        self.autoload = autoload
+        self.blocked = blocked
+        self._registry: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            from govservice_std.registry import load_registry  # noqa: PLC0415 - lazy
+
+            self._registry = load_registry(autoload=self.autoload, blocked=self.blocked)
+        return self._registry
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="govstd")
+@click.option(
+    "--no-autoload",
+    is_flag=True,
+    help="Do not load installed locality plugins (only the national baseline).",
+)
+@click.option(
+    "--block",
+    "blocked",
+    multiple=True,
+    metavar="PLUGIN",
+    help="Do not load the plugin of this entry-point name (repeatable).",
+)
+@click.pass_context
+def cli(ctx: click.Context, no_autoload: bool, blocked: tuple[str, ...]) -> None:
+    """Standardized government service (政务服务标准化) for China's three tiers of halls."""
+    ctx.obj = State(autoload=False if no_autoload else None, blocked=blocked)
+
+
+def _fail(message: str) -> NoReturn:
+    lines = message.splitlines() or ["error"]
+    more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+    click.echo(f"govstd: error: {lines[0]}{more}", err=True)
+    sys.exit(2)
+
+
+def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> None:
+    """Run the command line; user errors exit with status 2 and a one-line message."""
+    from govservice_std.errors import GovServiceError  # noqa: PLC0415 - keep startup light
+
+    try:
+        cli.main(args=args, prog_name=prog_name or "govstd", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted")
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
+    except GovServiceError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(str(exc))

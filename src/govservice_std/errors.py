@@ -1,0 +1,188 @@
+"""The library's exception hierarchy.
+
+Every failure the library reports is a subclass of :class:`GovServiceError`, so an
+application can catch one type. Each subclass is one kind of failure:
+
+* :class:`InvalidDataError` — a data file or value does not fit the model; it carries every
+  problem found, each with the path inside the data.
+* :class:`PluginError` and its subclasses — a locality plugin failed to load, broke a hook's
+  contract, or claimed a locality another plugin already claims; the message names the
+  plugin, its distribution and version, and the hook.
+* :class:`UnknownLocalityError` — no installed plugin declares the locality asked for.
+* :class:`LocalityChainError` — the chain from the national baseline down to a locality is
+  broken (a missing parent, a cycle, data that does not fit the layer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DataProblem",
+    "FieldValueError",
+    "GovServiceError",
+    "InvalidDataError",
+    "LocalityChainError",
+    "LocalityConflictError",
+    "PluginContractError",
+    "PluginError",
+    "PluginLoadError",
+    "UnknownLocalityError",
+]
+
+
+class GovServiceError(Exception):
+    """Base class of every error raised by govservice_std."""
+
+
+@attrs.frozen
+class DataProblem:
+    """One problem found in a piece of data.
+
+    Attributes:
+        path: Where the problem is, as a dotted path with list indices
+            (``halls[3].windows[0].kind``); empty for the whole document.
+        message: What is wrong, naming what was expected and what was got.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class FieldValueError(ValueError):
+    """A model validator's complaint about one field.
+
+    Raised inside model constructors; the loaders add the field's name to the path of the
+    :class:`DataProblem` they report, so the problem points at the field itself.
+
+    Args:
+        field: Name of the offending field (or a dotted sub-path below it).
+        message: What is wrong with it.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class InvalidDataError(GovServiceError, ValueError):
+    """Data does not fit the model.
+
+    Carries every problem found, not only the first. ``str()`` gives one line per problem,
+    each prefixed by the source (usually a file name) when there is one::
+
+        halls.toml: halls[3].windows[0].kind: must be one of 'comprehensive', ... (got 'x')
+
+    Attributes:
+        source: The file (or other source) the data came from, or ``None``.
+        problems: Every problem found, in document order.
+    """
+
+    def __init__(self, problems: Iterable[DataProblem], source: str | None = None) -> None:
+        self.problems: tuple[DataProblem, ...] = tuple(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        prefix = f"{self.source}: " if self.source else ""
+        if not self.problems:
+            return f"{prefix}invalid data"
+        return "\n".join(f"{prefix}{problem}" for problem in self.problems)
+
+    def with_source(self, source: str) -> InvalidDataError:
+        """Return a copy of this error that names ``source`` as where the data came from."""
+        return InvalidDataError(self.problems, source=source)
+
+
+class UnknownLocalityError(GovServiceError, LookupError):
+    """No installed plugin declares the locality asked for.
+
+    Attributes:
+        code: The division code that was asked for.
+        known: The codes that are installed, for the message.
+    """
+
+    def __init__(self, code: str, known: Sequence[str] = ()) -> None:
+        self.code = code
+        self.known = tuple(known)
+        hint = f" (installed: {', '.join(self.known)})" if self.known else ""
+        super().__init__(f"unknown locality {code!r}{hint}")
+
+
+class LocalityChainError(GovServiceError):
+    """The chain of layers from the national baseline to a locality is broken."""
+
+
+class PluginError(GovServiceError):
+    """A locality plugin misbehaved.
+
+    The message names the plugin (its entry-point name), the distribution that ships it with
+    its version, and the hook involved, so the person who sees it knows whom to ask.
+
+    Attributes:
+        plugin: The plugin's registered name.
+        distribution: The distribution (``pip`` package) that ships it, if known.
+        version: That distribution's version, if known.
+        hook: The hook being loaded or called, if any.
+        detail: What went wrong.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        plugin: str,
+        distribution: str | None = None,
+        version: str | None = None,
+        hook: str | None = None,
+    ) -> None:
+        self.detail = detail
+        self.plugin = plugin
+        self.distribution = distribution
+        self.version = version
+        self.hook = hook
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        who = f"plugin {self.plugin!r}"
+        if self.distribution:
+            who += f" (distribution {self.distribution} {self.version or '?'})"
+        where = f" in hook {self.hook}" if self.hook else ""
+        return f"{who}{where}: {self.detail}"
+
+
+class PluginLoadError(PluginError):
+    """A plugin could not be imported or registered; the original error is chained."""
+
+
+class PluginContractError(PluginError):
+    """A plugin's hook returned something that breaks the hook's contract."""
+
+
+class LocalityConflictError(PluginError):
+    """Two plugins declare the same locality code.
+
+    Attributes:
+        other: The plugin that claimed the code first.
+    """
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        plugin: str,
+        other: str,
+        distribution: str | None = None,
+        version: str | None = None,
+        hook: str | None = None,
+    ) -> None:
+        self.other = other
+        super().__init__(
+            detail, plugin=plugin, distribution=distribution, version=version, hook=hook
+        )

@@ -1,0 +1,95 @@
+"""Hook specifications: the contract between govservice_std and locality plugins.
+
+A locality plugin is a module (or any object) with functions named after these hooks and
+marked with :data:`govservice_std.hookimpl`. Installed plugins are found through the
+``govservice_std.localities`` entry-point group; the national baseline is a built-in plugin
+that implements the same hooks.
+
+Most of a locality is data: a plugin declares its localities with
+:func:`govservice_localities`, pointing each at a folder of data files, and the library reads
+those files itself. The other hooks are for what data cannot express. They are *scoped*: the
+library calls them only on the plugin that declared the locality being resolved, passing that
+locality, so an implementation never needs to test which locality it was called for.
+
+An implementation may accept fewer parameters than the specification lists, in any order
+(pluggy matches them by name). Any value a hook returns is checked; a wrong type raises
+:class:`~govservice_std.errors.PluginContractError` naming the plugin, its distribution and
+version, and the hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from govservice_std._markers import hookspec
+
+if TYPE_CHECKING:
+    from govservice_std.halls import Hall
+    from govservice_std.localities import Locality
+
+__all__ = ["govservice_halls", "govservice_localities"]
+
+
+@hookspec
+def govservice_localities() -> Sequence[Locality]:  # type: ignore[empty-body]
+    """Declare the localities this plugin provides.
+
+    Called once on every registered plugin when the registry is built. A locality code may
+    be declared by only one plugin; a second claim raises
+    :class:`~govservice_std.errors.LocalityConflictError` naming both plugins. Each
+    locality's parent must be declared by some installed plugin (the national baseline
+    declares ``000000``).
+
+    Give a locality a ``data`` folder to have the library read its data files from it:
+
+    ``halls.toml``
+        The layer's halls (a :class:`~govservice_std.registry.HallsDocument`).
+
+    Returns:
+        A list of :class:`~govservice_std.localities.Locality` records; empty if the plugin
+        declares none (an integration-only plugin).
+
+    Example::
+
+        from importlib.resources import files
+
+        from govservice_std import Locality, hookimpl
+
+        @hookimpl
+        def govservice_localities():
+            return [
+                Locality(code="441324", name="龙门县", level="county", parent="441300",
+                         data=files(__package__) / "data" / "441324"),
+            ]
+
+    Since:
+        0.1.0
+    """
+
+
+@hookspec
+def govservice_halls(locality: Locality) -> Sequence[Hall] | None:
+    """Add halls to a locality layer beyond those in its ``halls.toml``.
+
+    Called only on the plugin that declared ``locality``, once per resolution of a chain
+    that contains it. Halls are layered parent first: a hall whose ``code`` equals a hall of
+    an earlier layer (or of the same layer's data file) replaces it, and the registry records
+    which layer set it.
+
+    Args:
+        locality: The layer being resolved, as this plugin declared it.
+
+    Returns:
+        A list of :class:`~govservice_std.halls.Hall`, or ``None`` for none.
+
+    Example::
+
+        @hookimpl
+        def govservice_halls(locality):
+            return [Hall(code=f"{locality.code}-mobile", name="流动服务点", tier="county",
+                         division=locality.code)]
+
+    Since:
+        0.1.0
+    """

@@ -1,0 +1,336 @@
+"""Serialization of every model through one cattrs converter, to and from JSON and TOML.
+
+:func:`make_converter` builds the converter; :func:`configure_converter` applies the library's
+rules to a converter of your own. The rules:
+
+* unknown keys are errors (a typo in a data file must not pass silently);
+* fields equal to their default are left out when dumping (so ``None`` never reaches TOML);
+* tuples dump as lists; enums as their values; division codes as their digits;
+  times as ``"HH:MM"``; dates as ISO ``"YYYY-MM-DD"`` (TOML's native dates load too);
+* primitive types are strict: ``"5"`` is not an integer and ``true`` is not a number;
+* every problem in a document is collected and raised as one
+  :class:`~govservice_std.errors.InvalidDataError`, each problem with its path.
+
+>>> from govservice_std.halls import Window
+>>> dumps(Window(code="A01", kind="comprehensive", lines=["A", "B"]))
+'{"code": "A01", "kind": "comprehensive", "lines": ["A", "B"]}'
+>>> loads('{"code": "A01", "kind": "comprehensive", "lines": "A"}', Window, source="w.json")
+Traceback (most recent call last):
+...
+govservice_std.errors.InvalidDataError: w.json: lines: must be a list (got str 'A')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import tomllib
+from collections.abc import Callable, MutableSequence, Sequence
+from functools import cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+import tomli_w
+from cattrs.cols import homogenous_tuple_structure_factory, list_structure_factory
+from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
+from govservice_std.localities import Locality
+
+__all__ = [
+    "Format",
+    "configure_converter",
+    "dump",
+    "dumps",
+    "get_converter",
+    "load",
+    "loads",
+    "make_converter",
+    "problems_from_exception",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+Format = Literal["json", "toml"]
+"""A file format the loaders understand."""
+
+_SEP = "\x00"
+
+
+def _strict(kind: type[Any], accept: tuple[type[Any], ...], name: str) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        if isinstance(value, bool) and kind is not bool:
+            raise TypeError(f"must be {name} (got a boolean)")
+        if not isinstance(value, accept):
+            raise TypeError(f"must be {name} (got {type(value).__name__} {value!r:.40})")
+        return kind(value)
+
+    return hook
+
+
+def _structure_time(value: Any, _: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a time such as '08:30' (got {value!r:.40})")
+
+
+def _unstructure_time(value: dt.time) -> str:
+    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+
+
+def _structure_date(value: Any, _: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date such as '2026-01-05' (got {value!r:.40})")
+
+
+def _structure_code(value: Any, _: Any) -> DivisionCode:
+    if isinstance(value, DivisionCode):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"must be a string of digits (got {type(value).__name__} {value!r:.40})")
+    return DivisionCode(value)
+
+
+def _is_sequence(type_: Any) -> bool:
+    origin = get_origin(type_)
+    args = get_args(type_)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis
+    return origin in (list, Sequence, MutableSequence) and len(args) == 1
+
+
+def _strict_sequence(type_: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    if get_origin(type_) is tuple:
+        base = homogenous_tuple_structure_factory(type_, converter)
+    else:
+        base = list_structure_factory(type_, converter)
+
+    def hook(value: Any, t: Any) -> Any:
+        # A bare string is iterable but is never meant as a list of characters.
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"must be a list (got {type(value).__name__} {value!r:.40})")
+        return base(value, t)
+
+    return hook
+
+
+def configure_converter(converter: cattrs.Converter) -> None:
+    """Apply the library's serialization rules (listed in the module docs) to ``converter``.
+
+    Args:
+        converter: A converter built with ``forbid_extra_keys=True`` and
+            ``omit_if_default=True``, as :func:`make_converter` does.
+    """
+    converter.register_structure_hook_factory(_is_sequence, _strict_sequence)
+    converter.register_structure_hook(str, _strict(str, (str,), "a string"))
+    converter.register_structure_hook(int, _strict(int, (int,), "an integer"))
+    converter.register_structure_hook(float, _strict(float, (int, float), "a number"))
+    converter.register_structure_hook(bool, _strict(bool, (bool,), "true or false"))
+    converter.register_structure_hook(DivisionCode, _structure_code)
+    converter.register_unstructure_hook(DivisionCode, str)
+    converter.register_structure_hook(dt.time, _structure_time)
+    converter.register_unstructure_hook(dt.time, _unstructure_time)
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    # A locality's data folder is where it was loaded from, not part of its value.
+    converter.register_unstructure_hook(
+        Locality,
+        make_dict_unstructure_fn(
+            Locality, converter, _cattrs_omit_if_default=True, data=override(omit=True)
+        ),
+    )
+    converter.register_structure_hook(
+        Locality,
+        make_dict_structure_fn(
+            Locality, converter, _cattrs_forbid_extra_keys=True, data=override(omit=True)
+        ),
+    )
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a new converter configured with the library's rules.
+
+    Returns:
+        A :class:`cattrs.Converter` that structures and unstructures every model.
+    """
+    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    configure_converter(converter)
+    return converter
+
+
+@cache
+def get_converter() -> cattrs.Converter:
+    """The library's shared converter (built on first use)."""
+    return make_converter()
+
+
+def _format_exception(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, FieldValueError):
+        return f"{exc.field}{_SEP}{exc.message}"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        keys = ", ".join(repr(k) for k in sorted(exc.extra_fields))
+        allowed = ""
+        if attrs.has(exc.cl):
+            allowed = " (allowed: " + ", ".join(a.name for a in attrs.fields(exc.cl)) + ")"
+        return f"unknown key{'s' if len(exc.extra_fields) > 1 else ''} {keys}{allowed}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(type_, type) and issubclass(type_, enum.Enum) and isinstance(exc, ValueError):
+        allowed = ", ".join(repr(member.value) for member in type_)
+        got = str(exc).split(" is not a valid", 1)[0]
+        return f"must be one of {allowed} (got {got})"
+    if isinstance(exc, TypeError | ValueError) and str(exc).startswith("must "):
+        return str(exc)
+    if isinstance(exc, TypeError) and type_ is not None:
+        name = getattr(type_, "__name__", str(type_))
+        return f"must be {name}: {exc}"
+    return str(exc) or type(exc).__name__
+
+
+def problems_from_exception(exc: BaseException) -> list[DataProblem]:
+    """Flatten a cattrs validation error (or a model's own error) into data problems.
+
+    Args:
+        exc: What :meth:`cattrs.Converter.structure` raised.
+
+    Returns:
+        One :class:`~govservice_std.errors.DataProblem` per leaf error, with its path.
+    """
+    problems: list[DataProblem] = []
+    for line in cattrs.transform_error(exc, path="", format_exception=_format_exception):
+        message, _, path = line.rpartition(" @ ")
+        if not _:
+            message, path = line, ""
+        path = path.removeprefix(".")
+        if _SEP in message:
+            field, message = message.split(_SEP, 1)
+            if field:
+                joiner = "" if not path or field.startswith("[") else "."
+                path = f"{path}{joiner}{field}"
+        problems.append(DataProblem(path, message))
+    return problems
+
+
+def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
+    """Build a model (or a collection of models) from plain data.
+
+    Args:
+        data: Plain data as parsed from JSON or TOML.
+        cls: The type to build, such as :class:`~govservice_std.halls.Hall` or
+            ``tuple[Hall, ...]``.
+        source: Where the data came from, for error messages.
+
+    Raises:
+        InvalidDataError: With every problem found.
+    """
+    try:
+        return get_converter().structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidDataError(problems_from_exception(exc), source=source) from exc
+
+
+def unstructure(obj: Any) -> Any:
+    """Turn a model into plain data (dicts, lists, strings, numbers)."""
+    return get_converter().unstructure(obj)
+
+
+def _format_of(name: str) -> Format:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    if suffix == "json":
+        return "json"
+    if suffix == "toml":
+        return "toml"
+    raise InvalidDataError(
+        [DataProblem("", f"unsupported file type {suffix!r}: use .json or .toml")], source=name
+    )
+
+
+def _parse(text: str, fmt: Format, source: str | None) -> Any:
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        return tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = DataProblem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")
+    except tomllib.TOMLDecodeError as exc:
+        problem = DataProblem("", f"not valid TOML: {exc}")
+    raise InvalidDataError([problem], source=source)
+
+
+def loads(text: str, cls: type[T], *, format: Format = "json", source: str | None = None) -> T:  # noqa: A002
+    """Parse JSON or TOML text into a model.
+
+    Args:
+        text: The document.
+        cls: The model type to build.
+        format: ``"json"`` or ``"toml"``.
+        source: A name for the document in error messages.
+
+    Raises:
+        InvalidDataError: If the text does not parse or does not fit the model.
+    """
+    return structure(_parse(text, format, source), cls, source=source)
+
+
+def load(path: Path | Traversable | str, cls: type[T], *, source: str | None = None) -> T:
+    """Read a ``.json`` or ``.toml`` file into a model.
+
+    Args:
+        path: The file (a path or an :mod:`importlib.resources` traversable).
+        cls: The model type to build.
+        source: The name to use in error messages (default: the file's path).
+
+    Raises:
+        InvalidDataError: If the file cannot be read, parsed or structured; the message
+            starts with the file's name.
+    """
+    file = Path(path) if isinstance(path, str) else path
+    name = source or str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidDataError([DataProblem("", f"cannot read file: {exc}")], source=name) from exc
+    return loads(text, cls, format=_format_of(file.name), source=name)
+
+
+def dumps(obj: Any, *, format: Format = "json", indent: int | None = None) -> str:  # noqa: A002
+    """Serialize a model to JSON or TOML text.
+
+    Args:
+        obj: The model.
+        format: ``"json"`` or ``"toml"``; TOML needs a model that unstructures to a table.
+        indent: JSON indentation (compact when ``None``).
+
+    Raises:
+        TypeError: If TOML is asked for something that is not a table.
+    """
+    data = unstructure(obj)
+    if format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+    if not isinstance(data, dict):
+        raise TypeError(f"TOML needs a table at the top, not {type(data).__name__}")
+    return tomli_w.dumps(data)
+
+
+def dump(obj: Any, path: Path | str) -> None:
+    """Write a model to a ``.json`` or ``.toml`` file (UTF-8), chosen by the suffix."""
+    file = Path(path)
+    file.write_text(dumps(obj, format=_format_of(file.name), indent=2), encoding="utf-8")
