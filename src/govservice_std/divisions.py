@@ -84,23 +84,19 @@ _TOWN_KIND_ZH = {
 _LENGTHS = (6, 9, 12)
 
 
-def _check_code(_instance: DivisionCode, attribute: attrs.Attribute[str], value: str) -> None:
+def _check_code(_instance: DivisionCode, _attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str):
-        raise FieldValueError(
-            attribute.name, f"must be a string of digits (got {type(value).__name__})"
-        )
+        raise FieldValueError("", f"must be a string of digits (got {type(value).__name__})")
     if len(value) not in _LENGTHS or not value.isascii() or not value.isdigit():
-        raise FieldValueError(attribute.name, f"must be 6, 9 or 12 ASCII digits (got {value!r})")
+        raise FieldValueError("", f"must be 6, 9 or 12 ASCII digits (got {value!r})")
     if len(value) == 6 and value != "000000" and value[:2] == "00":
-        raise FieldValueError(attribute.name, f"province digits cannot be 00 (got {value!r})")
+        raise FieldValueError("", f"province digits cannot be 00 (got {value!r})")
     if len(value) >= 9 and value[6:9] == "000":
-        raise FieldValueError(attribute.name, f"town digits cannot be 000 (got {value!r})")
+        raise FieldValueError("", f"town digits cannot be 000 (got {value!r})")
     if len(value) == 12 and value[9:] == "000":
-        raise FieldValueError(attribute.name, f"village digits cannot be 000 (got {value!r})")
+        raise FieldValueError("", f"village digits cannot be 000 (got {value!r})")
     if len(value) > 6 and value[:6].endswith("00"):
-        raise FieldValueError(
-            attribute.name, f"a town or village code must lie in a county (got {value!r})"
-        )
+        raise FieldValueError("", f"a town or village code must lie in a county (got {value!r})")
 
 
 @attrs.frozen(order=True)

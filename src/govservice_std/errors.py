@@ -61,12 +61,13 @@ class FieldValueError(ValueError):
     :class:`DataProblem` they report, so the problem points at the field itself.
 
     Args:
-        field: Name of the offending field (or a dotted sub-path below it).
+        field: Name of the offending field (or a dotted sub-path below it); empty when the
+            complaint is about the value as a whole.
         message: What is wrong with it.
     """
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.message = message
 

@@ -399,6 +399,16 @@ class Registry:
         )
 
 
+def _city_above_county(parent: Hall, hall: Hall) -> bool:
+    # County-tier covers centres at county level and above: a county centre may report to
+    # its city's centre, which is of the same tier but serves a larger division.
+    return (
+        parent.tier is hall.tier is HallTier.COUNTY
+        and parent.division != hall.division
+        and parent.division.contains(hall.division)
+    )
+
+
 def _check_parents(halls: Mapping[str, Hall], origin: Mapping[str, str]) -> None:
     problems: dict[str, list[DataProblem]] = {}
     for hall in halls.values():
@@ -410,12 +420,13 @@ def _check_parents(halls: Mapping[str, Hall], origin: Mapping[str, str]) -> None
             problems.setdefault(where, []).append(
                 DataProblem(f"{path}.parent", f"no hall {hall.parent!r} in the locality's chain")
             )
-        elif not hall.is_below(parent):
+        elif not (hall.is_below(parent) or _city_above_county(parent, hall)):
             problems.setdefault(where, []).append(
                 DataProblem(
                     f"{path}.parent",
                     f"{hall.parent!r} is a {parent.tier.value}-tier hall; a "
-                    f"{hall.tier.value}-tier hall must report to a higher tier",
+                    f"{hall.tier.value}-tier hall must report to a higher tier "
+                    "(or a county centre to the centre of a larger division)",
                 )
             )
         elif not parent.division.contains(hall.division):

@@ -304,11 +304,12 @@ def load(path: Path | Traversable | str, cls: type[T], *, source: str | None = N
     """
     file = Path(path) if isinstance(path, str) else path
     name = source or str(file)
+    fmt = _format_of(file.name)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidDataError([DataProblem("", f"cannot read file: {exc}")], source=name) from exc
-    return loads(text, cls, format=_format_of(file.name), source=name)
+    return loads(text, cls, format=fmt, source=name)
 
 
 def dumps(obj: Any, *, format: Format = "json", indent: int | None = None) -> str:  # noqa: A002

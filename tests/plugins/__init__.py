@@ -1,0 +1,1 @@
+"""Fake locality plugins for the tests, and a helper to install them as distributions."""
