@@ -5,10 +5,11 @@ name is loaded from its module on first use, and no plugin is loaded until you a
 registry.
 
 >>> import govservice_std as gs
->>> registry = gs.load_registry()
->>> lm = registry.resolve("441324")  # doctest: +SKIP
->>> [h.name for h in lm.halls_of("town")][:2]  # doctest: +SKIP
-['龙城街道便民服务中心', '平陵街道便民服务中心']
+>>> registry = gs.load_registry(autoload=False)  # only the built-in national baseline
+>>> registry.resolve("000000").locality.name
+'全国'
+>>> gs.DivisionCode("441324116").parent
+DivisionCode(value='441324')
 """
 
 from __future__ import annotations
