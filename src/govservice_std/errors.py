@@ -29,6 +29,7 @@ __all__ = [
     "PluginContractError",
     "PluginError",
     "PluginLoadError",
+    "ScaffoldError",
     "UnknownLocalityError",
 ]
 
@@ -118,6 +119,10 @@ class UnknownLocalityError(GovServiceError, LookupError):
 
 class LocalityChainError(GovServiceError):
     """The chain of layers from the national baseline to a locality is broken."""
+
+
+class ScaffoldError(GovServiceError):
+    """A new plugin cannot be generated as asked (bad code or name, directory not empty)."""
 
 
 class PluginError(GovServiceError):

@@ -1,0 +1,164 @@
+"""Checks of a locality the way the library will use it, for plugin authors and CI.
+
+:func:`check_locality` loads the plugins, resolves the locality through its chain and runs
+every registered check, collecting problems instead of stopping at the first. The same
+checks back ``govstd check LOCALITY`` and the pytest contract suite in
+:mod:`govservice_std.testing`.
+
+Each check is a function ``(registry, code) -> Iterable[CheckProblem]`` registered in
+:data:`CHECKS`; domain modules add their own (items, forms, criteria) next to the data they
+own.
+
+>>> problems = check_locality("000000", registry=None, autoload=False)
+>>> problems
+()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import attrs
+
+from govservice_std.errors import (
+    GovServiceError,
+    InvalidDataError,
+    PluginError,
+)
+from govservice_std.registry import HALLS_FILE, Registry, load_registry
+
+__all__ = [
+    "CHECKS",
+    "KNOWN_DATA_FILES",
+    "CheckProblem",
+    "check_locality",
+    "problems_from_error",
+]
+
+KNOWN_DATA_FILES: set[str] = {HALLS_FILE, "README.md"}
+"""File names the library reads from a layer's data folder; anything else is reported, since
+a misspelt file would otherwise be ignored in silence. Domain modules add their files."""
+
+
+@attrs.frozen
+class CheckProblem:
+    """One problem found by a check.
+
+    Attributes:
+        check: The check that found it (``halls``, ``data-files`` …).
+        source: The file or plugin concerned.
+        path: The path inside the file, if any.
+        message: What is wrong.
+    """
+
+    check: str
+    source: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}{path}{self.message} [{self.check}]"
+
+
+def problems_from_error(check: str, error: GovServiceError) -> list[CheckProblem]:
+    """Turn a library error into check problems, one per data problem."""
+    if isinstance(error, InvalidDataError):
+        return [
+            CheckProblem(check, error.source or "", problem.path, problem.message)
+            for problem in error.problems
+        ] or [CheckProblem(check, error.source or "", "", str(error))]
+    if isinstance(error, PluginError):
+        source = f"plugin {error.plugin}"
+        if error.distribution:
+            source += f" ({error.distribution} {error.version or '?'})"
+        detail = f"hook {error.hook}: {error.detail}" if error.hook else error.detail
+        return [CheckProblem(check, source, "", detail)]
+    return [CheckProblem(check, "", "", str(error))]
+
+
+def _check_chain(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    registry.chain(code)
+    return ()
+
+
+def _check_halls(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    registry.resolve(code)
+    return ()
+
+
+def _check_data_files(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    problems: list[CheckProblem] = []
+    for info in registry.chain(code):
+        data = info.locality.data
+        if data is None:
+            continue
+        if not data.is_dir():
+            problems.append(
+                CheckProblem(
+                    "data-files",
+                    f"plugin {info.plugin.label}",
+                    "",
+                    f"data folder of {info.locality.label} does not exist: {data}",
+                )
+            )
+            continue
+        problems.extend(
+            CheckProblem(
+                "data-files",
+                f"{entry} (plugin {info.plugin.label})",
+                "",
+                "unknown data file; expected one of " + ", ".join(sorted(KNOWN_DATA_FILES)),
+            )
+            for entry in _entries(data)
+            if entry.is_file() and entry.name not in KNOWN_DATA_FILES
+        )
+    return problems
+
+
+def _entries(folder: Traversable) -> list[Traversable]:
+    return sorted(folder.iterdir(), key=lambda e: e.name)
+
+
+CHECKS: dict[str, Callable[[Registry, str], Iterable[CheckProblem]]] = {
+    "chain": _check_chain,
+    "data-files": _check_data_files,
+    "halls": _check_halls,
+}
+"""The registered checks by name, run in this order."""
+
+
+def check_locality(
+    code: str, *, registry: Registry | None = None, **load_options: Any
+) -> tuple[CheckProblem, ...]:
+    """Run every check on a locality and return all problems found (empty when clean).
+
+    Args:
+        code: The locality's division code.
+        registry: A registry to check against; by default one is loaded with
+            ``load_options`` (the arguments of :func:`~govservice_std.load_registry`).
+        **load_options: Passed to :func:`~govservice_std.load_registry`.
+
+    Returns:
+        Every problem, in check order. A plugin that fails to load is reported as a
+        problem of the ``load`` check, and nothing else is checked.
+    """
+    if registry is None:
+        try:
+            registry = load_registry(**load_options)
+        except GovServiceError as error:
+            return tuple(problems_from_error("load", error))
+    try:
+        registry.info(code)
+    except GovServiceError as error:
+        return tuple(problems_from_error("locality", error))
+    problems: list[CheckProblem] = []
+    for name, check in CHECKS.items():
+        try:
+            problems.extend(check(registry, code))
+        except GovServiceError as error:
+            problems.extend(problems_from_error(name, error))
+    return tuple(problems)

@@ -1,0 +1,118 @@
+"""Plugin authoring: the scaffold, the contract suite and ``govstd check``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import govservice_std as gs
+from govservice_std.checks import KNOWN_DATA_FILES, check_locality
+from govservice_std.cli import cli
+from govservice_std.errors import ScaffoldError
+from govservice_std.scaffold import plan_plugin
+
+
+def _python(
+    *args: str, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
+
+
+def test_scaffolded_plugin_installs_lists_and_passes_its_own_tests(tmp_path: Path) -> None:
+    project = tmp_path / "boluo"
+    result = CliRunner().invoke(
+        cli, ["new-plugin", "--code", "441322", "--name", "博罗县", str(project)]
+    )
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    install = _python(
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--target",
+        str(site),
+        str(project),
+        env=dict(os.environ),
+    )
+    assert install.returncode == 0, install.stderr
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    listed = _python("-m", "govservice_std", "localities", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["code"]: row for row in json.loads(listed.stdout)}
+    assert rows["441322"]["parent"] == "441300"
+    assert rows["441322"]["plugin"] == "locality_441322"
+    assert rows["441322"]["distribution"] == "govservice-std-locality-441322"
+    checked = _python("-m", "govservice_std", "check", "441322", env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tests = _python("-m", "pytest", "-q", "-p", "no:cacheprovider", env=env, cwd=project)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "5 passed" in tests.stdout
+
+
+def test_scaffold_refuses_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(ScaffoldError, match="cannot make a plugin for '441324116'"):
+        plan_plugin(code="441324116", name="龙潭镇")
+    with pytest.raises(ScaffoldError, match="not a valid lower-case Python name"):
+        plan_plugin(code="441322", name="博罗县", package="Bo-Luo")
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["new-plugin", "--code", "441322", "--name", "博罗县", str(tmp_path)]
+    )
+    assert result.exit_code != 0
+
+
+def test_check_reports_every_problem_with_file_and_path(tmp_path: Path) -> None:
+    data = tmp_path / "441324"
+    data.mkdir()
+    (data / "halls.toml").write_text(
+        '[[halls]]\ncode = "a"\nname = "x"\ntier = "hamlet"\ndivision = "441324"\n'
+        '[[halls]]\ncode = "b"\nname = "y"\ntier = "town"\ndivision = "4413241"\n',
+        encoding="utf-8",
+    )
+    (data / "hall.toml").write_text("", encoding="utf-8")
+
+    class Plugin:
+        __name__ = "lint_me"
+
+        @gs.hookimpl
+        def govservice_localities(self) -> list[gs.Locality]:
+            return [
+                gs.Locality(code="440000", name="广东省", level="province", parent="000000"),
+                gs.Locality(code="441300", name="惠州市", level="city", parent="440000"),
+                gs.Locality(
+                    code="441324", name="龙门县", level="county", parent="441300", data=data
+                ),
+            ]
+
+    registry = gs.load_registry(autoload=False, plugins=[Plugin()])
+    problems = check_locality("441324", registry=registry)
+    by_check = {(p.check, p.path): p for p in problems}
+    assert ("data-files", "") in by_check
+    assert by_check[("data-files", "")].source.endswith("hall.toml (plugin lint_me)")
+    assert by_check[("halls", "halls[0].tier")].message.startswith("must be one of")
+    assert "must be 6, 9 or 12 ASCII digits" in by_check[("halls", "halls[1].division")].message
+    assert all(str(data / "halls.toml") in p.source for p in problems if p.check == "halls")
+    assert "hall.toml" not in KNOWN_DATA_FILES
+
+
+def test_check_of_the_reference_county_is_clean_and_exits_0() -> None:
+    result = CliRunner().invoke(cli, ["check", "441324", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_check_exits_1_on_problems() -> None:
+    result = CliRunner().invoke(cli, ["check", "999999"])
+    assert result.exit_code == 1
+    assert "unknown locality '999999'" in result.stdout
