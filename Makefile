@@ -30,8 +30,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 docs: $(STAMP)
-	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
-	$(BIN)/sphinx-build -W --keep-going -n -q -b doctest docs docs/_build/doctest
+	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -E -W --keep-going -n -q -b doctest docs docs/_build/doctest
 
 check: lint typecheck test docs
 

@@ -1,0 +1,173 @@
+"""Sphinx configuration for the govservice_std documentation.
+
+The pages are MyST Markdown. The API reference documents every public name once, at the
+path users import it from (``govservice_std.Hall``); references written against a defining
+module (``govservice_std.halls.Hall``) are redirected there by :func:`_public_alias`.
+"""
+
+from __future__ import annotations
+
+import doctest
+from typing import Any
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+import govservice_std
+
+project = "govservice_std"
+author = "govservice_std developers"
+copyright = "govservice_std developers"
+release = govservice_std.__version__
+version = ".".join(release.split(".")[:2])
+
+# The prose is English with the Chinese terms beside it; the English search splitter keeps
+# runs of Chinese characters as words, whereas the Chinese one drops them without jieba.
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",
+    "sphinx_click",
+]
+
+source_suffix = {".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# Curly quotes and ellipses, but no dashes: command-line options such as ``--json`` appear in
+# docstrings as plain text and must not turn into en dashes.
+smartquotes_action = "qe"
+templates_path: list[str] = []
+
+# -- MyST ---------------------------------------------------------------------------------
+
+myst_enable_extensions = [
+    "colon_fence",  # ::: fences for admonitions, so code blocks can sit inside them
+    "deflist",  # field tables of the halls.toml reference
+    "fieldlist",
+    "substitution",
+]
+myst_heading_anchors = 3
+myst_substitutions = {"version": release}
+
+# -- autodoc and napoleon -----------------------------------------------------------------
+
+autodoc_typehints = "description"
+# Types go next to the parameters the docstring documents; undocumented attrs-generated
+# parameters would otherwise repeat the class's Args section.
+autodoc_typehints_description_target = "documented"
+autodoc_member_order = "bysource"
+add_module_names = False
+python_use_unqualified_type_names = True
+
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+napoleon_attr_annotations = True
+
+# -- doctest ------------------------------------------------------------------------------
+
+# Only ``{doctest}`` blocks of the pages run here. Docstring examples already run under
+# pytest (``--doctest-modules``) in their own module's namespace, which this builder does not
+# reproduce.
+doctest_test_doctest_blocks = ""
+doctest_global_setup = "import govservice_std as gs"
+# Exception messages are part of what the pages promise (errors name the plugin, the file and
+# the path), so they are compared too; ``...`` stands for what varies, such as versions.
+doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
+
+# -- nitpicky references ------------------------------------------------------------------
+
+# The build is nitpicky: every cross-reference must resolve. Without intersphinx (the build
+# runs offline) names from the standard library and from attrs, cattrs and pluggy have no
+# page to link to; they are ignored here by family, each with its reason. Anything else that
+# does not resolve fails the build.
+nitpick_ignore_regex = [
+    # The standard library, as it appears in our signatures and docstrings
+    # (``pathlib.Path``, ``importlib.resources.abc.Traversable``, ``collections.abc.Mapping``).
+    (
+        r"py:(class|mod|func|meth|data|exc|obj)",
+        r"(pathlib|datetime|decimal|enum|typing|collections\.abc|importlib)(\.\w+)*",
+    ),
+    # The libraries we build on: cattrs converters, pluggy's manager and markers, attrs.
+    (r"py:(class|mod|func|meth|data|exc|obj)", r"(attrs|attr|cattrs|pluggy)(\.\w+)+"),
+    # Type variables of generic functions (``T`` in ``load(path, cls: type[T]) -> T``).
+    (r"py:(class|obj)", r"(govservice_std(\.\w+)+\.)?[A-Z]"),
+]
+
+# -- HTML ---------------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"govservice_std {release}"
+html_static_path: list[str] = []
+html_show_sourcelink = False
+
+
+def _public_alias(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    """Resolve references to a public name's defining module at its public path.
+
+    Docstrings refer to ``govservice_std.halls.Hall`` or, in type hints, to a bare ``Hall``;
+    the reference documents it as ``govservice_std.Hall``. Only names the package exports
+    are redirected, so a genuinely missing target still fails the nitpicky build.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target: str = node["reftarget"]
+    parts = target.split(".")
+    if parts[0] == "govservice_std":
+        parts = parts[1:]
+        # Drop the defining module (``halls`` in ``govservice_std.halls.Hall.window``).
+        if len(parts) > 1 and parts[0] not in govservice_std.__all__:
+            parts = parts[1:]
+    if not parts or parts[0] not in govservice_std.__all__:
+        return None
+    public = "govservice_std." + ".".join(parts)
+    if public == target:
+        return None
+    domain: Any = env.get_domain("py")
+    resolved: nodes.reference | None = domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], public, node, contnode
+    )
+    return resolved
+
+
+_PROSE_KINDS = frozenset({"attribute", "property", "data"})
+_held: dict[str, list[str]] = {}
+
+
+def _hold_prose(
+    _app: Sphinx, what: str, name: str, _obj: object, _options: object, lines: list[str]
+) -> None:
+    """Keep attribute docstrings away from napoleon (runs before it).
+
+    napoleon reads the text before the first colon of an attribute's docstring as its type,
+    so ``"综合窗口: accepts items of many departments"`` would render as a type named
+    综合窗口. Our attribute docstrings are prose and types come from the annotations.
+    """
+    if what in _PROSE_KINDS and lines:
+        _held[name] = lines[:]
+        lines.clear()
+
+
+def _restore_prose(
+    _app: Sphinx, _what: str, name: str, _obj: object, _options: object, lines: list[str]
+) -> None:
+    """Put back the docstring :func:`_hold_prose` kept (runs after napoleon)."""
+    held = _held.pop(name, None)
+    if held is not None:
+        lines[:] = held
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("missing-reference", _public_alias)
+    # napoleon handles this event at the default priority, 500.
+    app.connect("autodoc-process-docstring", _hold_prose, priority=400)
+    app.connect("autodoc-process-docstring", _restore_prose, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
