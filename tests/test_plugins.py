@@ -37,7 +37,8 @@ def test_hook_govservice_localities() -> None:
     assert registry.chain("441324")[0].plugin.builtin
 
 
-def test_hook_govservice_halls_is_scoped_to_the_declaring_plugin() -> None:
+def test_hook_govservice_halls() -> None:
+    # Scoped: only the plugin that declared a layer is asked for that layer's halls.
     registry = _registry_with(fakes.County())
     resolved = registry.resolve("441324")
     assert [h.code for h in resolved.halls] == ["c"]

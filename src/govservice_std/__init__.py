@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         PluginContractError,
         PluginError,
         PluginLoadError,
+        ScaffoldError,
         UnknownLocalityError,
     )
     from govservice_std.halls import (
@@ -88,6 +89,7 @@ _EXPORTS: dict[str, str] = {
     "PluginContractError": "errors",
     "PluginError": "errors",
     "PluginLoadError": "errors",
+    "ScaffoldError": "errors",
     "UnknownLocalityError": "errors",
     "Contact": "halls",
     "DayHours": "halls",
@@ -152,6 +154,7 @@ __all__ = [
     "Provenance",
     "Registry",
     "ResolvedLocality",
+    "ScaffoldError",
     "ServiceMode",
     "SpecialService",
     "Staff",

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from govservice_std._fields import unique
 from govservice_std.divisions import NATIONAL, DivisionCode
 from govservice_std.errors import (
     DataProblem,
@@ -65,6 +66,11 @@ class HallsDocument:
     halls: tuple[Hall, ...] = ()
     sources: tuple[str, ...] = ()
     notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        # Within one file a repeated code is a mistake; replacing an ancestor's hall is
+        # what a later layer does on purpose.
+        unique(self.halls, lambda h: h.code, "halls", "hall code")
 
 
 @attrs.frozen
