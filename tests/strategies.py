@@ -169,7 +169,7 @@ def halls(draw: st.DrawFn) -> Hall:
 
 halls_documents = st.builds(
     HallsDocument,
-    halls=st.lists(halls(), max_size=3).map(tuple),
+    halls=st.lists(halls(), max_size=3, unique_by=lambda h: h.code).map(tuple),
     sources=st.lists(text, max_size=2).map(tuple),
     notes=text,
 )
