@@ -70,6 +70,15 @@ if TYPE_CHECKING:
         structure,
         unstructure,
     )
+    from govservice_std.staffing import (
+        ErlangC,
+        KpiReport,
+        KpiSummary,
+        erlang_b,
+        erlang_c,
+        priority_waits,
+        windows_needed,
+    )
 
 _EXPORTS: dict[str, str] = {
     "hookimpl": "_markers",
@@ -122,6 +131,13 @@ _EXPORTS: dict[str, str] = {
     "make_converter": "serialization",
     "structure": "serialization",
     "unstructure": "serialization",
+    "ErlangC": "staffing",
+    "KpiReport": "staffing",
+    "KpiSummary": "staffing",
+    "erlang_b": "staffing",
+    "erlang_c": "staffing",
+    "priority_waits": "staffing",
+    "windows_needed": "staffing",
 }
 
 __all__ = [
@@ -131,12 +147,15 @@ __all__ = [
     "DayHours",
     "DivisionCode",
     "DivisionLevel",
+    "ErlangC",
     "FieldValueError",
     "GovServiceError",
     "Hall",
     "HallTier",
     "HallsDocument",
     "InvalidDataError",
+    "KpiReport",
+    "KpiSummary",
     "Locality",
     "LocalityChainError",
     "LocalityConflictError",
@@ -167,6 +186,8 @@ __all__ = [
     "configure_converter",
     "dump",
     "dumps",
+    "erlang_b",
+    "erlang_c",
     "hookimpl",
     "hookspec",
     "load",
@@ -174,8 +195,10 @@ __all__ = [
     "load_registry",
     "loads",
     "make_converter",
+    "priority_waits",
     "structure",
     "unstructure",
+    "windows_needed",
 ]
 
 
