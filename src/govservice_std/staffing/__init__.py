@@ -1,11 +1,14 @@
 """Staffing: how many windows a hall needs, hour by hour.
 
 * :mod:`~govservice_std.staffing.erlang` — Erlang C and Cobham's formula for quick answers.
+* :mod:`~govservice_std.staffing.profile` — a day's arrivals, service times and windows.
+* :mod:`~govservice_std.staffing.simulation` — discrete-event simulation of such a day.
 * :mod:`~govservice_std.staffing.kpis` — the KPI summary of a (simulated) day.
 """
 
 from __future__ import annotations
 
+from govservice_std.staffing.distributions import Distribution, DistributionKind
 from govservice_std.staffing.erlang import (
     ErlangC,
     erlang_b,
@@ -14,14 +17,50 @@ from govservice_std.staffing.erlang import (
     windows_needed,
 )
 from govservice_std.staffing.kpis import KpiReport, KpiSummary, summarize
+from govservice_std.staffing.profile import (
+    NORMAL_GROUP,
+    Appointment,
+    DayProfile,
+    GroupProfile,
+    LineProfile,
+    Period,
+    WindowProfile,
+    load_profile,
+)
+from govservice_std.staffing.simulation import (
+    DayTrace,
+    Estimate,
+    SimulationResult,
+    estimate,
+    kpi_report,
+    simulate,
+    simulate_day,
+)
 
 __all__ = [
+    "NORMAL_GROUP",
+    "Appointment",
+    "DayProfile",
+    "DayTrace",
+    "Distribution",
+    "DistributionKind",
     "ErlangC",
+    "Estimate",
+    "GroupProfile",
     "KpiReport",
     "KpiSummary",
+    "LineProfile",
+    "Period",
+    "SimulationResult",
+    "WindowProfile",
     "erlang_b",
     "erlang_c",
+    "estimate",
+    "kpi_report",
+    "load_profile",
     "priority_waits",
+    "simulate",
+    "simulate_day",
     "summarize",
     "windows_needed",
 ]
