@@ -3,6 +3,7 @@
 * :mod:`~govservice_std.staffing.erlang` — Erlang C and Cobham's formula for quick answers.
 * :mod:`~govservice_std.staffing.profile` — a day's arrivals, service times and windows.
 * :mod:`~govservice_std.staffing.simulation` — discrete-event simulation of such a day.
+* :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target.
 * :mod:`~govservice_std.staffing.kpis` — the KPI summary of a (simulated) day.
 """
 
@@ -17,6 +18,7 @@ from govservice_std.staffing.erlang import (
     windows_needed,
 )
 from govservice_std.staffing.kpis import KpiReport, KpiSummary, summarize
+from govservice_std.staffing.plan import PeriodPlan, StaffingPlan, plan_staffing
 from govservice_std.staffing.profile import (
     NORMAL_GROUP,
     Appointment,
@@ -51,13 +53,16 @@ __all__ = [
     "KpiSummary",
     "LineProfile",
     "Period",
+    "PeriodPlan",
     "SimulationResult",
+    "StaffingPlan",
     "WindowProfile",
     "erlang_b",
     "erlang_c",
     "estimate",
     "kpi_report",
     "load_profile",
+    "plan_staffing",
     "priority_waits",
     "simulate",
     "simulate_day",
