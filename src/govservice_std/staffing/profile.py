@@ -318,10 +318,6 @@ class DayProfile:
             counts.append(period.windows)
         return tuple(counts)
 
-    def group_ranks(self) -> tuple[GroupProfile, ...]:
-        """The priority groups, highest weight first (ties in listed order)."""
-        return tuple(sorted(self.priority_groups, key=lambda g: -g.weight))
-
     def line_ids(self) -> Mapping[str, int]:
         """Each line id and its index."""
         return {line.id: index for index, line in enumerate(self.lines)}

@@ -6,9 +6,9 @@ The simulation plays a :class:`~govservice_std.staffing.profile.DayProfile`:
   Poisson); each belongs to a business line and, with the group's share, to a priority
   group; booked visitors (appointments) arrive at their time unless they do not show;
 * a free window calls the waiting ticket of the highest-weight priority group among the
-  lines it serves, lines in the window's order, earliest arrival first; with an
-  anti-starvation rule, after N priority calls in a row it calls a normal ticket if one
-  waits; a call never interrupts a service;
+  lines it serves (groups of equal weight as one), lines in the window's order, earliest
+  arrival first; with an anti-starvation rule, after N priority calls in a row it calls a
+  normal ticket if one waits; a call never interrupts a service;
 * windows open and close by period, and a closing window finishes its visitor first. With
   listed windows the first N of the list are open; with identical windows (none listed) a
   drop to N windows closes idle windows at once and then the next ones to come free.
@@ -226,6 +226,11 @@ def _fcfs(
     return wait
 
 
+def _rank_count(profile: DayProfile) -> int:
+    # Distinct weights of the priority groups, plus the normal queue.
+    return len({g.weight for g in profile.priority_groups}) + 1
+
+
 def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would cost a call per event
     profile: DayProfile,
     arrival: list[float],
@@ -236,7 +241,7 @@ def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
     n_windows: int,
 ) -> list[float]:
     n_lines = len(profile.lines)
-    n_ranks = len(profile.priority_groups) + 1
+    n_ranks = _rank_count(profile)
     normal_rank = n_ranks - 1
     # Which lines each window serves, in its order, and the queues it scans when it calls:
     # rank by rank (highest weight first), within a rank its lines in order.
@@ -505,9 +510,12 @@ def simulate_day(
     n_windows = len(profile.windows) or max(counts)
     arrival, line_of, group_of, service, deadline = _draw(profile, rng)
     n_lines = len(profile.lines)
-    ranks = profile.group_ranks()
+    # Groups of equal weight share a rank: their tickets form one queue per line, called
+    # in order of arrival, as in the live queue.
+    weights = sorted({g.weight for g in profile.priority_groups}, reverse=True)
     rank_of_group = np.array(
-        [ranks.index(g) for g in profile.priority_groups] + [len(ranks)], dtype=np.int64
+        [weights.index(g.weight) for g in profile.priority_groups] + [len(weights)],
+        dtype=np.int64,
     )
     queue_of = rank_of_group[group_of] * n_lines + line_of
     single_queue = (
@@ -531,7 +539,7 @@ def simulate_day(
     elif engine == "auto" and single_queue:
         wait = _fcfs(a_list, s_list, d_list, counts[0])
     elif engine == "auto" and identical:
-        n_queues = (len(profile.priority_groups) + 1) * n_lines
+        n_queues = _rank_count(profile) * n_lines
         wait = _pooled(profile, a_list, queue_of.tolist(), s_list, d_list, n_queues)
     else:
         wait = _events(
