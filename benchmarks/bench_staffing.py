@@ -35,10 +35,10 @@ import simpy
 
 from govservice_std.staffing import (
     DayProfile,
-    Distribution,
     GroupProfile,
     LineProfile,
     Period,
+    TimeDistribution,
     WindowProfile,
     erlang_c,
     estimate,
@@ -64,7 +64,7 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 def ours_profile(customers: int, priority: bool, listed: bool) -> DayProfile:
     minutes = customers / LAM
     return DayProfile(
-        lines=[LineProfile(id="A", service=Distribution.exponential(1 / MU))],
+        lines=[LineProfile(id="A", service=TimeDistribution.exponential(1 / MU))],
         periods=[Period(arrivals={"A": LAM * 60}, windows=C, minutes=minutes)],
         priority_groups=(
             [

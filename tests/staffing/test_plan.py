@@ -9,9 +9,9 @@ import pytest
 from govservice_std.errors import FieldValueError
 from govservice_std.staffing import (
     DayProfile,
-    Distribution,
     LineProfile,
     Period,
+    TimeDistribution,
     erlang_c,
     load_profile,
     plan_staffing,
@@ -20,7 +20,7 @@ from govservice_std.staffing import (
 
 def day(**kw: object) -> DayProfile:
     base: dict[str, object] = {
-        "lines": [LineProfile(id="A", service=Distribution.exponential(8.0))],
+        "lines": [LineProfile(id="A", service=TimeDistribution.exponential(8.0))],
         "periods": [Period(arrivals={"A": 20.0}), Period(arrivals={"A": 45.0})],
         "target_minutes": 15.0,
         "target_share": 0.8,
@@ -58,7 +58,7 @@ def test_plan_is_reproducible_and_reports_progress() -> None:
 def test_plan_raises_windows_where_the_simulation_misses() -> None:
     # Fixed 25-minute services, a tight target: Erlang C (exponential) is only a start.
     profile = day(
-        lines=[LineProfile(id="A", service=Distribution.fixed(25.0))],
+        lines=[LineProfile(id="A", service=TimeDistribution.fixed(25.0))],
         periods=[Period(arrivals={"A": 30.0})] * 2,
         target_minutes=5.0,
         target_share=0.95,

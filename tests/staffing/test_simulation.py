@@ -9,16 +9,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.random import default_rng as rng
 
 from govservice_std.errors import FieldValueError, InvalidDataError
 from govservice_std.serialization import dumps, loads
 from govservice_std.staffing import (
     Appointment,
     DayProfile,
-    Distribution,
     GroupProfile,
     LineProfile,
     Period,
+    TimeDistribution,
     WindowProfile,
     estimate,
     kpi_report,
@@ -27,7 +28,7 @@ from govservice_std.staffing import (
     summarize,
 )
 
-EXP5 = Distribution.exponential(5.0)
+EXP5 = TimeDistribution.exponential(5.0)
 FOUR = [WindowProfile(code=f"V{i}") for i in range(4)]
 
 
@@ -35,7 +36,7 @@ def two_lines(**kw: object) -> DayProfile:
     base: dict[str, object] = {
         "lines": [
             LineProfile(id="A", service=EXP5),
-            LineProfile(id="B", service=Distribution.lognormal(8.0, 4.0)),
+            LineProfile(id="B", service=TimeDistribution.lognormal(8.0, 4.0)),
         ],
         "priority_groups": [
             GroupProfile(id="elderly", share=0.2, weight=2),
@@ -54,17 +55,17 @@ def two_lines(**kw: object) -> DayProfile:
 
 
 def test_same_seed_same_day_and_different_seed_different_day() -> None:
-    profile = two_lines(patience=Distribution.exponential(30.0))
+    profile = two_lines(patience=TimeDistribution.exponential(30.0))
     assert simulate(profile, replications=3, seed=7) == simulate(profile, replications=3, seed=7)
     a = simulate_day(profile, np.random.default_rng(1))
     b = simulate_day(profile, np.random.default_rng(2))
     assert len(a) != len(b) or not np.array_equal(a.wait, b.wait, equal_nan=True)
 
 
-@pytest.mark.parametrize("patience", [None, Distribution.exponential(20.0)])
+@pytest.mark.parametrize("patience", [None, TimeDistribution.exponential(20.0)])
 @pytest.mark.parametrize("listed", [False, True])
 def test_fast_paths_give_the_same_waits_as_the_event_loop(
-    patience: Distribution | None, listed: bool
+    patience: TimeDistribution | None, listed: bool
 ) -> None:
     windows = [WindowProfile(code=f"W{i}") for i in range(5)] if listed else []
     for profile in (
@@ -97,14 +98,16 @@ periods = st.lists(
 @settings(max_examples=25, deadline=None)
 @given(periods, st.integers(0, 2**32 - 1), st.booleans())
 def test_pooled_windows_match_the_event_loop(ps: list[Period], seed: int, patient: bool) -> None:
-    profile = two_lines(periods=ps, patience=Distribution.exponential(15.0) if patient else None)
+    profile = two_lines(
+        periods=ps, patience=TimeDistribution.exponential(15.0) if patient else None
+    )
     fast = simulate_day(profile, np.random.default_rng(seed))
     slow = simulate_day(profile, np.random.default_rng(seed), engine="events")
     assert np.array_equal(fast.wait, slow.wait, equal_nan=True)
     served = fast.wait[fast.wait >= 0]
     assert (served >= 0).all()
     if not patient:
-        assert not (fast.wait == -1).any()
+        assert not fast.no_show.any()
 
 
 def test_a_window_serves_only_its_lines() -> None:
@@ -136,21 +139,23 @@ def test_nobody_served_when_no_window_ever_opens() -> None:
     )
     result = simulate(profile, replications=2, seed=1)
     assert result.kpis.overall.served == 0
-    assert result.kpis.overall.unserved == result.kpis.overall.tickets > 0
+    assert result.kpis.overall.waiting_now == result.kpis.overall.issued > 0
     assert result.kpis.overall.within_target == 0.0
 
 
 def test_patience_runs_out() -> None:
     profile = DayProfile(
-        lines=[LineProfile(id="A", service=Distribution.fixed(10.0))],
+        lines=[LineProfile(id="A", service=TimeDistribution.fixed(10.0))],
         periods=[Period(arrivals={"A": 30}, windows=1)] * 2,
-        patience=Distribution.fixed(5.0),
+        patience=TimeDistribution.fixed(5.0),
     )
     for engine in ("auto", "events"):
         day = simulate_day(profile, np.random.default_rng(9), engine=engine)
         served = day.wait[day.wait >= 0]
         assert (served <= 5.0).all()
-        assert (day.wait == -1).sum() > len(day) / 2
+        assert day.no_show.sum() > len(day) / 2
+        # A no-show is called no earlier than the visitor gave up.
+        assert (day.waited[day.no_show] >= 5.0).all()
 
 
 def test_appointments_arrive_at_their_time() -> None:
@@ -181,7 +186,7 @@ def test_appointments_arrive_at_their_time() -> None:
 
 def test_anti_starvation_calls_a_normal_ticket_after_n_priority_calls() -> None:
     base = {
-        "lines": [LineProfile(id="A", service=Distribution.fixed(3.0))],
+        "lines": [LineProfile(id="A", service=TimeDistribution.fixed(3.0))],
         "priority_groups": [GroupProfile(id="elderly", share=0.6)],
         "periods": [Period(arrivals={"A": 30}, windows=1)] * 3,
     }
@@ -191,8 +196,8 @@ def test_anti_starvation_calls_a_normal_ticket_after_n_priority_calls() -> None:
         replications=4,
         seed=2,
     )
-    strict_normal = strict.kpis.by_group["normal"].mean_wait_minutes
-    fair_normal = fair.kpis.by_group["normal"].mean_wait_minutes
+    strict_normal = strict.kpis.by_group["normal"].waiting.mean
+    fair_normal = fair.kpis.by_group["normal"].waiting.mean
     assert strict_normal is not None
     assert fair_normal is not None
     assert fair_normal < strict_normal
@@ -223,43 +228,49 @@ def test_kpi_report_breakdowns() -> None:
     assert set(report.by_hour) <= {8, 9, 10, 11, 12}
     assert list(report.by_line) == ["A", "B"]
     assert list(report.by_group) == ["elderly", "military", "normal"]
-    assert sum(s.tickets for s in report.by_hour.values()) == report.overall.tickets
-    assert sum(s.tickets for s in report.by_group.values()) == report.overall.tickets
+    assert sum(s.issued for s in report.by_hour.values()) == report.overall.issued
+    assert sum(s.issued for s in report.by_group.values()) == report.overall.issued
     assert len(result.by_period) == 4
-    assert sum(s.tickets for s in result.by_period) == report.overall.tickets
+    assert sum(s.issued for s in result.by_period) == report.overall.issued
     assert result.period_within_target is not None
     assert result.within_target is not None
     assert result.within_target.low <= result.within_target.mean <= result.within_target.high
     overall = report.overall
-    assert overall.mean_wait_minutes is not None
-    assert overall.p90_wait_minutes is not None
-    assert overall.median_wait_minutes is not None
-    assert overall.median_wait_minutes <= overall.p90_wait_minutes
-    assert result.visitors == overall.tickets
+    assert overall.waiting.mean is not None
+    assert overall.waiting.p90 is not None
+    assert overall.waiting.median is not None
+    assert overall.waiting.median <= overall.waiting.p90
+    assert result.visitors == overall.issued
+    assert report.target_minutes == 15.0
     # The numpy summary agrees with the plain one.
-    day = simulate_day(profile, np.random.default_rng(8))
-    served = day.wait >= 0
+    day = simulate_day(two_lines(patience=TimeDistribution.exponential(20.0)), rng(8))
+    called = ~np.isnan(day.wait)
     plain = summarize(
-        day.wait[served].tolist(),
-        day.service[served].tolist(),
-        abandoned=int((day.wait == -1).sum()),
-        unserved=int(np.isnan(day.wait).sum()),
+        day.waited[called].tolist(),
+        day.service[day.served].tolist(),
+        no_shows=int(day.no_show.sum()),
+        waiting_now=int((~called).sum()),
         target_minutes=15.0,
     )
-    got = attrs.asdict(kpi_report(profile, [day]).overall)
-    assert got == pytest.approx(attrs.asdict(plain))
+    assert plain.no_shows > 0
+    got = kpi_report(profile, [day]).overall
+    assert attrs.evolve(got, waiting=plain.waiting, service=plain.service) == plain
+    assert attrs.asdict(got.waiting) == pytest.approx(attrs.asdict(plain.waiting))
+    assert attrs.asdict(got.service) == pytest.approx(attrs.asdict(plain.service))
 
 
 def test_service_distributions() -> None:
     rng = np.random.default_rng(0)
-    logn = Distribution.lognormal(8.0, 4.0).sample(rng, 200_000)
+    logn = TimeDistribution.lognormal(8.0, 4.0).sample(rng, 200_000)
     assert logn.mean() == pytest.approx(8.0, rel=0.02)
     assert logn.std() == pytest.approx(4.0, rel=0.03)
-    emp = Distribution.empirical([1.5, 2.5, 9.0]).sample(rng, 1000)
+    emp = TimeDistribution.empirical([1.5, 2.5, 9.0]).sample(rng, 1000)
     assert set(emp.tolist()) == {1.5, 2.5, 9.0}
-    assert Distribution.fixed(4.0).sample(rng, 3).tolist() == [4.0, 4.0, 4.0]
-    assert Distribution.exponential(2.0).sample(rng, 100_000).mean() == pytest.approx(2, rel=0.02)
-    assert Distribution.lognormal(8.0, 4.0).describe() == {
+    assert TimeDistribution.fixed(4.0).sample(rng, 3).tolist() == [4.0, 4.0, 4.0]
+    assert TimeDistribution.exponential(2.0).sample(rng, 100_000).mean() == pytest.approx(
+        2, rel=0.02
+    )
+    assert TimeDistribution.lognormal(8.0, 4.0).describe() == {
         "kind": "lognormal",
         "mean": 8.0,
         "sd": 4.0,
@@ -281,13 +292,13 @@ def test_bad_distributions_name_the_field(data: dict[str, object], path: str) ->
     import json
 
     with pytest.raises(InvalidDataError) as info:
-        loads(json.dumps(data), Distribution, source="d.json")
+        loads(json.dumps(data), TimeDistribution, source="d.json")
     assert info.value.problems[0].path == path
 
 
 def test_profile_round_trips_and_reports_bad_data() -> None:
     profile = two_lines(
-        patience=Distribution.exponential(30.0),
+        patience=TimeDistribution.exponential(30.0),
         appointments=[Appointment(at="09:15", line="B", count=2)],
         windows=[WindowProfile(code="W1", lines=["B", "A"])] * 1
         + [WindowProfile(code=f"W{i}") for i in range(2, 6)],
@@ -375,7 +386,7 @@ def test_progress_is_reported() -> None:
 def test_groups_of_equal_weight_share_one_queue() -> None:
     # Two groups of weight 1 and one window: their tickets are called in arrival order.
     profile = DayProfile(
-        lines=[LineProfile(id="A", service=Distribution.fixed(5.0))],
+        lines=[LineProfile(id="A", service=TimeDistribution.fixed(5.0))],
         priority_groups=[
             GroupProfile(id="elderly", share=0.4, weight=1),
             GroupProfile(id="disabled", share=0.4, weight=1),

@@ -12,10 +12,10 @@ import pytest
 
 from govservice_std.staffing import (
     DayProfile,
-    Distribution,
     GroupProfile,
     LineProfile,
     Period,
+    TimeDistribution,
     WindowProfile,
     erlang_c,
     estimate,
@@ -29,7 +29,7 @@ MINUTES = 4000.0  # per replication; at 4 arrivals a minute about 16 000 visitor
 
 def stationary(c: int, rate_per_minute: float, **kw: object) -> DayProfile:
     return DayProfile(
-        lines=[LineProfile(id="A", service=Distribution.exponential(1.0))],
+        lines=[LineProfile(id="A", service=TimeDistribution.exponential(1.0))],
         periods=[Period(arrivals={"A": rate_per_minute * 60}, windows=c, minutes=MINUTES)],
         **kw,  # type: ignore[arg-type]
     )

@@ -211,7 +211,7 @@ def plan(
         title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min",
     )
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
-                   "P90等候", "放弃率", "达标"):  # fmt: skip
+                   "P90等候", "过号率", "达标"):  # fmt: skip
         table.add_column(column, justify="right", no_wrap=True)
     for p in result.periods:
         k = p.kpis
@@ -222,9 +222,9 @@ def plan(
             str(p.erlang_windows),
             str(p.windows),
             "–" if k.within_target is None else f"{k.within_target:.1%}",
-            "–" if k.mean_wait_minutes is None else f"{k.mean_wait_minutes:.1f}",
-            "–" if k.p90_wait_minutes is None else f"{k.p90_wait_minutes:.1f}",
-            "–" if k.abandonment_rate is None else f"{k.abandonment_rate:.1%}",
+            "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
+            "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
+            "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
             "✓" if p.meets_target else "✗",
         )
     console = Console(width=max(Console().width, 110))

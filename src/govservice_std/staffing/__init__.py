@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from govservice_std.staffing.distributions import Distribution, DistributionKind
+from govservice_std.staffing.distributions import TimeDistribution, TimeDistributionKind
 from govservice_std.staffing.erlang import (
     ErlangC,
     erlang_b,
@@ -44,8 +44,6 @@ __all__ = [
     "Appointment",
     "DayProfile",
     "DayTrace",
-    "Distribution",
-    "DistributionKind",
     "ErlangC",
     "Estimate",
     "GroupProfile",
@@ -56,6 +54,8 @@ __all__ = [
     "PeriodPlan",
     "SimulationResult",
     "StaffingPlan",
+    "TimeDistribution",
+    "TimeDistributionKind",
     "WindowProfile",
     "erlang_b",
     "erlang_c",

@@ -13,9 +13,9 @@ In a data file::
     service = { kind = "lognormal", mean = 8.0, sd = 5.0 }
     service = { kind = "empirical", values = [3.5, 6.0, 12.25, 4.0] }
 
->>> Distribution.lognormal(8.0, 5.0).expected
+>>> TimeDistribution.lognormal(8.0, 5.0).expected
 8.0
->>> Distribution.empirical([2.0, 4.0]).expected
+>>> TimeDistribution.empirical([2.0, 4.0]).expected
 3.0
 """
 
@@ -35,11 +35,11 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Distribution", "DistributionKind"]
+__all__ = ["TimeDistribution", "TimeDistributionKind"]
 
 
-class DistributionKind(enum.Enum):
-    """The shape of a :class:`Distribution`."""
+class TimeDistributionKind(enum.Enum):
+    """The shape of a :class:`TimeDistribution`."""
 
     EXPONENTIAL = "exponential"
     LOGNORMAL = "lognormal"
@@ -47,8 +47,8 @@ class DistributionKind(enum.Enum):
     FIXED = "fixed"
 
 
-def _to_kind(value: DistributionKind | str) -> DistributionKind:
-    return to_enum(DistributionKind, value, "kind")
+def _to_kind(value: TimeDistributionKind | str) -> TimeDistributionKind:
+    return to_enum(TimeDistributionKind, value, "kind")
 
 
 def _to_values(value: Iterable[float]) -> tuple[float, ...]:
@@ -56,7 +56,7 @@ def _to_values(value: Iterable[float]) -> tuple[float, ...]:
 
 
 @attrs.frozen
-class Distribution:
+class TimeDistribution:
     """A distribution of times in minutes (see the module docs for the kinds).
 
     Build one with the class methods rather than the fields.
@@ -68,14 +68,14 @@ class Distribution:
         values: Recorded times to resample from (``empirical``).
     """
 
-    kind: DistributionKind = attrs.field(converter=_to_kind)
+    kind: TimeDistributionKind = attrs.field(converter=_to_kind)
     mean: float | None = None
     sd: float | None = None
     values: tuple[float, ...] = attrs.field(default=(), converter=_to_values)
 
     def __attrs_post_init__(self) -> None:
         kind = self.kind
-        if kind is DistributionKind.EMPIRICAL:
+        if kind is TimeDistributionKind.EMPIRICAL:
             if not self.values:
                 raise FieldValueError("values", "an empirical distribution needs recorded times")
             for index, value in enumerate(self.values):
@@ -92,31 +92,31 @@ class Distribution:
             )
         if self.mean is None or not (math.isfinite(self.mean) and self.mean > 0):
             raise FieldValueError("mean", f"must be a finite number > 0 (got {self.mean!r})")
-        if kind is DistributionKind.LOGNORMAL:
+        if kind is TimeDistributionKind.LOGNORMAL:
             if self.sd is None or not (math.isfinite(self.sd) and self.sd > 0):
                 raise FieldValueError("sd", f"must be a finite number > 0 (got {self.sd!r})")
         elif self.sd is not None:
             raise FieldValueError("sd", f"only a lognormal distribution takes sd ({kind.value})")
 
     @classmethod
-    def exponential(cls, mean: float) -> Distribution:
+    def exponential(cls, mean: float) -> TimeDistribution:
         """Exponential times with this mean (minutes)."""
-        return cls(DistributionKind.EXPONENTIAL, mean=mean)
+        return cls(TimeDistributionKind.EXPONENTIAL, mean=mean)
 
     @classmethod
-    def lognormal(cls, mean: float, sd: float) -> Distribution:
+    def lognormal(cls, mean: float, sd: float) -> TimeDistribution:
         """Lognormal times with this mean and standard deviation (minutes)."""
-        return cls(DistributionKind.LOGNORMAL, mean=mean, sd=sd)
+        return cls(TimeDistributionKind.LOGNORMAL, mean=mean, sd=sd)
 
     @classmethod
-    def empirical(cls, values: Iterable[float]) -> Distribution:
+    def empirical(cls, values: Iterable[float]) -> TimeDistribution:
         """Times drawn with replacement from recorded ones (minutes)."""
-        return cls(DistributionKind.EMPIRICAL, values=tuple(values))
+        return cls(TimeDistributionKind.EMPIRICAL, values=tuple(values))
 
     @classmethod
-    def fixed(cls, minutes: float) -> Distribution:
+    def fixed(cls, minutes: float) -> TimeDistribution:
         """Always ``minutes``."""
-        return cls(DistributionKind.FIXED, mean=minutes)
+        return cls(TimeDistributionKind.FIXED, mean=minutes)
 
     @property
     def expected(self) -> float:
@@ -136,12 +136,12 @@ class Distribution:
 
         mean = self.expected
         kind = self.kind
-        if kind is DistributionKind.EXPONENTIAL:
+        if kind is TimeDistributionKind.EXPONENTIAL:
             return rng.exponential(mean, size)
-        if kind is DistributionKind.LOGNORMAL:
+        if kind is TimeDistributionKind.LOGNORMAL:
             sigma2 = math.log1p((float(self.sd or 0.0) / mean) ** 2)
             return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size)
-        if kind is DistributionKind.EMPIRICAL:
+        if kind is TimeDistributionKind.EMPIRICAL:
             return rng.choice(np.asarray(self.values, dtype=np.float64), size)
         return np.full(size, mean, dtype=np.float64)
 

@@ -16,12 +16,14 @@
    visitors who give up). A period never gets fewer windows than its offered load
    (arrivals per minute × mean service minutes), below which its queue grows without end.
 
-The share within the target counts a visitor who gave up as a miss (see
-:mod:`~govservice_std.staffing.kpis`).
+The share within the target is defined as for the live queue (see
+:mod:`~govservice_std.staffing.kpis`): a visitor who gave up counts by when a window
+called the ticket, and a ticket never called counts as a miss once it waited past the
+target.
 
->>> from govservice_std.staffing import DayProfile, Distribution, LineProfile, Period
+>>> from govservice_std.staffing import DayProfile, TimeDistribution, LineProfile, Period
 >>> day = DayProfile(
-...     lines=[LineProfile(id="A", service=Distribution.exponential(8.0))],
+...     lines=[LineProfile(id="A", service=TimeDistribution.exponential(8.0))],
 ...     periods=[Period(arrivals={"A": 20.0}), Period(arrivals={"A": 45.0})],
 ...     target_minutes=15.0,
 ...     target_share=0.8,
@@ -209,7 +211,7 @@ def plan_staffing(
         return [
             k
             for k, summary in enumerate(result.by_period)
-            if summary.tickets and (summary.within_target or 0.0) < share
+            if summary.within_target is not None and summary.within_target < share
         ]
 
     # Never fewer windows than the offered load: below it the queue grows all period long,

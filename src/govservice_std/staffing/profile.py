@@ -8,7 +8,7 @@ windows open. See the profile file format in the documentation, and the illustra
 profile bundled with the 龙门县 plugin.
 
 >>> profile = DayProfile(
-...     lines=[LineProfile(id="A", service=Distribution.exponential(10.0))],
+...     lines=[LineProfile(id="A", service=TimeDistribution.exponential(10.0))],
 ...     periods=[Period(arrivals={"A": 12.0}, windows=3), Period(arrivals={"A": 30.0}, windows=6)],
 ... )
 >>> profile.total_minutes, profile.period_starts()
@@ -28,7 +28,7 @@ import attrs
 
 from govservice_std._fields import identifier, to_tuple, unique
 from govservice_std.errors import FieldValueError
-from govservice_std.staffing.distributions import Distribution
+from govservice_std.staffing.distributions import TimeDistribution
 
 __all__ = [
     "NORMAL_GROUP",
@@ -70,12 +70,12 @@ class LineProfile:
 
     Args:
         id: The line's id, as the queue policy and the windows name it (``A``).
-        service: Distribution of its service times (minutes).
+        service: TimeDistribution of its service times (minutes).
         name: Display name.
     """
 
     id: str = attrs.field(validator=identifier)
-    service: Distribution
+    service: TimeDistribution
     name: str = ""
 
 
@@ -201,7 +201,7 @@ class DayProfile:
     windows: tuple[WindowProfile, ...] = attrs.field(default=(), converter=to_tuple)
     appointments: tuple[Appointment, ...] = attrs.field(default=(), converter=to_tuple)
     appointment_no_show: float = 0.0
-    patience: Distribution | None = None
+    patience: TimeDistribution | None = None
     anti_starvation_after: int | None = None
     target_minutes: float | None = attrs.field(default=None, validator=_optional_positive)
     target_share: float | None = None

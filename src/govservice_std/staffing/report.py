@@ -63,8 +63,16 @@ def erlang_as_dict(
     return out
 
 
+def _rounded(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _rounded(v) for k, v in data.items()}
+    if isinstance(data, float):
+        return _round(data)
+    return data
+
+
 def _summary(summary: KpiSummary) -> dict[str, Any]:
-    return {k: (_round(v) if isinstance(v, float) else v) for k, v in attrs.asdict(summary).items()}
+    return dict(_rounded(attrs.asdict(summary)))
 
 
 def plan_as_dict(plan: StaffingPlan) -> dict[str, Any]:
@@ -140,8 +148,8 @@ def plan_as_html(plan: StaffingPlan) -> str:
             f"<td>{p.start:%H:%M}</td><td>{p.minutes:g}</td><td>{p.arrivals_per_hour:.1f}</td>"
             f"<td>{p.mean_service_minutes:.1f}</td><td>{p.erlang_windows}</td>"
             f"<td><b>{p.windows}</b></td><td>{_pct(k.within_target)}</td>"
-            f"<td>{_min(k.mean_wait_minutes)}</td><td>{_min(k.p90_wait_minutes)}</td>"
-            f"<td>{_pct(k.abandonment_rate)}</td><td>{'✓' if p.meets_target else '✗'}</td>"
+            f"<td>{_min(k.waiting.mean)}</td><td>{_min(k.waiting.p90)}</td>"
+            f"<td>{_pct(k.no_show_rate)}</td><td>{'✓' if p.meets_target else '✗'}</td>"
             "</tr>"
         )
     note = (
@@ -168,7 +176,7 @@ window-hours {plan.window_hours:.1f} · {plan.simulation.replications} simulated
 <h2>Expected KPIs per period</h2>
 <table><thead><tr><th>start</th><th>minutes</th><th>arrivals/h</th><th>service min</th>
 <th>Erlang C</th><th>windows</th><th>within target</th><th>mean wait</th><th>p90 wait</th>
-<th>gave up</th><th>met</th></tr></thead>
+<th>no-shows</th><th>met</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 </body></html>
 """

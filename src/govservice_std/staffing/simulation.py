@@ -22,14 +22,14 @@ single first-come-first-served queue (one line, no priority groups, a constant n
 identical windows) it takes the Kiefer–Wolfowitz shortcut, which gives the same waits with
 one heap operation per visitor.
 
->>> from govservice_std.staffing import DayProfile, Distribution, LineProfile, Period
+>>> from govservice_std.staffing import DayProfile, TimeDistribution, LineProfile, Period
 >>> day = DayProfile(
-...     lines=[LineProfile(id="A", service=Distribution.exponential(6.0))],
+...     lines=[LineProfile(id="A", service=TimeDistribution.exponential(6.0))],
 ...     periods=[Period(arrivals={"A": 40.0}, windows=5)] * 3,
 ...     target_minutes=10.0,
 ... )
 >>> result = simulate(day, replications=5, seed=1)
->>> result.replications, result.kpis.overall.tickets > 0
+>>> result.replications, result.kpis.overall.issued > 0
 (5, True)
 >>> simulate(day, replications=5, seed=1) == result
 True
@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from govservice_std.errors import FieldValueError
-from govservice_std.staffing.kpis import KpiReport, KpiSummary
+from govservice_std.staffing.kpis import DurationSummary, KpiReport, KpiSummary
 from govservice_std.staffing.profile import NORMAL_GROUP, DayProfile
 
 if TYPE_CHECKING:
@@ -63,7 +63,6 @@ __all__ = [
     "simulate_day",
 ]
 
-_ABANDONED = -1.0
 _INF = math.inf
 
 
@@ -136,8 +135,10 @@ class DayTrace:
         group: Index of the priority group in the profile; ``len(priority_groups)`` for
             normal tickets.
         service: Service time in minutes (drawn for everyone, used by those served).
-        wait: Wait in minutes for served visitors; -1 for those who gave up; NaN for those
-            still waiting at closing.
+        wait: For a served visitor, the wait in minutes from arrival to the call (>= 0).
+            For a visitor who had given up when a window called the ticket (a no-show),
+            ``-1 - wait``, so ``<= -1``. NaN for a ticket never called.
+        end: Minutes after opening when the last event happened.
     """
 
     arrival: npt.NDArray[np.float64]
@@ -145,9 +146,27 @@ class DayTrace:
     group: npt.NDArray[np.int64]
     service: npt.NDArray[np.float64]
     wait: npt.NDArray[np.float64]
+    end: float = 0.0
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])
+
+    @property
+    def served(self) -> npt.NDArray[np.bool_]:
+        """Which visitors were served."""
+        return self.wait >= 0
+
+    @property
+    def no_show(self) -> npt.NDArray[np.bool_]:
+        """Which visitors had left when their ticket was called."""
+        return self.wait < 0
+
+    @property
+    def waited(self) -> npt.NDArray[np.float64]:
+        """Minutes from arrival to the call for every called ticket; NaN if never called."""
+        import numpy as np  # noqa: PLC0415
+
+        return np.where(self.wait < 0, -1.0 - self.wait, self.wait)
 
 
 def _draw(profile: DayProfile, rng: np.random.Generator) -> tuple[Any, ...]:
@@ -219,7 +238,7 @@ def _fcfs(
         if f <= a:
             replace(free, a + service[i])
         elif f > deadline[i]:
-            wait[i] = _ABANDONED
+            wait[i] = -1.0 - (f - a)  # reached at f, gone: a no-show
         else:
             wait[i] = f - a
             replace(free, f + service[i])
@@ -290,7 +309,7 @@ def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
                 while dq:
                     j = dq.popleft()
                     if dl[j] < now:
-                        wait[j] = _ABANDONED
+                        wait[j] = -1.0 - (now - arrival[j])
                         continue
                     streak[w] = 0
                     return j
@@ -299,7 +318,7 @@ def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
             while dq:
                 j = dq.popleft()
                 if dl[j] < now:
-                    wait[j] = _ABANDONED
+                    wait[j] = -1.0 - (now - arrival[j])
                     continue
                 streak[w] = streak[w] + 1 if priority_queue[q] else 0
                 return j
@@ -391,12 +410,7 @@ def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
             push(departures, (ta + service[j], w))
         else:
             queues[queue_of[j]].append(j)
-    # Whoever is still queued when nothing is left to happen: gone if patient only so
-    # long, otherwise unserved at closing (NaN).
-    if deadline is not None:
-        for dq in queues:
-            for j in dq:
-                wait[j] = _ABANDONED
+    # Whoever is still queued when nothing is left to happen was never called (NaN).
     return wait
 
 
@@ -441,7 +455,7 @@ def _pooled(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
                         while dq:
                             k = dq.popleft()
                             if dl[k] < now:
-                                wait[k] = _ABANDONED
+                                wait[k] = -1.0 - (now - arrival[k])
                                 continue
                             found = True
                             break
@@ -463,7 +477,7 @@ def _pooled(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
                 while dq:
                     k = dq.popleft()
                     if dl[k] < now:
-                        wait[k] = _ABANDONED
+                        wait[k] = -1.0 - (now - arrival[k])
                         continue
                     wait[k] = now - arrival[k]
                     push(departures, now + service[k])
@@ -480,10 +494,6 @@ def _pooled(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would co
             push(departures, ta + service[j])
         else:
             queues[queue_of[j]].append(j)
-    if deadline is not None:
-        for dq in queues:
-            for k in dq:
-                wait[k] = _ABANDONED
     return wait
 
 
@@ -535,7 +545,7 @@ def simulate_day(
     if engine not in ("auto", "events"):
         raise FieldValueError("engine", f"must be 'auto' or 'events' (got {engine!r})")
     if n_windows == 0:
-        wait = [_ABANDONED if deadline is not None else math.nan] * len(a_list)
+        wait = [math.nan] * len(a_list)
     elif engine == "auto" and single_queue:
         wait = _fcfs(a_list, s_list, d_list, counts[0])
     elif engine == "auto" and identical:
@@ -545,50 +555,51 @@ def simulate_day(
         wait = _events(
             profile, a_list, line_of.tolist(), queue_of.tolist(), s_list, d_list, n_windows
         )
-    return DayTrace(arrival, line_of, group_of, service, np.asarray(wait, dtype=np.float64))
+    waits = np.asarray(wait, dtype=np.float64)
+    # The day ends at closing or when the last service (or no-show call) ends, if later.
+    finish = np.where(waits >= 0, arrival + waits + service, arrival - 1.0 - waits)
+    finite = finish[~np.isnan(finish)]
+    end = max(profile.total_minutes, float(finite.max()) if finite.size else 0.0)
+    return DayTrace(arrival, line_of, group_of, service, waits, end)
 
 
 def _summary(
-    wait: npt.NDArray[np.float64], service: npt.NDArray[np.float64], target: float | None
+    wait: npt.NDArray[np.float64],
+    service: npt.NDArray[np.float64],
+    age: npt.NDArray[np.float64],
+    target: float | None,
 ) -> KpiSummary:
+    # `age`: minutes from arrival to the end of the visitor's day, for the rule that a
+    # ticket still waiting past the target counts as a miss.
     import numpy as np  # noqa: PLC0415
 
-    tickets = int(wait.shape[0])
-    if tickets == 0:
-        return KpiSummary(0, 0, target_minutes=target)
+    issued = int(wait.shape[0])
+    if issued == 0:
+        return KpiSummary()
     served_mask = wait >= 0
-    abandoned = int((wait == _ABANDONED).sum())
+    no_show_mask = wait < 0
+    called_mask = served_mask | no_show_mask
+    waited = np.where(no_show_mask, -1.0 - wait, wait)[called_mask]
     served = int(served_mask.sum())
-    unserved = tickets - served - abandoned
-    within = None if target is None else float((wait[served_mask] <= target).sum()) / tickets
-    if served == 0:
-        return KpiSummary(
-            tickets,
-            0,
-            abandoned,
-            unserved,
-            target_minutes=target,
-            within_target=within,
-            abandonment_rate=abandoned / tickets,
-        )
-    w = wait[served_mask]
-    s = service[served_mask]
-    wq = np.percentile(w, [50, 90])
-    sq = np.percentile(s, [50, 90])
+    no_shows = int(no_show_mask.sum())
+    called = served + no_shows
+    within: float | None = None
+    if target is not None:
+        late = int((age[~called_mask] > target).sum()) if called < issued else 0
+        if called or late:
+            within = float((waited <= target).sum()) / (called + late)
+    ordered_w = np.sort(waited)
+    ordered_s = np.sort(service[served_mask])
     return KpiSummary(
-        tickets=tickets,
+        issued=issued,
+        called=called,
         served=served,
-        abandoned=abandoned,
-        unserved=unserved,
-        mean_wait_minutes=float(w.mean()),
-        median_wait_minutes=float(wq[0]),
-        p90_wait_minutes=float(wq[1]),
-        mean_service_minutes=float(s.mean()),
-        median_service_minutes=float(sq[0]),
-        p90_service_minutes=float(sq[1]),
-        target_minutes=target,
+        no_shows=no_shows,
+        waiting_now=issued - called,
+        waiting=DurationSummary.of_sorted(ordered_w, float(ordered_w.mean()) if called else 0.0),
+        service=DurationSummary.of_sorted(ordered_s, float(ordered_s.mean()) if served else 0.0),
         within_target=within,
-        abandonment_rate=abandoned / tickets,
+        no_show_rate=no_shows / called if called else None,
     )
 
 
@@ -596,6 +607,7 @@ def _grouped(
     keys: npt.NDArray[np.int64],
     wait: npt.NDArray[np.float64],
     service: npt.NDArray[np.float64],
+    age: npt.NDArray[np.float64],
     target: float | None,
 ) -> dict[int, KpiSummary]:
     import numpy as np  # noqa: PLC0415
@@ -603,11 +615,10 @@ def _grouped(
     if keys.shape[0] == 0:
         return {}
     order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    bounds = np.flatnonzero(np.diff(sorted_keys)) + 1
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
     out: dict[int, KpiSummary] = {}
     for part in np.split(order, bounds):
-        out[int(keys[part[0]])] = _summary(wait[part], service[part], target)
+        out[int(keys[part[0]])] = _summary(wait[part], service[part], age[part], target)
     return out
 
 
@@ -624,16 +635,19 @@ def kpi_report(profile: DayProfile, traces: Sequence[DayTrace]) -> KpiReport:
     arrival = np.concatenate([t.arrival for t in traces])
     wait = np.concatenate([t.wait for t in traces])
     service = np.concatenate([t.service for t in traces])
+    age = np.concatenate([t.end - t.arrival for t in traces])
     line = np.concatenate([t.line for t in traces])
     group = np.concatenate([t.group for t in traces])
     start = profile.opens.hour * 60 + profile.opens.minute
     hour = ((start + arrival) // 60).astype(np.int64) % 24
-    by_line = _grouped(line, wait, service, target)
-    by_group = _grouped(group, wait, service, target)
+    by_line = _grouped(line, wait, service, age, target)
+    by_group = _grouped(group, wait, service, age, target)
     group_names = [g.id for g in profile.priority_groups] + [NORMAL_GROUP]
     return KpiReport(
-        overall=_summary(wait, service, target),
-        by_hour=dict(sorted(_grouped(hour, wait, service, target).items())),
+        target_minutes=target,
+        target_share=profile.target_share,
+        overall=_summary(wait, service, age, target),
+        by_hour=dict(sorted(_grouped(hour, wait, service, age, target).items())),
         by_line={profile.lines[k].id: v for k, v in sorted(by_line.items())},
         by_group={group_names[k]: v for k, v in sorted(by_group.items())},
     )
@@ -647,10 +661,9 @@ class SimulationResult:
         kpis: The KPIs of all days pooled.
         replications: How many days were simulated.
         seed: The seed the run started from (``None`` if drawn from the system).
-        mean_wait: Mean wait in minutes (of served visitors), over the days.
-        within_target: Share called within the target, over the days (``None`` without a
-            target).
-        abandonment_rate: Share that gave up, over the days.
+        mean_wait: Mean wait in minutes of the called tickets, over the days.
+        within_target: Share within the target, over the days (``None`` without a target).
+        no_show_rate: Share of called tickets whose visitor had given up, over the days.
         by_period: For each period of the profile, the KPIs of the visitors who arrived in
             it, pooled over the days.
         period_within_target: For each period, the share within target over the days.
@@ -661,14 +674,14 @@ class SimulationResult:
     seed: int | None
     mean_wait: Estimate
     within_target: Estimate | None
-    abandonment_rate: Estimate
+    no_show_rate: Estimate
     by_period: tuple[KpiSummary, ...]
     period_within_target: tuple[Estimate, ...] | None
 
     @property
     def visitors(self) -> int:
         """Visitors simulated over all days."""
-        return self.kpis.overall.tickets
+        return self.kpis.overall.issued
 
 
 def _period_keys(profile: DayProfile, arrival: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -709,32 +722,31 @@ def simulate(
     traces: list[DayTrace] = []
     waits: list[float] = []
     withins: list[float] = []
-    abandons: list[float] = []
+    no_shows: list[float] = []
     per_period: list[list[float]] = [[] for _ in profile.periods]
     for done, stream in enumerate(streams, start=1):
         trace = simulate_day(profile, np.random.default_rng(stream))
         traces.append(trace)
-        day = _summary(trace.wait, trace.service, target)
-        if day.mean_wait_minutes is not None:
-            waits.append(day.mean_wait_minutes)
-        abandons.append(day.abandonment_rate or 0.0)
+        age = trace.end - trace.arrival
+        day = _summary(trace.wait, trace.service, age, target)
+        if day.waiting.mean is not None:
+            waits.append(day.waiting.mean)
+        no_shows.append(day.no_show_rate or 0.0)
         if target is not None:
             withins.append(day.within_target if day.within_target is not None else 1.0)
             keys = _period_keys(profile, trace.arrival)
-            for k, summary in _grouped(keys, trace.wait, trace.service, target).items():
-                per_period[k].append(summary.within_target or 0.0)
+            for k, summary in _grouped(keys, trace.wait, trace.service, age, target).items():
+                if summary.within_target is not None:
+                    per_period[k].append(summary.within_target)
         if progress is not None:
             progress(done)
     report = kpi_report(profile, traces)
-    all_arrivals = np.concatenate([t.arrival for t in traces])
     pooled = _grouped(
-        _period_keys(profile, all_arrivals),
+        _period_keys(profile, np.concatenate([t.arrival for t in traces])),
         np.concatenate([t.wait for t in traces]),
         np.concatenate([t.service for t in traces]),
+        np.concatenate([t.end - t.arrival for t in traces]),
         target,
-    )
-    by_period = tuple(
-        pooled.get(k, KpiSummary(0, 0, target_minutes=target)) for k in range(len(profile.periods))
     )
     return SimulationResult(
         kpis=report,
@@ -742,7 +754,9 @@ def simulate(
         seed=seed,
         mean_wait=estimate(waits),
         within_target=estimate(withins) if target is not None else None,
-        abandonment_rate=estimate(abandons),
-        by_period=by_period,
-        period_within_target=tuple(estimate(v) for v in per_period) if target is not None else None,
+        no_show_rate=estimate(no_shows),
+        by_period=tuple(pooled.get(k, KpiSummary()) for k in range(len(profile.periods))),
+        period_within_target=(
+            tuple(estimate(v) for v in per_period) if target is not None else None
+        ),
     )
