@@ -97,3 +97,15 @@ def test_bundled_longmen_profile_plans() -> None:
     assert lunch.arrivals_per_hour == 0
     assert lunch.windows == 0
     assert str(plan.periods[0].start) == "08:30:00"
+
+
+def test_locality_profile_comes_from_the_nearest_layer() -> None:
+    from govservice_std import load_registry
+    from govservice_std.staffing import locality_profile
+
+    registry = load_registry()
+    profile = locality_profile(registry, "441324")
+    assert profile is not None
+    assert profile.illustrative
+    assert locality_profile(registry, "441324") is profile  # cached
+    assert locality_profile(registry, "000000") is None

@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["erlang", "plan", "staffing"]
 
-PROFILE_FILE = "staffing.toml"
-
 
 @cli.group()
 def staffing() -> None:
@@ -105,22 +103,18 @@ def erlang(
 
 
 def _load_profile(state: State, spec: str) -> DayProfile:
-    from govservice_std.registry import source_name  # noqa: PLC0415 - lazy
-    from govservice_std.serialization import load  # noqa: PLC0415
-    from govservice_std.staffing import DayProfile, load_profile  # noqa: PLC0415
+    from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
 
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
         return load_profile(path)
-    # Not a file: a division code whose chain ships an example profile.
-    layers = state.registry.layer_files(spec, PROFILE_FILE)
-    if not layers:
+    found = locality_profile(state.registry, spec)
+    if found is None:
         raise click.BadParameter(
             f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
             param_hint="PROFILE",
         )
-    info, file = layers[-1]
-    return load(file, DayProfile, source=source_name(info, file))
+    return found
 
 
 @staffing.command()

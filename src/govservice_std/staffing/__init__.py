@@ -21,6 +21,7 @@ from govservice_std.staffing.kpis import KpiReport, KpiSummary, summarize
 from govservice_std.staffing.plan import PeriodPlan, StaffingPlan, plan_staffing
 from govservice_std.staffing.profile import (
     NORMAL_GROUP,
+    PROFILE_FILE,
     Appointment,
     DayProfile,
     GroupProfile,
@@ -28,6 +29,7 @@ from govservice_std.staffing.profile import (
     Period,
     WindowProfile,
     load_profile,
+    locality_profile,
 )
 from govservice_std.staffing.simulation import (
     DayTrace,
@@ -41,6 +43,7 @@ from govservice_std.staffing.simulation import (
 
 __all__ = [
     "NORMAL_GROUP",
+    "PROFILE_FILE",
     "Appointment",
     "DayProfile",
     "DayTrace",
@@ -62,6 +65,7 @@ __all__ = [
     "estimate",
     "kpi_report",
     "load_profile",
+    "locality_profile",
     "plan_staffing",
     "priority_waits",
     "simulate",

@@ -32,6 +32,7 @@ from govservice_std.staffing.distributions import TimeDistribution
 
 __all__ = [
     "NORMAL_GROUP",
+    "PROFILE_FILE",
     "Appointment",
     "DayProfile",
     "GroupProfile",
@@ -39,7 +40,11 @@ __all__ = [
     "Period",
     "WindowProfile",
     "load_profile",
+    "locality_profile",
 ]
+
+PROFILE_FILE = "staffing.toml"
+"""Name of a layer's day profile inside its data folder (an example or a default day)."""
 
 NORMAL_GROUP = "normal"
 """The group id under which tickets without a priority group are reported."""
@@ -332,3 +337,36 @@ def load_profile(path: Path | Traversable | str) -> DayProfile:
     from govservice_std.serialization import load  # noqa: PLC0415 - avoid an import cycle
 
     return load(path, DayProfile)
+
+
+def locality_profile(registry: Any, code: str) -> DayProfile | None:
+    """The day profile a locality's chain ships, from the nearest layer that has one.
+
+    A layer may put a :data:`PROFILE_FILE` in its data folder; the most specific layer's
+    file wins (profiles describe one hall's day and are not merged).
+
+    Args:
+        registry: A :class:`~govservice_std.registry.Registry`.
+        code: The locality's division code.
+
+    Returns:
+        The profile, or ``None`` if no layer of the chain ships one.
+
+    Raises:
+        UnknownLocalityError: If the locality is not installed.
+        InvalidDataError: If the file is invalid; the message names the file and plugin.
+    """
+    from govservice_std.registry import source_name  # noqa: PLC0415 - avoid an import cycle
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    key = registry.info(code).code
+
+    def read() -> DayProfile | None:
+        layers = registry.layer_files(key, PROFILE_FILE)
+        if not layers:
+            return None
+        info, file = layers[-1]
+        return load(file, DayProfile, source=source_name(info, file))
+
+    result: DayProfile | None = registry.memo(("staffing_profile", key), read)
+    return result
