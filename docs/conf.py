@@ -96,6 +96,8 @@ nitpick_ignore_regex = [
     ),
     # The libraries we build on: cattrs converters, pluggy's manager and markers, attrs.
     (r"py:(class|mod|func|meth|data|exc|obj)", r"(attrs|attr|cattrs|pluggy)(\.\w+)+"),
+    # NumPy arrays and scalars in the staffing signatures (no intersphinx: built offline).
+    (r"py:(class|mod|func|meth|data|exc|obj)", r"(np|npt|numpy)(\.\w+)+"),
     # Type variables of generic functions (``T`` in ``load(path, cls: type[T]) -> T``).
     (r"py:(class|obj)", r"(govservice_std(\.\w+)+\.)?[A-Z]"),
 ]

@@ -1,0 +1,230 @@
+"""``govstd staffing``: Erlang C answers and staffing plans for a day profile."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from govservice_std.cli._base import State, cli, echo_json
+
+if TYPE_CHECKING:
+    from govservice_std.staffing import DayProfile
+
+__all__ = ["erlang", "plan", "staffing"]
+
+
+@cli.group()
+def staffing() -> None:
+    """Staffing analysis: how many windows a hall needs, hour by hour."""
+
+
+@staffing.command()
+@click.option(
+    "--arrivals-per-hour",
+    type=click.FloatRange(min=0),
+    required=True,
+    help="Visitors arriving per hour.",
+)
+@click.option(
+    "--service-minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    required=True,
+    help="Mean service time at a window, in minutes.",
+)
+@click.option("--windows", type=click.IntRange(min=1), required=True, help="Windows open.")
+@click.option(
+    "--target-minutes",
+    type=click.FloatRange(min=0),
+    help="Waiting-time target for the service level.",
+)
+@click.option(
+    "--target-level",
+    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    help="Share that should meet the target; adds the fewest windows that do.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def erlang(
+    *,
+    arrivals_per_hour: float,
+    service_minutes: float,
+    windows: int,
+    target_minutes: float | None,
+    target_level: float | None,
+    as_json: bool,
+) -> None:
+    """Erlang C for identical windows: probability of waiting, mean wait, service level.
+
+    Assumes random arrivals, exponential service times and nobody giving up. With --json,
+    print wait_probability, mean_wait_minutes, service_level (with --target-minutes),
+    windows_needed (with --target-level) and the load; an overloaded hall has
+    "stable": false and null waits.
+    """
+    from govservice_std.staffing import erlang_c, windows_needed  # noqa: PLC0415 - lazy
+    from govservice_std.staffing.report import erlang_as_dict  # noqa: PLC0415
+
+    if target_level is not None and target_minutes is None:
+        raise click.UsageError("--target-level needs --target-minutes")
+    result = erlang_c(arrivals_per_hour / 60, 1 / service_minutes, windows)
+    needed = None
+    if target_level is not None and target_minutes is not None:
+        needed = windows_needed(
+            arrivals_per_hour / 60,
+            1 / service_minutes,
+            target_wait=target_minutes,
+            target_share=target_level,
+        )
+    data = erlang_as_dict(
+        result,
+        target_minutes=target_minutes,
+        windows_needed=needed,
+        service_minutes=service_minutes,
+    )
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(
+        f"{windows} windows, {arrivals_per_hour:g} arrivals/h, {service_minutes:g} min each: "
+        f"load {result.load:.2f} erlangs, utilization {result.utilization:.1%}"
+    )
+    if not result.stable:
+        click.echo("overloaded: arrivals exceed what the windows can serve; the queue grows")
+    else:
+        click.echo(f"probability of waiting  {result.wait_probability:.1%}")
+        click.echo(f"mean wait               {result.mean_wait:.2f} min")
+    if target_minutes is not None:
+        click.echo(
+            f"served within {target_minutes:g} min  {result.service_level(target_minutes):.1%}"
+        )
+    if needed is not None:
+        click.echo(f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}")
+
+
+def _load_profile(state: State, spec: str) -> DayProfile:
+    from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
+
+    path = Path(spec)
+    if path.suffix.lower() in (".toml", ".json") or path.exists():
+        return load_profile(path)
+    found = locality_profile(state.registry, spec)
+    if found is None:
+        raise click.BadParameter(
+            f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
+            param_hint="PROFILE",
+        )
+    return found
+
+
+@staffing.command()
+@click.argument("profile")
+@click.option(
+    "--target-minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Waiting-time target (default: the profile's).",
+)
+@click.option(
+    "--target-level",
+    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    help="Share that should meet it (default: the profile's).",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Simulated days per try.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write an HTML report to this file.",
+)
+@click.pass_obj
+def plan(
+    state: State,
+    *,
+    profile: str,
+    target_minutes: float | None,
+    target_level: float | None,
+    replications: int,
+    seed: int,
+    as_json: bool,
+    html_out: Path | None,
+) -> None:
+    """Plan the fewest windows per period of a day PROFILE that meet the target.
+
+    PROFILE is a day profile file (.toml or .json), or a division code whose locality
+    ships an example profile (``govstd staffing plan 441324``). The plan starts from
+    Erlang C and checks each period by simulation.
+    """
+    from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
+    from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
+
+    day = _load_profile(state, profile)
+    kwargs: dict[str, Any] = {
+        "target_minutes": target_minutes,
+        "target_share": target_level,
+        "replications": replications,
+        "seed": seed,
+    }
+    if sys.stderr.isatty():
+        from rich.console import Console  # noqa: PLC0415 - only for a terminal
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+        with Progress(
+            TextColumn("simulating"),
+            BarColumn(),
+            TextColumn("{task.completed} days"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("plan", total=None)
+            result = plan_staffing(
+                day, progress=lambda done: bar.update(task, completed=done), **kwargs
+            )
+    else:
+        result = plan_staffing(day, **kwargs)
+    if html_out is not None:
+        html_out.write_text(plan_as_html(result), encoding="utf-8")
+    if as_json:
+        echo_json(plan_as_dict(result))
+        return
+    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
+    from rich.table import Table  # noqa: PLC0415
+
+    title = day.name or profile
+    if day.illustrative:
+        title += " [示例数据 illustrative]"
+    table = Table(
+        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min",
+    )
+    for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
+                   "P90等候", "过号率", "达标"):  # fmt: skip
+        table.add_column(column, justify="right", no_wrap=True)
+    for p in result.periods:
+        k = p.kpis
+        table.add_row(
+            f"{p.start:%H:%M}",
+            f"{p.arrivals_per_hour:.1f}",
+            f"{p.mean_service_minutes:.1f}",
+            str(p.erlang_windows),
+            str(p.windows),
+            "–" if k.within_target is None else f"{k.within_target:.1%}",
+            "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
+            "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
+            "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
+            "✓" if p.meets_target else "✗",
+        )
+    console = Console(width=max(Console().width, 110))
+    console.print(table)
+    console.print(
+        f"window-hours {result.window_hours:.1f} · {result.simulation.replications} days per try, "
+        f"{result.simulations} simulated days · "
+        + ("target met in every period" if result.met else "target NOT met in every period")
+    )

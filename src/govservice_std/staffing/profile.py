@@ -1,0 +1,372 @@
+"""A day profile: who comes to a hall when, how long they take, and how they are called.
+
+A :class:`DayProfile` is what the simulation and the staffing plan read. It is usually a
+TOML or JSON file loaded with :func:`load_profile` (through the library's serializer, so
+every problem is reported with its path). Periods follow one another from the opening time;
+each gives the arrivals per hour of every business line and, optionally, the number of
+windows open. See the profile file format in the documentation, and the illustrative
+profile bundled with the 龙门县 plugin.
+
+>>> profile = DayProfile(
+...     lines=[LineProfile(id="A", service=TimeDistribution.exponential(10.0))],
+...     periods=[Period(arrivals={"A": 12.0}, windows=3), Period(arrivals={"A": 30.0}, windows=6)],
+... )
+>>> profile.total_minutes, profile.period_starts()
+(120.0, (0.0, 60.0))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from govservice_std._fields import identifier, to_tuple, unique
+from govservice_std.errors import FieldValueError
+from govservice_std.staffing.distributions import TimeDistribution
+
+__all__ = [
+    "NORMAL_GROUP",
+    "PROFILE_FILE",
+    "Appointment",
+    "DayProfile",
+    "GroupProfile",
+    "LineProfile",
+    "Period",
+    "WindowProfile",
+    "load_profile",
+    "locality_profile",
+]
+
+PROFILE_FILE = "staffing.toml"
+"""Name of a layer's day profile inside its data folder (an example or a default day)."""
+
+NORMAL_GROUP = "normal"
+"""The group id under which tickets without a priority group are reported."""
+
+
+def _to_time(value: dt.time | str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise FieldValueError("", f"must be a time such as '08:30' (got {value!r})") from None
+
+
+def _finite_positive(_i: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not (math.isfinite(value) and value > 0):
+        raise FieldValueError(attribute.name, f"must be a finite number > 0 (got {value!r})")
+
+
+def _optional_positive(_i: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise FieldValueError(attribute.name, f"must be a finite number > 0 (got {value!r})")
+
+
+@attrs.frozen
+class LineProfile:
+    """A business line (业务类别) as the simulation sees it.
+
+    Args:
+        id: The line's id, as the queue policy and the windows name it (``A``).
+        service: TimeDistribution of its service times (minutes).
+        name: Display name.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    service: TimeDistribution
+    name: str = ""
+
+
+@attrs.frozen
+class GroupProfile:
+    """A priority group (老年人, 军人依法优先 …) and its share of the arrivals.
+
+    Args:
+        id: The group's id, as in the queue policy (``elderly``); ``normal`` is reserved.
+        share: Share of every line's walk-in arrivals that belong to the group, in [0, 1].
+        weight: Rank against other groups; higher is called first (as in the queue policy).
+        name: Display name.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    share: float
+    weight: int = 1
+    name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.id == NORMAL_GROUP:
+            raise FieldValueError("id", f"{NORMAL_GROUP!r} is reserved for tickets without a group")
+        if not 0 <= self.share <= 1:
+            raise FieldValueError("share", f"must be in [0, 1] (got {self.share!r})")
+        if self.weight < 1:
+            raise FieldValueError("weight", f"must be >= 1 (got {self.weight!r})")
+
+
+@attrs.frozen
+class WindowProfile:
+    """A window and the business lines it serves, in the order it calls them.
+
+    Args:
+        code: The window's code (``A01``).
+        lines: Line ids it serves, most preferred first; empty means every line, in the
+            profile's order.
+    """
+
+    code: str = attrs.field(validator=identifier)
+    lines: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+
+
+@attrs.frozen
+class Period:
+    """A stretch of the day with steady arrival rates.
+
+    Args:
+        arrivals: Walk-in arrivals per hour, by line id (lines not named get none).
+        windows: Windows open during the period (the first ``windows`` of the profile's
+            windows); ``None`` leaves it to the staffing plan.
+        minutes: Length of the period (default: an hour).
+    """
+
+    arrivals: dict[str, float] = attrs.field(factory=dict)
+    windows: int | None = None
+    minutes: float = attrs.field(default=60.0, validator=_finite_positive)
+
+    def __attrs_post_init__(self) -> None:
+        for line, rate in self.arrivals.items():
+            if not (math.isfinite(rate) and rate >= 0):
+                raise FieldValueError(
+                    f"arrivals.{line}", f"must be a finite number >= 0 (got {rate!r})"
+                )
+        if self.windows is not None and self.windows < 0:
+            raise FieldValueError("windows", f"must be >= 0 (got {self.windows!r})")
+
+    @property
+    def arrivals_total(self) -> float:
+        """Walk-in arrivals per hour over all lines."""
+        return math.fsum(self.arrivals.values())
+
+
+@attrs.frozen
+class Appointment:
+    """Booked visits (预约) at a given time.
+
+    Args:
+        at: The booked time of day; the visitor arrives then (or not at all, see
+            ``DayProfile.appointment_no_show``) and joins the queue.
+        line: The line booked.
+        count: How many visits are booked at that time.
+        group: The priority group of the visitors, if any.
+    """
+
+    at: dt.time = attrs.field(converter=_to_time)
+    line: str
+    count: int = 1
+    group: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.count < 1:
+            raise FieldValueError("count", f"must be >= 1 (got {self.count!r})")
+
+
+@attrs.frozen
+class DayProfile:
+    """A day of a hall as the simulation and the staffing plan read it.
+
+    Args:
+        lines: The business lines and their service times.
+        periods: Consecutive periods from ``opens``, with arrival rates and windows.
+        opens: When the first period starts.
+        priority_groups: Priority groups with their share of arrivals.
+        windows: The windows in opening order; empty means identical windows that serve
+            every line (as many as the busiest period needs).
+        appointments: Booked visits.
+        appointment_no_show: Probability that a booked visitor does not come.
+        patience: How long visitors wait before giving up; ``None``: nobody gives up.
+        anti_starvation_after: After this many priority calls in a row a window calls a
+            normal ticket if one is waiting; ``None``: strict priority.
+        target_minutes: The waiting-time target (e.g. called within 20 minutes).
+        target_share: The share of visitors that should meet the target, in (0, 1).
+        max_windows: The most windows the plan may open in one period.
+        name: What the profile describes.
+        illustrative: Whether the figures are an invented example.
+        notes: Free text: where the figures come from.
+    """
+
+    lines: tuple[LineProfile, ...] = attrs.field(converter=to_tuple)
+    periods: tuple[Period, ...] = attrs.field(converter=to_tuple)
+    opens: dt.time = attrs.field(default=dt.time(8, 0), converter=_to_time)
+    priority_groups: tuple[GroupProfile, ...] = attrs.field(default=(), converter=to_tuple)
+    windows: tuple[WindowProfile, ...] = attrs.field(default=(), converter=to_tuple)
+    appointments: tuple[Appointment, ...] = attrs.field(default=(), converter=to_tuple)
+    appointment_no_show: float = 0.0
+    patience: TimeDistribution | None = None
+    anti_starvation_after: int | None = None
+    target_minutes: float | None = attrs.field(default=None, validator=_optional_positive)
+    target_share: float | None = None
+    max_windows: int = 50
+    name: str = ""
+    illustrative: bool = False
+    notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise FieldValueError("lines", "a profile needs at least one business line")
+        if not self.periods:
+            raise FieldValueError("periods", "a profile needs at least one period")
+        unique(self.lines, lambda x: x.id, "lines", "line id")
+        unique(self.priority_groups, lambda x: x.id, "priority_groups", "group id")
+        unique(self.windows, lambda x: x.code, "windows", "window code")
+        if math.fsum(g.share for g in self.priority_groups) > 1 + 1e-9:
+            raise FieldValueError("priority_groups", "the groups' shares add up to more than 1")
+        self._check_references()
+        self._check_parameters()
+
+    def _check_references(self) -> None:
+        line_ids = {line.id for line in self.lines}
+        group_ids = {group.id for group in self.priority_groups}
+        for index, period in enumerate(self.periods):
+            for line in period.arrivals:
+                if line not in line_ids:
+                    raise FieldValueError(f"periods[{index}].arrivals", f"unknown line {line!r}")
+            if self.windows and period.windows is not None and period.windows > len(self.windows):
+                raise FieldValueError(
+                    f"periods[{index}].windows",
+                    f"only {len(self.windows)} windows are listed (got {period.windows})",
+                )
+        for index, window in enumerate(self.windows):
+            for position, line in enumerate(window.lines):
+                if line not in line_ids:
+                    raise FieldValueError(
+                        f"windows[{index}].lines[{position}]", f"unknown line {line!r}"
+                    )
+        for index, appointment in enumerate(self.appointments):
+            if appointment.line not in line_ids:
+                raise FieldValueError(
+                    f"appointments[{index}].line", f"unknown line {appointment.line!r}"
+                )
+            if appointment.group is not None and appointment.group not in group_ids:
+                raise FieldValueError(
+                    f"appointments[{index}].group", f"unknown group {appointment.group!r}"
+                )
+            if not 0 <= self.minute_of(appointment.at) < self.total_minutes:
+                raise FieldValueError(
+                    f"appointments[{index}].at", "must fall within the profile's periods"
+                )
+
+    def _check_parameters(self) -> None:
+        if not 0 <= self.appointment_no_show <= 1:
+            raise FieldValueError(
+                "appointment_no_show", f"must be in [0, 1] (got {self.appointment_no_show!r})"
+            )
+        if self.anti_starvation_after is not None and self.anti_starvation_after < 1:
+            raise FieldValueError(
+                "anti_starvation_after", f"must be >= 1 (got {self.anti_starvation_after!r})"
+            )
+        if self.target_share is not None and not 0 < self.target_share < 1:
+            raise FieldValueError("target_share", f"must be in (0, 1) (got {self.target_share!r})")
+        if self.max_windows < 1:
+            raise FieldValueError("max_windows", f"must be >= 1 (got {self.max_windows!r})")
+
+    @property
+    def total_minutes(self) -> float:
+        """Length of the day: the sum of the periods."""
+        return math.fsum(p.minutes for p in self.periods)
+
+    def period_starts(self) -> tuple[float, ...]:
+        """Start of each period in minutes after opening."""
+        starts: list[float] = []
+        t = 0.0
+        for period in self.periods:
+            starts.append(t)
+            t += period.minutes
+        return tuple(starts)
+
+    def minute_of(self, moment: dt.time) -> float:
+        """Minutes from opening to ``moment`` (negative before opening)."""
+        return (moment.hour - self.opens.hour) * 60.0 + moment.minute - self.opens.minute
+
+    def clock(self, minutes: float) -> dt.time:
+        """The time of day ``minutes`` after opening (wrapping past midnight)."""
+        total = (self.opens.hour * 60 + self.opens.minute + int(minutes)) % (24 * 60)
+        return dt.time(total // 60, total % 60)
+
+    def with_windows(self, counts: Sequence[int]) -> DayProfile:
+        """A copy with the windows open in each period replaced by ``counts``."""
+        if len(counts) != len(self.periods):
+            raise FieldValueError(
+                "periods", f"need {len(self.periods)} window counts (got {len(counts)})"
+            )
+        periods = [
+            attrs.evolve(p, windows=int(k)) for p, k in zip(self.periods, counts, strict=True)
+        ]
+        return attrs.evolve(self, periods=periods)
+
+    def window_counts(self) -> tuple[int, ...]:
+        """The windows open in each period.
+
+        Raises:
+            FieldValueError: If a period leaves its windows to the plan.
+        """
+        counts: list[int] = []
+        for index, period in enumerate(self.periods):
+            if period.windows is None:
+                raise FieldValueError(
+                    f"periods[{index}].windows", "not set: run a staffing plan or set it"
+                )
+            counts.append(period.windows)
+        return tuple(counts)
+
+    def line_ids(self) -> Mapping[str, int]:
+        """Each line id and its index."""
+        return {line.id: index for index, line in enumerate(self.lines)}
+
+
+def load_profile(path: Path | Traversable | str) -> DayProfile:
+    """Read a day profile from a ``.toml`` or ``.json`` file.
+
+    Raises:
+        InvalidDataError: With every problem, each with its path, prefixed by the file name.
+    """
+    from govservice_std.serialization import load  # noqa: PLC0415 - avoid an import cycle
+
+    return load(path, DayProfile)
+
+
+def locality_profile(registry: Any, code: str) -> DayProfile | None:
+    """The day profile a locality's chain ships, from the nearest layer that has one.
+
+    A layer may put a ``staffing.toml`` in its data folder; the most specific layer's
+    file wins (profiles describe one hall's day and are not merged).
+
+    Args:
+        registry: A :class:`~govservice_std.registry.Registry`.
+        code: The locality's division code.
+
+    Returns:
+        The profile, or ``None`` if no layer of the chain ships one.
+
+    Raises:
+        UnknownLocalityError: If the locality is not installed.
+        InvalidDataError: If the file is invalid; the message names the file and plugin.
+    """
+    from govservice_std.registry import source_name  # noqa: PLC0415 - avoid an import cycle
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    key = registry.info(code).code
+
+    def read() -> DayProfile | None:
+        layers = registry.layer_files(key, PROFILE_FILE)
+        if not layers:
+            return None
+        info, file = layers[-1]
+        return load(file, DayProfile, source=source_name(info, file))
+
+    result: DayProfile | None = registry.memo(("staffing_profile", key), read)
+    return result

@@ -1,0 +1,111 @@
+"""The staffing plan: Erlang C start, simulation check, and the bundled example profile."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+
+from govservice_std.errors import FieldValueError
+from govservice_std.staffing import (
+    DayProfile,
+    LineProfile,
+    Period,
+    TimeDistribution,
+    erlang_c,
+    load_profile,
+    plan_staffing,
+)
+
+
+def day(**kw: object) -> DayProfile:
+    base: dict[str, object] = {
+        "lines": [LineProfile(id="A", service=TimeDistribution.exponential(8.0))],
+        "periods": [Period(arrivals={"A": 20.0}), Period(arrivals={"A": 45.0})],
+        "target_minutes": 15.0,
+        "target_share": 0.8,
+    }
+    base.update(kw)
+    return DayProfile(**base)  # type: ignore[arg-type]
+
+
+def test_plan_meets_the_target_with_the_fewest_windows() -> None:
+    plan = plan_staffing(day(), replications=10, seed=1)
+    assert plan.met
+    assert [p.windows for p in plan.periods] == list(plan.profile.window_counts())
+    for period in plan.periods:
+        assert period.meets_target
+        assert period.kpis.within_target is not None
+        assert period.kpis.within_target >= 0.8
+        # Never below the offered load.
+        assert period.windows > period.arrivals_per_hour * period.mean_service_minutes / 60
+    # One window fewer anywhere (above the load) misses the target in the simulation.
+    assert plan.simulations >= 10
+    assert plan.window_hours == sum(p.windows for p in plan.periods)
+    assert plan.periods[1].erlang_windows == 7
+    assert plan.periods[1].erlang_service_level == pytest.approx(
+        erlang_c(45 / 60, 1 / 8, plan.periods[1].windows).service_level(15.0)
+    )
+
+
+def test_plan_is_reproducible_and_reports_progress() -> None:
+    seen: list[int] = []
+    first = plan_staffing(day(), replications=5, seed=3, progress=seen.append)
+    assert seen == [5 * (i + 1) for i in range(len(seen))]
+    assert plan_staffing(day(), replications=5, seed=3) == first
+
+
+def test_plan_raises_windows_where_the_simulation_misses() -> None:
+    # Fixed 25-minute services, a tight target: Erlang C (exponential) is only a start.
+    profile = day(
+        lines=[LineProfile(id="A", service=TimeDistribution.fixed(25.0))],
+        periods=[Period(arrivals={"A": 30.0})] * 2,
+        target_minutes=5.0,
+        target_share=0.95,
+    )
+    plan = plan_staffing(profile, replications=10, seed=2)
+    assert plan.met
+    assert all(p.kpis.within_target is not None for p in plan.periods)
+
+
+def test_plan_gives_up_at_max_windows() -> None:
+    plan = plan_staffing(day(max_windows=3), replications=5, seed=1)
+    assert not plan.met
+    assert max(p.windows for p in plan.periods) == 3
+    assert not all(p.meets_target for p in plan.periods)
+
+
+def test_plan_needs_a_target() -> None:
+    with pytest.raises(FieldValueError, match="target_minutes"):
+        plan_staffing(day(target_minutes=None))
+    with pytest.raises(FieldValueError, match="target_share"):
+        plan_staffing(day(target_share=None))
+    with pytest.raises(FieldValueError, match="target_share"):
+        plan_staffing(day(), target_share=1.5)
+    with pytest.raises(FieldValueError, match="target_minutes"):
+        plan_staffing(day(), target_minutes=-1.0)
+
+
+def test_bundled_longmen_profile_plans() -> None:
+    path = files("govservice_longmen") / "data" / "441324" / "staffing.toml"
+    profile = load_profile(path)
+    assert profile.illustrative
+    assert "not measured" in profile.notes
+    plan = plan_staffing(profile, replications=5, seed=0)
+    assert plan.met
+    lunch = plan.periods[4]
+    assert lunch.arrivals_per_hour == 0
+    assert lunch.windows == 0
+    assert str(plan.periods[0].start) == "08:30:00"
+
+
+def test_locality_profile_comes_from_the_nearest_layer() -> None:
+    from govservice_std import load_registry
+    from govservice_std.staffing import locality_profile
+
+    registry = load_registry()
+    profile = locality_profile(registry, "441324")
+    assert profile is not None
+    assert profile.illustrative
+    assert locality_profile(registry, "441324") is profile  # cached
+    assert locality_profile(registry, "000000") is None
