@@ -1,0 +1,144 @@
+"""The evidence for one hall: an assessor's answers and measured metrics.
+
+An :class:`Assessment` is what an assessor brings back from a hall: for each criterion judged
+by hand an :class:`Answer` (met or not, or the level reached) with notes and references to
+the evidence, and a table of measured numbers (:data:`Metrics`) that metric criteria read —
+queue KPIs, 好差评 rates, on-time completion, inspection follow-up. Callers fill the metrics
+from those sources; the file format is the same whether a person or a program wrote it.
+
+A TOML assessment::
+
+    hall = "441324116"
+    locality = "441324"
+    date = 2026-11-20
+    assessor = "县政务服务数据管理局评估组"
+
+    [metrics]
+    "reviews.satisfaction_rate" = 0.97
+
+    [[answers]]
+    criterion = "HC-02"
+    met = true
+    evidence = ["photo:HC-02-1.jpg"]
+
+    [[answers]]
+    criterion = "HC-03"
+    level = "B"
+    notes = "自助区标识不清"
+
+>>> a = Assessment(hall="441324116", locality="441324", date="2026-11-20",
+...                answers=[Answer(criterion="HC-02", met=True)])
+>>> a.answer("HC-02").met
+True
+>>> a.answer("HC-03") is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from govservice_std._fields import identifier, to_code, unique
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import FieldValueError
+from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
+from govservice_std.serialization import load
+
+__all__ = ["Answer", "Assessment", "Metrics", "load_assessment"]
+
+Metrics = Mapping[str, float]
+"""Measured numbers by metric id; each metric's unit is in the standard's metric catalog."""
+
+
+def _to_metrics(value: Mapping[str, Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise FieldValueError(f"metrics.{key}", f"must be a number (got {number!r})")
+        out[key] = float(number)
+    return out
+
+
+@attrs.frozen
+class Answer:
+    """The assessor's answer on one criterion.
+
+    Give ``met`` for a check criterion, ``level`` for a graded one, and for a metric
+    criterion either nothing (the value comes from the assessment's metrics) or ``value``
+    to state the measurement here.
+
+    Args:
+        criterion: The criterion's id.
+        met: Whether a check criterion is met.
+        level: The level reached on a graded criterion.
+        value: A metric criterion's measured value.
+        notes: What the assessor saw.
+        evidence: References to the evidence (file names, record numbers, photo ids).
+        date: When this answer was established, if not the assessment's date.
+    """
+
+    criterion: str = attrs.field(validator=identifier)
+    met: bool | None = None
+    level: str | None = None
+    value: float | None = None
+    notes: str = ""
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=tuple_of)
+    date: dt.date | None = attrs.field(default=None, converter=to_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        given = [n for n in ("met", "level", "value") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise FieldValueError(given[1], f"give only one of met, level and value (got {given})")
+
+
+@attrs.frozen
+class Assessment:
+    """An assessment of one hall.
+
+    Args:
+        hall: The hall's code.
+        locality: The locality whose standard applies.
+        date: The assessment date (rectification periods count from it).
+        assessor: Who assessed.
+        answers: One answer per criterion at most.
+        metrics: Measured numbers by metric id.
+        period: The period the metrics cover, free text (``"2026-10"``).
+        sources: Where the evidence comes from.
+        illustrative: Whether the answers are invented for an example.
+        notes: Free text.
+    """
+
+    hall: str = attrs.field(validator=identifier)
+    locality: DivisionCode = attrs.field(converter=to_code)
+    date: dt.date = attrs.field(converter=to_date)
+    assessor: str = ""
+    answers: tuple[Answer, ...] = attrs.field(default=(), converter=tuple_of)
+    metrics: dict[str, float] = attrs.field(factory=dict, converter=_to_metrics)
+    period: str = ""
+    sources: tuple[str, ...] = attrs.field(default=(), converter=tuple_of)
+    illustrative: bool = False
+    notes: str = ""
+    _index: dict[str, Answer] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        unique(self.answers, lambda a: a.criterion, "answers", "answer for criterion")
+        object.__setattr__(self, "_index", {a.criterion: a for a in self.answers})
+
+    def answer(self, criterion: str) -> Answer | None:
+        """The answer on ``criterion``, or ``None``."""
+        return self._index.get(criterion)
+
+
+def load_assessment(path: Path | str) -> Assessment:
+    """Read an assessment from a ``.toml`` or ``.json`` file.
+
+    Raises:
+        InvalidDataError: If the file cannot be read or does not fit the model; the message
+            names the file and the path inside it.
+    """
+    return load(path, Assessment)

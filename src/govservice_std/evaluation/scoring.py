@@ -1,0 +1,733 @@
+"""Scoring: turn an assessment into a scorecard that explains every point.
+
+An :class:`Evaluator` is built once per effective :class:`~govservice_std.evaluation.Standard`
+(it prepares each tier's criteria, targets and weights) and then scores any number of
+assessments cheaply. Each criterion gets a :class:`CriterionResult` — its evidence, the
+points won and possible, its :class:`Status` and the layer that defined it; the
+:class:`Scorecard` adds the total on a 0–100 scale, the grade from the locality's bands, the
+aspects' scores, and the rectification list with due dates in working days.
+
+Scoring models are pluggable (:class:`ScoringModel`): :class:`WeightedSum` weighs each
+criterion by its points, :class:`Flat` weighs every criterion alike, and :class:`VetoCap`
+wraps either so that a failed 一票否决 criterion caps the grade. The built-in models by name
+(:func:`scoring_model`): ``"weighted"`` (the default: weighted sum, veto caps the grade),
+``"flat"`` (flat, veto caps), ``"weighted-no-veto"`` and ``"flat-no-veto"``.
+
+The total is ``100 × Σ won / Σ possible`` over the criteria that are scored (applicable to
+the hall's tier and not waived); an aspect's ``score`` and ``max`` are its share of that
+scale, so the aspects' scores add up to the total. With nothing to score, the total is 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import DataProblem, InvalidDataError
+from govservice_std.evaluation.assessment import Answer, Assessment
+from govservice_std.evaluation.deadlines import WeekendCalendar, WorkingCalendar
+from govservice_std.evaluation.inspections import (
+    Inspection,
+    OrderState,
+    check_inspections,
+    track_orders,
+)
+from govservice_std.evaluation.overlays import waiver_in_force
+from govservice_std.evaluation.standard import (
+    Aspect,
+    Criterion,
+    EffectiveCriterion,
+    Method,
+    Standard,
+)
+from govservice_std.halls import Hall, HallTier
+
+__all__ = [
+    "AspectScore",
+    "CriterionResult",
+    "Evaluator",
+    "Flat",
+    "Rectification",
+    "Scorecard",
+    "ScoringModel",
+    "Status",
+    "VetoCap",
+    "WeightedSum",
+    "scoring_model",
+]
+
+
+class Status(enum.Enum):
+    """How a hall fares on one criterion."""
+
+    MET = "met"
+    """Full credit."""
+    PARTLY_MET = "partly_met"
+    """Some credit, not all."""
+    NOT_MET = "not_met"
+    """No credit (including a criterion with no answer or no data)."""
+    WAIVED = "waived"
+    """A waiver in force: not scored."""
+    NOT_APPLICABLE = "not_applicable"
+    """The criterion does not apply to the hall's tier: not scored."""
+
+    @property
+    def label_zh(self) -> str:
+        """Chinese label."""
+        return _STATUS_ZH[self]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the status calls for rectification (not met or partly met)."""
+        return self in (Status.NOT_MET, Status.PARTLY_MET)
+
+
+_STATUS_ZH = {
+    Status.MET: "达标",
+    Status.PARTLY_MET: "部分达标",
+    Status.NOT_MET: "未达标",
+    Status.WAIVED: "豁免",
+    Status.NOT_APPLICABLE: "不适用",
+}
+
+
+@runtime_checkable
+class ScoringModel(Protocol):
+    """How criteria are weighed and how a total becomes a grade."""
+
+    @property
+    def name(self) -> str:
+        """The model's name, as a locality's ``scoring`` names it."""
+        ...  # pragma: no cover - protocol
+
+    def max_points(self, criterion: Criterion) -> float:
+        """The points ``criterion`` is worth (> 0)."""
+        ...  # pragma: no cover - protocol
+
+    def grade(self, standard: Standard, total: float, vetoed: Sequence[str]) -> str:
+        """The grade for ``total`` (0–100) given the ids of failed veto criteria."""
+        ...  # pragma: no cover - protocol
+
+
+@attrs.frozen
+class WeightedSum:
+    """Each criterion weighs its points; the grade comes from the locality's bands."""
+
+    name: str = "weighted-no-veto"
+
+    def max_points(self, criterion: Criterion) -> float:
+        """The criterion's points."""
+        return criterion.points
+
+    def grade(self, standard: Standard, total: float, vetoed: Sequence[str]) -> str:  # noqa: ARG002
+        """The band ``total`` falls in."""
+        return standard.grade_for(total)
+
+
+@attrs.frozen
+class Flat:
+    """Every criterion weighs the same (one point); grade from the locality's bands."""
+
+    name: str = "flat-no-veto"
+
+    def max_points(self, criterion: Criterion) -> float:  # noqa: ARG002
+        """One point."""
+        return 1.0
+
+    def grade(self, standard: Standard, total: float, vetoed: Sequence[str]) -> str:  # noqa: ARG002
+        """The band ``total`` falls in."""
+        return standard.grade_for(total)
+
+
+@attrs.frozen
+class VetoCap:
+    """Wraps a model so that a failed veto (一票否决) criterion caps the grade.
+
+    Args:
+        inner: The model that weighs criteria and grades the total.
+        name: The wrapped model's name.
+        cap: The best grade a vetoed hall can get (default: the lowest band).
+    """
+
+    inner: ScoringModel
+    name: str
+    cap: str | None = None
+
+    def max_points(self, criterion: Criterion) -> float:
+        """As the inner model."""
+        return self.inner.max_points(criterion)
+
+    def grade(self, standard: Standard, total: float, vetoed: Sequence[str]) -> str:
+        """The inner model's grade, no better than the cap when a veto failed."""
+        grade = self.inner.grade(standard, total, vetoed)
+        if not vetoed:
+            return grade
+        cap = self.cap or standard.lowest_grade
+        names = [band.name for band in standard.grades]
+        if cap in names and grade in names and names.index(grade) < names.index(cap):
+            return cap
+        return grade
+
+
+_MODELS: dict[str, ScoringModel] = {
+    "weighted": VetoCap(WeightedSum(), name="weighted"),
+    "flat": VetoCap(Flat(), name="flat"),
+    "weighted-no-veto": WeightedSum(),
+    "flat-no-veto": Flat(),
+}
+
+
+def scoring_model(name: str) -> ScoringModel:
+    """The built-in scoring model called ``name``.
+
+    >>> scoring_model("weighted").name
+    'weighted'
+
+    Raises:
+        KeyError: If there is no such model; the message lists the known names.
+    """
+    try:
+        return _MODELS[name]
+    except KeyError:
+        raise KeyError(f"unknown scoring model {name!r} (known: {', '.join(_MODELS)})") from None
+
+
+@attrs.frozen
+class CriterionResult:
+    """How a hall fared on one criterion, with the evidence.
+
+    Attributes:
+        id: The criterion's id.
+        aspect: Its aspect.
+        title: Its title.
+        method: How it was judged.
+        status: The outcome.
+        points: Points won.
+        max_points: Points possible (0 when waived or not applicable).
+        credit: Share of the points won, 0–1.
+        answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
+            measured value with its unit; empty without an answer.
+        target: A metric criterion's effective target.
+        notes: The assessor's notes, or why the criterion earned nothing.
+        evidence: References to the evidence.
+        veto: Whether the criterion is a veto.
+        layer: The layer that defined the criterion.
+        plugin: The plugin that declared that layer.
+        changed_by: Codes of later layers that changed it.
+        waiver: The justification of the waiver in force, if any.
+        source: The criterion's source clause.
+    """
+
+    id: str
+    aspect: Aspect
+    title: str
+    method: Method
+    status: Status
+    points: float
+    max_points: float
+    credit: float
+    answer: str = ""
+    target: float | None = None
+    notes: str = ""
+    evidence: tuple[str, ...] = ()
+    veto: bool = False
+    layer: DivisionCode | None = None
+    plugin: str = ""
+    changed_by: tuple[str, ...] = ()
+    waiver: str | None = None
+    source: str = ""
+
+
+@attrs.frozen
+class AspectScore:
+    """An aspect's share of the total.
+
+    Attributes:
+        aspect: The aspect.
+        score: Points won on the 0–100 scale.
+        max: Points possible on the 0–100 scale.
+    """
+
+    aspect: Aspect
+    score: float
+    max: float
+
+    @property
+    def name(self) -> str:
+        """The aspect's Chinese name."""
+        return self.aspect.label_zh
+
+
+@attrs.frozen
+class Rectification:
+    """A failed criterion to rectify, with its due date.
+
+    Attributes:
+        criterion: The criterion's id.
+        title: Its title.
+        status: Not met or partly met.
+        due: The due date, counted in working days from the assessment date.
+        veto: Whether the criterion is a veto.
+    """
+
+    criterion: str
+    title: str
+    status: Status
+    due: dt.date
+    veto: bool = False
+
+
+@attrs.frozen
+class Scorecard:
+    """A hall's result against its locality's standard.
+
+    Attributes:
+        hall: The hall's code.
+        hall_name: Its name.
+        tier: Its tier.
+        locality: The locality whose standard applied.
+        date: The assessment date.
+        model: The scoring model's name.
+        total: The total, 0–100.
+        grade: The grade.
+        vetoed: Ids of failed veto criteria (the grade is capped when any).
+        aspects: The four aspects' scores, in report order.
+        criteria: Every criterion of the standard, in aspect order.
+        rectifications: Failed criteria with their due dates, earliest first.
+        overdue_orders: Inspection rectification orders open past their due date.
+        assessor: Who assessed.
+        illustrative: Whether the assessment is invented for an example.
+    """
+
+    hall: str
+    hall_name: str
+    tier: HallTier
+    locality: DivisionCode
+    date: dt.date
+    model: str
+    total: float
+    grade: str
+    vetoed: tuple[str, ...]
+    aspects: tuple[AspectScore, ...]
+    criteria: tuple[CriterionResult, ...]
+    rectifications: tuple[Rectification, ...]
+    overdue_orders: tuple[OrderState, ...] = ()
+    assessor: str = ""
+    illustrative: bool = False
+
+    def result(self, criterion: str) -> CriterionResult:
+        """The result on one criterion.
+
+        Raises:
+            KeyError: If the standard has no such criterion.
+        """
+        for result in self.criteria:
+            if result.id == criterion:
+                return result
+        raise KeyError(criterion)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scorecard as JSON-ready data (the ``govstd evaluate --json`` document)."""
+        return {
+            "hall": self.hall,
+            "hall_name": self.hall_name,
+            "tier": self.tier.value,
+            "locality": str(self.locality),
+            "date": self.date.isoformat(),
+            "assessor": self.assessor,
+            "illustrative": self.illustrative,
+            "model": self.model,
+            "total": round(self.total, 2),
+            "grade": self.grade,
+            "vetoed": list(self.vetoed),
+            "aspects": [
+                {
+                    "id": a.aspect.value,
+                    "name": a.name,
+                    "score": round(a.score, 2),
+                    "max": round(a.max, 2),
+                }
+                for a in self.aspects
+            ],
+            "criteria": [
+                {
+                    "id": r.id,
+                    "aspect": r.aspect.value,
+                    "title": r.title,
+                    "points": round(r.points, 3),
+                    "max_points": round(r.max_points, 3),
+                    "status": r.status.value,
+                    "answer": r.answer,
+                    "target": r.target,
+                    "notes": r.notes,
+                    "evidence": list(r.evidence),
+                    "veto": r.veto,
+                    "layer": str(r.layer) if r.layer is not None else None,
+                    "plugin": r.plugin,
+                    "changed_by": list(r.changed_by),
+                    "waiver": r.waiver,
+                    "source": r.source,
+                }
+                for r in self.criteria
+            ],
+            "rectifications": [
+                {
+                    "criterion": r.criterion,
+                    "title": r.title,
+                    "status": r.status.value,
+                    "due": r.due.isoformat(),
+                    "veto": r.veto,
+                }
+                for r in self.rectifications
+            ],
+            "overdue_orders": [
+                {
+                    "inspection": o.inspection,
+                    "order": o.order,
+                    "criterion": o.criterion,
+                    "description": o.description,
+                    "due": o.due.isoformat(),
+                }
+                for o in self.overdue_orders
+            ],
+        }
+
+
+@attrs.frozen
+class _Plan:
+    """One criterion prepared for scoring halls of one tier."""
+
+    entry: EffectiveCriterion
+    criterion: Criterion
+    target: float | None
+    max_points: float
+    rectify_days: int
+    unit: str
+    changed_by: tuple[str, ...]
+
+
+class Evaluator:
+    """Scores assessments against one effective standard.
+
+    Build it once and reuse it: each tier's criteria, targets and weights are prepared in
+    the constructor, so scoring a hall is plain attribute access.
+
+    Args:
+        standard: The effective standard (see
+            :func:`~govservice_std.evaluation.resolve_standard`).
+        model: The scoring model (default: the one the standard names).
+        calendar: Working-day calendar for due dates (default: :class:`WeekendCalendar`, a
+            placeholder that knows no holidays).
+
+    Raises:
+        KeyError: If the standard names an unknown scoring model.
+    """
+
+    def __init__(
+        self,
+        standard: Standard,
+        *,
+        model: ScoringModel | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
+        self.standard = standard
+        self.model = model or scoring_model(standard.scoring)
+        self.calendar = calendar or WeekendCalendar()
+        default_days = int(standard.parameter("rectification.days"))
+        self._order_days = int(
+            standard.parameters["inspection.order_days"].parameter.value
+            if "inspection.order_days" in standard.parameters
+            else 15
+        )
+        self._known = {e.criterion.id: e for e in standard.criteria}
+        self._plans: dict[HallTier, tuple[_Plan, ...]] = {}
+        for tier in HallTier:
+            plans = []
+            for entry in standard.for_tier(tier):
+                c = entry.criterion
+                unit = standard.metrics[c.metric].unit if c.metric is not None else ""
+                plans.append(
+                    _Plan(
+                        entry=entry,
+                        criterion=c,
+                        target=standard.target(c),
+                        max_points=self.model.max_points(c),
+                        rectify_days=c.rectify_days if c.rectify_days is not None else default_days,
+                        unit=unit,
+                        changed_by=tuple(str(p.layer) for p in entry.changed_by),
+                    )
+                )
+            self._plans[tier] = tuple(plans)
+
+    def check(self, assessment: Assessment, hall: Hall, *, source: str | None = None) -> None:
+        """Check an assessment against the standard and the hall.
+
+        Raises:
+            InvalidDataError: Listing every answer on an unknown criterion, an answer of the
+                wrong kind, an unknown level or metric, or a hall mismatch.
+        """
+        problems: list[DataProblem] = []
+        if assessment.hall != hall.code:
+            problems.append(
+                DataProblem("hall", f"assessment is of {assessment.hall!r}, not {hall.code!r}")
+            )
+        for index, answer in enumerate(assessment.answers):
+            entry = self._known.get(answer.criterion)
+            if entry is None:
+                problems.append(
+                    DataProblem(
+                        f"answers[{index}].criterion",
+                        f"unknown criterion {answer.criterion!r} in the standard of "
+                        f"{self.standard.locality}",
+                    )
+                )
+                continue
+            problem = _answer_problem(entry.criterion, answer)
+            if problem:
+                problems.append(DataProblem(f"answers[{index}]", problem))
+        problems.extend(
+            DataProblem(f"metrics.{name}", f"unknown metric {name!r}")
+            for name in assessment.metrics
+            if name not in self.standard.metrics
+        )
+        if problems:
+            raise InvalidDataError(problems, source=source)
+
+    def evaluate(
+        self,
+        assessment: Assessment,
+        hall: Hall,
+        *,
+        inspections: Iterable[Inspection] = (),
+        today: dt.date | None = None,
+        check: bool = True,
+        source: str | None = None,
+    ) -> Scorecard:
+        """Score one hall.
+
+        Args:
+            assessment: The assessment of the hall.
+            hall: The hall (its tier decides which criteria apply).
+            inspections: Inspections of the hall; their orders open past due on ``today``
+                are listed in the scorecard, and, unless the assessment states it, the
+                ``inspections.orders_on_time_rate`` metric is computed from them.
+            today: The day to judge inspection orders on (default: the assessment date).
+            check: Whether to check the assessment first (see :meth:`check`).
+            source: Name of the assessment's file, for error messages.
+
+        Raises:
+            InvalidDataError: If ``check`` finds problems.
+        """
+        if check:
+            self.check(assessment, hall, source=source)
+        metrics: dict[str, float] = assessment.metrics
+        overdue: tuple[OrderState, ...] = ()
+        mine = [i for i in inspections if i.hall == hall.code]
+        if mine:
+            check_inspections(mine, self._known)
+            from govservice_std.evaluation.inspections import inspection_metrics  # noqa: PLC0415
+
+            states = track_orders(
+                mine,
+                today=today or assessment.date,
+                calendar=self.calendar,
+                order_days=self._order_days,
+            )
+            overdue = tuple(s for s in states if s.overdue)
+            metrics = {**inspection_metrics(states), **metrics}
+        return self._score(assessment, hall, metrics, overdue)
+
+    def _score(
+        self,
+        assessment: Assessment,
+        hall: Hall,
+        metrics: dict[str, float],
+        overdue: tuple[OrderState, ...],
+    ) -> Scorecard:
+        date = assessment.date
+        results: list[CriterionResult] = []
+        won_by: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
+        max_by: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
+        vetoed: list[str] = []
+        rectifications: list[Rectification] = []
+        applicable = set()
+        for plan in self._plans[hall.tier]:
+            c = plan.criterion
+            applicable.add(c.id)
+            entry = plan.entry
+            waiver = waiver_in_force(entry, hall.code, date) if entry.waivers else None
+            answer = assessment.answer(c.id)
+            if waiver is not None:
+                results.append(
+                    _result(
+                        plan,
+                        status=Status.WAIVED,
+                        won=0.0,
+                        possible=0.0,
+                        credit=0.0,
+                        answer=answer,
+                        waiver=waiver[0].justification,
+                    )
+                )
+                continue
+            credit, shown, why = _judge(plan, answer, metrics)
+            status = (
+                Status.MET
+                if credit >= 1.0
+                else (Status.PARTLY_MET if credit > 0 else Status.NOT_MET)
+            )
+            won = plan.max_points * credit
+            won_by[c.aspect] += won
+            max_by[c.aspect] += plan.max_points
+            results.append(
+                _result(
+                    plan,
+                    status=status,
+                    won=won,
+                    possible=plan.max_points,
+                    credit=credit,
+                    answer=answer,
+                    shown=shown,
+                    why=why,
+                )
+            )
+            if status.failed:
+                if c.veto and status is Status.NOT_MET:
+                    vetoed.append(c.id)
+                rectifications.append(
+                    Rectification(
+                        criterion=c.id,
+                        title=c.title,
+                        status=status,
+                        due=self.calendar.add_working_days(date, plan.rectify_days),
+                        veto=c.veto,
+                    )
+                )
+        results.extend(
+            _not_applicable(entry)
+            for entry in self.standard.criteria
+            if entry.criterion.id not in applicable
+        )
+        total_max = sum(max_by.values())
+        scale = 100.0 / total_max if total_max else 0.0
+        total = sum(won_by.values()) * scale if total_max else 100.0
+        total = min(100.0, max(0.0, total))
+        order = {aspect: i for i, aspect in enumerate(Aspect)}
+        results.sort(key=lambda r: order[r.aspect])
+        rectifications.sort(key=lambda r: (r.due, r.criterion))
+        return Scorecard(
+            hall=hall.code,
+            hall_name=hall.name,
+            tier=hall.tier,
+            locality=self.standard.locality,
+            date=date,
+            model=self.model.name,
+            total=total,
+            grade=self.model.grade(self.standard, total, vetoed),
+            vetoed=tuple(vetoed),
+            aspects=tuple(
+                AspectScore(aspect, won_by[aspect] * scale, max_by[aspect] * scale)
+                for aspect in Aspect
+            ),
+            criteria=tuple(results),
+            rectifications=tuple(rectifications),
+            overdue_orders=overdue,
+            assessor=assessment.assessor,
+            illustrative=assessment.illustrative,
+        )
+
+
+def _answer_problem(criterion: Criterion, answer: Answer) -> str:
+    method = criterion.method
+    if method is Method.CHECK and (answer.level is not None or answer.value is not None):
+        return f"{criterion.id} is a check criterion: answer with met = true/false"
+    if method is Method.GRADED:
+        if answer.met is not None or answer.value is not None:
+            return f"{criterion.id} is graded: answer with level = one of its levels"
+        if answer.level is not None and answer.level not in {lv.id for lv in criterion.levels}:
+            known = ", ".join(lv.id for lv in criterion.levels)
+            return f"{criterion.id} has no level {answer.level!r} (levels: {known})"
+    if method is Method.METRIC and (answer.met is not None or answer.level is not None):
+        return f"{criterion.id} is a metric criterion: give value, or the metric in [metrics]"
+    return ""
+
+
+def _judge(plan: _Plan, answer: Answer | None, metrics: dict[str, float]) -> tuple[float, str, str]:
+    """Credit (0–1), the answer as shown, and why nothing was earned (if so)."""
+    c = plan.criterion
+    if c.method is Method.CHECK:
+        if answer is None or answer.met is None:
+            return 0.0, "", "未作答 (no answer)"
+        return (1.0, "met", "") if answer.met else (0.0, "not met", "")
+    if c.method is Method.GRADED:
+        if answer is None or answer.level is None:
+            return 0.0, "", "未作答 (no answer)"
+        level = c.level(answer.level)
+        return level.credit, f"{level.id} {level.label}", ""
+    value = answer.value if answer is not None and answer.value is not None else None
+    if value is None and c.metric is not None:
+        value = metrics.get(c.metric)
+    if value is None or plan.target is None:
+        return 0.0, "", f"无数据 (no value for metric {c.metric})"
+    return c.credit(value, target=plan.target), f"{value:g} {plan.unit}".strip(), ""
+
+
+def _result(
+    plan: _Plan,
+    *,
+    status: Status,
+    won: float,
+    possible: float,
+    credit: float,
+    answer: Answer | None,
+    shown: str = "",
+    why: str = "",
+    waiver: str | None = None,
+) -> CriterionResult:
+    c = plan.criterion
+    notes = answer.notes if answer is not None else ""
+    if why:
+        notes = f"{notes} {why}".strip()
+    return CriterionResult(
+        id=c.id,
+        aspect=c.aspect,
+        title=c.title,
+        method=c.method,
+        status=status,
+        points=won,
+        max_points=possible,
+        credit=credit,
+        answer=shown,
+        target=plan.target,
+        notes=notes,
+        evidence=answer.evidence if answer is not None else (),
+        veto=c.veto,
+        layer=plan.entry.defined_by.layer,
+        plugin=plan.entry.defined_by.plugin,
+        changed_by=plan.changed_by,
+        waiver=waiver,
+        source=c.source,
+    )
+
+
+def _not_applicable(entry: EffectiveCriterion) -> CriterionResult:
+    c = entry.criterion
+    return CriterionResult(
+        id=c.id,
+        aspect=c.aspect,
+        title=c.title,
+        method=c.method,
+        status=Status.NOT_APPLICABLE,
+        points=0.0,
+        max_points=0.0,
+        credit=0.0,
+        veto=c.veto,
+        layer=entry.defined_by.layer,
+        plugin=entry.defined_by.plugin,
+        source=c.source,
+    )
