@@ -129,6 +129,10 @@ class Assessment:
         unique(self.answers, lambda a: a.criterion, "answers", "answer for criterion")
         object.__setattr__(self, "_index", {a.criterion: a for a in self.answers})
 
+    def with_metrics(self, metrics: Metrics) -> Assessment:
+        """A copy whose metrics are updated from ``metrics`` (measured data wins)."""
+        return attrs.evolve(self, metrics={**self.metrics, **metrics})
+
     def answer(self, criterion: str) -> Answer | None:
         """The answer on ``criterion``, or ``None``."""
         return self._index.get(criterion)

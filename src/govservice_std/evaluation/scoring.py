@@ -445,7 +445,7 @@ class Evaluator:
             else 15
         )
         self._known = {e.criterion.id: e for e in standard.criteria}
-        self._plans: dict[HallTier, tuple[_Plan, ...]] = {}
+        self._plans: dict[HallTier, dict[str, _Plan]] = {}
         for tier in HallTier:
             plans = []
             for entry in standard.for_tier(tier):
@@ -462,7 +462,7 @@ class Evaluator:
                         changed_by=tuple(str(p.layer) for p in entry.changed_by),
                     )
                 )
-            self._plans[tier] = tuple(plans)
+            self._plans[tier] = {plan.criterion.id: plan for plan in plans}
 
     def check(self, assessment: Assessment, hall: Hall, *, source: str | None = None) -> None:
         """Check an assessment against the standard and the hall.
@@ -555,11 +555,13 @@ class Evaluator:
         max_by: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
         vetoed: list[str] = []
         rectifications: list[Rectification] = []
-        applicable = set()
-        for plan in self._plans[hall.tier]:
+        plans = self._plans[hall.tier]
+        for entry in self.standard.criteria:
+            plan = plans.get(entry.criterion.id)
+            if plan is None:
+                results.append(_not_applicable(entry))
+                continue
             c = plan.criterion
-            applicable.add(c.id)
-            entry = plan.entry
             waiver = waiver_in_force(entry, hall.code, date) if entry.waivers else None
             answer = assessment.answer(c.id)
             if waiver is not None:
@@ -608,17 +610,10 @@ class Evaluator:
                         veto=c.veto,
                     )
                 )
-        results.extend(
-            _not_applicable(entry)
-            for entry in self.standard.criteria
-            if entry.criterion.id not in applicable
-        )
         total_max = sum(max_by.values())
         scale = 100.0 / total_max if total_max else 0.0
         total = sum(won_by.values()) * scale if total_max else 100.0
         total = min(100.0, max(0.0, total))
-        order = {aspect: i for i, aspect in enumerate(Aspect)}
-        results.sort(key=lambda r: order[r.aspect])
         rectifications.sort(key=lambda r: (r.due, r.criterion))
         return Scorecard(
             hall=hall.code,

@@ -457,7 +457,77 @@ class Standard:
                 return band.name
         return self.grades[-1].name
 
+    def to_dict(self, tier: HallTier | str | None = None) -> dict[str, Any]:
+        """The standard as JSON-ready data (the ``govstd standard --json`` document).
+
+        Args:
+            tier: Only the criteria that apply to this tier.
+        """
+        entries = self.criteria if tier is None else self.for_tier(tier)
+        return {
+            "locality": str(self.locality),
+            "tier": HallTier(tier).value if tier is not None else None,
+            "scoring": self.scoring,
+            "scoring_layer": str(self.scoring_set_by.layer),
+            "grades": [{"name": b.name, "min": b.min} for b in self.grades],
+            "grades_layer": str(self.grades_set_by.layer),
+            "parameters": [
+                {
+                    "id": p.parameter.id,
+                    "title": p.parameter.title,
+                    "value": p.parameter.value,
+                    "unit": p.parameter.unit,
+                    "illustrative": p.parameter.illustrative,
+                    "declared_by": str(p.declared_by.layer),
+                    "layer": str(p.set_by.layer),
+                }
+                for p in self.parameters.values()
+            ],
+            "criteria": [_criterion_dict(self, entry) for entry in entries],
+            "removed": {k: str(v.layer) for k, v in self.removed.items()},
+        }
+
     @property
     def lowest_grade(self) -> str:
         """The lowest grade band's name (where a failed veto caps a hall)."""
         return self.grades[-1].name
+
+
+def _criterion_dict(standard: Standard, entry: EffectiveCriterion) -> dict[str, Any]:
+    c = entry.criterion
+    return {
+        "id": c.id,
+        "aspect": c.aspect.value,
+        "aspect_name": c.aspect.label_zh,
+        "title": c.title,
+        "requirement": c.requirement,
+        "tiers": [t.value for t in c.tiers],
+        "points": c.points,
+        "method": c.method.value,
+        "levels": [{"id": lv.id, "label": lv.label, "credit": lv.credit} for lv in c.levels],
+        "metric": c.metric,
+        "direction": c.direction.value if c.method is Method.METRIC else None,
+        "target": standard.target(c),
+        "target_param": c.target_param,
+        "floor": c.floor,
+        "veto": c.veto,
+        "source": c.source,
+        "illustrative": list(c.illustrative),
+        "layer": str(entry.defined_by.layer),
+        "plugin": entry.defined_by.plugin,
+        "changed_by": [str(p.layer) for p in entry.changed_by],
+        "provenance": {
+            name: str(prov.layer)
+            for name, prov in entry.provenance.items()
+            if prov != entry.defined_by
+        },
+        "waivers": [
+            {
+                "justification": w.justification,
+                "expires": w.expires.isoformat(),
+                "halls": list(w.halls),
+                "layer": str(prov.layer),
+            }
+            for w, prov in entry.waivers
+        ],
+    }
