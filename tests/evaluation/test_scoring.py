@@ -238,3 +238,17 @@ def test_a_waived_criterion_never_counts_as_failed(scenario, data) -> None:  # t
     assert result.status in (Status.WAIVED, Status.NOT_APPLICABLE)
     assert waived not in {r.criterion for r in card.rectifications}
     assert waived not in card.vetoed
+
+
+def test_parse_assessment_matches_the_converter() -> None:
+    import json
+
+    from govservice_std.evaluation.assessment import parse_assessment
+    from govservice_std.serialization import dumps, structure
+
+    record = load_assessment(BUNDLED)
+    data = json.loads(dumps(record))
+    assert parse_assessment(data) == structure(data, Assessment) == record
+    data["answers"][0]["met"] = "yes"  # the slow path reports it
+    with pytest.raises(InvalidDataError, match=r"answers\[0\]\.met: must be true or false"):
+        parse_assessment(data, source="x.json")

@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,22 @@ from govservice_std._fields import identifier, to_code, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
-from govservice_std.serialization import load
+from govservice_std.serialization import load, structure
 
-__all__ = ["Answer", "Assessment", "Metrics", "load_assessment"]
+__all__ = ["Answer", "Assessment", "Metrics", "load_assessment", "parse_assessment"]
 
 Metrics = Mapping[str, float]
 """Measured numbers by metric id; each metric's unit is in the standard's metric catalog."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_of(digits: str) -> DivisionCode:
+    return DivisionCode(digits)
+
+
+def _to_locality(value: DivisionCode | str) -> DivisionCode:
+    # Batches repeat a handful of locality codes: validate each once.
+    return _code_of(value) if isinstance(value, str) else to_code(value)
 
 
 def _to_metrics(value: Mapping[str, Any]) -> dict[str, float]:
@@ -91,6 +102,8 @@ class Answer:
     date: dt.date | None = attrs.field(default=None, converter=to_optional_date)
 
     def __attrs_post_init__(self) -> None:
+        if (self.met is not None) + (self.level is not None) + (self.value is not None) < 2:
+            return
         given = [n for n in ("met", "level", "value") if getattr(self, n) is not None]
         if len(given) > 1:
             raise FieldValueError(given[1], f"give only one of met, level and value (got {given})")
@@ -114,7 +127,7 @@ class Assessment:
     """
 
     hall: str = attrs.field(validator=identifier)
-    locality: DivisionCode = attrs.field(converter=to_code)
+    locality: DivisionCode = attrs.field(converter=_to_locality)
     date: dt.date = attrs.field(converter=to_date)
     assessor: str = ""
     answers: tuple[Answer, ...] = attrs.field(default=(), converter=tuple_of)
@@ -126,8 +139,15 @@ class Assessment:
     _index: dict[str, Answer] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        unique(self.answers, lambda a: a.criterion, "answers", "answer for criterion")
-        object.__setattr__(self, "_index", {a.criterion: a for a in self.answers})
+        index = {a.criterion: a for a in self.answers}
+        if len(index) != len(self.answers):
+            unique(self.answers, lambda a: a.criterion, "answers", "answer for criterion")
+        object.__setattr__(self, "_index", index)
+
+    @property
+    def answers_by_criterion(self) -> Mapping[str, Answer]:
+        """The answers keyed by criterion id (read only)."""
+        return self._index
 
     def with_metrics(self, metrics: Metrics) -> Assessment:
         """A copy whose metrics are updated from ``metrics`` (measured data wins)."""
@@ -146,3 +166,94 @@ def load_assessment(path: Path | str) -> Assessment:
             names the file and the path inside it.
     """
     return load(path, Assessment)
+
+
+_ANSWER_KEYS = frozenset(("criterion", "met", "level", "value", "notes", "evidence"))
+_ASSESSMENT_KEYS = frozenset(a.name for a in attrs.fields(Assessment) if a.init)
+_SIMPLE_KEYS = ("assessor", "period", "notes")
+
+
+def _is_strs(value: Any) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
+
+
+def _fast_answer(data: Any) -> Answer | None:
+    if type(data) is not dict or not data.keys() <= _ANSWER_KEYS:
+        return None
+    criterion = data.get("criterion")
+    met = data.get("met")
+    level = data.get("level")
+    value = data.get("value")
+    notes = data.get("notes", "")
+    evidence = data.get("evidence", ())
+    if (
+        type(criterion) is not str
+        or (met is not None and type(met) is not bool)
+        or (level is not None and type(level) is not str)
+        or (value is not None and type(value) not in (int, float))
+        or type(notes) is not str
+        or (evidence != () and not _is_strs(evidence))
+    ):
+        return None
+    return Answer(
+        criterion=criterion,
+        met=met,
+        level=level,
+        value=None if value is None else float(value),
+        notes=notes,
+        evidence=evidence,
+    )
+
+
+def _fast_assessment(data: Any) -> Assessment | None:
+    if type(data) is not dict or not data.keys() <= _ASSESSMENT_KEYS:
+        return None
+    hall, locality, date = data.get("hall"), data.get("locality"), data.get("date")
+    if type(hall) is not str or type(locality) is not str or not isinstance(date, str | dt.date):
+        return None
+    if any(type(data.get(key, "")) is not str for key in _SIMPLE_KEYS):
+        return None
+    answers_data = data.get("answers", [])
+    metrics = data.get("metrics", {})
+    sources = data.get("sources", [])
+    illustrative = data.get("illustrative", False)
+    if type(answers_data) is not list or type(metrics) is not dict or not _is_strs(sources):
+        return None
+    if type(illustrative) is not bool or not all(type(k) is str for k in metrics):
+        return None
+    answers = []
+    for item in answers_data:
+        answer = _fast_answer(item)
+        if answer is None:
+            return None
+        answers.append(answer)
+    return Assessment(
+        hall=hall,
+        locality=locality,
+        date=date,
+        assessor=data.get("assessor", ""),
+        answers=answers,
+        metrics=metrics,
+        period=data.get("period", ""),
+        sources=sources,
+        illustrative=illustrative,
+        notes=data.get("notes", ""),
+    )
+
+
+def parse_assessment(data: Any, *, source: str | None = None) -> Assessment:
+    """Build an assessment from parsed JSON or TOML, quickly when the data is well formed.
+
+    Gives the same result as :func:`~govservice_std.serialization.structure` with
+    :class:`Assessment`, but takes a direct path for data of the expected shape (the
+    batch case); anything unusual — or anything wrong — goes through the converter, so
+    errors are reported exactly as :func:`load_assessment` reports them.
+
+    Raises:
+        InvalidDataError: With every problem found.
+    """
+    try:
+        fast = _fast_assessment(data)
+    except (TypeError, ValueError):
+        fast = None
+    return fast if fast is not None else structure(data, Assessment, source=source)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -49,6 +49,7 @@ from govservice_std.halls import Hall, HallTier
 
 __all__ = [
     "AspectScore",
+    "CriterionInfo",
     "CriterionResult",
     "Evaluator",
     "Flat",
@@ -198,28 +199,20 @@ def scoring_model(name: str) -> ScoringModel:
 
 
 @attrs.frozen
-class CriterionResult:
-    """How a hall fared on one criterion, with the evidence.
+class CriterionInfo:
+    """What a scorecard says about a criterion whatever the hall (shared between results).
 
     Attributes:
         id: The criterion's id.
         aspect: Its aspect.
         title: Its title.
-        method: How it was judged.
-        status: The outcome.
-        points: Points won.
-        max_points: Points possible (0 when waived or not applicable).
-        credit: Share of the points won, 0–1.
-        answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
-            measured value with its unit; empty without an answer.
+        method: How it is judged.
         target: A metric criterion's effective target.
-        notes: The assessor's notes, or why the criterion earned nothing.
-        evidence: References to the evidence.
+        unit: A metric criterion's unit.
         veto: Whether the criterion is a veto.
         layer: The layer that defined the criterion.
         plugin: The plugin that declared that layer.
         changed_by: Codes of later layers that changed it.
-        waiver: The justification of the waiver in force, if any.
         source: The criterion's source clause.
     """
 
@@ -227,20 +220,112 @@ class CriterionResult:
     aspect: Aspect
     title: str
     method: Method
+    target: float | None = None
+    unit: str = ""
+    veto: bool = False
+    layer: DivisionCode | None = None
+    plugin: str = ""
+    changed_by: tuple[str, ...] = ()
+    source: str = ""
+
+    @classmethod
+    def of(cls, entry: EffectiveCriterion, standard: Standard) -> CriterionInfo:
+        """The information of an effective criterion of ``standard``."""
+        c = entry.criterion
+        return cls(
+            id=c.id,
+            aspect=c.aspect,
+            title=c.title,
+            method=c.method,
+            target=standard.target(c),
+            unit=standard.metrics[c.metric].unit if c.metric is not None else "",
+            veto=c.veto,
+            layer=entry.defined_by.layer,
+            plugin=entry.defined_by.plugin,
+            changed_by=tuple(str(p.layer) for p in entry.changed_by),
+            source=c.source,
+        )
+
+
+@attrs.frozen
+class CriterionResult:
+    """How a hall fared on one criterion, with the evidence.
+
+    The criterion's own description (title, aspect, layer…) is in ``info`` and is also
+    readable directly from the result (``result.title``, ``result.layer``).
+
+    Attributes:
+        info: The criterion's description.
+        status: The outcome.
+        points: Points won.
+        max_points: Points possible (0 when waived or not applicable).
+        credit: Share of the points won, 0–1.
+        answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
+            measured value with its unit; empty without an answer.
+        notes: The assessor's notes, or why the criterion earned nothing.
+        evidence: References to the evidence.
+        waiver: The justification of the waiver in force, if any.
+    """
+
+    info: CriterionInfo
     status: Status
     points: float
     max_points: float
     credit: float
     answer: str = ""
-    target: float | None = None
     notes: str = ""
     evidence: tuple[str, ...] = ()
-    veto: bool = False
-    layer: DivisionCode | None = None
-    plugin: str = ""
-    changed_by: tuple[str, ...] = ()
     waiver: str | None = None
-    source: str = ""
+
+    @property
+    def id(self) -> str:
+        """The criterion's id."""
+        return self.info.id
+
+    @property
+    def aspect(self) -> Aspect:
+        """The criterion's aspect."""
+        return self.info.aspect
+
+    @property
+    def title(self) -> str:
+        """The criterion's title."""
+        return self.info.title
+
+    @property
+    def method(self) -> Method:
+        """How the criterion is judged."""
+        return self.info.method
+
+    @property
+    def target(self) -> float | None:
+        """A metric criterion's effective target."""
+        return self.info.target
+
+    @property
+    def veto(self) -> bool:
+        """Whether the criterion is a veto."""
+        return self.info.veto
+
+    @property
+    def layer(self) -> DivisionCode | None:
+        """The layer that defined the criterion."""
+        return self.info.layer
+
+    @property
+    def plugin(self) -> str:
+        """The plugin that declared that layer."""
+        return self.info.plugin
+
+    @property
+    def changed_by(self) -> tuple[str, ...]:
+        """Codes of later layers that changed the criterion."""
+        return self.info.changed_by
+
+    @property
+    def source(self) -> str:
+        """The criterion's source clause."""
+        return self.info.source
 
 
 @attrs.frozen
@@ -398,24 +483,37 @@ class Scorecard:
         }
 
 
+_ASPECT_INDEX = {aspect: index for index, aspect in enumerate(Aspect)}
+_CHECK, _GRADED, _METRIC = 0, 1, 2
+_METHOD_CODE = {Method.CHECK: _CHECK, Method.GRADED: _GRADED, Method.METRIC: _METRIC}
+_NO_ANSWER = "未作答 (no answer)"
+
+
 @attrs.frozen
 class _Plan:
     """One criterion prepared for scoring halls of one tier."""
 
     entry: EffectiveCriterion
     criterion: Criterion
+    info: CriterionInfo
+    method: int
+    aspect: int
     target: float | None
     max_points: float
     rectify_days: int
-    unit: str
-    changed_by: tuple[str, ...]
+    credits: Mapping[str, tuple[float, str]]
+
+
+# A step of a tier's plan: a result shared by every hall (not applicable) or a plan.
+_Step = CriterionResult | _Plan
 
 
 class Evaluator:
     """Scores assessments against one effective standard.
 
-    Build it once and reuse it: each tier's criteria, targets and weights are prepared in
-    the constructor, so scoring a hall is plain attribute access.
+    Build it once and reuse it: each tier's criteria, targets, weights and the results of
+    criteria that do not apply are prepared in the constructor, so scoring a hall is plain
+    attribute access.
 
     Args:
         standard: The effective standard (see
@@ -445,24 +543,31 @@ class Evaluator:
             else 15
         )
         self._known = {e.criterion.id: e for e in standard.criteria}
-        self._plans: dict[HallTier, dict[str, _Plan]] = {}
+        self._due: dict[tuple[dt.date, int], dt.date] = {}
+        infos = {e.criterion.id: CriterionInfo.of(e, standard) for e in standard.criteria}
+        self._steps: dict[HallTier, tuple[_Step, ...]] = {}
         for tier in HallTier:
-            plans = []
-            for entry in standard.for_tier(tier):
+            steps: list[_Step] = []
+            for entry in standard.criteria:
                 c = entry.criterion
-                unit = standard.metrics[c.metric].unit if c.metric is not None else ""
-                plans.append(
+                info = infos[c.id]
+                if tier not in c.tiers:
+                    steps.append(CriterionResult(info, Status.NOT_APPLICABLE, 0.0, 0.0, 0.0))
+                    continue
+                steps.append(
                     _Plan(
                         entry=entry,
                         criterion=c,
-                        target=standard.target(c),
+                        info=info,
+                        method=_METHOD_CODE[c.method],
+                        aspect=_ASPECT_INDEX[c.aspect],
+                        target=info.target,
                         max_points=self.model.max_points(c),
                         rectify_days=c.rectify_days if c.rectify_days is not None else default_days,
-                        unit=unit,
-                        changed_by=tuple(str(p.layer) for p in entry.changed_by),
+                        credits={lv.id: (lv.credit, f"{lv.id} {lv.label}") for lv in c.levels},
                     )
                 )
-            self._plans[tier] = {plan.criterion.id: plan for plan in plans}
+            self._steps[tier] = tuple(steps)
 
     def check(self, assessment: Assessment, hall: Hall, *, source: str | None = None) -> None:
         """Check an assessment against the standard and the hall.
@@ -542,79 +647,83 @@ class Evaluator:
             metrics = {**inspection_metrics(states), **metrics}
         return self._score(assessment, hall, metrics, overdue)
 
+    def _due_date(self, start: dt.date, days: int) -> dt.date:
+        key = (start, days)
+        due = self._due.get(key)
+        if due is None:
+            due = self._due[key] = self.calendar.add_working_days(start, days)
+        return due
+
     def _score(
         self,
         assessment: Assessment,
         hall: Hall,
-        metrics: dict[str, float],
+        metrics: Mapping[str, float],
         overdue: tuple[OrderState, ...],
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
-        won_by: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
-        max_by: dict[Aspect, float] = dict.fromkeys(Aspect, 0.0)
+        won_by = [0.0, 0.0, 0.0, 0.0]
+        max_by = [0.0, 0.0, 0.0, 0.0]
         vetoed: list[str] = []
         rectifications: list[Rectification] = []
-        plans = self._plans[hall.tier]
-        for entry in self.standard.criteria:
-            plan = plans.get(entry.criterion.id)
-            if plan is None:
-                results.append(_not_applicable(entry))
+        answers = assessment.answers_by_criterion
+        for step in self._steps[hall.tier]:
+            if isinstance(step, CriterionResult):
+                results.append(step)
                 continue
-            c = plan.criterion
-            waiver = waiver_in_force(entry, hall.code, date) if entry.waivers else None
-            answer = assessment.answer(c.id)
-            if waiver is not None:
-                results.append(
-                    _result(
-                        plan,
-                        status=Status.WAIVED,
-                        won=0.0,
-                        possible=0.0,
-                        credit=0.0,
-                        answer=answer,
-                        waiver=waiver[0].justification,
-                    )
-                )
-                continue
+            plan = step
+            answer = answers.get(plan.info.id)
+            if plan.entry.waivers:
+                waiver = waiver_in_force(plan.entry, hall.code, date)
+                if waiver is not None:
+                    results.append(_waived(plan, answer, waiver[0].justification))
+                    continue
             credit, shown, why = _judge(plan, answer, metrics)
-            status = (
-                Status.MET
-                if credit >= 1.0
-                else (Status.PARTLY_MET if credit > 0 else Status.NOT_MET)
-            )
-            won = plan.max_points * credit
-            won_by[c.aspect] += won
-            max_by[c.aspect] += plan.max_points
+            possible = plan.max_points
+            won = possible * credit
+            won_by[plan.aspect] += won
+            max_by[plan.aspect] += possible
+            if credit >= 1.0:
+                status = Status.MET
+            elif credit > 0.0:
+                status = Status.PARTLY_MET
+            else:
+                status = Status.NOT_MET
+            notes = answer.notes if answer is not None else ""
+            if why:
+                notes = f"{notes} {why}".strip()
             results.append(
-                _result(
-                    plan,
-                    status=status,
-                    won=won,
-                    possible=plan.max_points,
-                    credit=credit,
-                    answer=answer,
-                    shown=shown,
-                    why=why,
+                CriterionResult(
+                    plan.info,
+                    status,
+                    won,
+                    possible,
+                    credit,
+                    shown,
+                    notes,
+                    answer.evidence if answer is not None else (),
                 )
             )
-            if status.failed:
-                if c.veto and status is Status.NOT_MET:
-                    vetoed.append(c.id)
+            if status is not Status.MET:
+                veto = plan.info.veto
+                if veto and status is Status.NOT_MET:
+                    vetoed.append(plan.info.id)
                 rectifications.append(
                     Rectification(
-                        criterion=c.id,
-                        title=c.title,
-                        status=status,
-                        due=self.calendar.add_working_days(date, plan.rectify_days),
-                        veto=c.veto,
+                        plan.info.id,
+                        plan.info.title,
+                        status,
+                        self._due_date(date, plan.rectify_days),
+                        veto,
                     )
                 )
-        total_max = sum(max_by.values())
+        total_max = sum(max_by)
         scale = 100.0 / total_max if total_max else 0.0
-        total = sum(won_by.values()) * scale if total_max else 100.0
+        total = sum(won_by) * scale if total_max else 100.0
         total = min(100.0, max(0.0, total))
-        rectifications.sort(key=lambda r: (r.due, r.criterion))
+        if len(rectifications) > 1:
+            rectifications.sort(key=lambda r: (r.due, r.criterion))
         return Scorecard(
             hall=hall.code,
             hall_name=hall.name,
@@ -626,8 +735,8 @@ class Evaluator:
             grade=self.model.grade(self.standard, total, vetoed),
             vetoed=tuple(vetoed),
             aspects=tuple(
-                AspectScore(aspect, won_by[aspect] * scale, max_by[aspect] * scale)
-                for aspect in Aspect
+                AspectScore(aspect, won_by[i] * scale, max_by[i] * scale)
+                for i, aspect in enumerate(Aspect)
             ),
             criteria=tuple(results),
             rectifications=tuple(rectifications),
@@ -652,77 +761,38 @@ def _answer_problem(criterion: Criterion, answer: Answer) -> str:
     return ""
 
 
-def _judge(plan: _Plan, answer: Answer | None, metrics: dict[str, float]) -> tuple[float, str, str]:
+def _judge(
+    plan: _Plan, answer: Answer | None, metrics: Mapping[str, float]
+) -> tuple[float, str, str]:
     """Credit (0–1), the answer as shown, and why nothing was earned (if so)."""
-    c = plan.criterion
-    if c.method is Method.CHECK:
+    method = plan.method
+    if method == _CHECK:
         if answer is None or answer.met is None:
-            return 0.0, "", "未作答 (no answer)"
+            return 0.0, "", _NO_ANSWER
         return (1.0, "met", "") if answer.met else (0.0, "not met", "")
-    if c.method is Method.GRADED:
+    if method == _GRADED:
         if answer is None or answer.level is None:
-            return 0.0, "", "未作答 (no answer)"
-        level = c.level(answer.level)
-        return level.credit, f"{level.id} {level.label}", ""
-    value = answer.value if answer is not None and answer.value is not None else None
-    if value is None and c.metric is not None:
-        value = metrics.get(c.metric)
+            return 0.0, "", _NO_ANSWER
+        credit, shown = plan.credits[answer.level]
+        return credit, shown, ""
+    value = answer.value if answer is not None else None
+    metric = plan.criterion.metric
+    if value is None and metric is not None:
+        value = metrics.get(metric)
     if value is None or plan.target is None:
-        return 0.0, "", f"无数据 (no value for metric {c.metric})"
-    return c.credit(value, target=plan.target), f"{value:g} {plan.unit}".strip(), ""
+        return 0.0, "", f"无数据 (no value for metric {metric})"
+    shown = f"{value:g} {plan.info.unit}".strip()
+    return plan.criterion.credit(value, target=plan.target), shown, ""
 
 
-def _result(
-    plan: _Plan,
-    *,
-    status: Status,
-    won: float,
-    possible: float,
-    credit: float,
-    answer: Answer | None,
-    shown: str = "",
-    why: str = "",
-    waiver: str | None = None,
-) -> CriterionResult:
-    c = plan.criterion
-    notes = answer.notes if answer is not None else ""
-    if why:
-        notes = f"{notes} {why}".strip()
+def _waived(plan: _Plan, answer: Answer | None, justification: str) -> CriterionResult:
     return CriterionResult(
-        id=c.id,
-        aspect=c.aspect,
-        title=c.title,
-        method=c.method,
-        status=status,
-        points=won,
-        max_points=possible,
-        credit=credit,
-        answer=shown,
-        target=plan.target,
-        notes=notes,
+        plan.info,
+        Status.WAIVED,
+        0.0,
+        0.0,
+        0.0,
+        notes=answer.notes if answer is not None else "",
         evidence=answer.evidence if answer is not None else (),
-        veto=c.veto,
-        layer=plan.entry.defined_by.layer,
-        plugin=plan.entry.defined_by.plugin,
-        changed_by=plan.changed_by,
-        waiver=waiver,
-        source=c.source,
-    )
-
-
-def _not_applicable(entry: EffectiveCriterion) -> CriterionResult:
-    c = entry.criterion
-    return CriterionResult(
-        id=c.id,
-        aspect=c.aspect,
-        title=c.title,
-        method=c.method,
-        status=Status.NOT_APPLICABLE,
-        points=0.0,
-        max_points=0.0,
-        credit=0.0,
-        veto=c.veto,
-        layer=entry.defined_by.layer,
-        plugin=entry.defined_by.plugin,
-        source=c.source,
+        waiver=justification,
     )
