@@ -147,3 +147,15 @@ def test_unknown_keys_in_overlay_are_rejected(make_registry: MakeRegistry) -> No
 def test_standard_is_cached_per_registry() -> None:
     registry = load_registry(autoload=False)
     assert resolve_standard(registry, "000000") is resolve_standard(registry, "000000")
+
+
+def test_national_criteria_reference_page_is_up_to_date() -> None:
+    from pathlib import Path
+
+    from govservice_std.evaluation.reference import criteria_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs/evaluation/national-criteria.md"
+    standard = resolve_standard(load_registry(autoload=False), "000000")
+    assert page.read_text(encoding="utf-8") == criteria_markdown(standard), (
+        "regenerate docs/evaluation/national-criteria.md with criteria_markdown()"
+    )
