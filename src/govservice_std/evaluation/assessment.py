@@ -195,13 +195,20 @@ def _fast_answer(data: Any) -> Answer | None:
         or (evidence != () and not _is_strs(evidence))
     ):
         return None
+    number = None if value is None else float(value)
+    return _shared_answer((criterion, met, level, number, notes, tuple(evidence)))
+
+
+_AnswerKey = tuple[str, bool | None, str | None, float | None, str, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=8192)
+def _shared_answer(key: _AnswerKey) -> Answer:
+    # Answers are immutable values and a batch repeats the same ones hall after hall
+    # ("HC-02 met, no notes"): build each distinct answer once and share it.
+    criterion, met, level, value, notes, evidence = key
     return Answer(
-        criterion=criterion,
-        met=met,
-        level=level,
-        value=None if value is None else float(value),
-        notes=notes,
-        evidence=evidence,
+        criterion=criterion, met=met, level=level, value=value, notes=notes, evidence=evidence
     )
 
 

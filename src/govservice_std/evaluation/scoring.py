@@ -487,6 +487,7 @@ _ASPECT_INDEX = {aspect: index for index, aspect in enumerate(Aspect)}
 _CHECK, _GRADED, _METRIC = 0, 1, 2
 _METHOD_CODE = {Method.CHECK: _CHECK, Method.GRADED: _GRADED, Method.METRIC: _METRIC}
 _NO_ANSWER = "未作答 (no answer)"
+_SHARED_MAX = 50_000
 
 
 @attrs.frozen
@@ -544,6 +545,9 @@ class Evaluator:
         )
         self._known = {e.criterion.id: e for e in standard.criteria}
         self._due: dict[tuple[dt.date, int], dt.date] = {}
+        # Results are immutable values; equal outcomes (same criterion, answer and notes) are
+        # shared between halls instead of rebuilt, within a bounded memo.
+        self._shared: dict[tuple[Any, ...], CriterionResult] = {}
         infos = {e.criterion.id: CriterionInfo.of(e, standard) for e in standard.criteria}
         self._steps: dict[HallTier, tuple[_Step, ...]] = {}
         for tier in HallTier:
@@ -647,6 +651,31 @@ class Evaluator:
             metrics = {**inspection_metrics(states), **metrics}
         return self._score(assessment, hall, metrics, overdue)
 
+    def _result(
+        self,
+        plan: _Plan,
+        credit: float,
+        shown: str,
+        why: str,
+        answer: Answer | None,
+    ) -> CriterionResult:
+        key = (plan.info.id, credit, shown, why, answer)
+        result = self._shared.get(key)
+        if result is None:
+            notes = answer.notes if answer is not None else ""
+            if why:
+                notes = f"{notes} {why}".strip()
+            evidence = answer.evidence if answer is not None else ()
+            status = _status(credit)
+            won = plan.max_points * credit
+            result = CriterionResult(
+                plan.info, status, won, plan.max_points, credit, shown, notes, evidence
+            )
+            if len(self._shared) >= _SHARED_MAX:
+                self._shared.clear()
+            self._shared[key] = result
+        return result
+
     def _due_date(self, start: dt.date, days: int) -> dt.date:
         key = (start, days)
         due = self._due.get(key)
@@ -684,27 +713,8 @@ class Evaluator:
             won = possible * credit
             won_by[plan.aspect] += won
             max_by[plan.aspect] += possible
-            if credit >= 1.0:
-                status = Status.MET
-            elif credit > 0.0:
-                status = Status.PARTLY_MET
-            else:
-                status = Status.NOT_MET
-            notes = answer.notes if answer is not None else ""
-            if why:
-                notes = f"{notes} {why}".strip()
-            results.append(
-                CriterionResult(
-                    plan.info,
-                    status,
-                    won,
-                    possible,
-                    credit,
-                    shown,
-                    notes,
-                    answer.evidence if answer is not None else (),
-                )
-            )
+            status = _status(credit)
+            results.append(self._result(plan, credit, shown, why, answer))
             if status is not Status.MET:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:
@@ -759,6 +769,12 @@ def _answer_problem(criterion: Criterion, answer: Answer) -> str:
     if method is Method.METRIC and (answer.met is not None or answer.level is not None):
         return f"{criterion.id} is a metric criterion: give value, or the metric in [metrics]"
     return ""
+
+
+def _status(credit: float) -> Status:
+    if credit >= 1.0:
+        return Status.MET
+    return Status.PARTLY_MET if credit > 0.0 else Status.NOT_MET
 
 
 def _judge(
