@@ -252,3 +252,55 @@ def test_parse_assessment_matches_the_converter() -> None:
     data["answers"][0]["met"] = "yes"  # the slow path reports it
     with pytest.raises(InvalidDataError, match=r"answers\[0\]\.met: must be true or false"):
         parse_assessment(data, source="x.json")
+
+
+def test_measured_metrics_replace_typed_values(registry) -> None:  # type: ignore[no-untyped-def]
+    record = load_assessment(BUNDLED)
+    card = evaluate_hall(registry, record, metrics={"queue.avg_wait_minutes": 10.0})
+    assert card.result("OM-06").status is Status.MET
+    assert card.result("OM-06").answer == "10 minutes"
+    with pytest.raises(InvalidDataError, match=r"unknown metric 'queue\.nope'"):
+        evaluate_hall(registry, record, metrics={"queue.nope": 1.0})
+
+
+def test_evaluate_locality_summarises_and_lists_unassessed(registry) -> None:  # type: ignore[no-untyped-def]
+    from govservice_std.evaluation.batch import evaluate_locality
+
+    town = load_assessment(BUNDLED)
+    village = Assessment(
+        hall="441324116999",
+        locality="441324",
+        date="2026-11-20",
+        answers=[Answer(criterion="HC-02", met=True)],
+    )
+    seen: list[int] = []
+    result = evaluate_locality(registry, "441324", [town, village], progress=seen.append)
+    assert seen == [1, 2]
+    summary = result.summary
+    assert summary.overall.halls == 2
+    assert set(summary.by_tier) == {HallTier.TOWN, HallTier.VILLAGE}
+    assert summary.by_tier[HallTier.TOWN].mean_total == pytest.approx(result.scorecards[0].total)
+    assert sum(summary.overall.histogram) == 2
+    assert "441324" in summary.unassessed
+    assert "441324116" not in summary.unassessed
+    assert summary.to_dict()["by_tier"]["village"]["halls"] == 1
+    with pytest.raises(InvalidDataError, match="a second assessment"):
+        evaluate_locality(registry, "441324", [town, town])
+    with pytest.raises(InvalidDataError, match="no hall 'x1'"):
+        evaluate_locality(
+            registry, "441324", [Assessment(hall="x1", locality="441324", date="2026-11-20")]
+        )
+    summary_only = evaluate_locality(registry, "441324", [town], keep=False)
+    assert summary_only.scorecards == ()
+    assert summary_only.summary.overall.halls == 1
+
+
+def test_shared_results_do_not_leak_between_halls(registry) -> None:  # type: ignore[no-untyped-def]
+    standard = resolve_standard(registry, "441324")
+    evaluator = Evaluator(standard)
+    hall = registry.resolve("441324").hall("441324116")
+    record = load_assessment(BUNDLED)
+    first = evaluator.evaluate(record, hall)
+    other = Assessment(hall=hall.code, locality="441324", date=record.date)
+    evaluator.evaluate(other, hall)
+    assert evaluator.evaluate(record, hall) == first

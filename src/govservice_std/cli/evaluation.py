@@ -67,7 +67,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     "--inspections",
     "inspections_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Inspections file: overdue rectification orders appear in the scorecard.",
+    help="Inspections file: overdue orders appear in the scorecard; its on-time rate is used.",
 )
 @click.option(
     "--reviews",
@@ -119,13 +119,14 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     inspections = (
         load(inspections_file, InspectionsDocument).inspections if inspections_file else ()
     )
+    measured: dict[str, float] = {}
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
         policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
             document.reviews, policy, today=today or record.date, hall=record.hall
         )
-        record = record.with_metrics(summary.as_metrics())
+        measured.update(summary.as_metrics())
     try:
         chosen = scoring_model(model) if model else None
     except KeyError as exc:
@@ -134,6 +135,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         registry,
         record,
         locality=locality,
+        metrics=measured,
         inspections=inspections,
         today=today,
         model=chosen,

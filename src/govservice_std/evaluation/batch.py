@@ -217,6 +217,7 @@ def evaluate_hall(
     assessment: Assessment,
     *,
     locality: DivisionCode | str | None = None,
+    metrics: Mapping[str, float] | None = None,
     inspections: Iterable[Inspection] = (),
     today: dt.date | None = None,
     model: ScoringModel | None = None,
@@ -229,6 +230,8 @@ def evaluate_hall(
         registry: The registry of installed localities.
         assessment: The assessment.
         locality: The locality whose standard applies (default: the assessment's).
+        metrics: Measured metrics (queue KPIs, 好差评 rates…) replacing the assessment's
+            typed values with the same ids.
         inspections: Inspections of the hall (overdue orders appear in the scorecard).
         today: The day to judge inspection orders on (default: the assessment date).
         model: A scoring model other than the locality's.
@@ -248,8 +251,25 @@ def evaluate_hall(
             [DataProblem("hall", f"no hall {assessment.hall!r} in locality {code}")],
             source=source,
         )
-    evaluator = Evaluator(resolve_standard(registry, code), model=model, calendar=calendar)
-    return evaluator.evaluate(assessment, hall, inspections=inspections, today=today, source=source)
+    evaluator = _evaluator(registry, code, model, calendar)
+    return evaluator.evaluate(
+        assessment, hall, metrics=metrics, inspections=inspections, today=today, source=source
+    )
+
+
+def _evaluator(
+    registry: Registry,
+    code: DivisionCode | str,
+    model: ScoringModel | None,
+    calendar: WorkingCalendar | None,
+) -> Evaluator:
+    key = registry.info(code).code
+    if model is None and calendar is None:
+        # The default evaluator of a locality is prepared once per registry.
+        return registry.memo(
+            ("evaluation.evaluator", key), lambda: Evaluator(resolve_standard(registry, key))
+        )
+    return Evaluator(resolve_standard(registry, key), model=model, calendar=calendar)
 
 
 def evaluate_locality(
@@ -303,9 +323,8 @@ def evaluate_locality(
             hall, prov = entries[hall_code]
             evaluator = evaluators.get(prov.layer)
             if evaluator is None:
-                standard = resolve_standard(registry, prov.layer)
-                evaluator = evaluators[prov.layer] = Evaluator(
-                    standard, model=model, calendar=calendar
+                evaluator = evaluators[prov.layer] = _evaluator(
+                    registry, prov.layer, model, calendar
                 )
             yield evaluator, assessment, hall
 

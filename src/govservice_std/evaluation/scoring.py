@@ -35,6 +35,7 @@ from govservice_std.evaluation.inspections import (
     Inspection,
     OrderState,
     check_inspections,
+    inspection_metrics,
     track_orders,
 )
 from govservice_std.evaluation.overlays import waiver_in_force
@@ -612,6 +613,7 @@ class Evaluator:
         assessment: Assessment,
         hall: Hall,
         *,
+        metrics: Mapping[str, float] | None = None,
         inspections: Iterable[Inspection] = (),
         today: dt.date | None = None,
         check: bool = True,
@@ -619,11 +621,17 @@ class Evaluator:
     ) -> Scorecard:
         """Score one hall.
 
+        Measured data wins over typed values: ``metrics`` and the metrics computed from
+        ``inspections`` replace the assessment's own values with the same ids.
+
         Args:
             assessment: The assessment of the hall.
             hall: The hall (its tier decides which criteria apply).
-            inspections: Inspections of the hall; their orders open past due on ``today``
-                are listed in the scorecard, and, unless the assessment states it, the
+            metrics: Measured metrics for the hall — queue KPIs, a 好差评 summary's
+                :meth:`~govservice_std.evaluation.ReviewSummary.as_metrics`, on-time
+                completion — by metric id.
+            inspections: Inspections of the hall (others are ignored); their orders open
+                past due on ``today`` are listed in the scorecard, and the
                 ``inspections.orders_on_time_rate`` metric is computed from them.
             today: The day to judge inspection orders on (default: the assessment date).
             check: Whether to check the assessment first (see :meth:`check`).
@@ -634,13 +642,22 @@ class Evaluator:
         """
         if check:
             self.check(assessment, hall, source=source)
-        metrics: dict[str, float] = assessment.metrics
+        merged: Mapping[str, float] = assessment.metrics
+        if metrics:
+            unknown = [name for name in metrics if name not in self.standard.metrics]
+            if unknown:
+                raise InvalidDataError(
+                    [
+                        DataProblem(f"metrics.{name}", f"unknown metric {name!r}")
+                        for name in unknown
+                    ],
+                    source="measured metrics",
+                )
+            merged = {**merged, **metrics}
         overdue: tuple[OrderState, ...] = ()
         mine = [i for i in inspections if i.hall == hall.code]
         if mine:
             check_inspections(mine, self._known)
-            from govservice_std.evaluation.inspections import inspection_metrics  # noqa: PLC0415
-
             states = track_orders(
                 mine,
                 today=today or assessment.date,
@@ -648,8 +665,8 @@ class Evaluator:
                 order_days=self._order_days,
             )
             overdue = tuple(s for s in states if s.overdue)
-            metrics = {**inspection_metrics(states), **metrics}
-        return self._score(assessment, hall, metrics, overdue)
+            merged = {**merged, **inspection_metrics(states)}
+        return self._score(assessment, hall, merged, overdue)
 
     def _result(
         self,
