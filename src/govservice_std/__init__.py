@@ -93,6 +93,7 @@ if TYPE_CHECKING:
         Status,
         VetoCap,
         WeightedSum,
+        resolve_scoring_model,
         scoring_model,
     )
     from govservice_std.evaluation.standard import (
@@ -198,6 +199,7 @@ _EXPORTS: dict[str, str] = {
     "VetoCap": "evaluation.scoring",
     "WeightedSum": "evaluation.scoring",
     "scoring_model": "evaluation.scoring",
+    "resolve_scoring_model": "evaluation.scoring",
     "BadReviewState": "evaluation.reviews",
     "Channel": "evaluation.reviews",
     "Disposition": "evaluation.reviews",
@@ -365,6 +367,7 @@ __all__ = [
     "load_registry",
     "loads",
     "make_converter",
+    "resolve_scoring_model",
     "resolve_standard",
     "scoring_model",
     "structure",

@@ -39,7 +39,10 @@ def make_registry(tmp_path: Path) -> MakeRegistry:
     """Build a registry whose test layers carry the given criteria.toml texts."""
 
     def make(
-        province: str | None = None, city: str | None = None, county: str | None = None
+        province: str | None = None,
+        city: str | None = None,
+        county: str | None = None,
+        models: list[object] | None = None,
     ) -> Registry:
         folders = {}
         for code, text in (("110000", province), ("110100", city), ("110101", county)):
@@ -79,6 +82,12 @@ def make_registry(tmp_path: Path) -> MakeRegistry:
                         data=folders["110101"],
                     ),
                 ]
+
+            @staticmethod
+            @hookimpl
+            def govservice_scoring_models(locality: Locality) -> list[object] | None:
+                # Contributed once, on the county layer.
+                return models if str(locality.code) == "110101" else None
 
         return load_registry(autoload=False, plugins=[TestChain()])
 

@@ -75,7 +75,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="好差评 reviews file: its rates replace the assessment's reviews.* metrics.",
 )
-@click.option("--model", help="Scoring model (default: the locality's).")
+@click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
     "today_at",
@@ -110,7 +110,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         ReviewsDocument,
         summarize_reviews,
     )
-    from govservice_std.evaluation.scoring import scoring_model  # noqa: PLC0415
+    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
     registry = state.registry
@@ -127,10 +127,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
             document.reviews, policy, today=today or record.date, hall=record.hall
         )
         measured.update(summary.as_metrics())
-    try:
-        chosen = scoring_model(model) if model else None
-    except KeyError as exc:
-        raise click.BadParameter(str(exc.args[0]), param_hint="--model") from None
+    chosen = resolve_scoring_model(registry, locality, model) if model else None
     card = evaluate_hall(
         registry,
         record,

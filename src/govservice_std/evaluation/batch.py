@@ -23,7 +23,12 @@ from govservice_std.evaluation.assessment import Assessment
 from govservice_std.evaluation.deadlines import WorkingCalendar
 from govservice_std.evaluation.inspections import Inspection
 from govservice_std.evaluation.overlays import resolve_standard
-from govservice_std.evaluation.scoring import Evaluator, Scorecard, ScoringModel
+from govservice_std.evaluation.scoring import (
+    Evaluator,
+    Scorecard,
+    ScoringModel,
+    resolve_scoring_model,
+)
 from govservice_std.evaluation.standard import Aspect
 from govservice_std.halls import Hall, HallTier
 from govservice_std.registry import Registry
@@ -267,9 +272,16 @@ def _evaluator(
     if model is None and calendar is None:
         # The default evaluator of a locality is prepared once per registry.
         return registry.memo(
-            ("evaluation.evaluator", key), lambda: Evaluator(resolve_standard(registry, key))
+            ("evaluation.evaluator", key),
+            lambda: Evaluator(
+                resolve_standard(registry, key), model=resolve_scoring_model(registry, key)
+            ),
         )
-    return Evaluator(resolve_standard(registry, key), model=model, calendar=calendar)
+    return Evaluator(
+        resolve_standard(registry, key),
+        model=model or resolve_scoring_model(registry, key),
+        calendar=calendar,
+    )
 
 
 def evaluate_locality(
