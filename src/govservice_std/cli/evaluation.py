@@ -288,7 +288,10 @@ def evaluate_all(
     if html_out is not None:
         from govservice_std.evaluation.html import batch_html  # noqa: PLC0415
 
-        html_out.write_text(batch_html(result, title=f"{locality} 批量评估"), encoding="utf-8")
+        name = state.registry.info(locality).locality.name
+        html_out.write_text(
+            batch_html(result, title=f"{name}（{locality}）批量评估"), encoding="utf-8"
+        )
     if as_json:
         echo_json(
             {

@@ -117,7 +117,7 @@ def _timeline(card: Scorecard) -> str:
     start = min([card.date, *(d for _, _, d in items)])
     end = max([card.date, *(d for _, _, d in items)]) + dt.timedelta(days=1)
     days = max(1, (end - start).days)
-    left, span, row = 230, width - 250, 20
+    left, span, row = 230, width - 230 - 90, 20
     height = 60 + len(items) * row
 
     def x_of(day: dt.date) -> float:
