@@ -202,10 +202,14 @@ def _print_scorecard(card: Scorecard) -> None:
         layer = str(r.layer) + (f"→{','.join(r.changed_by)}" if r.changed_by else "")
         points = f"{r.points:.1f}/{r.max_points:g}" if r.max_points else "—"
         title = r.title + (" [red](否决项)[/red]" if r.veto else "")
+        shown = r.answer
+        if r.info.direction is not None and r.target is not None:
+            sign = "≥" if r.info.direction.value == "at_least" else "≤"
+            shown = f"{shown}（目标 {sign}{r.target:g}）" if shown else f"目标 {sign}{r.target:g}"
         table.add_row(
             r.id,
             title,
-            r.answer,
+            shown,
             points,
             f"[{style}]{r.status.label_zh}[/{style}]",
             layer,

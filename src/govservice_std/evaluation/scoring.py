@@ -42,6 +42,7 @@ from govservice_std.evaluation.overlays import waiver_in_force
 from govservice_std.evaluation.standard import (
     Aspect,
     Criterion,
+    Direction,
     EffectiveCriterion,
     Method,
     Standard,
@@ -267,6 +268,7 @@ class CriterionInfo:
         method: How it is judged.
         target: A metric criterion's effective target.
         unit: A metric criterion's unit.
+        direction: A metric criterion's direction (``None`` for other methods).
         veto: Whether the criterion is a veto.
         layer: The layer that defined the criterion.
         plugin: The plugin that declared that layer.
@@ -280,6 +282,7 @@ class CriterionInfo:
     method: Method
     target: float | None = None
     unit: str = ""
+    direction: Direction | None = None
     veto: bool = False
     layer: DivisionCode | None = None
     plugin: str = ""
@@ -297,6 +300,7 @@ class CriterionInfo:
             method=c.method,
             target=standard.target(c),
             unit=standard.metrics[c.metric].unit if c.metric is not None else "",
+            direction=c.direction if c.method is Method.METRIC else None,
             veto=c.veto,
             layer=entry.defined_by.layer,
             plugin=entry.defined_by.plugin,
