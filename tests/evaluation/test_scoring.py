@@ -304,3 +304,27 @@ def test_shared_results_do_not_leak_between_halls(registry) -> None:  # type: ig
     other = Assessment(hall=hall.code, locality="441324", date=record.date)
     evaluator.evaluate(other, hall)
     assert evaluator.evaluate(record, hall) == first
+
+
+def test_batch_passes_measured_metrics_and_inspections(registry) -> None:  # type: ignore[no-untyped-def]
+    from govservice_std.evaluation.batch import evaluate_locality
+
+    town = load_assessment(BUNDLED)
+    inspection = Inspection(
+        id="DC-9",
+        hall="441324116",
+        date="2026-10-01",
+        findings=[Finding("OM-04", "未归档")],
+        orders=[RectificationOrder(id="Z", finding=0, issued="2026-10-01", due="2026-10-15")],
+    )
+    result = evaluate_locality(
+        registry,
+        "441324",
+        [town],
+        metrics={"441324116": {"queue.avg_wait_minutes": 5.0}},
+        inspections=[inspection],
+    )
+    card = result.scorecards[0]
+    assert card.result("OM-06").status is Status.MET
+    assert [o.order for o in card.overdue_orders] == ["Z"]
+    assert card.result("LM-08").answer == "0 ratio"

@@ -12,7 +12,7 @@ reports progress through a callback — nothing is rebuilt per hall.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -184,6 +184,9 @@ def evaluate_many(
     check: bool = True,
     progress: Callable[[int], None] | None = None,
     unassessed: Iterable[str] = (),
+    metrics: Mapping[str, Mapping[str, float]] | None = None,
+    inspections: Mapping[str, Sequence[Inspection]] | None = None,
+    today: dt.date | None = None,
 ) -> BatchResult:
     """Score a stream of halls, each with its prepared evaluator.
 
@@ -194,12 +197,23 @@ def evaluate_many(
         check: Whether to check each assessment against the standard first.
         progress: Called with the number of halls scored so far, after each hall.
         unassessed: Codes of halls with no assessment, for the summary.
+        metrics: Measured metrics by hall code (queue KPIs, 好差评 rates…), replacing the
+            assessments' typed values.
+        inspections: Inspections by hall code.
+        today: The day to judge inspection orders on (default: each assessment's date).
     """
     overall = _Acc()
     tiers: dict[HallTier, _Acc] = {}
     cards: list[Scorecard] = []
     for count, (evaluator, assessment, hall) in enumerate(pairs, start=1):
-        card = evaluator.evaluate(assessment, hall, check=check)
+        card = evaluator.evaluate(
+            assessment,
+            hall,
+            metrics=metrics.get(hall.code) if metrics else None,
+            inspections=inspections.get(hall.code, ()) if inspections else (),
+            today=today,
+            check=check,
+        )
         overall.add(card)
         acc = tiers.get(hall.tier)
         if acc is None:
@@ -290,6 +304,9 @@ def evaluate_locality(
     assessments: Iterable[Assessment],
     *,
     keep: bool = True,
+    metrics: Mapping[str, Mapping[str, float]] | None = None,
+    inspections: Iterable[Inspection] = (),
+    today: dt.date | None = None,
     model: ScoringModel | None = None,
     calendar: WorkingCalendar | None = None,
     progress: Callable[[int], None] | None = None,
@@ -304,6 +321,9 @@ def evaluate_locality(
         code: The locality.
         assessments: Assessments, at most one per hall.
         keep: Whether to keep every scorecard.
+        metrics: Measured metrics by hall code (queue KPIs, 好差评 rates…).
+        inspections: Inspections of the locality's halls.
+        today: The day to judge inspection orders on (default: each assessment's date).
         model: A scoring model other than each locality's own.
         calendar: A working-day calendar other than the weekend-only placeholder.
         progress: Called with the number of halls scored so far.
@@ -341,4 +361,15 @@ def evaluate_locality(
             yield evaluator, assessment, hall
 
     missing = tuple(c for c in entries if c not in by_hall)
-    return evaluate_many(pairs(), keep=keep, progress=progress, unassessed=missing)
+    by_hall_inspections: dict[str, list[Inspection]] = {}
+    for inspection in inspections:
+        by_hall_inspections.setdefault(inspection.hall, []).append(inspection)
+    return evaluate_many(
+        pairs(),
+        keep=keep,
+        progress=progress,
+        unassessed=missing,
+        metrics=metrics,
+        inspections=by_hall_inspections,
+        today=today,
+    )
