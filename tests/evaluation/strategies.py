@@ -68,8 +68,12 @@ def criterion_and_answer(draw: st.DrawFn, index: int) -> tuple[Criterion, Answer
     return criterion, answer
 
 
+Scenario = tuple[CriteriaDocument, Assessment, Hall]
+"""A national document, an assessment and the hall it assesses."""
+
+
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[CriteriaDocument, Assessment, Hall]:
+def scenarios(draw: st.DrawFn) -> Scenario:
     """A national document with random criteria, an assessment of a random hall."""
     size = draw(st.integers(1, 8))
     pairs = [draw(criterion_and_answer(i)) for i in range(size)]

@@ -44,7 +44,9 @@ def layer_ops(draw: st.DrawFn) -> list[list[tuple[str, str, Any]]]:
     return layers
 
 
-def _documents(layers: list[list[tuple[str, str, Any]]]) -> tuple[list, dict, bool]:  # type: ignore[type-arg]
+def _documents(
+    layers: list[list[tuple[str, str, Any]]],
+) -> tuple[list[tuple[CriteriaDocument, Provenance]], dict[str, dict[str, Any]], bool]:
     """Documents for the chain, and the expected outcome (or that a layer must fail)."""
     national = CriteriaDocument(
         grades=BASE.grades,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govservice_std import InvalidDataError, load_registry
+from govservice_std import InvalidDataError, Registry, load_registry
 from govservice_std.evaluation.assessment import Answer, Assessment, load_assessment
 from govservice_std.evaluation.batch import evaluate_hall
 from govservice_std.evaluation.deadlines import WeekendCalendar
@@ -21,7 +21,7 @@ from govservice_std.evaluation.overlays import (
 from govservice_std.evaluation.scoring import Evaluator, Scorecard, Status, scoring_model
 from govservice_std.evaluation.standard import Waiver
 from govservice_std.halls import Hall, HallTier
-from tests.evaluation.strategies import DATE, LOCAL, NATIONAL, scenarios
+from tests.evaluation.strategies import DATE, LOCAL, NATIONAL, Scenario, scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = (
@@ -30,11 +30,11 @@ BUNDLED = (
 
 
 @pytest.fixture(scope="module")
-def registry():  # type: ignore[no-untyped-def]
+def registry() -> Registry:
     return load_registry()
 
 
-def test_bundled_assessment_of_longtan_explains_every_criterion(registry) -> None:  # type: ignore[no-untyped-def]
+def test_bundled_assessment_of_longtan_explains_every_criterion(registry: Registry) -> None:
     card = evaluate_hall(registry, load_assessment(BUNDLED))
     assert card.hall == "441324116"
     assert card.hall_name == "龙潭镇便民服务中心"
@@ -67,7 +67,7 @@ def test_bundled_assessment_of_longtan_explains_every_criterion(registry) -> Non
     }
 
 
-def test_waiver_in_force_and_expired(registry) -> None:  # type: ignore[no-untyped-def]
+def test_waiver_in_force_and_expired(registry: Registry) -> None:
     hall = "441324453"  # covered by 龙门县's illustrative waiver of HC-04 until 2026-12-31
     inside = Assessment(hall=hall, locality="441324", date="2026-12-31")
     after = Assessment(hall=hall, locality="441324", date="2027-01-04")
@@ -83,7 +83,7 @@ def test_waiver_in_force_and_expired(registry) -> None:  # type: ignore[no-untyp
     assert evaluate_hall(registry, other).result("HC-04").status is Status.NOT_MET
 
 
-def test_failed_veto_caps_the_grade(registry) -> None:  # type: ignore[no-untyped-def]
+def test_failed_veto_caps_the_grade(registry: Registry) -> None:
     base = load_assessment(BUNDLED)
     answers = [a for a in base.answers if a.criterion != "HC-02"]
     vetoed = Assessment(
@@ -101,7 +101,7 @@ def test_failed_veto_caps_the_grade(registry) -> None:  # type: ignore[no-untype
     assert plain.grade != "不合格"
 
 
-def test_flat_model_weighs_criteria_alike(registry) -> None:  # type: ignore[no-untyped-def]
+def test_flat_model_weighs_criteria_alike(registry: Registry) -> None:
     card = evaluate_hall(registry, load_assessment(BUNDLED), model=scoring_model("flat"))
     scored = [r for r in card.criteria if r.max_points]
     assert {r.max_points for r in scored} == {1.0}
@@ -110,7 +110,7 @@ def test_flat_model_weighs_criteria_alike(registry) -> None:  # type: ignore[no-
         scoring_model("nope")
 
 
-def test_assessment_is_checked_against_the_standard(registry) -> None:  # type: ignore[no-untyped-def]
+def test_assessment_is_checked_against_the_standard(registry: Registry) -> None:
     bad = Assessment(
         hall="441324116",
         locality="441324",
@@ -150,7 +150,7 @@ def test_assessment_file_errors_name_file_and_path(tmp_path: Path) -> None:
     assert str(info.value).startswith(f"{file}: answers[0].met: must be true or false")
 
 
-def test_overdue_inspection_orders_surface_in_the_scorecard(registry) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_inspection_orders_surface_in_the_scorecard(registry: Registry) -> None:
     inspection = Inspection(
         id="DC-1",
         hall="441324116",
@@ -193,7 +193,7 @@ def _score(
 
 @settings(max_examples=100, deadline=None)
 @given(scenarios())
-def test_totals_stay_within_0_and_100(scenario) -> None:  # type: ignore[no-untyped-def]
+def test_totals_stay_within_0_and_100(scenario: Scenario) -> None:
     card = _score(*scenario)
     assert 0 <= card.total <= 100
     if any(a.max for a in card.aspects):
@@ -208,7 +208,9 @@ def test_totals_stay_within_0_and_100(scenario) -> None:  # type: ignore[no-unty
 
 @settings(max_examples=100, deadline=None)
 @given(scenarios(), st.data())
-def test_removing_a_failed_criterion_never_lowers_the_score(scenario, data) -> None:  # type: ignore[no-untyped-def]
+def test_removing_a_failed_criterion_never_lowers_the_score(
+    scenario: Scenario, data: st.DataObject
+) -> None:
     document, assessment, hall = scenario
     card = _score(document, assessment, hall)
     failed = [r.id for r in card.criteria if r.status is Status.NOT_MET]
@@ -226,7 +228,7 @@ def test_removing_a_failed_criterion_never_lowers_the_score(scenario, data) -> N
 
 @settings(max_examples=100, deadline=None)
 @given(scenarios(), st.data())
-def test_a_waived_criterion_never_counts_as_failed(scenario, data) -> None:  # type: ignore[no-untyped-def]
+def test_a_waived_criterion_never_counts_as_failed(scenario: Scenario, data: st.DataObject) -> None:
     document, assessment, hall = scenario
     ids = [c.id for c in document.criteria]
     waived = data.draw(st.sampled_from(ids))
@@ -254,7 +256,7 @@ def test_parse_assessment_matches_the_converter() -> None:
         parse_assessment(data, source="x.json")
 
 
-def test_measured_metrics_replace_typed_values(registry) -> None:  # type: ignore[no-untyped-def]
+def test_measured_metrics_replace_typed_values(registry: Registry) -> None:
     record = load_assessment(BUNDLED)
     card = evaluate_hall(registry, record, metrics={"queue.avg_wait_minutes": 10.0})
     assert card.result("OM-06").status is Status.MET
@@ -263,7 +265,7 @@ def test_measured_metrics_replace_typed_values(registry) -> None:  # type: ignor
         evaluate_hall(registry, record, metrics={"queue.nope": 1.0})
 
 
-def test_evaluate_locality_summarises_and_lists_unassessed(registry) -> None:  # type: ignore[no-untyped-def]
+def test_evaluate_locality_summarises_and_lists_unassessed(registry: Registry) -> None:
     from govservice_std.evaluation.batch import evaluate_locality
 
     town = load_assessment(BUNDLED)
@@ -295,7 +297,7 @@ def test_evaluate_locality_summarises_and_lists_unassessed(registry) -> None:  #
     assert summary_only.summary.overall.halls == 1
 
 
-def test_shared_results_do_not_leak_between_halls(registry) -> None:  # type: ignore[no-untyped-def]
+def test_shared_results_do_not_leak_between_halls(registry: Registry) -> None:
     standard = resolve_standard(registry, "441324")
     evaluator = Evaluator(standard)
     hall = registry.resolve("441324").hall("441324116")
@@ -306,7 +308,7 @@ def test_shared_results_do_not_leak_between_halls(registry) -> None:  # type: ig
     assert evaluator.evaluate(record, hall) == first
 
 
-def test_batch_passes_measured_metrics_and_inspections(registry) -> None:  # type: ignore[no-untyped-def]
+def test_batch_passes_measured_metrics_and_inspections(registry: Registry) -> None:
     from govservice_std.evaluation.batch import evaluate_locality
 
     town = load_assessment(BUNDLED)
