@@ -100,3 +100,20 @@ def test_evaluate_all_summarises_by_tier(tmp_path: Path) -> None:
     text = run("evaluate-all", "441324", ASSESSMENT, "--html", str(out))
     assert "按层级汇总" in text
     assert "<svg" in out.read_text(encoding="utf-8")
+
+
+def test_inspections_tracks_orders() -> None:
+    data = json.loads(
+        run("inspections", INSPECTIONS, "--locality", "441324", "--today", "2026-11-20", "--json")
+    )
+    assert [(o["order"], o["status"]) for o in data] == [
+        ("ZG-01", "closed_on_time"),
+        ("ZG-02", "overdue"),
+    ]
+    assert "逾期未完成" in run("inspections", INSPECTIONS, "--today", "2026-11-20")
+
+
+def test_reviews_summary_breaks_bad_reviews_down() -> None:
+    data = json.loads(run("reviews", REVIEWS, "--today", "2026-11-20", "--json"))
+    assert data["bad_by_window"] == {"A01": 1, "A02": 1}
+    assert data["bad_by_staff"] == {"示例工作人员甲": 1}

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from govservice_std.evaluation.scoring import Scorecard
     from govservice_std.evaluation.standard import Standard
 
-__all__ = ["evaluate", "evaluate_all", "reviews", "standard"]
+__all__ = ["evaluate", "evaluate_all", "inspections", "reviews", "standard"]
 
 _STATUS_STYLE = {
     "met": "green",
@@ -520,6 +520,14 @@ def _print_reviews(summary: ReviewSummary) -> None:
         for dim, mean in summary.dimensions.items():
             dims.add_row(dim, f"{mean:.2f}")
         console.print(dims)
+    for title, counts in (
+        ("差评较多的窗口", summary.bad_by_window),
+        ("差评涉及的工作人员", summary.bad_by_staff),
+        ("差评涉及的事项", summary.bad_by_item),
+    ):
+        if counts:
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            console.print(f"{title}：" + "、".join(f"{k}（{n}）" for k, n in ranked))
     if summary.overdue:
         overdue = Table(title="逾期差评", style="red")
         for name in ("评价", "场所", "窗口", "人员", "环节", "期限"):
@@ -528,3 +536,72 @@ def _print_reviews(summary: ReviewSummary) -> None:
             step = "回访核实" if s.status.value == "contact_overdue" else "办结"
             overdue.add_row(s.review, s.hall, s.window, s.staff, step, s.due.isoformat())
         console.print(overdue)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locality", default="000000", show_default=True, help="Whose order period applies.")
+@click.option(
+    "--today", "today_at", type=_DATE, help="Judge due dates on this day (default: today in China)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the orders as JSON.")
+@click.pass_obj
+def inspections(
+    state: State, file: Path, locality: str, today_at: dt.datetime | None, as_json: bool
+) -> None:
+    """Track the rectification orders of an inspections (督查) file to closure.
+
+    Orders without a due date get LOCALITY's inspection.order_days working days.
+    """
+    from govservice_std.evaluation.inspections import (  # noqa: PLC0415
+        InspectionsDocument,
+        track_orders,
+    )
+    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    document = load(file, InspectionsDocument)
+    standard = resolve_standard(state.registry, locality)
+    entry = standard.parameters.get("inspection.order_days")
+    days = int(entry.parameter.value) if entry is not None else 15
+    states = track_orders(document.inspections, today=_day(today_at) or _today(), order_days=days)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "inspection": s.inspection,
+                    "order": s.order,
+                    "hall": s.hall,
+                    "criterion": s.criterion,
+                    "description": s.description,
+                    "due": s.due.isoformat(),
+                    "closed": s.closed.isoformat() if s.closed else None,
+                    "status": s.status.value,
+                }
+                for s in states
+            ]
+        )
+        return
+    from rich.table import Table  # noqa: PLC0415
+
+    labels = {
+        "open": "整改中",
+        "overdue": "[bold red]逾期未完成[/bold red]",
+        "closed_on_time": "[green]按期完成[/green]",
+        "closed_late": "[yellow]逾期完成[/yellow]",
+    }
+    table = Table(title=f"督查整改通知（{len(states)} 份）")
+    for name in ("督查", "通知", "场所", "指标", "问题", "期限", "完成", "状态"):
+        table.add_column(name)
+    for s in states:
+        table.add_row(
+            s.inspection,
+            s.order,
+            s.hall,
+            s.criterion,
+            s.description,
+            s.due.isoformat(),
+            s.closed.isoformat() if s.closed else "",
+            labels[s.status.value],
+        )
+    _console().print(table)

@@ -418,6 +418,9 @@ class ReviewSummary:
         follow_up_rate: 回访率 — 差评 contacted over all 差评 (1 without 差评).
         rectification_rate: 差评整改率 — 差评 closed over all 差评 (1 without 差评).
         dimensions: Mean score (1–5) per rated dimension.
+        bad_by_window: 差评 per window code (reviews that name one).
+        bad_by_staff: 差评 per staff id (reviews that name one).
+        bad_by_item: 差评 per service item (reviews that name one).
         bad_reviews: Every 差评's state.
         policy: The policy applied.
     """
@@ -431,6 +434,9 @@ class ReviewSummary:
     follow_up_rate: float
     rectification_rate: float
     dimensions: Mapping[str, float]
+    bad_by_window: Mapping[str, int]
+    bad_by_staff: Mapping[str, int]
+    bad_by_item: Mapping[str, int]
     bad_reviews: tuple[BadReviewState, ...]
     policy: ReviewPolicy
 
@@ -462,6 +468,9 @@ class ReviewSummary:
             "follow_up_rate": self.follow_up_rate,
             "rectification_rate": self.rectification_rate,
             "dimensions": dict(self.dimensions),
+            "bad_by_window": dict(self.bad_by_window),
+            "bad_by_staff": dict(self.bad_by_staff),
+            "bad_by_item": dict(self.bad_by_item),
             "overdue": [
                 {
                     "review": s.review,
@@ -497,8 +506,17 @@ def summarize_reviews(
     by_level = dict.fromkeys(ReviewLevel, 0)
     by_channel: dict[Channel, int] = {}
     sums: dict[str, list[int]] = {}
+    by_window: dict[str, int] = {}
+    by_staff: dict[str, int] = {}
+    by_item: dict[str, int] = {}
     for review in chosen:
         by_level[review.level] += 1
+        if review.level.is_bad:
+            for key, counts in ((review.window, by_window), (review.staff, by_staff)):
+                if key:
+                    counts[key] = counts.get(key, 0) + 1
+            if review.item:
+                by_item[review.item] = by_item.get(review.item, 0) + 1
         by_channel[review.channel] = by_channel.get(review.channel, 0) + 1
         for dim, level in review.ratings.items():
             sums.setdefault(dim, []).append(level.score)
@@ -519,6 +537,9 @@ def summarize_reviews(
         follow_up_rate=contacted / bad if bad else 1.0,
         rectification_rate=closed / bad if bad else 1.0,
         dimensions={dim: sum(v) / len(v) for dim, v in sums.items()},
+        bad_by_window=by_window,
+        bad_by_staff=by_staff,
+        bad_by_item=by_item,
         bad_reviews=states,
         policy=policy,
     )
