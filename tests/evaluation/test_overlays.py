@@ -42,6 +42,7 @@ def test_longmen_overlay_encodes_the_2023_meeting() -> None:
     assert str(standard.parameters["wait.max_minutes"].declared_by.layer) == "000000"
     assert str(standard.grades_set_by.layer) == "441324"
     assert ids["HC-04"].waivers
+    assert str(standard.metrics_declared_by["reviews.satisfaction_rate"].layer) == "000000"
 
 
 def test_every_layer_may_change_any_ancestor(make_registry: MakeRegistry) -> None:

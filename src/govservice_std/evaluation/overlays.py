@@ -340,6 +340,7 @@ class _Builder:
             scoring_set_by=self.scoring_set_by or self.grades_set_by,
             removed=dict(self.removed),
             sources=tuple(dict.fromkeys(self.sources)),
+            metrics_declared_by={k: v[1] for k, v in self.metrics.items()},
         )
 
 

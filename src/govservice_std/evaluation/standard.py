@@ -407,6 +407,7 @@ class Standard:
         scoring_set_by: The layer that chose it.
         removed: Criteria removed by a layer, with the layer that removed them.
         sources: Every layer's listed sources, in chain order.
+        metrics_declared_by: For each metric, the layer that declared it.
     """
 
     locality: DivisionCode
@@ -419,6 +420,7 @@ class Standard:
     scoring_set_by: Provenance
     removed: Mapping[str, Provenance] = attrs.field(factory=dict)
     sources: tuple[str, ...] = ()
+    metrics_declared_by: Mapping[str, Provenance] = attrs.field(factory=dict)
 
     def criterion(self, criterion_id: str) -> EffectiveCriterion:
         """The effective criterion with this id.
