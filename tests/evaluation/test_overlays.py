@@ -101,6 +101,16 @@ reason = "示例：本县另行评价"
         ),
         ('[set]\n"no.such" = 1\n', "set.no.such", "unknown parameter 'no.such'"),
         (
+            '[[metrics]]\nid = "items.on_time_rate"\ntitle = "t"\nunit = "ratio"\n',
+            "metrics[0].id",
+            "already declared by layer 000000",
+        ),
+        (
+            '[[parameters]]\nid = "wait.max_minutes"\ntitle = "t"\nvalue = 1\n',
+            "parameters[0].id",
+            "already declared by layer 000000",
+        ),
+        (
             (
                 '[[criteria]]\nid = "HC-01"\naspect = "service_provision"\ntitle = "t"\n'
                 'requirement = "r"\npoints = 1\n'

@@ -223,7 +223,16 @@ class _Builder:
                 )
                 continue
             self.parameters[param.id] = EffectiveParameter(param, prov, prov)
-        for metric in doc.metrics:
+        for index, metric in enumerate(doc.metrics):
+            if metric.id in self.metrics:
+                problems.append(
+                    DataProblem(
+                        f"metrics[{index}].id",
+                        f"metric {metric.id!r} is already declared by layer "
+                        f"{self.metrics[metric.id][1]}",
+                    )
+                )
+                continue
             self.metrics[metric.id] = (metric, prov)
         return problems
 
