@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(BIN)/python -m pip install --quiet -e . $(addprefix -e ,$(PLUGINS)) --group dev
 	touch $(STAMP)
 
+DEMO_ASSESSMENT := plugins/longmen/src/govservice_longmen/data/441324/examples/assessment-441324116.toml
+
 demo: $(STAMP)
-	$(BIN)/govstd halls 441324
+	$(BIN)/govstd evaluate 441324 $(DEMO_ASSESSMENT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

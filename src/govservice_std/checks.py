@@ -37,7 +37,7 @@ __all__ = [
     "problems_from_error",
 ]
 
-KNOWN_DATA_FILES: set[str] = {HALLS_FILE, "README.md", "staffing.toml"}
+KNOWN_DATA_FILES: set[str] = {HALLS_FILE, "README.md", "criteria.toml", "staffing.toml"}
 """File names the library reads from a layer's data folder; anything else is reported, since
 a misspelt file would otherwise be ignored in silence. Domain modules add their files."""
 

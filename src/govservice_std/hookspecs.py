@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 from govservice_std._markers import hookspec
 
 if TYPE_CHECKING:
+    from govservice_std.evaluation.scoring import ScoringModel
     from govservice_std.halls import Hall
     from govservice_std.localities import Locality
 
-__all__ = ["govservice_halls", "govservice_localities"]
+__all__ = ["govservice_halls", "govservice_localities", "govservice_scoring_models"]
 
 
 @hookspec
@@ -89,6 +90,38 @@ def govservice_halls(locality: Locality) -> Sequence[Hall] | None:
         def govservice_halls(locality):
             return [Hall(code=f"{locality.code}-mobile", name="流动服务点", tier="county",
                          division=locality.code)]
+
+    Since:
+        0.1.0
+    """
+
+
+@hookspec
+def govservice_scoring_models(locality: Locality) -> Sequence[ScoringModel] | None:
+    """Contribute scoring models that a locality's ``criteria.toml`` can choose by name.
+
+    Called only on the plugin that declared ``locality``, for each layer of a chain being
+    evaluated. A layer (or any layer below it) selects a model with ``scoring = "name"`` in
+    its ``criteria.toml``; the built-in models are ``weighted``, ``flat``,
+    ``weighted-no-veto`` and ``flat-no-veto``. A model's ``name`` may not repeat a built-in
+    name or another layer's model in the same chain.
+
+    Args:
+        locality: The layer, as this plugin declared it.
+
+    Returns:
+        A list of objects satisfying :class:`~govservice_std.evaluation.ScoringModel`
+        (``name``, ``max_points(criterion)`` and ``grade(standard, total, vetoed)``), or
+        ``None`` for none.
+
+    Example::
+
+        from govservice_std import Flat, VetoCap, hookimpl
+
+        @hookimpl
+        def govservice_scoring_models(locality):
+            # Every criterion weighs alike, and a failed veto caps the grade at 合格.
+            return [VetoCap(Flat(), name="longmen-flat", cap="合格")]
 
     Since:
         0.1.0
