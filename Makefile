@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLUGINS := plugins/guangdong plugins/longmen
 
-.PHONY: setup demo test lint typecheck docs check clean
+.PHONY: setup demo test lint typecheck docs dist wheels-smoke check clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,22 @@ typecheck: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html
 	$(BIN)/sphinx-build -E -W --keep-going -n -q -b doctest docs docs/_build/doctest
+
+# Wheels and sdists of the library and of each reference plugin.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	for p in $(PLUGINS); do $(BIN)/python -m build --outdir dist $$p || exit 1; done
+
+# Install the built wheels into a clean virtual environment and run the main job there.
+wheels-smoke: dist
+	rm -rf build/wheel-venv
+	$(PYTHON) -m venv build/wheel-venv
+	build/wheel-venv/bin/python -m pip install --quiet dist/*.whl
+	cd build && wheel-venv/bin/govstd localities --json > /dev/null
+	cd build && wheel-venv/bin/govstd evaluate 441324 \
+	  ../$(DEMO_ASSESSMENT) --json > /dev/null
+	@echo "wheels install and run"
 
 check: lint typecheck test docs
 

@@ -90,6 +90,23 @@ def _check_halls(registry: Registry, code: str) -> Iterable[CheckProblem]:
     return ()
 
 
+def _check_criteria(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    # Overlays must name criteria in force, and the chosen scoring model must exist.
+    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
+    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
+
+    resolve_standard(registry, code)
+    resolve_scoring_model(registry, code)
+    return ()
+
+
+def _check_staffing(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415
+
+    locality_profile(registry, code)
+    return ()
+
+
 def _check_data_files(registry: Registry, code: str) -> Iterable[CheckProblem]:
     problems: list[CheckProblem] = []
     for info in registry.chain(code):
@@ -127,6 +144,8 @@ CHECKS: dict[str, Callable[[Registry, str], Iterable[CheckProblem]]] = {
     "chain": _check_chain,
     "data-files": _check_data_files,
     "halls": _check_halls,
+    "criteria": _check_criteria,
+    "staffing": _check_staffing,
 }
 """The registered checks by name, run in this order."""
 
