@@ -20,6 +20,16 @@ from govservice_std._version import __version__
 
 if TYPE_CHECKING:
     from govservice_std._markers import hookimpl, hookspec
+    from govservice_std.calendar import (
+        CALENDAR_FILE,
+        FIRST_OFFICIAL_YEAR,
+        LAST_OFFICIAL_YEAR,
+        CalendarDay,
+        CalendarDocument,
+        ScheduleUnavailableError,
+        WorkingCalendar,
+        working_calendar,
+    )
     from govservice_std.divisions import NATIONAL, DivisionCode, DivisionLevel, TownKind
     from govservice_std.errors import (
         DataProblem,
@@ -114,6 +124,14 @@ _EXPORTS: dict[str, str] = {
     "Registry": "registry",
     "ResolvedLocality": "registry",
     "load_registry": "registry",
+    "CALENDAR_FILE": "calendar",
+    "FIRST_OFFICIAL_YEAR": "calendar",
+    "LAST_OFFICIAL_YEAR": "calendar",
+    "CalendarDay": "calendar",
+    "CalendarDocument": "calendar",
+    "ScheduleUnavailableError": "calendar",
+    "WorkingCalendar": "calendar",
+    "working_calendar": "calendar",
     "configure_converter": "serialization",
     "dump": "serialization",
     "dumps": "serialization",
@@ -125,7 +143,12 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "CALENDAR_FILE",
+    "FIRST_OFFICIAL_YEAR",
+    "LAST_OFFICIAL_YEAR",
     "NATIONAL",
+    "CalendarDay",
+    "CalendarDocument",
     "Contact",
     "DataProblem",
     "DayHours",
@@ -151,6 +174,7 @@ __all__ = [
     "Provenance",
     "Registry",
     "ResolvedLocality",
+    "ScheduleUnavailableError",
     "ServiceMode",
     "SpecialService",
     "Staff",
@@ -161,6 +185,7 @@ __all__ = [
     "Weekday",
     "Window",
     "WindowKind",
+    "WorkingCalendar",
     "Zone",
     "ZoneKind",
     "__version__",
@@ -176,6 +201,7 @@ __all__ = [
     "make_converter",
     "structure",
     "unstructure",
+    "working_calendar",
 ]
 
 

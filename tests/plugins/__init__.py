@@ -1,0 +1,1 @@
+"""Fake plugins for the tests."""
