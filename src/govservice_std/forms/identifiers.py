@@ -1,0 +1,119 @@
+"""Identifier checks for form fields, and masking of ID numbers in echoed text.
+
+Each check takes a string and returns ``None`` when it is valid or a short reason code; none
+of them raises, whatever the input.
+
+* 居民身份证号 (GB 11643) — :func:`check_id_card`: the layout, the birth date and the
+  ISO 7064 MOD 11-2 check character are checked here, and the area code against the
+  division data of :mod:`stdnum.cn.ric` (whether it existed in the birth year). The area
+  lookup is cached per area and year, which keeps a stream of applications fast.
+* 统一社会信用代码 (GB 32100) — :func:`check_uscc`: :mod:`stdnum.cn.uscc` rejects valid codes
+  whose registration authority is a letter (``Y1…`` and the like), so the layout is checked
+  here (authority, category, six-digit division, alphabet) and the check character is
+  computed with stdnum's own weights.
+* mobile numbers — :func:`check_mobile`: the practical pattern ``1[3-9]`` followed by nine
+  digits, with an optional ``+86``/``86`` prefix. :mod:`phonenumbers` can parse numbers
+  fully but costs about 60 µs a number; the pattern is what halls check at the window.
+
+>>> check_id_card("11010519491231002X") is None
+True
+>>> check_id_card("110105194912310021")
+'checksum'
+>>> check_uscc("Y10000000000000011") is None  # letter-prefixed: stdnum alone rejects it
+True
+>>> mask_ids("证件号 441324199001011234 有误")
+'证件号 4413**********1234 有误'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+__all__ = ["check_id_card", "check_mobile", "check_uscc", "mask_id", "mask_ids"]
+
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
+_USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+# Position 1 of a USCC names the registering authority: 1–9 and A–N for the listed
+# authorities, Y for others (GB 32100 allows these; stdnum accepts only digits here).
+_USCC_AUTHORITY = frozenset("123456789ABCDEFGHJKLMNY")
+# Runs of 15 or more digits (optionally with a final X) are treated as possible ID numbers.
+_ID_RUN = re.compile(r"\d{15,}[Xx]?")
+
+
+@lru_cache(maxsize=8192)
+def _area_known(area: str, year: int) -> bool:
+    # stdnum checks the area against its division table for the birth year; it needs a
+    # whole number, so build one with this area and year (the rest does not matter here).
+    try:
+        ric.get_birth_place(f"{area}{year:04d}01010000")
+    except ValidationError:
+        return False
+    return True
+
+
+def check_id_card(value: str) -> str | None:
+    """Check an 18-character 居民身份证号.
+
+    Returns:
+        ``None`` if valid, otherwise ``"format"``, ``"checksum"``, ``"birth_date"`` or
+        ``"area"``.
+    """
+    if len(value) != 18 or not _ID_SHAPE.fullmatch(value):
+        return "format"
+    if ric.calc_check_digit(value) != value[17]:
+        return "checksum"
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "birth_date"
+    if born.year < 1850:
+        return "birth_date"
+    if not _area_known(value[:6], born.year):
+        return "area"
+    return None
+
+
+def check_uscc(value: str) -> str | None:
+    """Check an 18-character 统一社会信用代码, letter-prefixed ones included.
+
+    Returns:
+        ``None`` if valid, otherwise ``"format"`` or ``"checksum"``.
+    """
+    if len(value) != 18 or not _USCC_ALPHABET.issuperset(value):
+        return "format"
+    if value[0] not in _USCC_AUTHORITY or not value[2:8].isdigit():
+        return "format"
+    if uscc.calc_check_digit(value[:17]) != value[17]:
+        return "checksum"
+    return None
+
+
+def check_mobile(value: str) -> str | None:
+    """Check a mainland mobile number (``13800138000``, ``+8613800138000``).
+
+    Returns:
+        ``None`` if valid, otherwise ``"format"``.
+    """
+    return None if _MOBILE.fullmatch(value) else "format"
+
+
+def mask_id(number: str) -> str:
+    """Mask an ID number, keeping the first and last four characters.
+
+    >>> mask_id("44132419900101123X")
+    '4413**********123X'
+    """
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_ids(text: str) -> str:
+    """Mask every run of text that could be an ID number (15 or more digits)."""
+    return _ID_RUN.sub(lambda m: mask_id(m.group()), text)
