@@ -327,7 +327,7 @@ def test_junk_never_crashes_and_ids_are_masked(form: CompiledForm, data: Any, la
     assert result.valid == form.is_valid(data, today=TODAY)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200, deadline=None)
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=100, deadline=None)
 @given(number=id_numbers(), junk_data=junk())
 def test_junk_inside_a_good_application(form: CompiledForm, number: str, junk_data: Any) -> None:
     for key in ("applicant", "members", "kind", "needs", "amount"):

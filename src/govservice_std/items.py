@@ -472,7 +472,7 @@ class CatalogMetrics:
     """Metrics derived from a catalog's items.
 
     Attributes:
-        items: How many items.
+        items: How many items were counted (those without items below them).
         immediate: How many are 即办件.
         immediate_share: 即办件 share (即办率), 0–1; ``None`` for an empty catalog.
         legal_days: Σ法定时限 over items that have both limits.
@@ -576,8 +576,14 @@ class Catalog:
         )
 
     def metrics(self, items: Iterable[ServiceItem] | None = None) -> CatalogMetrics:
-        """Metrics computed from the items (all, or those given, e.g. a filter's result)."""
-        chosen = list(self._items.values() if items is None else items)
+        """Metrics computed from the items (all, or those given, e.g. a filter's result).
+
+        An item that has 子项 or 业务办理项 below it in the catalog is counted through them,
+        not itself, so that no case is counted twice.
+        """
+        parents = {item.parent for item in self._items.values() if item.parent is not None}
+        pool = self._items.values() if items is None else items
+        chosen = [item for item in pool if item.code not in parents]
         n = len(chosen)
         immediate = sum(1 for i in chosen if i.handling_kind is HandlingKind.IMMEDIATE)
         limited = [i for i in chosen if i.legal_limit_days is not None]
