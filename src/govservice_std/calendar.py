@@ -90,7 +90,8 @@ class ScheduleUnavailableError(GovServiceError, LookupError):
         self.year = year
         super().__init__(
             f"no official holiday schedule for {year} (known: {FIRST_OFFICIAL_YEAR}–"
-            f"{LAST_OFFICIAL_YEAR}); pass estimate=True to use an estimate without 调休"
+            f"{LAST_OFFICIAL_YEAR}); opt in to an estimate without 调休 (estimate=True, or "
+            "--estimate on the command line)"
         )
 
 
