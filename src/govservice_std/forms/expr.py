@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,7 +97,11 @@ Resolver = Callable[[Sequence[str]], Evaluator | None]
 
 def truthy(value: object) -> bool:
     """How a rule's result is read as a condition: ``null``, false, 0, '' and [] are false."""
-    return bool(value) if isinstance(value, bool | int | float | str | list) else False
+    if value is True:
+        return True
+    if value is False or value is None:
+        return False
+    return bool(value) if isinstance(value, int | float | str | list) else False
 
 
 _TOKEN = re.compile(
@@ -370,6 +375,9 @@ class _Parser:
         if op is None:
             return left
         right = self.additive()
+        if op in ("==", "!=") and right in _CONSTANTS:
+            # ``field == 'literal'`` is by far the most common rule: compare directly.
+            return _equals_constant(left, _CONSTANTS[right], negate=op == "!=")
         binary = _binop(_BINARY[op], left, right)
         if negate:
             return lambda ctx: None if (r := binary(ctx)) is None else not r
@@ -472,8 +480,33 @@ class _Parser:
             )
 
 
+# The constants' evaluators, so that comparisons against a literal can be specialized.
+# Weak keys: evaluators of forms no longer used are dropped with them.
+_CONSTANTS: weakref.WeakKeyDictionary[Evaluator, object] = weakref.WeakKeyDictionary()
+
+
 def _constant(value: object) -> Evaluator:
-    return lambda _ctx: value
+    def constant(_ctx: Context) -> object:
+        return value
+
+    _CONSTANTS[constant] = value
+    return constant
+
+
+def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluator:
+    if isinstance(value, str | bool) or value is None:
+        kind = type(value)
+
+        def same(ctx: Context) -> bool:
+            got = left(ctx)
+            return got.__class__ is kind and got == value
+
+        if negate:
+            return lambda ctx: not same(ctx)
+        return same
+    if negate:
+        return lambda ctx: not _equal(left(ctx), value)
+    return lambda ctx: _equal(left(ctx), value)
 
 
 def _age(value: object, today: str) -> int | None:

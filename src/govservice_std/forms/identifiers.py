@@ -36,7 +36,7 @@ from stdnum.exceptions import ValidationError
 
 __all__ = ["check_id_card", "check_mobile", "check_uscc", "mask_id", "mask_ids"]
 
-_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+_ID_SHAPE = re.compile(r"\d{17}[\dXx]")
 _MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
 _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 # Position 1 of a USCC names the registering authority: 1–9 and A–N for the listed
@@ -58,7 +58,7 @@ def _area_known(area: str, year: int) -> bool:
 
 
 def check_id_card(value: str) -> str | None:
-    """Check an 18-character 居民身份证号.
+    """Check an 18-character 居民身份证号 (a final ``x`` counts as ``X``).
 
     Returns:
         ``None`` if valid, otherwise ``"format"``, ``"checksum"``, ``"birth_date"`` or
@@ -66,7 +66,8 @@ def check_id_card(value: str) -> str | None:
     """
     if len(value) != 18 or not _ID_SHAPE.fullmatch(value):
         return "format"
-    if ric.calc_check_digit(value) != value[17]:
+    check = value[17]
+    if ric.calc_check_digit(value) != (check if check != "x" else "X"):
         return "checksum"
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

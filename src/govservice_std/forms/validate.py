@@ -189,8 +189,6 @@ class CrossCheck:
 _Raw = tuple[str, str, Field | None, dict[str, str]]
 _Check = Callable[[Mapping[str, Any], str, Context, list[_Raw]], None]
 
-_MISSING = object()
-
 
 def _show(value: object) -> str:
     """A short, safe rendering of a value for a message (never str() of a huge int)."""
@@ -210,7 +208,7 @@ def _key(key: object) -> str:
 
 
 def _empty(value: object) -> bool:
-    if value is None or value is _MISSING:
+    if value is None:
         return True
     if isinstance(value, str):
         return not value or value.isspace()
@@ -271,8 +269,32 @@ class _Compiler:
         value_check = self.value_check(spec, where, containers)
         no_params: dict[str, str] = {}
 
+        if relevant is None and required_if is None and constraint is None:
+            fused = _fused(spec)
+            if fused is not None:
+                return fused
+
+            # The common case, kept free of rule branches: it runs for most fields of every
+            # application.
+            def simple(
+                container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
+            ) -> None:
+                value = container.get(name)
+                kind = value.__class__
+                if (
+                    value is None
+                    or (kind is str and (not value or value.isspace()))
+                    or ((kind is list or kind is dict) and not value)
+                ):
+                    if required:
+                        out.append((prefix + name, "required", spec, no_params))
+                    return
+                value_check(value, prefix, ctx, out)
+
+            return simple
+
         def check(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
-            value = container.get(name, _MISSING)
+            value = container.get(name)
             if relevant is not None and not truthy(relevant(ctx)):
                 return
             if _empty(value):
@@ -280,7 +302,7 @@ class _Compiler:
                     out.append((prefix + name, "required", spec, no_params))
                 return
             before = len(out)
-            value_check(value, prefix + name, ctx, out)
+            value_check(value, prefix, ctx, out)
             if constraint is not None and len(out) == before:
                 ctx.current = value
                 verdict = constraint(ctx)
@@ -300,11 +322,13 @@ class _Compiler:
         if kind is FieldType.GROUP:
             depth, prefix, _ = containers[-1]
             inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
-            return _object_check(spec, self.fields(spec.fields, f"{where}.fields", inner))
+            return _object_check(
+                spec, self.fields(spec.fields, f"{where}.fields", inner), own=spec.name
+            )
         if kind is FieldType.REPEAT:
             # Rows are new scopes: a name resolves in the row first.
             inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
-            row = _object_check(spec, self.fields(spec.fields, f"{where}.fields", inner))
+            row = _object_check(spec, self.fields(spec.fields, f"{where}.fields", inner), own="")
             return _repeat_check(spec, row)
         return _SCALARS[kind](spec)
 
@@ -334,7 +358,9 @@ def _steps(
             segments.append(tuple(keys))
             keys = []
     if segments:
-        segments.append(tuple(keys))
+        # A path that ends at a repeat means its list of rows itself (``count(members)``).
+        if keys:
+            segments.append(tuple(keys))
         return segments[0], tuple(segments[1:])
     return tuple(keys), ()
 
@@ -348,6 +374,15 @@ def _follow(value: object, keys: Sequence[str]) -> object:
 
 
 def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ...]) -> Evaluator:
+    if not across and len(keys) == 1:
+        (key,) = keys
+
+        def read_one(ctx: Context) -> object:
+            # A scope is a dict whenever rules run: the root and each row are checked first.
+            scope = ctx.scopes[depth]
+            return scope.get(key) if scope.__class__ is dict else None
+
+        return read_one
     if not across:
 
         def read(ctx: Context) -> object:
@@ -369,11 +404,12 @@ def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ..
 
 
 def _object_check(
-    spec: Field | None, children: tuple[_Check, ...]
+    spec: Field, children: tuple[_Check, ...], own: str
 ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-    names = frozenset(f.name for f in (spec.fields if spec is not None else ()))
+    names = frozenset(f.name for f in spec.fields)
 
-    def check(value: Any, path: str, ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
+        path = outer + own
         if not isinstance(value, dict):
             out.append((path, "not_an_object", spec, {}))
             return
@@ -394,7 +430,10 @@ def _repeat_check(
     low = spec.min_items
     high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
 
-    def check(value: Any, path: str, ctx: Context, out: list[_Raw]) -> None:
+    own = spec.name
+
+    def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
+        path = outer + own
         if not isinstance(value, list):
             out.append((path, "not_a_list", spec, {}))
             return
@@ -423,94 +462,101 @@ def _wrong(expected: str) -> dict[str, str]:
 
 
 def _text(spec: Field) -> _ScalarCheck:
+    name = spec.name
     low = spec.min_length
     high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
     pattern = re.compile(spec.pattern) if spec.pattern is not None else None
     wrong = _wrong("text")
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, str):
-            out.append((path, "wrong_type", spec, wrong))
+            out.append((prefix + name, "wrong_type", spec, wrong))
             return
         size = len(value)
         if size > high:
-            out.append((path, "too_long", spec, {"limit": str(high)}))
+            out.append((prefix + name, "too_long", spec, {"limit": str(high)}))
             return
         if low is not None and size < low:
-            out.append((path, "too_short", spec, {"limit": str(low)}))
+            out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
         if pattern is not None and not pattern.fullmatch(value):
-            out.append((path, "pattern", spec, {}))
+            out.append((prefix + name, "pattern", spec, {}))
 
     return check
 
 
 def _number(spec: Field) -> _ScalarCheck:
+    name = spec.name
     low, high, whole = spec.minimum, spec.maximum, spec.integer
     wrong = _wrong("number")
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            out.append((path, "wrong_type", spec, wrong))
+            out.append((prefix + name, "wrong_type", spec, wrong))
             return
         if isinstance(value, float):
             if not math.isfinite(value):
-                out.append((path, "wrong_type", spec, wrong))
+                out.append((prefix + name, "wrong_type", spec, wrong))
                 return
             if whole and not value.is_integer():
-                out.append((path, "not_integer", spec, {}))
+                out.append((prefix + name, "not_integer", spec, {}))
         if low is not None and value < low:
-            out.append((path, "too_small", spec, {"limit": f"{low:g}"}))
+            out.append((prefix + name, "too_small", spec, {"limit": f"{low:g}"}))
         if high is not None and value > high:
-            out.append((path, "too_large", spec, {"limit": f"{high:g}"}))
+            out.append((prefix + name, "too_large", spec, {"limit": f"{high:g}"}))
 
     return check
 
 
 def _boolean(spec: Field) -> _ScalarCheck:
+    name = spec.name
     wrong = _wrong("boolean")
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, bool):
-            out.append((path, "wrong_type", spec, wrong))
+            out.append((prefix + name, "wrong_type", spec, wrong))
 
     return check
 
 
 def _date(spec: Field) -> _ScalarCheck:
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    name = spec.name
+
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, str) or len(value) != 10 or not _DATE.fullmatch(value):
-            out.append((path, "invalid_date", spec, {}))
+            out.append((prefix + name, "invalid_date", spec, {}))
             return
         try:
             dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
         except ValueError:
-            out.append((path, "invalid_date", spec, {}))
+            out.append((prefix + name, "invalid_date", spec, {}))
 
     return check
 
 
 def _choice(spec: Field) -> _ScalarCheck:
+    name = spec.name
     allowed = frozenset(c.value for c in spec.choices)
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, str) or value not in allowed:
-            out.append((path, "invalid_choice", spec, {"value": _show(value)}))
+            out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
 
     return check
 
 
 def _multi_choice(spec: Field) -> _ScalarCheck:
+    name = spec.name
     allowed = frozenset(c.value for c in spec.choices)
     low, high = spec.min_selected, spec.max_selected
     wrong = _wrong("list")
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, list):
-            out.append((path, "wrong_type", spec, wrong))
+            out.append((prefix + name, "wrong_type", spec, wrong))
             return
         seen: set[str] = set()
         for index, item in enumerate(value[: len(allowed) + 1]):
-            where = f"{path}[{index}]"
+            where = f"{prefix}{name}[{index}]"
             if not isinstance(item, str) or item not in allowed:
                 out.append((where, "invalid_choice", spec, {"value": _show(item)}))
             elif item in seen:
@@ -518,12 +564,12 @@ def _multi_choice(spec: Field) -> _ScalarCheck:
             else:
                 seen.add(item)
         if len(value) > len(allowed) + 1:
-            out.append((path, "too_many", spec, {"limit": str(high or len(allowed))}))
+            out.append((prefix + name, "too_many", spec, {"limit": str(high or len(allowed))}))
             return
         if low is not None and len(value) < low:
-            out.append((path, "too_few", spec, {"limit": str(low)}))
+            out.append((prefix + name, "too_few", spec, {"limit": str(low)}))
         if high is not None and len(value) > high:
-            out.append((path, "too_many", spec, {"limit": str(high)}))
+            out.append((prefix + name, "too_many", spec, {"limit": str(high)}))
 
     return check
 
@@ -532,18 +578,19 @@ def _identifier(
     code: str, checker: Callable[[str], str | None], upper: bool
 ) -> Callable[[Field], _ScalarCheck]:
     def build(spec: Field) -> _ScalarCheck:
+        name = spec.name
         wrong = _wrong("text")
 
-        def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+        def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
             if not isinstance(value, str):
-                out.append((path, "wrong_type", spec, wrong))
+                out.append((prefix + name, "wrong_type", spec, wrong))
                 return
             if len(value) > 40:
-                out.append((path, code, spec, {"value": _show(value), "reason": "format"}))
+                out.append((prefix + name, code, spec, {"value": _show(value), "reason": "format"}))
                 return
             reason = checker(value.upper() if upper else value)
             if reason is not None:
-                out.append((path, code, spec, {"value": _show(value), "reason": reason}))
+                out.append((prefix + name, code, spec, {"value": _show(value), "reason": reason}))
 
         return check
 
@@ -551,29 +598,153 @@ def _identifier(
 
 
 def _division(spec: Field) -> _ScalarCheck:
+    name = spec.name
     wrong = _wrong("text")
 
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, str):
-            out.append((path, "wrong_type", spec, wrong))
+            out.append((prefix + name, "wrong_type", spec, wrong))
             return
         if len(value) > 12:
-            out.append((path, "invalid_division", spec, {"value": _show(value)}))
+            out.append((prefix + name, "invalid_division", spec, {"value": _show(value)}))
             return
         try:
             DivisionCode(value)
         except (ValueError, TypeError):
-            out.append((path, "invalid_division", spec, {"value": _show(value)}))
+            out.append((prefix + name, "invalid_division", spec, {"value": _show(value)}))
 
     return check
 
 
 def _attachment(spec: Field) -> _ScalarCheck:
-    def check(value: Any, path: str, _ctx: Context, out: list[_Raw]) -> None:
+    name = spec.name
+
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
         if not isinstance(value, str) or len(value) > 256 or not _ATTACHMENT.fullmatch(value):
-            out.append((path, "invalid_attachment", spec, {}))
+            out.append((prefix + name, "invalid_attachment", spec, {}))
 
     return check
+
+
+def _fused(spec: Field) -> _Check | None:
+    """A single closure for a rule-free field of the commonest types, or ``None``.
+
+    These are most of the fields of most forms; doing the emptiness and type checks in one
+    call instead of two keeps a stream of applications fast. The checks are the same as
+    those of the separate value checks.
+    """
+    if spec.type is FieldType.TEXT and spec.pattern is not None:
+        return None
+    build = _FUSED.get(spec.type)
+    return build(spec) if build is not None else None
+
+
+def _junk(value: object) -> bool:
+    """Whether a non-string value counts as given (``None``, ``[]`` and ``{}`` do not)."""
+    return value is not None and not (value.__class__ in (list, dict) and not value)
+
+
+def _fused_text(spec: Field) -> _Check:
+    name, required, wrong = spec.name, spec.required, _wrong("text")
+    low = spec.min_length
+    high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
+
+    def text(container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        value = container.get(name)
+        if value.__class__ is str:
+            if value and not value.isspace():
+                size = len(value)
+                if size > high:
+                    out.append((prefix + name, "too_long", spec, {"limit": str(high)}))
+                elif low is not None and size < low:
+                    out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
+                return
+        elif _junk(value):
+            out.append((prefix + name, "wrong_type", spec, wrong))
+            return
+        if required:
+            out.append((prefix + name, "required", spec, {}))
+
+    return text
+
+
+def _fused_identifier(spec: Field) -> _Check:
+    name, required, wrong = spec.name, spec.required, _wrong("text")
+    code, check_value = (
+        ("invalid_id_card", check_id_card)
+        if spec.type is FieldType.ID_CARD
+        else ("invalid_mobile", check_mobile)
+    )
+
+    def identifier(
+        container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]
+    ) -> None:
+        value = container.get(name)
+        if value.__class__ is str:
+            if value and not value.isspace():
+                reason = "format" if len(value) > 40 else check_value(value)
+                if reason is not None:
+                    params = {"value": _show(value), "reason": reason}
+                    out.append((prefix + name, code, spec, params))
+                return
+        elif _junk(value):
+            out.append((prefix + name, "wrong_type", spec, wrong))
+            return
+        if required:
+            out.append((prefix + name, "required", spec, {}))
+
+    return identifier
+
+
+def _fused_choice(spec: Field) -> _Check:
+    name, required = spec.name, spec.required
+    allowed = frozenset(c.value for c in spec.choices)
+
+    def choice(container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        value = container.get(name)
+        if value.__class__ is str:
+            if value in allowed:
+                return
+            if value and not value.isspace():
+                out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
+                return
+        elif _junk(value):
+            out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
+            return
+        if required:
+            out.append((prefix + name, "required", spec, {}))
+
+    return choice
+
+
+def _fused_scalar(spec: Field) -> _Check:
+    """Numbers and yes/no: a string here is always the wrong type (or empty)."""
+    name, required = spec.name, spec.required
+    value_check = _SCALARS[spec.type](spec)
+
+    def scalar(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value = container.get(name)
+        kind = value.__class__
+        if kind is int or kind is float or kind is bool:
+            value_check(value, prefix, ctx, out)
+        elif value is None or (kind is str and (not value or value.isspace())) or not _junk(value):
+            if required:
+                out.append((prefix + name, "required", spec, {}))
+        else:
+            value_check(value, prefix, ctx, out)
+
+    return scalar
+
+
+_FUSED: dict[FieldType, Callable[[Field], _Check]] = {
+    FieldType.TEXT: _fused_text,
+    FieldType.ADDRESS: _fused_text,
+    FieldType.ID_CARD: _fused_identifier,
+    FieldType.MOBILE: _fused_identifier,
+    FieldType.CHOICE: _fused_choice,
+    FieldType.NUMBER: _fused_scalar,
+    FieldType.BOOLEAN: _fused_scalar,
+}
 
 
 _SCALARS: dict[FieldType, Callable[[Field], _ScalarCheck]] = {
@@ -584,7 +755,7 @@ _SCALARS: dict[FieldType, Callable[[Field], _ScalarCheck]] = {
     FieldType.DATE: _date,
     FieldType.CHOICE: _choice,
     FieldType.MULTI_CHOICE: _multi_choice,
-    FieldType.ID_CARD: _identifier("invalid_id_card", check_id_card, upper=True),
+    FieldType.ID_CARD: _identifier("invalid_id_card", check_id_card, upper=False),
     FieldType.USCC: _identifier("invalid_uscc", check_uscc, upper=True),
     FieldType.MOBILE: _identifier("invalid_mobile", check_mobile, upper=False),
     FieldType.DIVISION: _division,
