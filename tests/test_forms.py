@@ -423,7 +423,7 @@ def _layer(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_cross_field_checks_through_the_hook(tmp_path: Path) -> None:
+def test_hook_govservice_form_checks(tmp_path: Path) -> None:
     registry = load_registry(plugins=[ChecksPlugin(_layer(tmp_path))])
     library = load_forms(registry, "441399")
     assert load_forms(registry, "441399") is library
