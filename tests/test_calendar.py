@@ -177,3 +177,16 @@ def test_closure_and_service_day_on_same_date_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidDataError, match="also listed as a closure"):
         working_calendar(registry, "441399")
+
+
+def test_agrees_with_chinesecalendar_on_every_published_day(cal: WorkingCalendar) -> None:
+    # An independent implementation of the same official notices. The packages are known
+    # to differ on one day only: 2005-12-31 (a Saturday).
+    chinese_calendar = pytest.importorskip("chinese_calendar")
+    day = D(2004, 1, 1)
+    differ = []
+    while day <= D(2026, 12, 31):
+        if chinese_calendar.is_workday(day) != cal.is_working_day(day):
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == [D(2005, 12, 31)]

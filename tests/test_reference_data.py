@@ -91,3 +91,12 @@ def test_longmen_calendar_marks_illustrative_closure(registry: Registry) -> None
     calendar = working_calendar(registry, "441324")
     assert not calendar.is_working_day(dt.date(2026, 9, 16))
     assert calendar.provenance[dt.date(2026, 9, 16)].plugin == "longmen"
+
+
+def test_reference_models_round_trip(registry: Registry) -> None:
+    from govservice_std import FormSpec, ServiceItem, structure, unstructure
+
+    for item in load_catalog(registry, "441324"):
+        assert structure(unstructure(item), ServiceItem) == item
+    for form in load_forms(registry, "441324"):
+        assert structure(unstructure(form.spec), FormSpec) == form.spec
