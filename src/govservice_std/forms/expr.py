@@ -80,12 +80,21 @@ class Context:
         today: Today's date as an ISO string.
     """
 
-    __slots__ = ("current", "scopes", "today")
+    __slots__ = ("_date", "_today", "current", "scopes")
 
     def __init__(self, root: object, current: object = None, today: dt.date | None = None) -> None:
         self.scopes: list[object] = [root]
         self.current = current
-        self.today = (today or dt.datetime.now(tz=CHINA_TZ).date()).isoformat()
+        self._date = today
+        self._today: str | None = None
+
+    @property
+    def today(self) -> str:
+        """Today's date as an ISO string (worked out on first use: most rules never ask)."""
+        if self._today is None:
+            day = self._date or dt.datetime.now(tz=CHINA_TZ).date()
+            self._today = day.isoformat()
+        return self._today
 
 
 Evaluator = Callable[[Context], Any]

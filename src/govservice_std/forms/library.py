@@ -148,9 +148,7 @@ def load_forms(registry: Registry, code: DivisionCode | str) -> FormLibrary:
                     info.code, info.plugin.name, f"{FORMS_FOLDER}/{file.name}"
                 )
         for info in chain:
-            checks = registry.host.call_scoped(
-                "govservice_form_checks", info.plugin.name, CrossCheck, locality=info.locality
-            )
+            checks = registry.host.form_checks(info.plugin.name, info.locality)
             for check in checks:
                 if check.form not in forms:
                     raise registry.host.info(info.plugin.name).error(

@@ -29,6 +29,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 import attrs
@@ -605,15 +606,21 @@ def _division(spec: Field) -> _ScalarCheck:
         if not isinstance(value, str):
             out.append((prefix + name, "wrong_type", spec, wrong))
             return
-        if len(value) > 12:
-            out.append((prefix + name, "invalid_division", spec, {"value": _show(value)}))
-            return
-        try:
-            DivisionCode(value)
-        except (ValueError, TypeError):
+        if len(value) > 12 or not _division_ok(value):
             out.append((prefix + name, "invalid_division", spec, {"value": _show(value)}))
 
     return check
+
+
+@lru_cache(maxsize=4096)
+def _division_ok(value: str) -> bool:
+    # A county's applications name the same few hundred town and village codes over and
+    # over: remember the verdicts.
+    try:
+        DivisionCode(value)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _attachment(spec: Field) -> _ScalarCheck:
