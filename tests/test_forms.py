@@ -465,3 +465,15 @@ def test_form_file_name_must_match_id(tmp_path: Path) -> None:
     registry = load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
     with pytest.raises(InvalidDataError, match=r"other.toml \(plugin testcounty\).*file name"):
         load_forms(registry, "441399")
+
+
+def test_a_layer_replaces_a_parent_form(tmp_path: Path) -> None:
+    (tmp_path / "forms").mkdir()
+    local = FORM.replace('id = "subsidy"', 'id = "insurance-enrolment"')
+    (tmp_path / "forms" / "insurance-enrolment.toml").write_text(local, encoding="utf-8")
+    registry = load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
+    mine = load_forms(registry, "441399")
+    city = load_forms(registry, "441300")
+    assert mine.provenance["insurance-enrolment"].plugin == "testcounty"
+    assert city.provenance["insurance-enrolment"].plugin == "guangdong"
+    assert mine.get("insurance-enrolment").spec.title == "测试补助申请表"
