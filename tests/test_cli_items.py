@@ -120,3 +120,33 @@ def test_deadline_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["catalog", "999999"])
     assert info.value.code == 2
+
+
+def test_item_guide(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["item", "441324", "441324-ZR-002"])
+    assert result.exit_code == 0, result.output
+    assert "法定时限：30 个工作日" in result.output
+    assert "80 元" in result.output
+    data = json.loads(runner.invoke(cli, ["item", "441324", "440000-WJ-001", "--json"]).output)
+    assert data["added_by"]["plugin"] == "guangdong"
+    assert [p["layer"] for p in data["localized_by"]] == ["441300", "441324"]
+    assert runner.invoke(cli, ["item", "441324", "NOPE"]).exit_code == 2
+
+
+def test_deadline_from_an_item(runner: CliRunner) -> None:
+    args = ["deadline", "441324", "--start", "2026-02-13", "--item", "441324-MZ-005", "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"due": "2026-03-05"}  # 10 working days
+    assert runner.invoke(cli, ["deadline", "441324", "--start", "2026-02-13"]).exit_code == 2
+    both = [
+        "deadline",
+        "441324",
+        "--start",
+        "2026-02-13",
+        "--item",
+        "441324-MZ-005",
+        "--working-days",
+        "3",
+    ]
+    assert runner.invoke(cli, both).exit_code == 2

@@ -14,8 +14,10 @@ from govservice_std.cli._base import TIERS, State, cli, echo_json
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
+    from govservice_std.items import Catalog, ServiceItem
+    from govservice_std.registry import Provenance
 
-__all__ = ["catalog", "deadline", "form", "validate"]
+__all__ = ["catalog", "deadline", "form", "item", "validate"]
 
 _TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
 
@@ -106,6 +108,87 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
     console.print(f"即办件占比 {share} · 承诺时限压缩比 {ratio}（时限以工作日计）")
+
+
+@cli.command()
+@click.argument("locality")
+@click.argument("item_code")
+@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@click.pass_obj
+def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
+    """Show the guide (办事指南) of service item ITEM_CODE in LOCALITY.
+
+    With --json, print the item's elements, plus the layer that added it and the layers
+    that localized it.
+    """
+    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
+    from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+    items = load_catalog(state.registry, locality)
+    if item_code not in items:
+        raise click.BadParameter(
+            f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
+            param_hint="ITEM_CODE",
+        )
+    found = items.get(item_code)
+    added = items.provenance[item_code]
+    localized = items.localized.get(item_code, ())
+    if as_json:
+        data = unstructure(found)
+        data["added_by"] = {"layer": str(added.layer), "plugin": added.plugin}
+        data["localized_by"] = [{"layer": str(p.layer), "plugin": p.plugin} for p in localized]
+        echo_json(data)
+        return
+    for label, value in _guide_rows(items, found, (added, *localized)):
+        click.echo(f"{label}：{value}")
+    if found.materials:
+        click.echo("申请材料：")
+        for material in found.materials:
+            extra = "（窗口自行获取，免提交）" if material.hall_fetches else ""
+            click.echo(f"  - {material.name} {material.form.value} ×{material.count}{extra}")
+    if found.steps:
+        click.echo("办理流程：" + " → ".join(found.steps))
+    if found.illustrative:
+        click.echo("示例数据（illustrative）：" + ", ".join(found.illustrative))
+
+
+def _guide_rows(
+    items: Catalog, found: ServiceItem, layers: tuple[Provenance, ...]
+) -> list[tuple[str, str]]:
+    legal = "无" if found.legal_limit_days is None else f"{found.legal_limit_days} 个工作日"
+    fees = "；".join(
+        " ".join(
+            part
+            for part in (
+                fee.name,
+                "" if fee.amount_yuan is None else f"{fee.amount_yuan:g} 元",
+                fee.basis,
+            )
+            if part
+        )
+        for fee in found.fees
+    )
+    code = found.code + (f"（基本编码 {found.basic_code}）" if found.basic_code else "")
+    return [
+        ("事项名称", found.name),
+        ("事项编码", code),
+        ("事项类型", f"{found.type} {items.type_name(found)}"),
+        ("层级", found.level.label_zh + (f"（上级 {found.parent}）" if found.parent else "")),
+        ("主管部门", found.department),
+        ("实施机关", found.implementing_body),
+        ("设定依据", "；".join(found.legal_basis) or "—"),
+        ("受理条件", "；".join(found.conditions) or "—"),
+        ("办件类型", found.handling_kind.label_zh),
+        ("法定时限", legal),
+        ("承诺时限", f"{found.promised_limit_days} 个工作日"),
+        ("收费", fees or "不收费"),
+        ("办理渠道", "、".join(c.value for c in found.channels)),
+        ("可办层级", "、".join(t.label_zh for t in found.tiers)),
+        ("咨询电话", found.consult_phone or "—"),
+        ("投诉电话", found.complaint_phone or "—"),
+        ("申请表", found.form or "—"),
+        ("来源", " → ".join(f"{p.layer}（{p.plugin}）" for p in layers)),
+    ]
 
 
 def _describe(field: Field) -> str:
@@ -204,7 +287,13 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of acceptance (YYYY-MM-DD); it is not counted.",
 )
-@click.option("--working-days", required=True, type=click.IntRange(min=0), help="The time limit.")
+@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--item",
+    "item_code",
+    metavar="ITEM_CODE",
+    help="Use this service item's 承诺时限 as the time limit (instead of --working-days).",
+)
 @click.option(
     "--estimate",
     is_flag=True,
@@ -216,17 +305,29 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
     locality: str,
     start: dt.datetime,
-    working_days: int,
+    working_days: int | None,
+    item_code: str | None,
     estimate: bool,
     as_json: bool,
 ) -> None:
     """Print the due date of a time limit in working days in LOCALITY.
 
     Counts working days on the official schedule (with 调休) and the locality's closures
-    and service days; the day of acceptance is not counted.
+    and service days; the day of acceptance is not counted. Give the limit with
+    --working-days, or --item to use a service item's 承诺时限.
     """
     from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
 
+    if (working_days is None) == (item_code is None):
+        raise click.UsageError("give exactly one of --working-days and --item")
+    if item_code is not None:
+        from govservice_std.items import load_catalog  # noqa: PLC0415
+
+        items = load_catalog(state.registry, locality)
+        if item_code not in items:
+            raise click.BadParameter(f"no service item {item_code!r} in {locality}")
+        working_days = items.get(item_code).promised_limit_days
+    assert working_days is not None  # noqa: S101 - narrowed by the check above
     calendar = working_calendar(state.registry, locality, estimate=estimate)
     due = calendar.due_date(start.date(), working_days)
     if as_json:
