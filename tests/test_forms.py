@@ -477,3 +477,13 @@ def test_a_layer_replaces_a_parent_form(tmp_path: Path) -> None:
     assert mine.provenance["insurance-enrolment"].plugin == "testcounty"
     assert city.provenance["insurance-enrolment"].plugin == "guangdong"
     assert mine.get("insurance-enrolment").spec.title == "测试补助申请表"
+
+
+def test_long_keys_and_values_are_masked_before_they_are_cut(form: CompiledForm) -> None:
+    number = "441324199001011239"
+    for offset in range(0, 45, 3):
+        data = good()
+        data["x" * offset + number] = 1
+        data["kind"] = "y" * offset + number
+        text = json.dumps(form.validate(data, today=TODAY).to_dict(), ensure_ascii=False)
+        assert not re.search(r"\d{9,}", text), (offset, text)

@@ -203,8 +203,10 @@ def _show(value: object) -> str:
 
 
 def _key(key: object) -> str:
+    """An unknown key as it appears in a path: masked, then shortened (like :func:`_show`)."""
     if isinstance(key, str):
-        return key if len(key) <= _SHOW else key[:_SHOW] + "…"
+        text = mask_ids(key[: _SHOW + 20])
+        return text if len(text) <= _SHOW else text[:_SHOW] + "…"
     return f"<{type(key).__name__}>"
 
 
