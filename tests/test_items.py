@@ -188,3 +188,12 @@ def test_code_layout_unknown_type_and_unknown_localization(tmp_path: Path) -> No
     assert "items[0].code: 'X1' does not fit the layout" in text
     assert "items[0].type: unknown item type '77'" in text
     assert "localize[0].code: no inherited item 'T-0001'" in text
+
+
+def test_item_naming_a_missing_form(tmp_path: Path) -> None:
+    text = ITEMS.replace('tiers = ["county"]\n', 'tiers = ["county"]\nform = "nope"\n', 1)
+    registry = registry_with(tmp_path, text)
+    with pytest.raises(InvalidDataError) as info:
+        load_catalog(registry, "441399")
+    assert "items[0].form: no form 'nope' in the chain of 441399" in str(info.value)
+    assert "plugin testcounty" in str(info.value)

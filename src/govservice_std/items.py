@@ -613,75 +613,114 @@ def load_catalog(registry: Registry, code: DivisionCode | str) -> Catalog:
         UnknownLocalityError: If the locality is not installed.
         InvalidDataError: If a file is invalid, an item's type is unknown, its codes do not
             fit the layout, it repeats an inherited code, a localization names an unknown
-            item, or a localized 承诺时限 exceeds the 法定时限; the message names the file and
-            the plugin.
+            item, a localized 承诺时限 exceeds the 法定时限, or an item names a form the
+            chain does not have; the message names the file and the plugin.
     """
-    from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
     key = registry.info(code).code
+    return registry.memo(("catalog", key), lambda: _CatalogBuilder(registry, key).build())
 
-    def build() -> Catalog:
-        items: dict[str, ServiceItem] = {}
-        provenance: dict[str, Provenance] = {}
-        localized: dict[str, list[Provenance]] = {}
-        types = dict(NATIONAL_ITEM_TYPES)
-        rules = CodeRules()
-        for info, file in registry.layer_files(key, ITEMS_FILE):
+
+class _CatalogBuilder:
+    """Applies a chain's ``items.toml`` files, parent first."""
+
+    def __init__(self, registry: Registry, key: DivisionCode) -> None:
+        self.registry = registry
+        self.key = key
+        self.items: dict[str, ServiceItem] = {}
+        self.provenance: dict[str, Provenance] = {}
+        self.localized: dict[str, list[Provenance]] = {}
+        self.types = dict(NATIONAL_ITEM_TYPES)
+        self.rules = CodeRules()
+        # Where each item's form was named, to report a form the chain lacks at that spot.
+        self.form_origin: dict[str, tuple[str, str]] = {}
+
+    def build(self) -> Catalog:
+        from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - cycle
+        from govservice_std.serialization import load  # noqa: PLC0415
+
+        for info, file in self.registry.layer_files(self.key, ITEMS_FILE):
             source = source_name(info, file)
             doc = load(file, ItemsDocument, source=source)
             prov = Provenance(info.code, info.plugin.name, ITEMS_FILE)
-            types.update(doc.item_types)
+            self.types.update(doc.item_types)
             if doc.code_rules is not None:
-                rules = rules.merged(doc.code_rules)
-            problems: list[DataProblem] = []
-            for index, item in enumerate(doc.items):
-                where = f"items[{index}]"
-                if item.code in items:
-                    problems.append(
-                        DataProblem(
-                            f"{where}.code",
-                            f"item {item.code!r} is already defined by layer "
-                            f"{provenance[item.code].layer}: use [[localize]] to change it",
-                        )
-                    )
-                if item.type not in types:
-                    problems.append(
-                        DataProblem(
-                            f"{where}.type",
-                            f"unknown item type {item.type!r} (known: {', '.join(types)})",
-                        )
-                    )
-                problems.extend(DataProblem(f"{where}.{f}", m) for f, m in rules.check(item))
-                items[item.code] = item
-                provenance[item.code] = prov
-            for index, change in enumerate(doc.localize):
-                where = f"localize[{index}]"
-                base = items.get(change.code)
-                if base is None:
-                    problems.append(
-                        DataProblem(f"{where}.code", f"no inherited item {change.code!r}")
-                    )
-                    continue
-                try:
-                    items[change.code] = change.apply(base)
-                except FieldValueError as exc:
-                    problems.append(DataProblem(f"{where}.{exc.field}", exc.message))
-                    continue
-                localized.setdefault(change.code, []).append(prov)
-            for index, item in enumerate(doc.items):
-                if item.parent is not None and item.parent not in items:
-                    problems.append(
-                        DataProblem(f"items[{index}].parent", f"no item {item.parent!r}")
-                    )
+                self.rules = self.rules.merged(doc.code_rules)
+            problems = self.add(doc, prov, source)
+            problems.extend(self.localize(doc, prov, source))
+            problems.extend(
+                DataProblem(f"items[{index}].parent", f"no item {item.parent!r}")
+                for index, item in enumerate(doc.items)
+                if item.parent is not None and item.parent not in self.items
+            )
             if problems:
                 raise InvalidDataError(problems, source=source)
+        self.check_forms()
         return Catalog(
-            key,
-            items.values(),
-            types,
-            provenance,
-            {c: tuple(p) for c, p in localized.items()},
+            self.key,
+            self.items.values(),
+            self.types,
+            self.provenance,
+            {c: tuple(p) for c, p in self.localized.items()},
         )
 
-    return registry.memo(("catalog", key), build)
+    def add(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
+        problems: list[DataProblem] = []
+        for index, item in enumerate(doc.items):
+            where = f"items[{index}]"
+            if item.code in self.items:
+                problems.append(
+                    DataProblem(
+                        f"{where}.code",
+                        f"item {item.code!r} is already defined by layer "
+                        f"{self.provenance[item.code].layer}: use [[localize]] to change it",
+                    )
+                )
+            if item.type not in self.types:
+                known = ", ".join(self.types)
+                problems.append(
+                    DataProblem(
+                        f"{where}.type", f"unknown item type {item.type!r} (known: {known})"
+                    )
+                )
+            problems.extend(DataProblem(f"{where}.{f}", m) for f, m in self.rules.check(item))
+            self.items[item.code] = item
+            self.provenance[item.code] = prov
+            if item.form is not None:
+                self.form_origin[item.code] = (source, f"{where}.form")
+        return problems
+
+    def localize(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
+        problems: list[DataProblem] = []
+        for index, change in enumerate(doc.localize):
+            where = f"localize[{index}]"
+            base = self.items.get(change.code)
+            if base is None:
+                problems.append(DataProblem(f"{where}.code", f"no inherited item {change.code!r}"))
+                continue
+            try:
+                self.items[change.code] = change.apply(base)
+            except FieldValueError as exc:
+                problems.append(DataProblem(f"{where}.{exc.field}", exc.message))
+                continue
+            self.localized.setdefault(change.code, []).append(prov)
+            if change.form is not None:
+                self.form_origin[change.code] = (source, f"{where}.form")
+        return problems
+
+    def check_forms(self) -> None:
+        """Every item's form must be one of the locality's forms."""
+        from govservice_std.forms.library import load_forms  # noqa: PLC0415 - lazy
+
+        library = load_forms(self.registry, self.key)
+        found: dict[str, list[DataProblem]] = {}
+        for code, item in self.items.items():
+            if item.form is not None and item.form not in library:
+                source, path = self.form_origin[code]
+                found.setdefault(source, []).append(
+                    DataProblem(
+                        path, f"no form {item.form!r} in the chain of {self.key} (item {code!r})"
+                    )
+                )
+        if found:
+            source, problems = next(iter(found.items()))
+            raise InvalidDataError(problems, source=source)
