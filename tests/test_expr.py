@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govservice_std.forms.expr import Context, Evaluator, ExpressionError, compile_expression
-from tests.strategies import junk
+from tests.form_strategies import junk
 
 
 def resolve(parts: Sequence[str]) -> Evaluator | None:

@@ -26,8 +26,8 @@ from govservice_std import (
     loads,
 )
 from govservice_std.forms import check_id_card, check_mobile, check_uscc, mask_id, mask_ids
+from tests.form_strategies import id_numbers, junk
 from tests.plugins.datafolder import CountyPlugin
-from tests.strategies import id_numbers, junk
 
 FORM = """
 id = "subsidy"

@@ -1,1 +1,1 @@
-"""Fake plugins for the tests."""
+"""Fake locality plugins for the tests, and a helper to install them as distributions."""

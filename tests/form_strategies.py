@@ -1,4 +1,4 @@
-"""Hypothesis strategies shared by the tests."""
+"""Hypothesis strategies for applications: ID numbers and JSON-like junk."""
 
 from __future__ import annotations
 
