@@ -36,7 +36,6 @@ from stdnum.exceptions import ValidationError
 
 __all__ = ["check_id_card", "check_mobile", "check_uscc", "mask_id", "mask_ids"]
 
-_ID_SHAPE = re.compile(r"\d{17}[\dXx]")
 _MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
 _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 # Position 1 of a USCC names the registering authority: 1–9 and A–N for the listed
@@ -57,6 +56,17 @@ def _area_known(area: str, year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)
+def _birth_year(digits: str) -> int | None:
+    # Birth dates are few (about 36,500 a century) and recur across applicants: remember
+    # whether each is a real date rather than building a date object every time.
+    try:
+        born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+    return born.year if born.year >= 1850 else None
+
+
 def check_id_card(value: str) -> str | None:
     """Check an 18-character 居民身份证号 (a final ``x`` counts as ``X``).
 
@@ -64,18 +74,20 @@ def check_id_card(value: str) -> str | None:
         ``None`` if valid, otherwise ``"format"``, ``"checksum"``, ``"birth_date"`` or
         ``"area"``.
     """
-    if len(value) != 18 or not _ID_SHAPE.fullmatch(value):
+    # isascii() first: str.isdigit() alone accepts other scripts' digits.
+    if len(value) != 18 or not value.isascii() or not value[:17].isdigit():
         return "format"
     check = value[17]
-    if ric.calc_check_digit(value) != (check if check != "x" else "X"):
+    if check == "x":
+        check = "X"
+    elif check != "X" and not check.isdigit():
+        return "format"
+    if ric.calc_check_digit(value) != check:
         return "checksum"
-    try:
-        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
+    year = _birth_year(value[6:14])
+    if year is None:
         return "birth_date"
-    if born.year < 1850:
-        return "birth_date"
-    if not _area_known(value[:6], born.year):
+    if not _area_known(value[:6], year):
         return "area"
     return None
 
