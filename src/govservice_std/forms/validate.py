@@ -791,6 +791,10 @@ def _render(raw: _Raw, lang: Lang) -> Problem:
     return Problem(mask_ids(path), code, mask_ids(template.format_map(values)))
 
 
+_VALID = ValidationResult(())
+"""The result of every valid application (results are immutable, so one serves all)."""
+
+
 class CompiledForm:
     """A form compiled for validation. Build one with :func:`compile_form`.
 
@@ -823,7 +827,7 @@ class CompiledForm:
     def is_valid(self, application: object, *, today: dt.date | None = None) -> bool:
         """Whether the application has no problems (faster than building messages)."""
         raw: list[_Raw] = []
-        self._root(application, "", Context(application, today=today), raw)
+        self._root(application, "", Context(application, None, today), raw)
         if raw:
             return False
         return not any(True for _ in self._cross(application))
@@ -847,13 +851,16 @@ class CompiledForm:
             PluginError: Only if a plugin's cross-field check itself fails.
         """
         raw: list[_Raw] = []
-        self._root(application, "", Context(application, today=today), raw)
-        problems = [_render(r, lang) for r in raw]
-        if not raw:
-            for path, code, zh, en in self._cross(application):
-                message = en if lang == "en" and en else zh
-                problems.append(Problem(mask_ids(path), code, mask_ids(message)))
-        return ValidationResult(tuple(problems))
+        self._root(application, "", Context(application, None, today), raw)
+        if raw:
+            return ValidationResult(tuple([_render(r, lang) for r in raw]))
+        if not self.checks:
+            return _VALID
+        problems = [
+            Problem(mask_ids(path), code, mask_ids(en if lang == "en" and en else zh))
+            for path, code, zh, en in self._cross(application)
+        ]
+        return ValidationResult(tuple(problems)) if problems else _VALID
 
     def _cross(self, application: object) -> Iterable[tuple[str, str, str, str]]:
         if not self.checks or not isinstance(application, dict):
