@@ -34,8 +34,12 @@ def to_code(value: DivisionCode | str) -> DivisionCode:
     return value if isinstance(value, DivisionCode) else DivisionCode(value)
 
 
-def to_tuple(value: Iterable[T]) -> tuple[T, ...]:
-    """Accept any iterable (a list from a data file) and freeze it into a tuple."""
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Accept any iterable (a list from a data file) and freeze it into a tuple.
+
+    Typed with ``Any`` because attrs converters cannot be generic; the field's own
+    annotation states the element type.
+    """
     if isinstance(value, str | bytes):
         raise FieldValueError("", f"must be a list (got {type(value).__name__})")
     return tuple(value)
