@@ -37,16 +37,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
 from govservice_std._fields import to_tuple
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, GovServiceError, InvalidDataError
-
-if TYPE_CHECKING:
-    from govservice_std.registry import Provenance, Registry
+from govservice_std.registry import Provenance, Registry, source_name
+from govservice_std.serialization import load
 
 __all__ = [
     "CALENDAR_FILE",
@@ -287,9 +285,6 @@ def working_calendar(
         InvalidDataError: If a ``calendar.toml`` is invalid; the message names the file and
             the plugin.
     """
-    from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
     key = registry.info(code).code
 
     def build() -> WorkingCalendar:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -38,9 +38,8 @@ from govservice_std._fields import not_blank, to_enum, to_tuple, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
 from govservice_std.halls import HallTier
-
-if TYPE_CHECKING:
-    from govservice_std.registry import Provenance, Registry
+from govservice_std.registry import Provenance, Registry, source_name
+from govservice_std.serialization import load
 
 __all__ = [
     "ITEMS_FILE",
@@ -635,9 +634,6 @@ class _CatalogBuilder:
         self.form_origin: dict[str, tuple[str, str]] = {}
 
     def build(self) -> Catalog:
-        from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - cycle
-        from govservice_std.serialization import load  # noqa: PLC0415
-
         for info, file in self.registry.layer_files(self.key, ITEMS_FILE):
             source = source_name(info, file)
             doc = load(file, ItemsDocument, source=source)

@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -22,11 +22,10 @@ from govservice_std.errors import (
 )
 from govservice_std.forms.spec import FormSpec
 from govservice_std.forms.validate import CompiledForm, CrossCheck, compile_form
-
-if TYPE_CHECKING:
-    from govservice_std.items import ServiceItem
-    from govservice_std.plugins import PluginInfo
-    from govservice_std.registry import Provenance, Registry
+from govservice_std.items import ServiceItem
+from govservice_std.plugins import PluginInfo
+from govservice_std.registry import Provenance, Registry, source_name
+from govservice_std.serialization import load
 
 __all__ = ["FORMS_FOLDER", "FormLibrary", "load_forms"]
 
@@ -116,9 +115,6 @@ def load_forms(registry: Registry, code: DivisionCode | str) -> FormLibrary:
             names the file and the plugin.
         PluginContractError: If a plugin returns a check for a form the chain does not have.
     """
-    from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
     key = registry.info(code).code
 
     def build() -> FormLibrary:

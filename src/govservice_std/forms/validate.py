@@ -4,7 +4,7 @@
 :class:`CompiledForm`: every field becomes a closure that checks its value, every rule is
 compiled once, and nothing is rebuilt per application. :meth:`CompiledForm.validate` then
 takes any decoded JSON value and returns a :class:`ValidationResult` with *every* problem,
-each with the field's path, a stable code (:data:`CODES`) and a message in Chinese (the
+each with the field's path, a stable code (``CODES``) and a message in Chinese (the
 default) or English. It never raises on bad input — wrong types, missing sections, huge
 strings or unknown keys are problems, not crashes — and any ID number that a message or path
 would echo is masked (``4413**********123X``).
@@ -133,7 +133,7 @@ class Problem:
     Attributes:
         path: Where: field names joined by dots, rows in brackets
             (``members[1].id_number``); empty for the whole application.
-        code: A stable code from :data:`CODES` (or a cross-field check's own code).
+        code: A stable code from ``govservice_std.forms.CODES`` (or a cross-field check's own code).
         message: What is wrong, in the language asked for; ID numbers are masked.
     """
 
