@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 __all__ = ["check_id_card", "check_mobile", "check_uscc", "mask_id", "mask_ids"]
 
@@ -95,11 +95,24 @@ def check_id_card(value: str) -> str | None:
 def check_uscc(value: str) -> str | None:
     """Check an 18-character 统一社会信用代码, letter-prefixed ones included.
 
+    Codes that start with a digit are checked by :func:`stdnum.cn.uscc.validate`. It rejects
+    codes whose registration authority is a letter (``Y`` and ``A``–``N``), which GB 32100
+    allows, so those get the same checks here: the alphabet, a six-digit division code in
+    positions 3–8, and the check character computed with stdnum's own weights.
+
     Returns:
         ``None`` if valid, otherwise ``"format"`` or ``"checksum"``.
     """
     if len(value) != 18 or not _USCC_ALPHABET.issuperset(value):
         return "format"
+    if value[0].isdigit():
+        try:
+            uscc.validate(value)
+        except InvalidChecksum:
+            return "checksum"
+        except ValidationError:
+            return "format"
+        return None
     if value[0] not in _USCC_AUTHORITY or not value[2:8].isdigit():
         return "format"
     if uscc.calc_check_digit(value[:17]) != value[17]:
