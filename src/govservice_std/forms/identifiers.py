@@ -3,17 +3,18 @@
 Each check takes a string and returns ``None`` when it is valid or a short reason code; none
 of them raises, whatever the input.
 
-* 居民身份证号 (GB 11643) — :func:`check_id_card`: the layout, the birth date and the
-  ISO 7064 MOD 11-2 check character are checked here, and the area code against the
-  division data of :mod:`stdnum.cn.ric` (whether it existed in the birth year). The area
-  lookup is cached per area and year, which keeps a stream of applications fast.
-* 统一社会信用代码 (GB 32100) — :func:`check_uscc`: :mod:`stdnum.cn.uscc` rejects valid codes
-  whose registration authority is a letter (``Y1…`` and the like), so the layout is checked
-  here (authority, category, six-digit division, alphabet) and the check character is
-  computed with stdnum's own weights.
+* 居民身份证号 (GB 11643) — :func:`check_id_card`: the layout and the birth date are checked
+  here, the ISO 7064 MOD 11-2 check character with :func:`stdnum.cn.ric.calc_check_digit`,
+  and the area code against the division data of :mod:`stdnum.cn.ric` (whether it existed
+  in the birth year). Area and birth-date verdicts are cached, which keeps a stream of
+  applications fast.
+* 统一社会信用代码 (GB 32100) — :func:`check_uscc`: codes that start with a digit go to
+  :func:`stdnum.cn.uscc.validate`; it rejects valid codes whose registration authority is a
+  letter (``Y1…`` and the like), so those get the same checks here (alphabet, six-digit
+  division, check character with stdnum's weights).
 * mobile numbers — :func:`check_mobile`: the practical pattern ``1[3-9]`` followed by nine
-  digits, with an optional ``+86``/``86`` prefix. :mod:`phonenumbers` can parse numbers
-  fully but costs about 60 µs a number; the pattern is what halls check at the window.
+  digits, with an optional ``+86``/``86`` prefix. :mod:`phonenumbers` parses numbers fully
+  but costs tens of microseconds a number; the pattern is enough to catch typing mistakes.
 
 >>> check_id_card("11010519491231002X") is None
 True
