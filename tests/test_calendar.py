@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from govservice_std import (
     InvalidDataError,
+    Registry,
     ScheduleUnavailableError,
     WorkingCalendar,
     load_registry,
@@ -137,7 +138,7 @@ def test_working_days_between_inverts_add(start: dt.date, n: int) -> None:
 _SHARED = WorkingCalendar()
 
 
-def _registry_with(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+def _registry_with(tmp_path: Path, text: str) -> Registry:
     (tmp_path / "calendar.toml").write_text(text, encoding="utf-8")
     return load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
 

@@ -11,6 +11,7 @@ from govservice_std import (
     HandlingKind,
     InvalidDataError,
     ItemLocalization,
+    Registry,
     ServiceItem,
     load_catalog,
     load_registry,
@@ -134,7 +135,7 @@ tiers = ["county", "town"]
 """
 
 
-def registry_with(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+def registry_with(tmp_path: Path, text: str) -> Registry:
     (tmp_path / "items.toml").write_text(text, encoding="utf-8")
     return load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
 

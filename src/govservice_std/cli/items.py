@@ -85,9 +85,11 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
     info = state.registry.info(locality)
     metrics = items.metrics(chosen)
     table = Table(title=f"{info.locality.name} ({info.code}) — {len(chosen)} 项政务服务事项")
-    for name in ("编码", "名称", "类型", "办件类型", "层级", "法定", "承诺", "来源"):
-        justify = "right" if name in ("法定", "承诺") else "left"
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name in ("编码", "名称", "类型", "办件类型", "层级"):
+        table.add_column(name)
+    table.add_column("法定", justify="right")
+    table.add_column("承诺", justify="right")
+    table.add_column("来源")
     for item in chosen:
         legal = "—" if item.legal_limit_days is None else str(item.legal_limit_days)
         source = str(items.provenance[item.code].layer)
