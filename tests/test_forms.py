@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from govservice_std import (
     CompiledForm,
     CrossCheck,
+    Field,
     FormSpec,
     InvalidDataError,
     Locality,
@@ -489,3 +490,31 @@ def test_long_keys_and_values_are_masked_before_they_are_cut(form: CompiledForm)
         data["kind"] = "y" * offset + number
         text = json.dumps(form.validate(data, today=TODAY).to_dict(), ensure_ascii=False)
         assert not re.search(r"\d{9,}", text), (offset, text)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"b": True, "n": 5}, []),
+        ({"b": 5, "n": 5}, [("b", "wrong_type")]),
+        ({"b": False, "n": 11}, [("n", "too_large")]),
+        ({"b": True, "n": -1}, [("n", "too_small")]),
+        ({"b": True, "n": True}, [("n", "wrong_type")]),
+        ({"b": True, "n": 2.5}, [("n", "not_integer")]),
+        ({"b": None, "n": float("inf")}, [("b", "required"), ("n", "wrong_type")]),
+        ({"b": "", "n": ""}, [("b", "required")]),
+        ({"b": [], "n": "5"}, [("b", "required"), ("n", "wrong_type")]),
+    ],
+)
+def test_numbers_and_booleans(data: dict[str, Any], expected: list[tuple[str, str]]) -> None:
+    form = compile_form(
+        FormSpec(
+            id="t",
+            title="t",
+            fields=[
+                Field(name="b", type="boolean", label="B", required=True),
+                Field(name="n", type="number", label="N", minimum=0, maximum=10, integer=True),
+            ],
+        )
+    )
+    assert [(p.path, p.code) for p in form.validate(data).problems] == expected

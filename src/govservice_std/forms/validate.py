@@ -730,10 +730,22 @@ def _fused_scalar(spec: Field) -> _Check:
     """Numbers and yes/no: a string here is always the wrong type (or empty)."""
     name, required = spec.name, spec.required
     value_check = _SCALARS[spec.type](spec)
+    boolean = spec.type is FieldType.BOOLEAN
+    low, high = spec.minimum, spec.maximum
 
     def scalar(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
-        value = container.get(name)
+        value: Any = container.get(name)
         kind = value.__class__
+        # The usual cases first: a yes/no, or a whole number within its bounds.
+        if kind is bool and boolean:
+            return
+        if (
+            kind is int
+            and not boolean
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        ):
+            return
         if kind is int or kind is float or kind is bool:
             value_check(value, prefix, ctx, out)
         elif value is None or (kind is str and (not value or value.isspace())) or not _junk(value):
