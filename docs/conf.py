@@ -94,8 +94,12 @@ nitpick_ignore_regex = [
         r"py:(class|mod|func|meth|data|exc|obj)",
         r"(pathlib|datetime|decimal|enum|typing|collections\.abc|importlib)(\.\w+)*",
     ),
+    # ``datetime`` as the code imports it (``import datetime as dt``), in unevaluated hints.
+    (r"py:(class|obj)", r"dt\.\w+"),
     # The libraries we build on: cattrs converters, pluggy's manager and markers, attrs.
     (r"py:(class|mod|func|meth|data|exc|obj)", r"(attrs|attr|cattrs|pluggy)(\.\w+)+"),
+    # python-stdnum's validators, named where the identifier checks delegate to them.
+    (r"py:(class|mod|func|meth|data|exc|obj)", r"stdnum(\.\w+)+"),
     # NumPy arrays and scalars in the staffing signatures (no intersphinx: built offline).
     (r"py:(class|mod|func|meth|data|exc|obj)", r"(np|npt|numpy)(\.\w+)+"),
     # Type variables of generic functions (``T`` in ``load(path, cls: type[T]) -> T``).

@@ -37,7 +37,14 @@ __all__ = [
     "problems_from_error",
 ]
 
-KNOWN_DATA_FILES: set[str] = {HALLS_FILE, "README.md", "criteria.toml", "staffing.toml"}
+KNOWN_DATA_FILES: set[str] = {
+    HALLS_FILE,
+    "README.md",
+    "calendar.toml",
+    "criteria.toml",
+    "items.toml",
+    "staffing.toml",
+}
 """File names the library reads from a layer's data folder; anything else is reported, since
 a misspelt file would otherwise be ignored in silence. Domain modules add their files."""
 
@@ -100,6 +107,31 @@ def _check_criteria(registry: Registry, code: str) -> Iterable[CheckProblem]:
     return ()
 
 
+def _check_calendar(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
+
+    working_calendar(registry, code)
+    return ()
+
+
+def _check_items(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    # Items load with their localizations: promised limits within legal limits, forms
+    # that exist in the chain, codes that fit each layer's layout.
+    from govservice_std.items import load_catalog  # noqa: PLC0415
+
+    load_catalog(registry, code)
+    return ()
+
+
+def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    # Loading compiles every form (its rule expressions parse) and collects the layers'
+    # cross-field checks from their plugins.
+    from govservice_std.forms import load_forms  # noqa: PLC0415
+
+    load_forms(registry, code)
+    return ()
+
+
 def _check_staffing(registry: Registry, code: str) -> Iterable[CheckProblem]:
     from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415
 
@@ -144,6 +176,9 @@ CHECKS: dict[str, Callable[[Registry, str], Iterable[CheckProblem]]] = {
     "chain": _check_chain,
     "data-files": _check_data_files,
     "halls": _check_halls,
+    "calendar": _check_calendar,
+    "items": _check_items,
+    "forms": _check_forms,
     "criteria": _check_criteria,
     "staffing": _check_staffing,
 }

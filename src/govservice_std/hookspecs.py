@@ -26,10 +26,16 @@ from govservice_std._markers import hookspec
 
 if TYPE_CHECKING:
     from govservice_std.evaluation.scoring import ScoringModel
+    from govservice_std.forms import CrossCheck
     from govservice_std.halls import Hall
     from govservice_std.localities import Locality
 
-__all__ = ["govservice_halls", "govservice_localities", "govservice_scoring_models"]
+__all__ = [
+    "govservice_form_checks",
+    "govservice_halls",
+    "govservice_localities",
+    "govservice_scoring_models",
+]
 
 
 @hookspec
@@ -122,6 +128,49 @@ def govservice_scoring_models(locality: Locality) -> Sequence[ScoringModel] | No
         def govservice_scoring_models(locality):
             # Every criterion weighs alike, and a failed veto caps the grade at 合格.
             return [VetoCap(Flat(), name="longmen-flat", cap="合格")]
+
+    Since:
+        0.1.0
+    """
+
+
+@hookspec
+def govservice_form_checks(locality: Locality) -> Sequence[CrossCheck] | None:
+    """Add cross-field checks to the forms of a locality layer.
+
+    For what a form's own rules (``required_if``, ``relevant``, ``constraint``) cannot say:
+    checks that need code, such as "the applicant's ID number must belong to the county" or
+    "the members' shares must add up to 100". Called only on the plugin that declared
+    ``locality``, once per resolution of a chain that contains it; the checks of every layer
+    in the chain apply.
+
+    A check runs only on applications that passed every field check, so it sees data of the
+    form's shape (it must still not assume optional fields are present). It returns
+    ``(path, code, message_zh, message_en)`` tuples, one per problem; the library masks ID
+    numbers in them. An exception inside a check is a plugin bug and is raised as
+    :class:`~govservice_std.errors.PluginError`.
+
+    Args:
+        locality: The layer being resolved, as this plugin declared it.
+
+    Returns:
+        A list of :class:`~govservice_std.forms.CrossCheck`, or ``None`` for none. A check
+        for a form id the locality's chain does not have raises
+        :class:`~govservice_std.errors.PluginContractError`.
+
+    Example::
+
+        from govservice_std.forms import CrossCheck
+
+        def _local_applicant(app):
+            id_number = app.get("applicant", {}).get("id_number", "")
+            if id_number and not id_number.startswith("441324"):
+                yield ("applicant.id_number", "not_local", "申请人须为本县户籍",
+                       "the applicant must be registered in the county")
+
+        @hookimpl
+        def govservice_form_checks(locality):
+            return [CrossCheck(form="low-income-subsidy", check=_local_applicant)]
 
     Since:
         0.1.0

@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govservice_std import FieldValueError, load_registry
+from govservice_std.calendar import WorkingCalendar
 from govservice_std.evaluation.assessment import load_assessment
 from govservice_std.evaluation.batch import evaluate_hall, evaluate_locality
-from govservice_std.evaluation.deadlines import WeekendCalendar, WorkingCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar, WeekendCalendar
 from govservice_std.evaluation.html import batch_html, scorecard_html
 from govservice_std.evaluation.inspections import (
     Finding,
@@ -35,7 +36,8 @@ def test_weekend_calendar_counts_weekdays(start: dt.date, days: int) -> None:
     assert sum(1 for d in between if d.weekday() < 5) == days
     if days:
         assert due.weekday() < 5
-    assert isinstance(WeekendCalendar(), WorkingCalendar)
+    assert isinstance(WeekendCalendar(), DueDateCalendar)
+    assert isinstance(WorkingCalendar(), DueDateCalendar)
 
 
 def test_orders_tracked_to_closure() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from govservice_std.cli import authoring as _authoring  # noqa: F401 - registers commands
 from govservice_std.cli import evaluation as _evaluation  # noqa: F401 - registers its commands
 from govservice_std.cli import halls as _halls  # noqa: F401 - registers its commands
+from govservice_std.cli import items as _items  # noqa: F401 - registers its commands
 from govservice_std.cli import staffing as _staffing  # noqa: F401 - registers its commands
 from govservice_std.cli._base import cli, main
 

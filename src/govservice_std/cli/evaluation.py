@@ -224,6 +224,8 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
 
     if card.rectifications:
         rect = Table(title=f"整改清单（{len(card.rectifications)} 项，期限按工作日计）")
+        if any(item.due_estimated for item in card.rectifications):
+            rect.caption = "（估算）：次年法定节假日安排尚未公布，期限按估算日历计算，可能调整。"
         rect.add_column("编号")
         rect.add_column("指标")
         rect.add_column("状态")
@@ -233,7 +235,7 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
                 item.criterion,
                 item.title + (" [red](否决项)[/red]" if item.veto else ""),
                 item.status.label_zh,
-                item.due.isoformat(),
+                item.due.isoformat() + ("（估算）" if item.due_estimated else ""),
             )
         console.print(rect)
     if card.overdue_orders:

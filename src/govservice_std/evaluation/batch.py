@@ -17,10 +17,11 @@ from typing import Any
 
 import attrs
 
+from govservice_std.calendar import working_calendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.evaluation.assessment import Assessment
-from govservice_std.evaluation.deadlines import WorkingCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar
 from govservice_std.evaluation.inspections import Inspection
 from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.scoring import (
@@ -240,7 +241,7 @@ def evaluate_hall(
     inspections: Iterable[Inspection] = (),
     today: dt.date | None = None,
     model: ScoringModel | None = None,
-    calendar: WorkingCalendar | None = None,
+    calendar: DueDateCalendar | None = None,
     source: str | None = None,
 ) -> Scorecard:
     """Score one hall's assessment against its locality's effective standard.
@@ -254,7 +255,7 @@ def evaluate_hall(
         inspections: Inspections of the hall (overdue orders appear in the scorecard).
         today: The day to judge inspection orders on (default: the assessment date).
         model: A scoring model other than the locality's.
-        calendar: A working-day calendar other than the weekend-only placeholder.
+        calendar: A working-day calendar (default: the locality's official calendar).
         source: Name of the assessment's file, for error messages.
 
     Raises:
@@ -280,21 +281,24 @@ def _evaluator(
     registry: Registry,
     code: DivisionCode | str,
     model: ScoringModel | None,
-    calendar: WorkingCalendar | None,
+    calendar: DueDateCalendar | None,
 ) -> Evaluator:
     key = registry.info(code).code
     if model is None and calendar is None:
-        # The default evaluator of a locality is prepared once per registry.
+        # The default evaluator of a locality is prepared once per registry, with the
+        # locality's official calendar (its own closures and service days applied).
         return registry.memo(
             ("evaluation.evaluator", key),
             lambda: Evaluator(
-                resolve_standard(registry, key), model=resolve_scoring_model(registry, key)
+                resolve_standard(registry, key),
+                model=resolve_scoring_model(registry, key),
+                calendar=working_calendar(registry, key),
             ),
         )
     return Evaluator(
         resolve_standard(registry, key),
         model=model or resolve_scoring_model(registry, key),
-        calendar=calendar,
+        calendar=calendar or working_calendar(registry, key),
     )
 
 
@@ -308,7 +312,7 @@ def evaluate_locality(
     inspections: Iterable[Inspection] = (),
     today: dt.date | None = None,
     model: ScoringModel | None = None,
-    calendar: WorkingCalendar | None = None,
+    calendar: DueDateCalendar | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
     """Score every hall of a locality (and of the installed localities below it).
@@ -325,7 +329,7 @@ def evaluate_locality(
         inspections: Inspections of the locality's halls.
         today: The day to judge inspection orders on (default: each assessment's date).
         model: A scoring model other than each locality's own.
-        calendar: A working-day calendar other than the weekend-only placeholder.
+        calendar: A working-day calendar (default: the locality's official calendar).
         progress: Called with the number of halls scored so far.
 
     Raises:

@@ -1,12 +1,13 @@
 """Due dates in working days, behind a small protocol.
 
 Evaluation counts rectification periods and 差评 deadlines in working days. It asks a
-:class:`WorkingCalendar` for them, so the official calendar (statutory holidays and 调休
-make-up working days) can be plugged in without changing the evaluation code.
+:class:`DueDateCalendar` for them. By default that is the official working calendar
+(:class:`~govservice_std.calendar.WorkingCalendar`: statutory holidays and 调休 make-up
+working days) with the locality's own closures and extra service days, so a due date
+around 春节 or 国庆 falls where the law puts it.
 
-:class:`WeekendCalendar` is the default: it skips Saturdays and Sundays only. It is a
-placeholder until the official-holiday calendar is available — it does not know public
-holidays or make-up working days, so its due dates can be early around holidays.
+:class:`WeekendCalendar` skips Saturdays and Sundays only. It knows no holidays, so use it
+only for what-if figures that must not depend on the holiday schedule.
 
 >>> import datetime as dt
 >>> WeekendCalendar().add_working_days(dt.date(2026, 11, 27), 1)  # a Friday
@@ -18,12 +19,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol, runtime_checkable
 
-__all__ = ["WeekendCalendar", "WorkingCalendar"]
+from govservice_std.calendar import ScheduleUnavailableError
+
+__all__ = ["DueDateCalendar", "WeekendCalendar", "due_date"]
 
 
 @runtime_checkable
-class WorkingCalendar(Protocol):
-    """What evaluation needs from a working-day calendar."""
+class DueDateCalendar(Protocol):
+    """What evaluation needs from a working-day calendar.
+
+    :class:`~govservice_std.calendar.WorkingCalendar` satisfies it.
+    """
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The date ``days`` working days after ``start`` (``start`` itself when ``days`` is 0).
@@ -36,10 +42,10 @@ class WorkingCalendar(Protocol):
 
 
 class WeekendCalendar:
-    """A calendar whose working days are Monday to Friday (placeholder; no holidays).
+    """A calendar whose working days are Monday to Friday, with no holidays.
 
-    Use it only until the official-holiday calendar is wired in: it ignores statutory
-    holidays and 调休 make-up working days.
+    It ignores statutory holidays and 调休 make-up working days; the evaluation uses the
+    official calendar unless given this one.
     """
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
@@ -65,3 +71,35 @@ class WeekendCalendar:
 
     def __repr__(self) -> str:
         return "WeekendCalendar()"
+
+
+def due_date(calendar: DueDateCalendar, start: dt.date, days: int) -> tuple[dt.date, bool]:
+    """Count ``days`` working days from ``start``, saying whether the result is an estimate.
+
+    When the count runs into a year whose official schedule is not published yet (the
+    next year's 调休 is announced around November), a calendar that offers an
+    ``estimating()`` copy (as :class:`~govservice_std.calendar.WorkingCalendar` does) is
+    asked instead, and the date comes back flagged, so reports can say it is provisional
+    rather than guessing in silence.
+
+    Returns:
+        The due date and ``True`` when it rests on an estimated schedule.
+
+    Raises:
+        ScheduleUnavailableError: If the schedule is unpublished and the calendar offers
+            no estimate.
+
+    >>> from govservice_std.calendar import WorkingCalendar
+    >>> due_date(WorkingCalendar(), dt.date(2026, 9, 30), 1)  # 国庆 and 中秋 lie between
+    (datetime.date(2026, 10, 8), False)
+    >>> due_date(WorkingCalendar(), dt.date(2026, 12, 30), 5)[1]
+    True
+    """
+    try:
+        return calendar.add_working_days(start, days), False
+    except ScheduleUnavailableError:
+        estimating = getattr(calendar, "estimating", None)
+        if estimating is None:
+            raise
+        fallback: DueDateCalendar = estimating()
+        return fallback.add_working_days(start, days), True

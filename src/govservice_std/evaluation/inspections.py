@@ -26,9 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from govservice_std._fields import identifier, not_blank, unique
+from govservice_std.calendar import WorkingCalendar
 from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
-from govservice_std.evaluation.deadlines import WeekendCalendar, WorkingCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar
 
 __all__ = [
     "Finding",
@@ -186,7 +187,7 @@ def track_orders(
     inspections: Iterable[Inspection],
     *,
     today: dt.date,
-    calendar: WorkingCalendar | None = None,
+    calendar: DueDateCalendar | None = None,
     order_days: int = DEFAULT_ORDER_DAYS,
 ) -> tuple[OrderState, ...]:
     """Follow every rectification order of ``inspections`` as of ``today``.
@@ -199,7 +200,7 @@ def track_orders(
         order_days: Working days an order without a due date allows (pass the standard's
             ``inspection.order_days`` parameter).
     """
-    cal = calendar or WeekendCalendar()
+    cal = calendar or WorkingCalendar()
     out: list[OrderState] = []
     for inspection in inspections:
         for order in inspection.orders:

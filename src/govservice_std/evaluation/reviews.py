@@ -34,19 +34,20 @@ from typing import Any
 import attrs
 
 from govservice_std._fields import identifier, to_enum
+from govservice_std.calendar import WorkingCalendar
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
-from govservice_std.evaluation.deadlines import WeekendCalendar, WorkingCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar
 from govservice_std.evaluation.standard import Standard
 
 __all__ = [
     "OFFLINE_DIMENSIONS",
     "ONLINE_DIMENSIONS",
     "BadReviewState",
-    "Channel",
     "Disposition",
     "FollowUp",
     "Review",
+    "ReviewChannel",
     "ReviewLevel",
     "ReviewPolicy",
     "ReviewSummary",
@@ -96,7 +97,7 @@ _LEVEL_ZH = {
 }
 
 
-class Channel(enum.Enum):
+class ReviewChannel(enum.Enum):
     """Where a review was given."""
 
     ON_SITE = "on_site"
@@ -141,8 +142,8 @@ def _level(value: ReviewLevel | str) -> ReviewLevel:
     return to_enum(ReviewLevel, value, "level")
 
 
-def _channel(value: Channel | str) -> Channel:
-    return to_enum(Channel, value, "channel")
+def _channel(value: ReviewChannel | str) -> ReviewChannel:
+    return to_enum(ReviewChannel, value, "channel")
 
 
 def _disposition(value: Disposition | str | None) -> Disposition | None:
@@ -211,7 +212,7 @@ class Review:
 
     id: str = attrs.field(validator=identifier)
     level: ReviewLevel = attrs.field(converter=_level)
-    channel: Channel = attrs.field(converter=_channel)
+    channel: ReviewChannel = attrs.field(converter=_channel)
     date: dt.date = attrs.field(converter=to_date)
     hall: str = ""
     ratings: dict[str, ReviewLevel] = attrs.field(factory=dict, converter=_ratings)
@@ -364,13 +365,13 @@ def track_bad_reviews(
     policy: ReviewPolicy,
     *,
     today: dt.date,
-    calendar: WorkingCalendar | None = None,
+    calendar: DueDateCalendar | None = None,
 ) -> tuple[BadReviewState, ...]:
     """Follow every 差评 through 回访核实 and closing, as of ``today``.
 
     Steps done after ``today`` count as not done yet.
     """
-    cal = calendar or WeekendCalendar()
+    cal = calendar or WorkingCalendar()
     out: list[BadReviewState] = []
     for review in reviews:
         if not review.level.is_bad:
@@ -427,7 +428,7 @@ class ReviewSummary:
 
     total: int
     by_level: Mapping[ReviewLevel, int]
-    by_channel: Mapping[Channel, int]
+    by_channel: Mapping[ReviewChannel, int]
     satisfaction_rate: float | None
     good_rate: float | None
     bad: int
@@ -491,7 +492,7 @@ def summarize_reviews(
     *,
     today: dt.date,
     hall: str | None = None,
-    calendar: WorkingCalendar | None = None,
+    calendar: DueDateCalendar | None = None,
 ) -> ReviewSummary:
     """Summarise reviews: counts, 满意率, 好评率, 差评整改率, 回访率, overdue 差评.
 
@@ -504,7 +505,7 @@ def summarize_reviews(
     """
     chosen = [r for r in reviews if hall is None or r.hall == hall]
     by_level = dict.fromkeys(ReviewLevel, 0)
-    by_channel: dict[Channel, int] = {}
+    by_channel: dict[ReviewChannel, int] = {}
     sums: dict[str, list[int]] = {}
     by_window: dict[str, int] = {}
     by_staff: dict[str, int] = {}

@@ -27,10 +27,11 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from govservice_std.calendar import WorkingCalendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError, PluginContractError
 from govservice_std.evaluation.assessment import Answer, Assessment
-from govservice_std.evaluation.deadlines import WeekendCalendar, WorkingCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.inspections import (
     Inspection,
     OrderState,
@@ -420,6 +421,8 @@ class Rectification:
         status: Not met or partly met.
         due: The due date, counted in working days from the assessment date.
         veto: Whether the criterion is a veto.
+        due_estimated: Whether the due date lies in a year whose official holiday schedule
+            is not published yet, so it was counted on an estimate and may move.
     """
 
     criterion: str
@@ -427,6 +430,7 @@ class Rectification:
     status: Status
     due: dt.date
     veto: bool = False
+    due_estimated: bool = False
 
 
 @attrs.frozen
@@ -528,6 +532,7 @@ class Scorecard:
                     "title": r.title,
                     "status": r.status.value,
                     "due": r.due.isoformat(),
+                    "due_estimated": r.due_estimated,
                     "veto": r.veto,
                 }
                 for r in self.rectifications
@@ -582,8 +587,8 @@ class Evaluator:
         standard: The effective standard (see
             :func:`~govservice_std.evaluation.resolve_standard`).
         model: The scoring model (default: the one the standard names).
-        calendar: Working-day calendar for due dates (default: :class:`WeekendCalendar`, a
-            placeholder that knows no holidays).
+        calendar: Working-day calendar for due dates (default: the official national
+            calendar, :class:`~govservice_std.calendar.WorkingCalendar`).
 
     Raises:
         KeyError: If the standard names an unknown scoring model.
@@ -594,11 +599,11 @@ class Evaluator:
         standard: Standard,
         *,
         model: ScoringModel | None = None,
-        calendar: WorkingCalendar | None = None,
+        calendar: DueDateCalendar | None = None,
     ) -> None:
         self.standard = standard
         self.model = model or scoring_model(standard.scoring)
-        self.calendar = calendar or WeekendCalendar()
+        self.calendar: DueDateCalendar = calendar or WorkingCalendar()
         default_days = int(standard.parameter("rectification.days"))
         self._order_days = int(
             standard.parameters["inspection.order_days"].parameter.value
@@ -606,7 +611,7 @@ class Evaluator:
             else 15
         )
         self._known = {e.criterion.id: e for e in standard.criteria}
-        self._due: dict[tuple[dt.date, int], dt.date] = {}
+        self._due: dict[tuple[dt.date, int], tuple[dt.date, bool]] = {}
         # Results are immutable values; equal outcomes (same criterion, answer and notes) are
         # shared between halls instead of rebuilt, within a bounded memo.
         self._shared: dict[tuple[Any, ...], CriterionResult] = {}
@@ -754,11 +759,11 @@ class Evaluator:
             self._shared[key] = result
         return result
 
-    def _due_date(self, start: dt.date, days: int) -> dt.date:
+    def _due_date(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
         key = (start, days)
         due = self._due.get(key)
         if due is None:
-            due = self._due[key] = self.calendar.add_working_days(start, days)
+            due = self._due[key] = due_date(self.calendar, start, days)
         return due
 
     def _score(
@@ -797,14 +802,9 @@ class Evaluator:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:
                     vetoed.append(plan.info.id)
+                due, estimated = self._due_date(date, plan.rectify_days)
                 rectifications.append(
-                    Rectification(
-                        plan.info.id,
-                        plan.info.title,
-                        status,
-                        self._due_date(date, plan.rectify_days),
-                        veto,
-                    )
+                    Rectification(plan.info.id, plan.info.title, status, due, veto, estimated)
                 )
         total_max = sum(max_by)
         scale = 100.0 / total_max if total_max else 0.0

@@ -1,0 +1,338 @@
+"""``govstd catalog``, ``form``, ``validate`` and ``deadline``: items, forms and due dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from govservice_std.cli._base import TIERS, State, cli, echo_json
+
+if TYPE_CHECKING:
+    from govservice_std.forms import CompiledForm, Field
+    from govservice_std.items import Catalog, ServiceItem
+    from govservice_std.registry import Provenance
+
+__all__ = ["catalog", "deadline", "form", "item", "validate"]
+
+_TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
+
+
+def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
+    from govservice_std.forms import load_forms  # noqa: PLC0415 - keep startup light
+    from govservice_std.items import load_catalog  # noqa: PLC0415
+
+    items = load_catalog(state.registry, locality)
+    if item_code not in items:
+        raise click.BadParameter(
+            f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
+            param_hint="ITEM_CODE",
+        )
+    item = items.get(item_code)
+    if item.form is None:
+        raise click.BadParameter(f"service item {item_code!r} has no form", param_hint="ITEM_CODE")
+    return load_forms(state.registry, locality).for_item(item)
+
+
+@cli.command()
+@click.argument("locality")
+@click.option("--tier", type=click.Choice(TIERS), help="Only items a hall of this tier may accept.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@click.pass_obj
+def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> None:
+    """List the service items (政务服务事项) of LOCALITY.
+
+    With --json, print an array of objects with code, name, type, type_name, level, parent,
+    department, handling_kind, tiers, legal_limit_days, promised_limit_days, form, the layer
+    and plugin that added the item, and the layers that localized it.
+    """
+    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
+
+    items = load_catalog(state.registry, locality)
+    chosen = items.filter(tier=tier) if tier else tuple(items)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "code": item.code,
+                    "name": item.name,
+                    "type": item.type,
+                    "type_name": items.type_name(item),
+                    "level": item.level.value,
+                    "parent": item.parent,
+                    "department": item.department,
+                    "handling_kind": item.handling_kind.value,
+                    "tiers": [t.value for t in item.tiers],
+                    "legal_limit_days": item.legal_limit_days,
+                    "promised_limit_days": item.promised_limit_days,
+                    "form": item.form,
+                    "layer": str(items.provenance[item.code].layer),
+                    "plugin": items.provenance[item.code].plugin,
+                    "localized_by": [str(p.layer) for p in items.localized.get(item.code, ())],
+                    "illustrative": list(item.illustrative),
+                }
+                for item in chosen
+            ]
+        )
+        return
+    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
+    from rich.table import Table  # noqa: PLC0415
+
+    info = state.registry.info(locality)
+    metrics = items.metrics(chosen)
+    table = Table(title=f"{info.locality.name} ({info.code}) — {len(chosen)} 项政务服务事项")
+    for name in ("编码", "名称", "类型", "办件类型", "层级"):
+        table.add_column(name)
+    table.add_column("法定", justify="right")
+    table.add_column("承诺", justify="right")
+    table.add_column("来源")
+    for item in chosen:
+        legal = "—" if item.legal_limit_days is None else str(item.legal_limit_days)
+        source = str(items.provenance[item.code].layer)
+        if item.code in items.localized:
+            source += "→" + "→".join(str(p.layer) for p in items.localized[item.code])
+        table.add_row(
+            item.code,
+            item.name,
+            items.type_name(item),
+            item.handling_kind.label_zh,
+            "/".join(_TIER_SHORT[t.value] for t in item.tiers),
+            legal,
+            str(item.promised_limit_days),
+            source,
+        )
+    console = Console(width=max(Console().width, 120))
+    console.print(table)
+    share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
+    ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
+    console.print(f"即办件占比 {share} · 承诺时限压缩比 {ratio}（时限以工作日计）")
+
+
+@cli.command()
+@click.argument("locality")
+@click.argument("item_code")
+@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@click.pass_obj
+def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
+    """Show the guide (办事指南) of service item ITEM_CODE in LOCALITY.
+
+    With --json, print the item's elements, plus the layer that added it and the layers
+    that localized it.
+    """
+    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
+    from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+    items = load_catalog(state.registry, locality)
+    if item_code not in items:
+        raise click.BadParameter(
+            f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
+            param_hint="ITEM_CODE",
+        )
+    found = items.get(item_code)
+    added = items.provenance[item_code]
+    localized = items.localized.get(item_code, ())
+    if as_json:
+        data = unstructure(found)
+        data["added_by"] = {"layer": str(added.layer), "plugin": added.plugin}
+        data["localized_by"] = [{"layer": str(p.layer), "plugin": p.plugin} for p in localized]
+        echo_json(data)
+        return
+    for label, value in _guide_rows(items, found, (added, *localized)):
+        click.echo(f"{label}：{value}")
+    if found.materials:
+        click.echo("申请材料：")
+        for material in found.materials:
+            extra = "（窗口自行获取，免提交）" if material.hall_fetches else ""
+            click.echo(f"  - {material.name} {material.form.value} ×{material.count}{extra}")
+    if found.steps:
+        click.echo("办理流程：" + " → ".join(found.steps))
+    if found.illustrative:
+        click.echo("示例数据（illustrative）：" + ", ".join(found.illustrative))
+
+
+def _guide_rows(
+    items: Catalog, found: ServiceItem, layers: tuple[Provenance, ...]
+) -> list[tuple[str, str]]:
+    legal = "无" if found.legal_limit_days is None else f"{found.legal_limit_days} 个工作日"
+    fees = "；".join(
+        " ".join(
+            part
+            for part in (
+                fee.name,
+                "" if fee.amount_yuan is None else f"{fee.amount_yuan:g} 元",
+                fee.basis,
+            )
+            if part
+        )
+        for fee in found.fees
+    )
+    code = found.code + (f"（基本编码 {found.basic_code}）" if found.basic_code else "")
+    return [
+        ("事项名称", found.name),
+        ("事项编码", code),
+        ("事项类型", f"{found.type} {items.type_name(found)}"),
+        ("层级", found.level.label_zh + (f"（上级 {found.parent}）" if found.parent else "")),
+        ("主管部门", found.department),
+        ("实施机关", found.implementing_body),
+        ("设定依据", "；".join(found.legal_basis) or "—"),
+        ("受理条件", "；".join(found.conditions) or "—"),
+        ("办件类型", found.handling_kind.label_zh),
+        ("法定时限", legal),
+        ("承诺时限", f"{found.promised_limit_days} 个工作日"),
+        ("收费", fees or "不收费"),
+        ("办理渠道", "、".join(c.value for c in found.channels)),
+        ("可办层级", "、".join(t.label_zh for t in found.tiers)),
+        ("咨询电话", found.consult_phone or "—"),
+        ("投诉电话", found.complaint_phone or "—"),
+        ("申请表", found.form or "—"),
+        ("来源", " → ".join(f"{p.layer}（{p.plugin}）" for p in layers)),
+    ]
+
+
+def _describe(field: Field) -> str:
+    rules = []
+    if field.required:
+        rules.append("必填")
+    for name in ("required_if", "relevant", "constraint"):
+        value = getattr(field, name)
+        if value:
+            rules.append(f"{name}: {value}")
+    if field.choices:
+        rules.append("选项: " + " / ".join(f"{c.value}={c.label}" for c in field.choices))
+    return "；".join(rules)
+
+
+@cli.command()
+@click.argument("locality")
+@click.argument("item_code")
+@click.option("--json", "as_json", is_flag=True, help="Print the form specification as JSON.")
+@click.pass_obj
+def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
+    """Show the application form of service item ITEM_CODE in LOCALITY."""
+    compiled = _item_form(state, locality, item_code)
+    spec = compiled.spec
+    if as_json:
+        from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+        echo_json(unstructure(spec))
+        return
+    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
+    from rich.tree import Tree  # noqa: PLC0415
+
+    note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
+    tree = Tree(f"[bold]{spec.title}[/bold] ({spec.id} v{spec.version}){note}")
+
+    def grow(node: Tree, fields: tuple[Field, ...]) -> None:
+        for field in fields:
+            rules = _describe(field)
+            label = f"{field.name} [cyan]{field.type.value}[/cyan] {field.label}"
+            child = node.add(label + (f" [dim]{rules}[/dim]" if rules else ""))
+            grow(child, field.fields)
+
+    grow(tree, spec.fields)
+    Console(width=max(Console().width, 120)).print(tree)
+
+
+@cli.command()
+@click.argument("locality")
+@click.argument("item_code")
+@click.argument("application", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print {valid, problems} as JSON.")
+@click.pass_obj
+def validate(  # noqa: PLR0917 - click passes each option as an argument
+    state: State, locality: str, item_code: str, application: Path, lang: str, as_json: bool
+) -> None:
+    """Validate APPLICATION (a JSON file) against the form of ITEM_CODE in LOCALITY.
+
+    Exit status: 0 when the application is valid, 1 when it has problems, 2 on a usage error
+    (unknown locality or item, unreadable file, text that is not JSON).
+    """
+    compiled = _item_form(state, locality, item_code)
+    try:
+        data: Any = json.loads(application.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(
+            f"cannot read {application}: {exc}", param_hint="APPLICATION"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(
+            f"{application} is not JSON: {exc.msg} (line {exc.lineno})", param_hint="APPLICATION"
+        ) from None
+    result = compiled.validate(data, lang="en" if lang == "en" else "zh")
+    if as_json:
+        echo_json(result.to_dict())
+    elif result.valid:
+        click.echo("valid" if lang == "en" else "校验通过")
+    else:
+        for problem in result.problems:
+            where = problem.path or "-"
+            click.echo(f"{where}\t{problem.code}\t{problem.message}")
+    sys.exit(0 if result.valid else 1)
+
+
+@cli.command()
+@click.argument("locality")
+@click.option(
+    "--start",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day of acceptance (YYYY-MM-DD); it is not counted.",
+)
+@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--item",
+    "item_code",
+    metavar="ITEM_CODE",
+    help="Use this service item's 承诺时限 as the time limit (instead of --working-days).",
+)
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="Accept an estimated schedule for a year whose official one is not published.",
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"due": "YYYY-MM-DD"}.')
+@click.pass_obj
+def deadline(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    locality: str,
+    start: dt.datetime,
+    working_days: int | None,
+    item_code: str | None,
+    estimate: bool,
+    as_json: bool,
+) -> None:
+    """Print the due date of a time limit in working days in LOCALITY.
+
+    Counts working days on the official schedule (with 调休) and the locality's closures
+    and service days; the day of acceptance is not counted. Give the limit with
+    --working-days, or --item to use a service item's 承诺时限.
+    """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
+
+    if (working_days is None) == (item_code is None):
+        raise click.UsageError("give exactly one of --working-days and --item")
+    if item_code is not None:
+        from govservice_std.items import load_catalog  # noqa: PLC0415
+
+        items = load_catalog(state.registry, locality)
+        if item_code not in items:
+            raise click.BadParameter(f"no service item {item_code!r} in {locality}")
+        working_days = items.get(item_code).promised_limit_days
+    assert working_days is not None  # noqa: S101 - narrowed by the check above
+    calendar = working_calendar(state.registry, locality, estimate=estimate)
+    due = calendar.due_date(start.date(), working_days)
+    if as_json:
+        echo_json({"due": due.isoformat()})
+    else:
+        click.echo(due.isoformat())

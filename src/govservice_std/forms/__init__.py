@@ -1,0 +1,57 @@
+"""Application forms: declarative specs, a safe rule language, and validation.
+
+* :mod:`~govservice_std.forms.spec` — :class:`FormSpec`, :class:`Field`: the data a plugin
+  ships in ``forms/<id>.toml``.
+* :mod:`~govservice_std.forms.expr` — the expression language of ``required_if``,
+  ``relevant`` and ``constraint``, compiled to closures (never ``eval``).
+* :mod:`~govservice_std.forms.validate` — :func:`compile_form` and
+  :meth:`CompiledForm.validate`, which reports every problem at once with masked ID numbers.
+* :mod:`~govservice_std.forms.identifiers` — 居民身份证号, 统一社会信用代码 and mobile checks.
+* :mod:`~govservice_std.forms.library` — :func:`load_forms`, a locality's compiled forms.
+"""
+
+from __future__ import annotations
+
+from govservice_std.forms.expr import ExpressionError, compile_expression
+from govservice_std.forms.identifiers import (
+    check_id_card,
+    check_mobile,
+    check_uscc,
+    mask_id,
+    mask_ids,
+)
+from govservice_std.forms.library import FORMS_FOLDER, FormLibrary, load_forms
+from govservice_std.forms.spec import Choice, Field, FieldType, FormSpec
+from govservice_std.forms.validate import (
+    CODES,
+    CompiledForm,
+    CrossCheck,
+    Lang,
+    Problem,
+    ValidationResult,
+    compile_form,
+)
+
+__all__ = [
+    "CODES",
+    "FORMS_FOLDER",
+    "Choice",
+    "CompiledForm",
+    "CrossCheck",
+    "ExpressionError",
+    "Field",
+    "FieldType",
+    "FormLibrary",
+    "FormSpec",
+    "Lang",
+    "Problem",
+    "ValidationResult",
+    "check_id_card",
+    "check_mobile",
+    "check_uscc",
+    "compile_expression",
+    "compile_form",
+    "load_forms",
+    "mask_id",
+    "mask_ids",
+]

@@ -1,0 +1,560 @@
+"""A small, safe expression language for form rules, compiled to closures.
+
+Forms use expressions for ``required_if``, ``relevant`` and ``constraint``. They are parsed
+by our own tokenizer and recursive-descent parser and compiled once into nested Python
+closures; nothing is ever passed to ``eval``. Evaluation never raises: a value of the wrong
+type, a missing field or an arithmetic error makes the (sub-)expression ``null``, and a rule
+whose result is ``null`` is treated as undecided (a constraint passes, a condition is false).
+
+Syntax, loosest binding first::
+
+    a or b        a and b        not a
+    a == b   a != b   a < b   a <= b   a > b   a >= b   a in [x, y]   a not in [x, y]
+    a + b    a - b    a * b    a / b    a % b    -a
+    42   3.5   '文本'   "text"   true   false   null   [1, 2]   (a)
+    .                 the value of the field the rule belongs to
+    applicant.age     a field, looked up from the innermost group or repeat row outwards
+    f(x, …)           a function: len, count, sum, empty, selected, today, age, year
+
+Dates are ISO strings (``'2026-01-05'``), so they compare correctly as strings;
+``today()`` returns today's date the same way.
+
+>>> rule = compile_expression(". >= 18 and . < 150", lambda path: None)
+>>> rule(Context(root={}, current=20))
+True
+>>> rule(Context(root={}, current="twenty"))
+False
+>>> compile_expression(". >= 18", lambda path: None)(Context(root={}, current="x")) is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from govservice_std.errors import GovServiceError
+
+__all__ = [
+    "CHINA_TZ",
+    "FUNCTIONS",
+    "Context",
+    "Evaluator",
+    "ExpressionError",
+    "Resolver",
+    "compile_expression",
+    "truthy",
+]
+
+
+class ExpressionError(GovServiceError, ValueError):
+    """An expression does not parse or names an unknown field or function.
+
+    Attributes:
+        expression: The expression's text.
+        position: The character offset of the problem.
+    """
+
+    def __init__(self, message: str, expression: str, position: int) -> None:
+        self.expression = expression
+        self.position = position
+        super().__init__(f"{message} at position {position} in {expression!r}")
+
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+"""China Standard Time: ``today()`` is the date in China, wherever the server runs."""
+
+
+class Context:
+    """What an expression is evaluated against: the data, the current value and today.
+
+    Attributes:
+        scopes: The root document, then the row of each repeat being validated.
+        current: The value of the field the rule belongs to (``.``).
+        today: Today's date as an ISO string.
+    """
+
+    __slots__ = ("_date", "_today", "current", "scopes")
+
+    def __init__(self, root: object, current: object = None, today: dt.date | None = None) -> None:
+        self.scopes: list[object] = [root]
+        self.current = current
+        self._date = today
+        self._today: str | None = None
+
+    @property
+    def today(self) -> str:
+        """Today's date as an ISO string (worked out on first use: most rules never ask)."""
+        if self._today is None:
+            day = self._date or dt.datetime.now(tz=CHINA_TZ).date()
+            self._today = day.isoformat()
+        return self._today
+
+
+Evaluator = Callable[[Context], Any]
+"""A compiled expression."""
+
+Resolver = Callable[[Sequence[str]], Evaluator | None]
+"""Turns a dotted field path into an evaluator, or ``None`` if no such field exists."""
+
+
+def truthy(value: object) -> bool:
+    """How a rule's result is read as a condition: ``null``, false, 0, '' and [] are false."""
+    if value is True:
+        return True
+    if value is False or value is None:
+        return False
+    return bool(value) if isinstance(value, int | float | str | list) else False
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<num>\d+(?:\.\d+)?)
+      | (?P<str>'[^'\\]*'|"[^"\\]*")
+      | (?P<op>==|!=|<=|>=|[<>+\-*/%(),\[\].])
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    )""",
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
+
+
+@attrs.frozen
+class _Tok:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokenize(source: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    while pos < len(source):
+        if source[pos:].isspace():
+            break
+        match = _TOKEN.match(source, pos)
+        if match is None or match.end() == pos:
+            raise ExpressionError(f"unexpected character {source[pos]!r}", source, pos)
+        kind = match.lastgroup or ""
+        text = match.group(kind)
+        start = match.start(kind)
+        if kind == "name" and text in _KEYWORDS:
+            kind = "kw"
+        tokens.append(_Tok(kind, text, start))
+        pos = match.end()
+    tokens.append(_Tok("end", "", len(source)))
+    return tokens
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _guard(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def run(a: Any, b: Any) -> Any:
+        try:
+            return op(a, b)
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+
+    return run
+
+
+def _add(a: Any, b: Any) -> Any:
+    if _number(a) and _number(b):
+        return a + b
+    if isinstance(a, str) and isinstance(b, str):
+        return a + b
+    return None
+
+
+def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def run(a: Any, b: Any) -> Any:
+        return op(a, b) if _number(a) and _number(b) else None
+
+    return run
+
+
+def _same_kind(a: object, b: object) -> bool:
+    if _number(a) and _number(b):
+        return True
+    return type(a) is type(b) and isinstance(a, str)
+
+
+def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
+    def run(a: Any, b: Any) -> Any:
+        if not _same_kind(a, b):
+            return None
+        if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
+            return None
+        return op(a, b)
+
+    return run
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if _number(a) and _number(b):
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, str | bool) or a is None:
+        return bool(a == b)
+    return False
+
+
+def _contains(a: Any, b: Any) -> Any:
+    if not isinstance(b, list):
+        return None
+    return any(_equal(a, item) for item in b)
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": _guard(_add),
+    "-": _guard(_arith(lambda a, b: a - b)),
+    "*": _guard(_arith(lambda a, b: a * b)),
+    "/": _guard(_arith(lambda a, b: a / b)),
+    "%": _guard(_arith(lambda a, b: a % b)),
+    "<": _guard(_order(lambda a, b: a < b)),
+    "<=": _guard(_order(lambda a, b: a <= b)),
+    ">": _guard(_order(lambda a, b: a > b)),
+    ">=": _guard(_order(lambda a, b: a >= b)),
+    "==": _equal,
+    "!=": lambda a, b: not _equal(a, b),
+    "in": _contains,
+}
+
+
+def _fn_len(value: object) -> int | None:
+    return len(value) if isinstance(value, str | list) else None
+
+
+def _fn_count(value: object) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _fn_sum(value: object) -> Any:
+    if not isinstance(value, list):
+        return None
+    total: Any = 0
+    for item in value:
+        if not _number(item):
+            return None
+        try:
+            total += item
+        except ArithmeticError:
+            return None
+    return total
+
+
+def _fn_empty(value: object) -> bool:
+    return value is None or value in ("", []) or (isinstance(value, str) and value.isspace())
+
+
+def _fn_selected(value: object, choice: object) -> bool:
+    if isinstance(value, list):
+        return any(_equal(item, choice) for item in value)
+    return _equal(value, choice)
+
+
+def _birth(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    text = value[6:14] if len(value) == 18 else value.replace("-", "")
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def _fn_year(value: object) -> int | None:
+    born = _birth(value) if isinstance(value, str) and len(value) == 18 else None
+    if born is not None:
+        return born.year
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
+    "len": (1, _fn_len),
+    "count": (1, _fn_count),
+    "sum": (1, _fn_sum),
+    "empty": (1, _fn_empty),
+    "selected": (2, _fn_selected),
+    "year": (1, _fn_year),
+}
+"""The pure functions, by name, with their number of arguments.
+
+``len(x)`` characters of a text or items of a list; ``count(repeat)`` rows (0 if none);
+``sum(list)`` of numbers; ``empty(x)``; ``selected(choice_or_list, value)``; ``year(date or ID
+number)``. Two more read the context: ``today()`` and ``age(date or ID number)`` (whole years
+reached by today).
+"""
+
+
+class _Parser:
+    def __init__(self, source: str, resolve: Resolver) -> None:
+        self.source = source
+        self.tokens = _tokenize(source)
+        self.i = 0
+        self.depth = 0
+        self.resolve = resolve
+
+    def peek(self) -> _Tok:
+        return self.tokens[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def accept(self, text: str) -> bool:
+        tok = self.peek()
+        if tok.text == text and tok.kind in ("op", "kw"):
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, text: str) -> None:
+        if not self.accept(text):
+            tok = self.peek()
+            got = tok.text or "the end"
+            raise ExpressionError(f"expected {text!r}, got {got!r}", self.source, tok.pos)
+
+    def parse(self) -> Evaluator:
+        result = self.or_()
+        tok = self.peek()
+        if tok.kind != "end":
+            raise ExpressionError(f"unexpected {tok.text!r}", self.source, tok.pos)
+        return result
+
+    def or_(self) -> Evaluator:
+        # Every nesting (brackets, calls, lists) passes through here: bound the depth so a
+        # pathological rule is an error, not a RecursionError.
+        self.depth += 1
+        if self.depth > 40:
+            raise ExpressionError("nested too deeply", self.source, self.peek().pos)
+        try:
+            return self._or()
+        finally:
+            self.depth -= 1
+
+    def _or(self) -> Evaluator:
+        left = self.and_()
+        while self.accept("or"):
+            right = self.and_()
+            left = _or(left, right)
+        return left
+
+    def and_(self) -> Evaluator:
+        left = self.not_()
+        while self.accept("and"):
+            right = self.not_()
+            left = _and(left, right)
+        return left
+
+    def not_(self) -> Evaluator:
+        if self.accept("not"):
+            inner = self.not_()
+            return lambda ctx: not truthy(inner(ctx))
+        return self.comparison()
+
+    def comparison(self) -> Evaluator:
+        left = self.additive()
+        tok = self.peek()
+        op: str | None = None
+        negate = False
+        if tok.kind == "op" and tok.text in ("==", "!=", "<", "<=", ">", ">="):
+            op = tok.text
+            self.i += 1
+        elif tok.kind == "kw" and tok.text == "in":
+            op = "in"
+            self.i += 1
+        elif tok.kind == "kw" and tok.text == "not" and self.tokens[self.i + 1].text == "in":
+            op, negate = "in", True
+            self.i += 2
+        if op is None:
+            return left
+        right = self.additive()
+        if op in ("==", "!=") and right in _CONSTANTS:
+            # ``field == 'literal'`` is by far the most common rule: compare directly.
+            return _equals_constant(left, _CONSTANTS[right], negate=op == "!=")
+        binary = _binop(_BINARY[op], left, right)
+        if negate:
+            return lambda ctx: None if (r := binary(ctx)) is None else not r
+        return binary
+
+    def additive(self) -> Evaluator:
+        left = self.multiplicative()
+        while self.peek().kind == "op" and self.peek().text in ("+", "-"):
+            op = self.take().text
+            left = _binop(_BINARY[op], left, self.multiplicative())
+        return left
+
+    def multiplicative(self) -> Evaluator:
+        left = self.unary()
+        while self.peek().kind == "op" and self.peek().text in ("*", "/", "%"):
+            op = self.take().text
+            left = _binop(_BINARY[op], left, self.unary())
+        return left
+
+    def unary(self) -> Evaluator:
+        if self.accept("-"):
+            inner = self.unary()
+            return lambda ctx: -v if _number(v := inner(ctx)) else None
+        return self.primary()
+
+    def primary(self) -> Evaluator:
+        tok = self.take()
+        if tok.kind == "num":
+            return _constant(float(tok.text) if "." in tok.text else int(tok.text))
+        if tok.kind == "str":
+            return _constant(tok.text[1:-1])
+        if tok.kind == "kw" and tok.text in ("true", "false", "null"):
+            return _constant({"true": True, "false": False, "null": None}[tok.text])
+        return self.compound(tok)
+
+    def compound(self, tok: _Tok) -> Evaluator:
+        if tok.kind == "op" and tok.text == "(":
+            inner = self.or_()
+            self.expect(")")
+            return inner
+        if tok.kind == "op" and tok.text == "[":
+            items: list[Evaluator] = []
+            if not self.accept("]"):
+                items.append(self.or_())
+                while self.accept(","):
+                    items.append(self.or_())
+                self.expect("]")
+            return lambda ctx: [item(ctx) for item in items]
+        if tok.kind == "op" and tok.text == ".":
+            return lambda ctx: ctx.current
+        if tok.kind == "name":
+            if self.peek().text == "(" and self.peek().kind == "op":
+                return self.call(tok)
+            parts = [tok.text]
+            while self.peek().text == "." and self.peek().kind == "op":
+                self.i += 1
+                name = self.take()
+                if name.kind != "name":
+                    raise ExpressionError("expected a field name", self.source, name.pos)
+                parts.append(name.text)
+            found = self.resolve(parts)
+            if found is None:
+                raise ExpressionError(f"unknown field {'.'.join(parts)!r}", self.source, tok.pos)
+            return found
+        got = tok.text or "the end"
+        raise ExpressionError(f"unexpected {got!r}", self.source, tok.pos)
+
+    def call(self, name: _Tok) -> Evaluator:
+        self.expect("(")
+        args: list[Evaluator] = []
+        if not self.accept(")"):
+            args.append(self.or_())
+            while self.accept(","):
+                args.append(self.or_())
+            self.expect(")")
+        if name.text == "today":
+            self._arity(name, args, 0)
+            return lambda ctx: ctx.today
+        if name.text == "age":
+            self._arity(name, args, 1)
+            (arg,) = args
+            return lambda ctx: _age(arg(ctx), ctx.today)
+        entry = FUNCTIONS.get(name.text)
+        if entry is None:
+            known = ", ".join(sorted([*FUNCTIONS, "today", "age"]))
+            raise ExpressionError(
+                f"unknown function {name.text!r} (known: {known})", self.source, name.pos
+            )
+        arity, function = entry
+        self._arity(name, args, arity)
+        if arity == 1:
+            (only,) = args
+            return lambda ctx: function(only(ctx))
+        return lambda ctx: function(*(a(ctx) for a in args))
+
+    def _arity(self, name: _Tok, args: list[Evaluator], wanted: int) -> None:
+        if len(args) != wanted:
+            raise ExpressionError(
+                f"{name.text}() takes {wanted} argument(s), got {len(args)}", self.source, name.pos
+            )
+
+
+# The constants' evaluators, so that comparisons against a literal can be specialized.
+# Weak keys: evaluators of forms no longer used are dropped with them.
+_CONSTANTS: weakref.WeakKeyDictionary[Evaluator, object] = weakref.WeakKeyDictionary()
+
+
+def _constant(value: object) -> Evaluator:
+    def constant(_ctx: Context) -> object:
+        return value
+
+    _CONSTANTS[constant] = value
+    return constant
+
+
+def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluator:
+    if isinstance(value, str | bool) or value is None:
+        kind = type(value)
+
+        def same(ctx: Context) -> bool:
+            got = left(ctx)
+            return got.__class__ is kind and got == value
+
+        if negate:
+            return lambda ctx: not same(ctx)
+        return same
+    if negate:
+        return lambda ctx: not _equal(left(ctx), value)
+    return lambda ctx: _equal(left(ctx), value)
+
+
+def _age(value: object, today: str) -> int | None:
+    born = _birth(value)
+    if born is None:
+        return None
+    now = dt.date.fromisoformat(today)
+    return now.year - born.year - ((now.month, now.day) < (born.month, born.day))
+
+
+def _or(left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda ctx: truthy(left(ctx)) or truthy(right(ctx))
+
+
+def _and(left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda ctx: truthy(left(ctx)) and truthy(right(ctx))
+
+
+def _binop(op: Callable[[Any, Any], Any], left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda ctx: op(left(ctx), right(ctx))
+
+
+def compile_expression(source: str, resolve: Resolver) -> Evaluator:
+    """Parse and compile an expression.
+
+    Args:
+        source: The expression's text (at most 2000 characters).
+        resolve: Turns a dotted field path into an evaluator for that field's value, or
+            returns ``None`` when no such field exists (the form compiler supplies it).
+
+    Returns:
+        A function of a :class:`~govservice_std.forms.expr.Context` that never raises.
+
+    Raises:
+        ExpressionError: If the expression does not parse, or names an unknown field or
+            function, or calls a function with the wrong number of arguments.
+    """
+    if len(source) > 2000:
+        raise ExpressionError("expression longer than 2000 characters", source[:40], 0)
+    if not source.strip():
+        raise ExpressionError("empty expression", source, 0)
+    return _Parser(source, resolve).parse()

@@ -1,0 +1,260 @@
+"""Form specifications: the declarative shape of an application form, shipped as data.
+
+A :class:`FormSpec` is what a plugin writes in ``forms/<id>.toml`` in a layer's data folder:
+a title and a list of typed :class:`Field` records, nested through groups (an object in the
+application) and repeats (a list of objects, such as family members). Rules are strings in
+the expression language of :mod:`govservice_std.forms.expr`; they are compiled once by
+:func:`~govservice_std.forms.validate.compile_form`.
+
+>>> spec = FormSpec(
+...     id="demo", title="示例表单",
+...     fields=[Field(name="name", type="text", label="姓名", required=True)],
+... )
+>>> spec.field("name").type.label_zh
+'文本'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+
+import attrs
+
+from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
+from govservice_std.errors import FieldValueError
+
+__all__ = ["Choice", "Field", "FieldType", "FormSpec"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+class FieldType(enum.Enum):
+    """The types a form field can have."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    ID_CARD = "id_card"
+    USCC = "uscc"
+    MOBILE = "mobile"
+    DIVISION = "division"
+    ADDRESS = "address"
+    ATTACHMENT = "attachment"
+    GROUP = "group"
+    REPEAT = "repeat"
+
+    @property
+    def label_zh(self) -> str:
+        """The type's Chinese name."""
+        return _TYPE_ZH[self]
+
+    @property
+    def container(self) -> bool:
+        """Whether fields of this type hold other fields."""
+        return self in (FieldType.GROUP, FieldType.REPEAT)
+
+
+_TYPE_ZH = {
+    FieldType.TEXT: "文本",
+    FieldType.NUMBER: "数字",
+    FieldType.BOOLEAN: "是/否",
+    FieldType.DATE: "日期",
+    FieldType.CHOICE: "单选",
+    FieldType.MULTI_CHOICE: "多选",
+    FieldType.ID_CARD: "居民身份证号",
+    FieldType.USCC: "统一社会信用代码",
+    FieldType.MOBILE: "手机号码",
+    FieldType.DIVISION: "行政区划代码",
+    FieldType.ADDRESS: "地址",
+    FieldType.ATTACHMENT: "附件",
+    FieldType.GROUP: "分组",
+    FieldType.REPEAT: "重复组",
+}
+
+
+def _to_type(value: FieldType | str) -> FieldType:
+    return to_enum(FieldType, value, "type")
+
+
+def _field_name(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _NAME.fullmatch(value):
+        raise FieldValueError(
+            attribute.name,
+            f"must be a letter or '_' then letters, digits or '_' (got {value!r})",
+        )
+
+
+@attrs.frozen
+class Choice:
+    """One option of a choice field.
+
+    Args:
+        value: What the application carries.
+        label: The Chinese label.
+        label_en: The English label.
+    """
+
+    value: str = attrs.field(validator=not_blank)
+    label: str = attrs.field(validator=not_blank)
+    label_en: str = ""
+
+
+@attrs.frozen
+class Field:
+    """One field of a form.
+
+    Args:
+        name: The key in the application (letters, digits and ``_``).
+        type: The field's type.
+        label: The Chinese label, used in messages.
+        label_en: The English label.
+        hint: Help text shown with the field.
+        required: Whether a value is required (when the field is relevant).
+        required_if: An expression; when true, a value is required.
+        relevant: An expression; when false, the field is skipped and its value ignored.
+        constraint: An expression the value must satisfy (``.`` is the value).
+        constraint_message: What to tell the applicant when the constraint fails (Chinese).
+        constraint_message_en: The same in English.
+        min_length: Minimum characters (text, address).
+        max_length: Maximum characters (text, address; 200 when not given).
+        pattern: A regular expression the whole text must match (text).
+        minimum: Smallest number allowed (number).
+        maximum: Largest number allowed (number).
+        integer: Whether the number must be whole (number).
+        choices: The options (choice, multi_choice).
+        min_selected: Fewest options (multi_choice).
+        max_selected: Most options (multi_choice).
+        fields: The nested fields (group, repeat).
+        min_items: Fewest rows (repeat).
+        max_items: Most rows (repeat; 50 when not given).
+    """
+
+    name: str = attrs.field(validator=_field_name)
+    type: FieldType = attrs.field(converter=_to_type)
+    label: str = attrs.field(validator=not_blank)
+    label_en: str = ""
+    hint: str = ""
+    required: bool = False
+    required_if: str | None = None
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message: str = ""
+    constraint_message_en: str = ""
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    choices: tuple[Choice, ...] = attrs.field(default=(), converter=to_tuple)
+    min_selected: int | None = None
+    max_selected: int | None = None
+    fields: tuple[Field, ...] = attrs.field(default=(), converter=to_tuple)
+    min_items: int | None = None
+    max_items: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        kind = self.type
+        texty = kind in (FieldType.TEXT, FieldType.ADDRESS)
+        self._only("min_length", texty)
+        self._only("max_length", texty)
+        self._only("pattern", kind is FieldType.TEXT)
+        self._only("minimum", kind is FieldType.NUMBER)
+        self._only("maximum", kind is FieldType.NUMBER)
+        self._only("integer", kind is FieldType.NUMBER)
+        self._only("min_selected", kind is FieldType.MULTI_CHOICE)
+        self._only("max_selected", kind is FieldType.MULTI_CHOICE)
+        self._only("min_items", kind is FieldType.REPEAT)
+        self._only("max_items", kind is FieldType.REPEAT)
+        if kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
+            if not self.choices:
+                raise FieldValueError("choices", f"a {kind.value} field needs choices")
+            unique(self.choices, lambda c: c.value, "choices", "choice value")
+        elif self.choices:
+            raise FieldValueError("choices", f"only choice fields have choices (type {kind.value})")
+        if kind.container:
+            if not self.fields:
+                raise FieldValueError("fields", f"a {kind.value} needs fields")
+            unique(self.fields, lambda f: f.name, "fields", "field name")
+        elif self.fields:
+            raise FieldValueError("fields", f"only groups and repeats have fields ({kind.value})")
+        if kind.container and self.constraint is not None:
+            raise FieldValueError("constraint", "groups and repeats take no constraint")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise FieldValueError("pattern", f"not a valid regular expression: {exc}") from None
+        for low, high in (
+            ("min_length", "max_length"),
+            ("minimum", "maximum"),
+            ("min_selected", "max_selected"),
+            ("min_items", "max_items"),
+        ):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and lo < 0:
+                raise FieldValueError(low, f"must be >= 0 (got {lo})")
+            if lo is not None and hi is not None and lo > hi:
+                raise FieldValueError(high, f"must be >= {low} {lo} (got {hi})")
+
+    def _only(self, name: str, allowed: bool) -> None:
+        default = attrs.fields_dict(Field)[name].default
+        if not allowed and getattr(self, name) != default:
+            raise FieldValueError(name, f"does not apply to a {self.type.value} field")
+
+    def walk(self, prefix: str = "") -> Iterator[tuple[str, Field]]:
+        """This field and every field below it, with dotted paths (``[]`` marks a repeat)."""
+        path = f"{prefix}{self.name}"
+        yield path, self
+        below = f"{path}[]." if self.type is FieldType.REPEAT else f"{path}."
+        for child in self.fields:
+            yield from child.walk(below)
+
+
+@attrs.frozen
+class FormSpec:
+    """An application form.
+
+    Args:
+        id: The form's id, also its file name (``forms/<id>.toml``).
+        title: The Chinese title.
+        title_en: The English title.
+        version: The form's version, for the applicant's records.
+        fields: The top-level fields.
+        illustrative: Whether the form is an invented example rather than a real form.
+        notes: Free text (sources, what is illustrative).
+    """
+
+    id: str = attrs.field(validator=identifier)
+    title: str = attrs.field(validator=not_blank)
+    fields: tuple[Field, ...] = attrs.field(converter=to_tuple)
+    title_en: str = ""
+    version: str = "1"
+    illustrative: bool = False
+    notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.fields:
+            raise FieldValueError("fields", "a form needs at least one field")
+        unique(self.fields, lambda f: f.name, "fields", "field name")
+
+    def walk(self) -> Iterator[tuple[str, Field]]:
+        """Every field with its dotted path, depth first."""
+        for field in self.fields:
+            yield from field.walk()
+
+    def field(self, path: str) -> Field:
+        """The field at a dotted path (``applicant.name``; ``members[].id_number``).
+
+        Raises:
+            KeyError: If there is no such field.
+        """
+        for where, field in self.walk():
+            if where == path:
+                return field
+        raise KeyError(path)

@@ -1,0 +1,722 @@
+"""Service items (政务服务事项) and a locality's catalog of them.
+
+A :class:`ServiceItem` carries the national element set of an item: its codes, name, type,
+place in the 主项 → 子项 → 业务办理项 hierarchy, competent department and implementing
+body, legal basis, acceptance conditions, materials, steps, 办件类型, 法定时限 and 承诺时限 in
+working days, fees, channels, phones, the hall tiers that may handle it (下沉 to town and
+village) and the id of its application form.
+
+Codes are strings: their layout differs by province (GB/T 39554.1's exact layout is not
+modelled here), so each layer may give patterns for them in its ``items.toml``
+(:class:`CodeRules`), checked on the items that layer and the layers below it add.
+
+A :class:`Catalog` is what a locality resolves to: every item of its chain, indexed by code,
+with the provenance of each item and of each localization, filters by tier, type and
+department, and metrics derived from the items themselves (:class:`CatalogMetrics`).
+
+>>> item = ServiceItem(
+...     code="X-0001", name="示例事项", type="20", department="示例局",
+...     implementing_body="示例局", handling_kind="promised",
+...     legal_limit_days=20, promised_limit_days=5, tiers=["county", "town"],
+... )
+>>> item.compression
+0.75
+>>> item.handled_at("village")
+False
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from govservice_std._fields import not_blank, to_enum, to_tuple, unique
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
+from govservice_std.halls import HallTier
+from govservice_std.registry import Provenance, Registry, source_name
+from govservice_std.serialization import load
+
+__all__ = [
+    "ITEMS_FILE",
+    "NATIONAL_ITEM_TYPES",
+    "Catalog",
+    "CatalogMetrics",
+    "Channel",
+    "CodeRules",
+    "Fee",
+    "HandlingKind",
+    "ItemLevel",
+    "ItemLocalization",
+    "ItemsDocument",
+    "Material",
+    "MaterialForm",
+    "ServiceItem",
+    "load_catalog",
+]
+
+ITEMS_FILE = "items.toml"
+"""The name of a layer's service-items data file."""
+
+NATIONAL_ITEM_TYPES: Mapping[str, str] = {
+    "01": "行政许可",
+    "02": "行政处罚",
+    "03": "行政强制",
+    "04": "行政征收",
+    "05": "行政给付",
+    "06": "行政检查",
+    "07": "行政确认",
+    "08": "行政奖励",
+    "09": "行政裁决",
+    "10": "其他行政权力",
+    "20": "公共服务",
+}
+"""The item-type table as used by the national platform; layers extend it (30, 31, 99…)."""
+
+
+class ItemLevel(enum.Enum):
+    """An item's place in the hierarchy."""
+
+    MAIN = "main"
+    """主项."""
+    SUB = "sub"
+    """子项."""
+    HANDLING = "handling"
+    """业务办理项: the smallest unit (新设/变更/延续/注销…)."""
+
+    @property
+    def label_zh(self) -> str:
+        """主项, 子项 or 业务办理项."""
+        return {"main": "主项", "sub": "子项", "handling": "业务办理项"}[self.value]
+
+
+class HandlingKind(enum.Enum):
+    """办件类型: how an item is handled once accepted."""
+
+    IMMEDIATE = "immediate"
+    """即办件: handled on the spot (承诺时限 0)."""
+    PROMISED = "promised"
+    """承诺件: handled within the promised time."""
+    JOINT = "joint"
+    """联办件: handled jointly by several departments."""
+    REFERRED = "referred"
+    """报批件: referred to a higher level for approval."""
+    URGENT = "urgent"
+    """急办件: green channel."""
+
+    @property
+    def label_zh(self) -> str:
+        """即办件, 承诺件, 联办件, 报批件 or 急办件."""
+        return _KIND_ZH[self]
+
+
+_KIND_ZH = {
+    HandlingKind.IMMEDIATE: "即办件",
+    HandlingKind.PROMISED: "承诺件",
+    HandlingKind.JOINT: "联办件",
+    HandlingKind.REFERRED: "报批件",
+    HandlingKind.URGENT: "急办件",
+}
+
+
+class Channel(enum.Enum):
+    """A way to apply."""
+
+    WINDOW = "window"
+    """窗口办理."""
+    ONLINE = "online"
+    """网上办."""
+    MOBILE = "mobile"
+    """掌上办."""
+    SELF_SERVICE = "self_service"
+    """自助终端."""
+    ASSISTED = "assisted"
+    """帮办代办."""
+
+
+class MaterialForm(enum.Enum):
+    """In what form a material is submitted."""
+
+    ORIGINAL = "original"
+    """原件."""
+    COPY = "copy"
+    """复印件."""
+    ORIGINAL_AND_COPY = "original_and_copy"
+    """原件及复印件."""
+    ELECTRONIC = "electronic"
+    """电子材料."""
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise FieldValueError(attribute.name, f"must be >= 1 (got {value})")
+
+
+def _days(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and not 0 <= value <= 3650:
+        raise FieldValueError(attribute.name, f"must be 0–3650 working days (got {value})")
+
+
+def _to_material_form(value: MaterialForm | str) -> MaterialForm:
+    return to_enum(MaterialForm, value, "form")
+
+
+@attrs.frozen
+class Material:
+    """A required application material (申请材料).
+
+    Args:
+        name: The material's name.
+        form: Original, copy, both, or electronic.
+        count: How many copies.
+        required: Whether it is required (some are needed only in certain cases).
+        hall_fetches: Whether the hall obtains it itself (免提交: from a shared database or
+            an earlier case), so the applicant need not bring it.
+        note: Anything else (which cases need it).
+    """
+
+    name: str = attrs.field(validator=not_blank)
+    form: MaterialForm = attrs.field(default=MaterialForm.ORIGINAL, converter=_to_material_form)
+    count: int = attrs.field(default=1, validator=_positive)
+    required: bool = True
+    hall_fetches: bool = False
+    note: str = ""
+
+
+@attrs.frozen
+class Fee:
+    """A fee and its basis (收费标准及依据).
+
+    Args:
+        name: What is charged for.
+        amount_yuan: The amount in yuan, or ``None`` when it varies (see ``basis``).
+        basis: The legal or pricing basis.
+    """
+
+    name: str = attrs.field(validator=not_blank)
+    amount_yuan: float | None = None
+    basis: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.amount_yuan is not None and self.amount_yuan < 0:
+            raise FieldValueError("amount_yuan", f"must be >= 0 (got {self.amount_yuan})")
+
+
+def _to_tiers(value: Iterable[HallTier | str]) -> tuple[HallTier, ...]:
+    return tuple(to_enum(HallTier, v, "tiers") for v in to_tuple(value))
+
+
+def _to_channels(value: Iterable[Channel | str]) -> tuple[Channel, ...]:
+    return tuple(to_enum(Channel, v, "channels") for v in to_tuple(value))
+
+
+def _to_kind(value: HandlingKind | str) -> HandlingKind:
+    return to_enum(HandlingKind, value, "handling_kind")
+
+
+def _to_level(value: ItemLevel | str) -> ItemLevel:
+    return to_enum(ItemLevel, value, "level")
+
+
+@attrs.frozen
+class ServiceItem:
+    """A service item (政务服务事项) with the national element set.
+
+    Args:
+        code: The item's own code, the catalog key: the implementation code (实施编码) of a
+            主项 or 子项, the handling-item code of a 业务办理项. A string: layouts differ by
+            province.
+        name: 事项名称.
+        type: 事项类型, a code of the locality's item-type table (``"01"`` 行政许可 …
+            ``"20"`` 公共服务).
+        department: 主管部门 (competent department).
+        implementing_body: 实施机关 (the body that decides).
+        handling_kind: 办件类型.
+        promised_limit_days: 承诺时限 in working days; 0 for 即办件.
+        tiers: The hall tiers that may accept it (下沉 to town and village).
+        legal_limit_days: 法定时限 in working days; ``None`` (left out) when the law sets
+            none, as for many 公共服务 items.
+        basic_code: 基本编码 of the national basic catalogue, if known.
+        level: 主项, 子项 or 业务办理项.
+        parent: The code of the 主项 or 子项 above it.
+        legal_basis: 设定和实施依据.
+        conditions: 受理条件.
+        materials: 申请材料.
+        steps: 办理流程, one step per entry.
+        fees: 收费标准 and their basis; empty means free of charge.
+        channels: Ways to apply.
+        consult_phone: 咨询电话.
+        complaint_phone: 投诉电话.
+        form: The id of its application form, if it has one.
+        illustrative: Names of fields whose values are invented examples, not sourced.
+        notes: Free text.
+
+    Raises:
+        FieldValueError: If the 承诺时限 exceeds the 法定时限, a 即办件 has a non-zero 承诺时限,
+            no tier is given, or a 主项 names a parent.
+    """
+
+    code: str = attrs.field(validator=not_blank)
+    name: str = attrs.field(validator=not_blank)
+    type: str = attrs.field(validator=not_blank)
+    department: str = attrs.field(validator=not_blank)
+    implementing_body: str = attrs.field(validator=not_blank)
+    handling_kind: HandlingKind = attrs.field(converter=_to_kind)
+    promised_limit_days: int = attrs.field(validator=_days)
+    tiers: tuple[HallTier, ...] = attrs.field(converter=_to_tiers)
+    legal_limit_days: int | None = attrs.field(default=None, validator=_days)
+    basic_code: str = ""
+    level: ItemLevel = attrs.field(default=ItemLevel.MAIN, converter=_to_level)
+    parent: str | None = None
+    legal_basis: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    materials: tuple[Material, ...] = attrs.field(default=(), converter=to_tuple)
+    steps: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    fees: tuple[Fee, ...] = attrs.field(default=(), converter=to_tuple)
+    channels: tuple[Channel, ...] = attrs.field(default=(Channel.WINDOW,), converter=_to_channels)
+    consult_phone: str = ""
+    complaint_phone: str = ""
+    form: str | None = None
+    illustrative: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.legal_limit_days is not None and self.promised_limit_days > self.legal_limit_days:
+            raise FieldValueError(
+                "promised_limit_days",
+                f"承诺时限 {self.promised_limit_days} exceeds the 法定时限 "
+                f"{self.legal_limit_days} of item {self.code!r}",
+            )
+        if self.handling_kind is HandlingKind.IMMEDIATE and self.promised_limit_days != 0:
+            raise FieldValueError(
+                "promised_limit_days",
+                f"a 即办件 is handled on the spot: must be 0 (got {self.promised_limit_days})",
+            )
+        if not self.tiers:
+            raise FieldValueError("tiers", "must name at least one hall tier")
+        if len(set(self.tiers)) != len(self.tiers):
+            raise FieldValueError("tiers", "must not repeat a tier")
+        if self.level is ItemLevel.MAIN and self.parent is not None:
+            raise FieldValueError("parent", "a 主项 has no parent")
+        if self.level is not ItemLevel.MAIN and self.parent is None:
+            raise FieldValueError("parent", f"a {self.level.label_zh} needs its parent's code")
+
+    @property
+    def free(self) -> bool:
+        """Whether the item is free of charge."""
+        return not self.fees
+
+    @property
+    def compression(self) -> float | None:
+        """This item's 承诺时限压缩比 ``(法定 − 承诺) / 法定``, or ``None`` without a 法定时限."""
+        if not self.legal_limit_days:
+            return None
+        return (self.legal_limit_days - self.promised_limit_days) / self.legal_limit_days
+
+    def handled_at(self, tier: HallTier | str) -> bool:
+        """Whether a hall of ``tier`` may accept this item."""
+        return to_enum(HallTier, tier, "tier") in self.tiers
+
+
+@attrs.frozen
+class ItemLocalization:
+    """A layer's changes to an item an earlier layer defined.
+
+    Only the fields given change; the result is checked as a whole, so a 承诺时限 longer than
+    the 法定时限 is rejected.
+
+    Args:
+        code: The item to change.
+        promised_limit_days: A new (usually shorter) 承诺时限.
+        handling_kind: A new 办件类型 (a 承诺件 made 即办件).
+        fees: New fees (an empty list makes it free).
+        tiers: New tiers (a village may handle it).
+        channels: New channels.
+        form: A local form id.
+        consult_phone: A local 咨询电话.
+        complaint_phone: A local 投诉电话.
+        illustrative: Names of the changed fields that are invented examples.
+        notes: Free text.
+    """
+
+    code: str = attrs.field(validator=not_blank)
+    promised_limit_days: int | None = attrs.field(default=None, validator=_days)
+    handling_kind: HandlingKind | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_kind)
+    )
+    fees: tuple[Fee, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(to_tuple)
+    )
+    tiers: tuple[HallTier, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_tiers)
+    )
+    channels: tuple[Channel, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_channels)
+    )
+    form: str | None = None
+    consult_phone: str | None = None
+    complaint_phone: str | None = None
+    illustrative: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    notes: str = ""
+
+    _FIELDS = (
+        "promised_limit_days",
+        "handling_kind",
+        "fees",
+        "tiers",
+        "channels",
+        "form",
+        "consult_phone",
+        "complaint_phone",
+    )
+
+    def changes(self) -> dict[str, object]:
+        """The fields this localization sets."""
+        return {
+            name: getattr(self, name) for name in self._FIELDS if getattr(self, name) is not None
+        }
+
+    def apply(self, item: ServiceItem) -> ServiceItem:
+        """Return ``item`` with these changes.
+
+        Raises:
+            FieldValueError: If the result is inconsistent (承诺时限 over 法定时限…).
+        """
+        changes = self.changes()
+        if self.illustrative:
+            changes["illustrative"] = tuple(dict.fromkeys((*item.illustrative, *self.illustrative)))
+        return attrs.evolve(item, **changes)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class CodeRules:
+    """Patterns (regular expressions, matched in full) for item codes in a layer.
+
+    Args:
+        basic: For ``basic_code``.
+        implementation: For the ``code`` of a 主项 or 子项.
+        handling: For the ``code`` of a 业务办理项.
+        description: What the layout is, for error messages.
+    """
+
+    basic: str | None = None
+    implementation: str | None = None
+    handling: str | None = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("basic", "implementation", "handling"):
+            pattern = getattr(self, name)
+            if pattern is None:
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise FieldValueError(name, f"not a valid regular expression: {exc}") from None
+
+    def merged(self, later: CodeRules) -> CodeRules:
+        """These rules with ``later``'s patterns taking precedence where given."""
+        return CodeRules(
+            basic=later.basic or self.basic,
+            implementation=later.implementation or self.implementation,
+            handling=later.handling or self.handling,
+            description=later.description or self.description,
+        )
+
+    def check(self, item: ServiceItem) -> list[tuple[str, str]]:
+        """The ``(field, message)`` problems of ``item``'s codes under these rules."""
+        found: list[tuple[str, str]] = []
+        own = self.handling if item.level is ItemLevel.HANDLING else self.implementation
+        checks = [("code", item.code, own)]
+        if item.basic_code:
+            checks.append(("basic_code", item.basic_code, self.basic))
+        for field, value, pattern in checks:
+            if pattern is not None and not re.fullmatch(pattern, value):
+                hint = f" ({self.description})" if self.description else ""
+                found.append((field, f"{value!r} does not fit the layout {pattern!r}{hint}"))
+        return found
+
+
+@attrs.frozen
+class ItemsDocument:
+    """A layer's ``items.toml``.
+
+    Args:
+        items: Items this layer adds.
+        localize: Changes to items of earlier layers.
+        item_types: Extensions of the item-type table (code → name).
+        code_rules: Code layouts for items added from this layer down.
+        notes: Free text about the data (what is illustrative).
+        sources: Where the data come from.
+    """
+
+    items: tuple[ServiceItem, ...] = attrs.field(default=(), converter=to_tuple)
+    localize: tuple[ItemLocalization, ...] = attrs.field(default=(), converter=to_tuple)
+    item_types: dict[str, str] = attrs.field(factory=dict)
+    code_rules: CodeRules | None = None
+    notes: str = ""
+    sources: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        unique(self.items, lambda i: i.code, "items", "item code")
+        unique(self.localize, lambda i: i.code, "localize", "item code")
+
+
+@attrs.frozen
+class CatalogMetrics:
+    """Metrics derived from a catalog's items.
+
+    Attributes:
+        items: How many items were counted (those without items below them).
+        immediate: How many are 即办件.
+        immediate_share: 即办件 share (即办率), 0–1; ``None`` for an empty catalog.
+        legal_days: Σ法定时限 over items that have both limits.
+        promised_days: Σ承诺时限 over the same items.
+        compression: 承诺时限压缩比 ``(Σ法定 − Σ承诺) / Σ法定``; ``None`` when Σ法定 is 0.
+        free_share: Share of items free of charge.
+        by_tier: How many items each tier may accept.
+    """
+
+    items: int
+    immediate: int
+    immediate_share: float | None
+    legal_days: int
+    promised_days: int
+    compression: float | None
+    free_share: float | None
+    by_tier: Mapping[str, int]
+
+
+class Catalog:
+    """The service items of one resolved locality.
+
+    Build one with :func:`load_catalog`. Iterating yields items in layer order (national
+    first, then in each file's order).
+
+    Attributes:
+        code: The locality's code.
+        item_types: The effective item-type table (code → name).
+        provenance: For each item code, the layer that added it.
+        localized: For each item code, the layers that localized it, in order.
+    """
+
+    def __init__(
+        self,
+        code: DivisionCode,
+        items: Iterable[ServiceItem],
+        item_types: Mapping[str, str],
+        provenance: Mapping[str, Provenance],
+        localized: Mapping[str, tuple[Provenance, ...]],
+    ) -> None:
+        self.code = code
+        self._items = {item.code: item for item in items}
+        self.item_types: Mapping[str, str] = dict(item_types)
+        self.provenance: Mapping[str, Provenance] = dict(provenance)
+        self.localized: Mapping[str, tuple[Provenance, ...]] = dict(localized)
+
+    def __iter__(self) -> Iterator[ServiceItem]:
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._items
+
+    def get(self, code: str) -> ServiceItem:
+        """The item with this code.
+
+        Raises:
+            KeyError: If the catalog has no such item (the message lists a few codes).
+        """
+        try:
+            return self._items[code]
+        except KeyError:
+            sample = ", ".join(list(self._items)[:5])
+            raise KeyError(f"no service item {code!r} in {self.code} (e.g. {sample})") from None
+
+    def type_name(self, item: ServiceItem) -> str:
+        """The name of the item's type (行政许可…)."""
+        return self.item_types.get(item.type, item.type)
+
+    def filter(
+        self,
+        *,
+        tier: HallTier | str | None = None,
+        type: str | None = None,  # noqa: A002 - the element's name
+        department: str | None = None,
+        handling_kind: HandlingKind | str | None = None,
+    ) -> tuple[ServiceItem, ...]:
+        """The items matching every criterion given.
+
+        Args:
+            tier: Items a hall of this tier may accept.
+            type: Items of this type code.
+            department: Items of this competent department.
+            handling_kind: Items of this 办件类型.
+        """
+        wanted_tier = to_enum(HallTier, tier, "tier") if tier is not None else None
+        wanted_kind = (
+            to_enum(HandlingKind, handling_kind, "handling_kind")
+            if handling_kind is not None
+            else None
+        )
+        return tuple(
+            item
+            for item in self._items.values()
+            if (wanted_tier is None or wanted_tier in item.tiers)
+            and (type is None or item.type == type)
+            and (department is None or item.department == department)
+            and (wanted_kind is None or item.handling_kind is wanted_kind)
+        )
+
+    def metrics(self, items: Iterable[ServiceItem] | None = None) -> CatalogMetrics:
+        """Metrics computed from the items (all, or those given, e.g. a filter's result).
+
+        An item that has 子项 or 业务办理项 below it in the catalog is counted through them,
+        not itself, so that no case is counted twice.
+        """
+        parents = {item.parent for item in self._items.values() if item.parent is not None}
+        pool = self._items.values() if items is None else items
+        chosen = [item for item in pool if item.code not in parents]
+        n = len(chosen)
+        immediate = sum(1 for i in chosen if i.handling_kind is HandlingKind.IMMEDIATE)
+        limited = [i for i in chosen if i.legal_limit_days is not None]
+        legal = sum(i.legal_limit_days or 0 for i in limited)
+        promised = sum(i.promised_limit_days for i in limited)
+        return CatalogMetrics(
+            items=n,
+            immediate=immediate,
+            immediate_share=immediate / n if n else None,
+            legal_days=legal,
+            promised_days=promised,
+            compression=(legal - promised) / legal if legal else None,
+            free_share=sum(1 for i in chosen if i.free) / n if n else None,
+            by_tier={t.value: sum(1 for i in chosen if t in i.tiers) for t in HallTier},
+        )
+
+
+def load_catalog(registry: Registry, code: DivisionCode | str) -> Catalog:
+    """Resolve the service-item catalog of a locality through its chain (cached).
+
+    Each layer's ``items.toml`` is applied parent first: its ``item_types`` extend the
+    table, its ``code_rules`` refine the code layouts, its ``items`` are added (a code an
+    earlier layer defined is an error: localize it instead) and its ``localize`` entries
+    change inherited items.
+
+    Raises:
+        UnknownLocalityError: If the locality is not installed.
+        InvalidDataError: If a file is invalid, an item's type is unknown, its codes do not
+            fit the layout, it repeats an inherited code, a localization names an unknown
+            item, a localized 承诺时限 exceeds the 法定时限, or an item names a form the
+            chain does not have; the message names the file and the plugin.
+    """
+    key = registry.info(code).code
+    return registry.memo(("catalog", key), lambda: _CatalogBuilder(registry, key).build())
+
+
+class _CatalogBuilder:
+    """Applies a chain's ``items.toml`` files, parent first."""
+
+    def __init__(self, registry: Registry, key: DivisionCode) -> None:
+        self.registry = registry
+        self.key = key
+        self.items: dict[str, ServiceItem] = {}
+        self.provenance: dict[str, Provenance] = {}
+        self.localized: dict[str, list[Provenance]] = {}
+        self.types = dict(NATIONAL_ITEM_TYPES)
+        self.rules = CodeRules()
+        # Where each item's form was named, to report a form the chain lacks at that spot.
+        self.form_origin: dict[str, tuple[str, str]] = {}
+
+    def build(self) -> Catalog:
+        for info, file in self.registry.layer_files(self.key, ITEMS_FILE):
+            source = source_name(info, file)
+            doc = load(file, ItemsDocument, source=source)
+            prov = Provenance(info.code, info.plugin.name, ITEMS_FILE)
+            self.types.update(doc.item_types)
+            if doc.code_rules is not None:
+                self.rules = self.rules.merged(doc.code_rules)
+            problems = self.add(doc, prov, source)
+            problems.extend(self.localize(doc, prov, source))
+            problems.extend(
+                DataProblem(f"items[{index}].parent", f"no item {item.parent!r}")
+                for index, item in enumerate(doc.items)
+                if item.parent is not None and item.parent not in self.items
+            )
+            if problems:
+                raise InvalidDataError(problems, source=source)
+        self.check_forms()
+        return Catalog(
+            self.key,
+            self.items.values(),
+            self.types,
+            self.provenance,
+            {c: tuple(p) for c, p in self.localized.items()},
+        )
+
+    def add(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
+        problems: list[DataProblem] = []
+        for index, item in enumerate(doc.items):
+            where = f"items[{index}]"
+            if item.code in self.items:
+                problems.append(
+                    DataProblem(
+                        f"{where}.code",
+                        f"item {item.code!r} is already defined by layer "
+                        f"{self.provenance[item.code].layer}: use [[localize]] to change it",
+                    )
+                )
+            if item.type not in self.types:
+                known = ", ".join(self.types)
+                problems.append(
+                    DataProblem(
+                        f"{where}.type", f"unknown item type {item.type!r} (known: {known})"
+                    )
+                )
+            problems.extend(DataProblem(f"{where}.{f}", m) for f, m in self.rules.check(item))
+            self.items[item.code] = item
+            self.provenance[item.code] = prov
+            if item.form is not None:
+                self.form_origin[item.code] = (source, f"{where}.form")
+        return problems
+
+    def localize(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
+        problems: list[DataProblem] = []
+        for index, change in enumerate(doc.localize):
+            where = f"localize[{index}]"
+            base = self.items.get(change.code)
+            if base is None:
+                problems.append(DataProblem(f"{where}.code", f"no inherited item {change.code!r}"))
+                continue
+            try:
+                self.items[change.code] = change.apply(base)
+            except FieldValueError as exc:
+                problems.append(DataProblem(f"{where}.{exc.field}", exc.message))
+                continue
+            self.localized.setdefault(change.code, []).append(prov)
+            if change.form is not None:
+                self.form_origin[change.code] = (source, f"{where}.form")
+        return problems
+
+    def check_forms(self) -> None:
+        """Every item's form must be one of the locality's forms."""
+        from govservice_std.forms.library import load_forms  # noqa: PLC0415 - lazy
+
+        library = load_forms(self.registry, self.key)
+        found: dict[str, list[DataProblem]] = {}
+        for code, item in self.items.items():
+            if item.form is not None and item.form not in library:
+                source, path = self.form_origin[code]
+                found.setdefault(source, []).append(
+                    DataProblem(
+                        path, f"no form {item.form!r} in the chain of {self.key} (item {code!r})"
+                    )
+                )
+        if found:
+            source, problems = next(iter(found.items()))
+            raise InvalidDataError(problems, source=source)

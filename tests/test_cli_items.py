@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govservice_std.cli import cli, main
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_catalog_json(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["catalog", "441324", "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert len(items) >= 20
+    first = items[0]
+    for key in ("code", "name", "type", "tiers", "legal_limit_days", "promised_limit_days"):
+        assert key in first
+    village = json.loads(
+        runner.invoke(cli, ["catalog", "441324", "--tier", "village", "--json"]).output
+    )
+    assert village
+    assert all("village" in item["tiers"] for item in village)
+
+
+def test_catalog_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["catalog", "441324", "--tier", "town"])
+    assert result.exit_code == 0, result.output
+    assert "高龄津贴申领" in result.output
+    assert "承诺时限压缩比" in result.output
+
+
+def test_form(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["form", "441324", "441324-MZ-005"])
+    assert result.exit_code == 0, result.output
+    assert "津贴补贴申领表" in result.output
+    spec = json.loads(runner.invoke(cli, ["form", "441324", "441324-MZ-005", "--json"]).output)
+    assert spec["id"] == "allowance"
+
+
+def test_validate_valid(runner: CliRunner) -> None:
+    args = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-valid.json"), "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"valid": True, "problems": []}
+
+
+def test_validate_invalid(runner: CliRunner) -> None:
+    path = str(DATA / "allowance-invalid.json")
+    result = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", path, "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    assert {"path", "code", "message"} == set(report["problems"][0])
+    assert "441324199001011239" not in result.output
+    english = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", path, "--lang", "en"])
+    assert english.exit_code == 1
+    assert 'bank_account\trequired\t"bank account" is required' in english.output
+
+
+def test_validate_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
+    good = str(DATA / "allowance-valid.json")
+    assert runner.invoke(cli, ["validate", "441324", "NOPE", good]).exit_code == 2
+    assert (
+        runner.invoke(cli, ["validate", "441324", "441324-MZ-005", "missing.json"]).exit_code == 2
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", str(broken)])
+    assert result.exit_code == 2
+    assert "not JSON" in result.output
+    assert (
+        runner.invoke(cli, ["validate", "441324", "441324-MZ-005", good, "--lang", "fr"]).exit_code
+        == 2
+    )
+
+
+def test_validate_junk_json_is_a_problem_not_a_crash(runner: CliRunner, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text('[1, "x", {"a": null}]', encoding="utf-8")
+    result = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", str(junk), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["problems"][0]["code"] == "not_an_object"
+
+
+def test_deadline(runner: CliRunner) -> None:
+    args = ["deadline", "441324", "--start", "2026-02-13", "--working-days", "1", "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"due": "2026-02-14"}
+    # 2026-09-16 is the example typhoon closure of the 龙门县 layer.
+    text = runner.invoke(
+        cli, ["deadline", "441324", "--start", "2026-09-15", "--working-days", "1"]
+    )
+    assert text.output.strip() == "2026-09-17"
+    national = runner.invoke(
+        cli, ["deadline", "000000", "--start", "2026-09-15", "--working-days", "1"]
+    )
+    assert national.output.strip() == "2026-09-16"
+
+
+def test_deadline_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
+    assert info.value.code == 2
+    assert "no official holiday schedule for 2027" in capsys.readouterr().err
+    main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5", "--estimate"])
+    assert capsys.readouterr().out.strip() == "2027-01-07"
+    with pytest.raises(SystemExit) as info:
+        main(["deadline", "441324", "--start", "2026-02-30", "--working-days", "5"])
+    assert info.value.code == 2
+    with pytest.raises(SystemExit) as info:
+        main(["catalog", "999999"])
+    assert info.value.code == 2
+
+
+def test_item_guide(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["item", "441324", "441324-ZR-002"])
+    assert result.exit_code == 0, result.output
+    assert "法定时限：30 个工作日" in result.output
+    assert "80 元" in result.output
+    data = json.loads(runner.invoke(cli, ["item", "441324", "440000-WJ-001", "--json"]).output)
+    assert data["added_by"]["plugin"] == "guangdong"
+    assert [p["layer"] for p in data["localized_by"]] == ["441300", "441324"]
+    assert runner.invoke(cli, ["item", "441324", "NOPE"]).exit_code == 2
+
+
+def test_deadline_from_an_item(runner: CliRunner) -> None:
+    args = ["deadline", "441324", "--start", "2026-02-13", "--item", "441324-MZ-005", "--json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"due": "2026-03-05"}  # 10 working days
+    assert runner.invoke(cli, ["deadline", "441324", "--start", "2026-02-13"]).exit_code == 2
+    both = [
+        "deadline",
+        "441324",
+        "--start",
+        "2026-02-13",
+        "--item",
+        "441324-MZ-005",
+        "--working-days",
+        "3",
+    ]
+    assert runner.invoke(cli, both).exit_code == 2
