@@ -1,0 +1,245 @@
+"""Queue events: the facts a queue's state is folded from.
+
+Every accepted command appends one or more events; nothing else changes a queue. The same
+record gives crash recovery (replay), audit, integration hooks and KPIs. Events carry every
+decision the engine took (which ticket a window called, which number a ticket got), so
+folding them needs no policy and gives the same state wherever and whenever it runs.
+
+Events are frozen attrs records; :func:`encode_event` and :func:`decode_event` turn them into
+JSON text (with a ``type`` tag) for durable stores.
+
+>>> import datetime as dt
+>>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
+>>> event = TicketCalled(at=at, ticket="20260302-A001", window="A01")
+>>> decode_event(encode_event(event)) == event
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from govservice_std.errors import DataProblem, InvalidDataError
+
+__all__ = [
+    "CHINA_TZ",
+    "EVENT_TYPES",
+    "Event",
+    "ServiceFinished",
+    "ServiceStarted",
+    "TicketCalled",
+    "TicketCancelled",
+    "TicketIssued",
+    "TicketNoShow",
+    "TicketReactivated",
+    "TicketRecalled",
+    "TicketTransferred",
+    "WindowClosed",
+    "WindowOpened",
+    "decode_event",
+    "encode_event",
+]
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8, no daylight saving): service days are dates in this zone."""
+
+
+@attrs.frozen
+class TicketIssued:
+    """A ticket was issued at a kiosk, or an appointment checked in.
+
+    Attributes:
+        at: When.
+        ticket: The ticket's id (``20260302-A001``: service day and display number).
+        label: The display number (``A001``).
+        line: The business line.
+        number: The number within the line and day.
+        day: The service day the number belongs to.
+        order_at: The time that places the ticket in its queue (``at`` for a walk-in; the
+            slot for an appointment checked in within its grace window).
+        group: The priority group, or ``None`` for the normal queue.
+        appointment: The appointment's reference, for a check-in.
+        slot: The appointment's booked time, for a check-in.
+    """
+
+    type: ClassVar[str] = "issued"
+    at: dt.datetime
+    ticket: str
+    label: str
+    line: str
+    number: int
+    day: dt.date
+    order_at: dt.datetime
+    group: str | None = None
+    appointment: str | None = None
+    slot: dt.datetime | None = None
+
+
+@attrs.frozen
+class TicketCalled:
+    """A window called a ticket for the first time."""
+
+    type: ClassVar[str] = "called"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class TicketRecalled:
+    """A window called its current ticket again."""
+
+    type: ClassVar[str] = "recalled"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class ServiceStarted:
+    """The visitor came to the window and service began."""
+
+    type: ClassVar[str] = "started"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class ServiceFinished:
+    """Service ended with an outcome code."""
+
+    type: ClassVar[str] = "finished"
+    at: dt.datetime
+    ticket: str
+    window: str
+    outcome: str
+
+
+@attrs.frozen
+class TicketNoShow:
+    """A called ticket's holder did not come; the window is free again."""
+
+    type: ClassVar[str] = "no_show"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class TicketReactivated:
+    """A no-show ticket returned to its queue, placed at ``order_at``."""
+
+    type: ClassVar[str] = "reactivated"
+    at: dt.datetime
+    ticket: str
+    order_at: dt.datetime
+
+
+@attrs.frozen
+class TicketTransferred:
+    """A ticket moved to another line, keeping its place by its original arrival.
+
+    Attributes:
+        window: The window that transferred it, if it was at one.
+    """
+
+    type: ClassVar[str] = "transferred"
+    at: dt.datetime
+    ticket: str
+    from_line: str
+    to_line: str
+    window: str | None = None
+
+
+@attrs.frozen
+class TicketCancelled:
+    """A ticket was withdrawn before service (the visitor left)."""
+
+    type: ClassVar[str] = "cancelled"
+    at: dt.datetime
+    ticket: str
+    window: str | None = None
+
+
+@attrs.frozen
+class WindowOpened:
+    """A window opened for calling."""
+
+    type: ClassVar[str] = "window_opened"
+    at: dt.datetime
+    window: str
+
+
+@attrs.frozen
+class WindowClosed:
+    """A window closed."""
+
+    type: ClassVar[str] = "window_closed"
+    at: dt.datetime
+    window: str
+
+
+Event: TypeAlias = (
+    TicketIssued
+    | TicketCalled
+    | TicketRecalled
+    | ServiceStarted
+    | ServiceFinished
+    | TicketNoShow
+    | TicketReactivated
+    | TicketTransferred
+    | TicketCancelled
+    | WindowOpened
+    | WindowClosed
+)
+"""Any queue event."""
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        TicketIssued,
+        TicketCalled,
+        TicketRecalled,
+        ServiceStarted,
+        ServiceFinished,
+        TicketNoShow,
+        TicketReactivated,
+        TicketTransferred,
+        TicketCancelled,
+        WindowOpened,
+        WindowClosed,
+    )
+}
+"""Event classes by their ``type`` tag."""
+
+
+def encode_event(event: Event) -> str:
+    """Serialize an event to compact JSON text with a ``type`` tag."""
+    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep import light
+
+    data: dict[str, Any] = {"type": event.type}
+    data.update(unstructure(event))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_event(text: str, *, source: str | None = None) -> Event:
+    """Parse an event from :func:`encode_event`'s text.
+
+    Raises:
+        InvalidDataError: If the text is not a valid event.
+    """
+    from govservice_std.serialization import structure  # noqa: PLC0415
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidDataError([DataProblem("", f"not valid JSON: {exc.msg}")], source) from exc
+    if not isinstance(data, dict) or data.get("type") not in EVENT_TYPES:
+        raise InvalidDataError([DataProblem("type", "unknown event type")], source=source)
+    cls = EVENT_TYPES[data.pop("type")]
+    return structure(data, cls, source=source)

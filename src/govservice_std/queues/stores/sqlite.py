@@ -1,0 +1,242 @@
+"""The SQLite event store: the embedded, durable default.
+
+One database file may hold the queues of several halls and be shared by several processes
+(kiosks, window terminals, a display board). The rules that make it safe:
+
+* WAL journal mode, so readers never block the writer;
+* every command is one ``BEGIN IMMEDIATE`` transaction: it takes the write lock first, then
+  reads the events other processes appended since this process last looked, so every
+  decision is made on the latest state;
+* ``synchronous=FULL`` by default: once :meth:`SQLiteStore.execute` returns, the command
+  survives a crash of the process and of the machine;
+* the database itself refuses a second ticket with the same hall, line, day and number
+  (a ``UNIQUE`` constraint), whatever a buggy writer does.
+
+Reopening after a crash replays the events, which gives exactly the state of the last
+acknowledged command: a transaction that did not commit left nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Literal
+
+from govservice_std.errors import QueueStoreError
+from govservice_std.queues.events import TicketIssued, decode_event, encode_event
+from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
+
+SCHEMA_VERSION = 1
+"""The version of the database layout this module writes."""
+
+Synchronous = Literal["FULL", "NORMAL", "OFF"]
+"""SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
+survives a crash of the process but may lose the last commits on power loss; ``OFF`` is for
+throw-away databases (tests)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS halls (
+    hall TEXT PRIMARY KEY,
+    locality TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    hall TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ticket TEXT,
+    at TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_hall ON events (hall, seq);
+CREATE TABLE IF NOT EXISTS ticket_numbers (
+    hall TEXT NOT NULL,
+    line TEXT NOT NULL,
+    day TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    seq INTEGER NOT NULL REFERENCES events (seq),
+    UNIQUE (hall, line, day, number)
+);
+"""
+
+
+def connect(
+    path: Path | str, *, synchronous: Synchronous = "FULL", timeout: float = 30.0
+) -> sqlite3.Connection:
+    """Open a queue database with the store's settings, creating its tables if needed.
+
+    Used by :class:`SQLiteStore`, and by the benchmark to measure the raw commit rate of
+    the same settings.
+
+    Args:
+        path: The database file.
+        synchronous: The durability setting (see :data:`Synchronous`).
+        timeout: Seconds to wait for another process's write lock.
+
+    Raises:
+        QueueStoreError: If the file is not a queue database of a known version.
+    """
+    if synchronous not in ("FULL", "NORMAL", "OFF"):
+        raise QueueStoreError(f"synchronous must be FULL, NORMAL or OFF (got {synchronous!r})")
+    try:
+        # Autocommit mode: the store issues BEGIN IMMEDIATE / COMMIT itself.
+        con = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute(f"PRAGMA synchronous={synchronous}")
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                # One statement at a time: executescript() would commit our transaction
+                # and let another process race us through the set-up.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version != SCHEMA_VERSION:
+                raise QueueStoreError(
+                    f"{path}: database layout version {version}; this library reads "
+                    f"version {SCHEMA_VERSION}"
+                )
+            if con.in_transaction:
+                con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            con.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise QueueStoreError(f"{path}: not a usable queue database: {exc}") from exc
+    return con
+
+
+class SQLiteStore(EventStore):
+    """A hall's events in a SQLite database (WAL, one transaction per command).
+
+    Args:
+        path: The database file (created if missing).
+        hall: The hall's code. ``None`` picks the only hall set up in the file.
+        locality: With ``hall``, records the hall's locality if it is not set up yet.
+        synchronous: Durability (see :data:`Synchronous`); ``FULL`` by default.
+        timeout: Seconds to wait for another process's write lock.
+
+    Raises:
+        QueueStoreError: If the file is not a queue database, or ``hall`` is ``None`` and
+            the file does not hold exactly one hall.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        hall: str | None = None,
+        *,
+        locality: str | None = None,
+        synchronous: Synchronous = "FULL",
+        timeout: float = 30.0,
+    ) -> None:
+        self._path = Path(path)
+        self._con = connect(path, synchronous=synchronous, timeout=timeout)
+        halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
+        if hall is None:
+            if len(halls) != 1:
+                self._con.close()
+                found = ", ".join(sorted(halls)) or "none"
+                raise QueueStoreError(
+                    f"{path}: name the hall; the database holds {len(halls)} ({found})"
+                )
+            hall = next(iter(halls))
+        elif hall not in halls and locality is not None:
+            now = dt.datetime.now(dt.UTC).isoformat()
+            self._con.execute(
+                "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
+                (hall, locality, now),
+            )
+            halls[hall] = locality
+        self._hall = hall
+        self._locality: str | None = halls.get(hall)
+
+    @property
+    def hall(self) -> str:
+        """The hall's code."""
+        return self._hall
+
+    @property
+    def locality(self) -> str | None:
+        """The locality recorded for the hall when it was set up, if any."""
+        return self._locality
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    @staticmethod
+    def halls(path: Path | str) -> dict[str, str]:
+        """The halls set up in a database file, with their localities."""
+        con = connect(path)
+        try:
+            return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
+        finally:
+            con.close()
+
+    def execute(self, after: int, decide: Decide) -> int:
+        """Run one command as one ``BEGIN IMMEDIATE`` transaction.
+
+        See :meth:`EventStore.execute`.
+        """
+        con = self._con
+        hall = self._hall
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            rows = con.execute(
+                "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
+                (hall, after),
+            ).fetchall()
+            pending = [
+                (seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows
+            ]
+            new = decide(pending)
+            last = rows[-1][0] if rows else after
+            for event in new:
+                cursor = con.execute(
+                    "INSERT INTO events (hall, type, ticket, at, body) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        hall,
+                        event.type,
+                        getattr(event, "ticket", None),
+                        event.at.isoformat(),
+                        encode_event(event),
+                    ),
+                )
+                last = cursor.lastrowid or last
+                if isinstance(event, TicketIssued):
+                    con.execute(
+                        "INSERT INTO ticket_numbers (hall, line, day, number, seq) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (hall, event.line, event.day.isoformat(), event.number, last),
+                    )
+            con.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            con.execute("ROLLBACK")
+            raise QueueStoreError(f"{self._path}: refused by the database: {exc}") from exc
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        return last
+
+    def read(self, after: int = 0) -> list[StoredEvent]:
+        """The hall's events after ``after``, in order."""
+        rows = self._con.execute(
+            "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
+            (self._hall, after),
+        ).fetchall()
+        return [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
