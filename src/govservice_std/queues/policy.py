@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -70,6 +70,24 @@ class LateAppointment(enum.Enum):
     """It joins the queue like a walk-in arriving now."""
     REFUSE = "refuse"
     """Check-in is refused; the visitor takes an ordinary ticket."""
+
+
+# Typed converters (rather than the generic ``to_tuple``) so that type checkers accept
+# ``QueuePolicy(lines=[...])`` in user code.
+def _lines(value: Iterable[BusinessLine]) -> tuple[BusinessLine, ...]:
+    return to_tuple(value)
+
+
+def _groups(value: Iterable[PriorityGroup]) -> tuple[PriorityGroup, ...]:
+    return to_tuple(value)
+
+
+def _outcomes(value: Iterable[Outcome]) -> tuple[Outcome, ...]:
+    return to_tuple(value)
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return to_tuple(value)
 
 
 def _positive_int(_i: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -241,17 +259,17 @@ class QueuePolicyLayer:
         notes: Free text.
     """
 
-    lines: tuple[BusinessLine, ...] = attrs.field(default=(), converter=to_tuple)
-    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=to_tuple)
-    outcomes: tuple[Outcome, ...] = attrs.field(default=(), converter=to_tuple)
-    remove_lines: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-    remove_priority_groups: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
-    remove_outcomes: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    lines: tuple[BusinessLine, ...] = attrs.field(default=(), converter=_lines)
+    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=_groups)
+    outcomes: tuple[Outcome, ...] = attrs.field(default=(), converter=_outcomes)
+    remove_lines: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    remove_priority_groups: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    remove_outcomes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     params: QueueParams = attrs.field(factory=QueueParams)
     illustrative_params: tuple[str, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=_check_illustrative_params
+        default=(), converter=_strs, validator=_check_illustrative_params
     )
-    sources: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     notes: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -296,9 +314,9 @@ class QueuePolicy:
         illustrative: Keys of :attr:`provenance` whose values are invented examples.
     """
 
-    lines: tuple[BusinessLine, ...] = attrs.field(converter=to_tuple)
-    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=to_tuple)
-    outcomes: tuple[Outcome, ...] = attrs.field(default=_DEFAULT_OUTCOMES, converter=to_tuple)
+    lines: tuple[BusinessLine, ...] = attrs.field(converter=_lines)
+    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=_groups)
+    outcomes: tuple[Outcome, ...] = attrs.field(default=_DEFAULT_OUTCOMES, converter=_outcomes)
     no_show_after_calls: int = attrs.field(default=2, validator=_positive_int)
     reactivate_within_minutes: float = attrs.field(default=30.0, validator=_non_negative)
     max_reactivations: int = attrs.field(default=1, validator=_non_negative)
