@@ -57,9 +57,10 @@ class _Plugin:
     @hookimpl
     def govservice_localities(self) -> list[Locality]:
         return [
-            Locality(code="441399", name="测试县", level="county", parent="441300",
-                     data=self._folder)
-        ]  # fmt: skip
+            Locality(
+                code="441399", name="测试县", level="county", parent="441300", data=self._folder
+            )
+        ]
 
 
 def _registry_with(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]

@@ -74,9 +74,14 @@ def test_database_refuses_duplicate_numbers(tmp_path: Path, clock: FixedClock) -
     con.close()
     # A writer that decides on a stale state gets a store error, and nothing is written.
     stale = TicketIssued(
-        at=clock.now, ticket="x", label="A001", line="A", number=1, day=clock.now.date(),
+        at=clock.now,
+        ticket="x",
+        label="A001",
+        line="A",
+        number=1,
+        day=clock.now.date(),
         order_at=clock.now,
-    )  # fmt: skip
+    )
     with pytest.raises(QueueStoreError, match="refused by the database"):
         engine.store.execute(engine.last_seq, lambda pending: [stale])
     assert len(engine.events()) == 1

@@ -86,8 +86,9 @@ class QueueMachine(RuleBasedStateMachine):
         no_show_calls=st.integers(1, 2),
         keeps_place=st.booleans(),
     )
-    def setup(self, rule: AntiStarvationRule, after: int, no_show_calls: int,
-              keeps_place: bool) -> None:  # fmt: skip
+    def setup(
+        self, rule: AntiStarvationRule, after: int, no_show_calls: int, keeps_place: bool
+    ) -> None:
         self.policy = make_policy(
             anti_starvation=rule,
             anti_starvation_after=after,

@@ -10,6 +10,7 @@ Each area's commands live in their own module and attach themselves to :data:`cl
 from __future__ import annotations
 
 from govservice_std.cli import halls as _halls  # noqa: F401 - registers its commands
+from govservice_std.cli import queue as _queue  # noqa: F401 - registers its commands
 from govservice_std.cli._base import cli, main
 
 __all__ = ["cli", "main"]

@@ -113,10 +113,12 @@ def _check_setup(hall: Hall, policy: QueuePolicy) -> None:
 
         known = ", ".join(sorted(line_ids))
         raise InvalidDataError(
-            [DataProblem(path, f"no business line {line!r} in the queue policy ({known})")
-             for path, line in problems],
+            [
+                DataProblem(path, f"no business line {line!r} in the queue policy ({known})")
+                for path, line in problems
+            ],
             source=f"hall {hall.code}",
-        )  # fmt: skip
+        )
 
 
 class QueueEngine:
@@ -326,8 +328,9 @@ class QueueEngine:
         lines = self._window_lines.get(code)
         if lines is None:
             known = ", ".join(self._window_lines)
-            raise IllegalCommandError(command, f"hall {self._hall.code} has no window {code!r} "
-                                      f"(windows: {known})")  # fmt: skip
+            raise IllegalCommandError(
+                command, f"hall {self._hall.code} has no window {code!r} (windows: {known})"
+            )
         return lines
 
     def _check_line(self, command: str, line: str) -> None:
@@ -469,8 +472,9 @@ class QueueEngine:
             IllegalCommandError: If the hall has no such window.
         """
         lines = self._window_code("select", window)
-        ticket_id = self._select(lines, self._state.window(window).priority_streak,
-                                 now or self.now())  # fmt: skip
+        ticket_id = self._select(
+            lines, self._state.window(window).priority_streak, now or self.now()
+        )
         return None if ticket_id is None else self._snapshot(ticket_id)
 
     def _select(self, lines: tuple[str, ...], streak: int, now: dt.datetime) -> str | None:
