@@ -68,7 +68,8 @@ def test_database_refuses_duplicate_numbers(tmp_path: Path, clock: FixedClock) -
     con = sqlite3.connect(db)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         con.execute(
-            "INSERT INTO ticket_numbers (hall, line, day, number, seq) VALUES (?, 'A', ?, 1, 1)",
+            "INSERT INTO events (hall, type, at, line, day, number, body) "
+            "VALUES (?, 'issued', '', 'A', ?, 1, '{}')",
             (HALL, "2026-03-02"),
         )
     con.close()

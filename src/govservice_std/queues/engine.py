@@ -495,9 +495,19 @@ class QueueEngine:
         best_normal: tuple[float, int, float, int] | None = None
         best_normal_id: str | None = None
         state = self._state
+        queues = state._queues
+        tickets = state._tickets
+        head = state._head
         for rank, line in enumerate(lines):
-            for group, rec in state._head_recs(line):
-                order_ts = rec.order_at.timestamp()
+            groups = queues.get(line)
+            if not groups:
+                continue
+            for group, heap in groups.items():
+                head_id = head(heap)
+                if head_id is None:
+                    continue
+                rec = tickets[head_id]
+                order_ts = rec.order_ts
                 weight: float = 0 if group is None else weights.get(group, 1)
                 if rule is AntiStarvationRule.AGEING:
                     weight += math.floor(max(0.0, now_ts - order_ts) / ageing)
@@ -526,8 +536,8 @@ class QueueEngine:
             raise IllegalCommandError("call next", f"window {window} serves no business line")
 
         def build(now: dt.datetime) -> list[Event]:
-            win = self._state.window(window)
-            if not win.open:
+            win = self._state._windows.get(window)
+            if win is None or not win.open:
                 raise IllegalCommandError("call next", f"window {window} is closed")
             if win.ticket is not None:
                 current = self._state._tickets[win.ticket]
@@ -536,7 +546,7 @@ class QueueEngine:
                     f"window {window} still has ticket {current.label} "
                     f"({current.status.value}); finish it, mark it a no-show or transfer it",
                 )
-            ticket_id = self._select(lines, win.priority_streak, now)
+            ticket_id = self._select(lines, win.streak, now)
             if ticket_id is None:
                 raise NoTicketWaitingError(
                     "call next", f"no ticket waiting for window {window} ({', '.join(lines)})"

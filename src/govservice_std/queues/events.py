@@ -218,13 +218,27 @@ EVENT_TYPES: dict[str, type[Event]] = {
 """Event classes by their ``type`` tag."""
 
 
-def encode_event(event: Event) -> str:
-    """Serialize an event to compact JSON text with a ``type`` tag."""
-    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep import light
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(a.name for a in attrs.fields(cls)) for cls in EVENT_TYPES.values()
+}
+_MOMENTS = frozenset({"at", "order_at", "slot"})
+# One encoder for every call: json.dumps() with options builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
+
+def encode_event(event: Event) -> str:
+    """Serialize an event to compact JSON text with a ``type`` tag.
+
+    Fields that are ``None`` are left out; times are ISO 8601 with their UTC offset.
+    """
+    # Hand-written rather than through the converter: stores encode every event, and this
+    # is several times faster while giving the same JSON.
     data: dict[str, Any] = {"type": event.type}
-    data.update(unstructure(event))
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for name in _FIELDS[type(event)]:
+        value = getattr(event, name)
+        if value is not None:
+            data[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return _ENCODER.encode(data)
 
 
 def decode_event(text: str, *, source: str | None = None) -> Event:
@@ -233,8 +247,6 @@ def decode_event(text: str, *, source: str | None = None) -> Event:
     Raises:
         InvalidDataError: If the text is not a valid event.
     """
-    from govservice_std.serialization import structure  # noqa: PLC0415
-
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -242,4 +254,18 @@ def decode_event(text: str, *, source: str | None = None) -> Event:
     if not isinstance(data, dict) or data.get("type") not in EVENT_TYPES:
         raise InvalidDataError([DataProblem("type", "unknown event type")], source=source)
     cls = EVENT_TYPES[data.pop("type")]
-    return structure(data, cls, source=source)
+    try:
+        fields = dict(data)
+        for name in _MOMENTS.intersection(fields):
+            moment = dt.datetime.fromisoformat(fields[name])
+            if moment.tzinfo is None:
+                raise ValueError(name)
+            fields[name] = moment
+        if "day" in fields:
+            fields["day"] = dt.date.fromisoformat(fields["day"])
+        return cls(**fields)
+    except (TypeError, ValueError):
+        # The slow path names every problem with its field.
+        from govservice_std.serialization import structure  # noqa: PLC0415
+
+        return structure(data, cls, source=source)

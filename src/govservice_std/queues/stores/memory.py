@@ -42,16 +42,14 @@ class MemoryStore(EventStore):
         with self._lock:
             events = self._events
             # Sequence numbers start at 1 and have no gaps, so ``after`` is an index.
-            new = decide(events[after:] if after < len(events) else ())
-            if not new:
-                return len(events)
-            numbers = [(e.line, e.day, e.number) for e in new if isinstance(e, TicketIssued)]
-            if numbers:
-                clash = [n for n in numbers if n in self._numbers]
-                if clash or len(set(numbers)) != len(numbers):
-                    raise QueueStoreError(f"ticket number already issued: {clash or numbers}")
-                self._numbers.update(numbers)
             seq = len(events)
+            new = decide(events[after:] if after < seq else ())
+            numbers = self._numbers
+            issued = [(e.line, e.day, e.number) for e in new if type(e) is TicketIssued]
+            # Checked before anything is appended: a command is all or nothing.
+            if issued and (len(set(issued)) != len(issued) or not numbers.isdisjoint(issued)):
+                raise QueueStoreError(f"ticket number already issued: {issued}")
+            numbers.update(issued)
             for event in new:
                 seq += 1
                 events.append((seq, event))

@@ -10,7 +10,8 @@ One database file may hold the queues of several halls and be shared by several 
 * ``synchronous=FULL`` by default: once :meth:`SQLiteStore.execute` returns, the command
   survives a crash of the process and of the machine;
 * the database itself refuses a second ticket with the same hall, line, day and number
-  (a ``UNIQUE`` constraint), whatever a buggy writer does.
+  (a ``UNIQUE`` constraint on the events table, whose issue events carry those columns),
+  whatever a buggy writer does.
 
 Reopening after a crash replays the events, which gives exactly the state of the last
 acknowledged command: a transaction that did not commit left nothing behind.
@@ -49,17 +50,13 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL,
     ticket TEXT,
     at TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_hall ON events (hall, seq);
-CREATE TABLE IF NOT EXISTS ticket_numbers (
-    hall TEXT NOT NULL,
-    line TEXT NOT NULL,
-    day TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    seq INTEGER NOT NULL REFERENCES events (seq),
+    line TEXT,
+    day TEXT,
+    number INTEGER,
+    body TEXT NOT NULL,
     UNIQUE (hall, line, day, number)
 );
+CREATE INDEX IF NOT EXISTS events_by_hall ON events (hall, seq);
 """
 
 
@@ -86,7 +83,6 @@ def connect(
         con = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute(f"PRAGMA synchronous={synchronous}")
-        con.execute("PRAGMA foreign_keys=ON")
         con.execute("BEGIN IMMEDIATE")
         try:
             version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -202,23 +198,24 @@ class SQLiteStore(EventStore):
             new = decide(pending)
             last = rows[-1][0] if rows else after
             for event in new:
+                # An issued ticket fills line, day and number, which the UNIQUE constraint
+                # guards; other events leave them NULL, which never collides.
+                issued = type(event) is TicketIssued
                 cursor = con.execute(
-                    "INSERT INTO events (hall, type, ticket, at, body) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         hall,
                         event.type,
                         getattr(event, "ticket", None),
                         event.at.isoformat(),
+                        event.line if issued else None,  # type: ignore[union-attr]
+                        event.day.isoformat() if issued else None,  # type: ignore[union-attr]
+                        event.number if issued else None,  # type: ignore[union-attr]
                         encode_event(event),
                     ),
                 )
                 last = cursor.lastrowid or last
-                if isinstance(event, TicketIssued):
-                    con.execute(
-                        "INSERT INTO ticket_numbers (hall, line, day, number, seq) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (hall, event.line, event.day.isoformat(), event.number, last),
-                    )
             con.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             con.execute("ROLLBACK")
