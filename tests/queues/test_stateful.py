@@ -99,7 +99,11 @@ class QueueMachine(RuleBasedStateMachine):
         )
         self.mem = QueueEngine(HALL, self.policy, clock=self.clock)
         self.db = self.dir / "hall.db"
+        # Two terminals on one database (a kiosk and a window, say): commands go to either,
+        # so each often decides on a state the other has moved on from.
         self.sql = self._open_sql()
+        self.other = self._open_sql()
+        self.turn = 0
         for window in WINDOWS:
             self.both("open_window", window)
 
@@ -110,11 +114,14 @@ class QueueMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         if hasattr(self, "sql"):
             self.sql.store.close()
+            self.other.store.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def both(self, name: str, *args: Any, **kwargs: Any) -> Any:
         results: list[tuple[str, Any]] = []
-        for engine in (self.mem, self.sql):
+        self.turn += 1
+        terminal = self.sql if self.turn % 3 else self.other
+        for engine in (self.mem, terminal):
             try:
                 results.append(("ok", getattr(engine, name)(*args, **kwargs)))
             except IllegalCommandError as exc:
@@ -258,8 +265,10 @@ class QueueMachine(RuleBasedStateMachine):
     def same_state_everywhere(self) -> None:
         if not hasattr(self, "sql"):
             return
-        assert self.mem.state.tickets() == self.sql.state.tickets()
-        assert self.mem.state.windows() == self.sql.state.windows()
+        for terminal in (self.sql, self.other):
+            terminal.refresh()
+            assert self.mem.state.tickets() == terminal.state.tickets()
+            assert self.mem.state.windows() == terminal.state.windows()
 
     @invariant()
     def nothing_lost_or_doubled(self) -> None:

@@ -167,6 +167,7 @@ class QueueEngine:
         self._lines = {line.id: line for line in policy.lines}
         self._outcomes = {o.id for o in policy.outcomes}
         self._groups = set(self._weights)
+        self._day_stamp: tuple[dt.date | None, str] = (None, "")
         self._catch_up(self._store.read(0))
 
     @classmethod
@@ -295,9 +296,10 @@ class QueueEngine:
         made: list[Event] = []
 
         def decide(pending: Sequence[StoredEvent]) -> Sequence[Event]:
+            # May run twice (see EventStore.execute): replace, never add to, the result.
             if pending:
                 self._catch_up(pending)
-            made.extend(build(self.now()))
+            made[:] = build(self.now())
             return made
 
         last = self._store.execute(self._seq, decide)
@@ -360,11 +362,14 @@ class QueueEngine:
     ) -> TicketIssued:
         line = self._lines[line_id]
         day = now.astimezone(CHINA_TZ).date()
-        number = self._state.last_number(line_id, day if line.daily_reset else None) + 1
+        number = self._state._counters.get((line_id, day if line.daily_reset else None), 0) + 1
         label = line.format_number(number)
+        stamp = self._day_stamp
+        if stamp[0] != day:
+            stamp = self._day_stamp = (day, day.strftime("%Y%m%d"))
         return TicketIssued(
             at=now,
-            ticket=f"{day:%Y%m%d}-{label}",
+            ticket=f"{stamp[1]}-{label}",
             label=label,
             line=line_id,
             number=number,

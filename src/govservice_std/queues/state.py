@@ -215,7 +215,7 @@ class _Rec:
         self.transfers = 0
         self.ended_at: dt.datetime | None = None
         self.ordinal = ordinal
-        self.order_ts = event.order_at.timestamp()
+        self.order_ts = 0.0  # set when it joins a queue
         self.version = 0
 
     def snapshot(self) -> Ticket:

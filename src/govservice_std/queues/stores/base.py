@@ -44,9 +44,13 @@ class EventStore(abc.ABC):
 
         Args:
             after: The sequence number of the last event the caller has folded.
-            decide: Called once, under the store's lock, with the events after ``after``;
-                returns the events to append. If it raises, nothing is appended and the
-                exception propagates.
+            decide: Called under the store's lock with events after ``after`` that the
+                caller has not folded yet; returns the events to append. A store may call
+                it more than once in one command — first optimistically with no events,
+                then again with the events others appended — and commits only a decision
+                made on the latest state; so ``decide`` must fold what it is given and
+                otherwise have no effects. If its last call raises, nothing is appended
+                and the exception propagates.
 
         Returns:
             The sequence number of the last event in the store once the command is durable

@@ -4,9 +4,9 @@ One database file may hold the queues of several halls and be shared by several 
 (kiosks, window terminals, a display board). The rules that make it safe:
 
 * WAL journal mode, so readers never block the writer;
-* every command is one ``BEGIN IMMEDIATE`` transaction: it takes the write lock first, then
-  reads the events other processes appended since this process last looked, so every
-  decision is made on the latest state;
+* every command is one ``BEGIN IMMEDIATE`` transaction: it takes the write lock first, and
+  every decision that is committed was made on the latest state — including the events
+  other processes appended since this process last looked;
 * ``synchronous=FULL`` by default: once :meth:`SQLiteStore.execute` returns, the command
   survives a crash of the process and of the machine;
 * the database itself refuses a second ticket with the same hall, line, day and number
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from govservice_std.errors import QueueStoreError
-from govservice_std.queues.events import TicketIssued, decode_event, encode_event
+from govservice_std.queues.events import Event, TicketIssued, decode_event, encode_event
 from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
@@ -182,40 +182,18 @@ class SQLiteStore(EventStore):
     def execute(self, after: int, decide: Decide) -> int:
         """Run one command as one ``BEGIN IMMEDIATE`` transaction.
 
-        See :meth:`EventStore.execute`.
+        See :meth:`EventStore.execute`. Most commands come from the only active writer,
+        so the store first decides optimistically on the caller's state, without reading:
+        under the write lock, the first inserted row's sequence number shows whether
+        anybody appended since ``after``. If somebody did (or the decision was a refusal,
+        which might rest on a stale state), it reads their events and decides again.
         """
         con = self._con
-        hall = self._hall
         con.execute("BEGIN IMMEDIATE")
         try:
-            rows = con.execute(
-                "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
-                (hall, after),
-            ).fetchall()
-            pending = [
-                (seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows
-            ]
-            new = decide(pending)
-            last = rows[-1][0] if rows else after
-            for event in new:
-                # An issued ticket fills line, day and number, which the UNIQUE constraint
-                # guards; other events leave them NULL, which never collides.
-                issued = type(event) is TicketIssued
-                cursor = con.execute(
-                    "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        hall,
-                        event.type,
-                        getattr(event, "ticket", None),
-                        event.at.isoformat(),
-                        event.line if issued else None,  # type: ignore[union-attr]
-                        event.day.isoformat() if issued else None,  # type: ignore[union-attr]
-                        event.number if issued else None,  # type: ignore[union-attr]
-                        encode_event(event),
-                    ),
-                )
-                last = cursor.lastrowid or last
+            last = self._optimistic(after, decide)
+            if last is None:
+                last = self._after_reading(after, decide)
             con.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             con.execute("ROLLBACK")
@@ -225,6 +203,58 @@ class SQLiteStore(EventStore):
                 con.execute("ROLLBACK")
             raise
         return last
+
+    def _optimistic(self, after: int, decide: Decide) -> int | None:
+        try:
+            new = decide(())
+        except Exception:  # decided again below, on the latest events
+            return None
+        if not new:
+            return None
+        try:
+            first = self._insert(new[0])
+        except sqlite3.IntegrityError:
+            first = -1  # a stale decision can collide (a number already taken)
+        if first != after + 1:
+            # Somebody appended since ``after``: undo and decide again on their events.
+            self._con.execute("ROLLBACK")
+            self._con.execute("BEGIN IMMEDIATE")
+            return None
+        last = first
+        for event in new[1:]:
+            last = self._insert(event)
+        return last
+
+    def _after_reading(self, after: int, decide: Decide) -> int:
+        rows = self._con.execute(
+            "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
+            (self._hall, after),
+        ).fetchall()
+        pending = [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
+        last: int = rows[-1][0] if rows else after
+        for event in decide(pending):
+            last = self._insert(event)
+        return last
+
+    def _insert(self, event: Event) -> int:
+        # An issued ticket fills line, day and number, which the UNIQUE constraint guards;
+        # other events leave them NULL, which never collides.
+        issued = type(event) is TicketIssued
+        cursor = self._con.execute(
+            "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self._hall,
+                event.type,
+                getattr(event, "ticket", None),
+                event.at.isoformat(),
+                event.line if issued else None,  # type: ignore[union-attr]
+                event.day.isoformat() if issued else None,  # type: ignore[union-attr]
+                event.number if issued else None,  # type: ignore[union-attr]
+                encode_event(event),
+            ),
+        )
+        return cursor.lastrowid or 0
 
     def read(self, after: int = 0) -> list[StoredEvent]:
         """The hall's events after ``after``, in order."""
