@@ -86,3 +86,18 @@ def test_queue_needs_an_opened_database(tmp_path: Path, capsys: pytest.CaptureFi
     code, _, err = run(capsys, tmp_path / "x.db", "09:00", "open", "441324999")
     assert code == 2
     assert "no hall '441324999'" in err
+
+
+def test_several_halls_in_one_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "county.db"
+    assert run(capsys, db, "08:30", "open", "441324")[0] == 0
+    assert run(capsys, db, "08:30", "open", "441324116")[0] == 0
+    code, _, err = run(capsys, db, "08:31", "issue", "A")
+    assert code == 2
+    assert "the database holds 2" in err
+    for hall in ("441324", "441324116"):
+        main_args = ["--hall", hall, "issue", "A"]
+        assert run(capsys, db, "08:31", *main_args)[1].startswith("A001 issued")
+    code, _, err = run(capsys, db, "08:31", "open", "not-a-code")
+    assert code == 2
+    assert "not a division code" in err

@@ -287,3 +287,14 @@ def test_for_hall_uses_locality_policy() -> None:
     engine.open_window("B01")
     engine.issue("C")
     assert engine.call_next("B01").label == "C001"
+
+
+def test_every_reference_hall_can_run_its_queue() -> None:
+    registry = load_registry()
+    for hall in registry.halls("441300"):
+        engine = QueueEngine.for_hall(registry, hall.code, notify=False)
+        for window in hall.windows:
+            if window.lines:
+                engine.open_window(window.code)
+                engine.issue(window.lines[0])
+                assert engine.call_next(window.code).line == window.lines[0]

@@ -25,9 +25,10 @@ __all__ = ["queue"]
 class QueueContext:
     """Options of ``govstd queue`` and the engine built from them on first use."""
 
-    def __init__(self, state: State, db: Path, at: dt.datetime | None) -> None:
+    def __init__(self, state: State, db: Path, hall: str | None, at: dt.datetime | None) -> None:
         self.state = state
         self.db = db
+        self.hall = hall
         self.at = at
         self._engine: QueueEngine | None = None
 
@@ -43,7 +44,7 @@ class QueueContext:
             from govservice_std.queues.engine import QueueEngine  # noqa: PLC0415
             from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
-            store = SQLiteStore(self.db, hall, locality=locality)
+            store = SQLiteStore(self.db, hall or self.hall, locality=locality)
             self._engine = QueueEngine.for_hall(
                 self.state.registry,
                 store.hall,
@@ -81,15 +82,20 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     help="The hall's queue database (SQLite; env GOVSTD_QUEUE_DB).",
 )
 @click.option(
+    "--hall",
+    metavar="HALL",
+    help="The hall, if the database holds several (default: its only hall).",
+)
+@click.option(
     "--at",
     callback=_parse_at,
     metavar="DATETIME",
     help="Act as if it were this time (ISO 8601; China time if no offset): for drills.",
 )
 @click.pass_context
-def queue(ctx: click.Context, db: Path, at: dt.datetime | None) -> None:
+def queue(ctx: click.Context, db: Path, hall: str | None, at: dt.datetime | None) -> None:
     """Run a hall's queue: issue tickets, call them to windows, report KPIs."""
-    ctx.obj = QueueContext(ctx.find_object(State) or State(None, ()), db, at)
+    ctx.obj = QueueContext(ctx.find_object(State) or State(None, ()), db, hall, at)
     ctx.call_on_close(ctx.obj.report)
 
 
@@ -109,13 +115,10 @@ def _line(ticket: Ticket, action: str) -> None:
 @click.pass_obj
 def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -> None:
     """Set up the database for HALL (a hall code) and open its windows."""
-    from govservice_std.divisions import DivisionCode  # noqa: PLC0415
+    from govservice_std.queues.engine import default_locality  # noqa: PLC0415
 
-    code = locality or str(DivisionCode(hall).county)
-    try:
-        q.state.registry.resolve(code).hall(hall)
-    except KeyError:
-        raise click.ClickException(f"locality {code} has no hall {hall!r}") from None
+    code = locality or default_locality(hall)
+    q.state.registry.resolve(code)  # an unknown locality fails before the file is touched
     engine = q.engine(hall, code)
     opened = []
     if windows:

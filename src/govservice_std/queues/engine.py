@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from govservice_std.queues.kpis import QueueKpis
     from govservice_std.registry import Registry
 
-__all__ = ["Clock", "FixedClock", "QueueEngine", "system_clock"]
+__all__ = ["Clock", "FixedClock", "QueueEngine", "default_locality", "system_clock"]
 
 Clock = Callable[[], dt.datetime]
 """A function returning the current time, timezone-aware."""
@@ -98,6 +98,26 @@ class FixedClock:
             raise ValueError("a clock does not run backwards")
         self.now += step
         return self.now
+
+
+def default_locality(hall: str) -> str:
+    """The locality a hall belongs to by default: the county of its division code.
+
+    >>> default_locality("441324116")
+    '441324'
+
+    Raises:
+        QueueError: If the hall's code is not a division code (then name the locality).
+    """
+    from govservice_std.divisions import DivisionCode  # noqa: PLC0415
+    from govservice_std.errors import QueueError  # noqa: PLC0415
+
+    try:
+        return str(DivisionCode(hall).county)
+    except ValueError:
+        raise QueueError(
+            f"hall code {hall!r} is not a division code; name the hall's locality"
+        ) from None
 
 
 def _check_setup(hall: Hall, policy: QueuePolicy) -> None:
@@ -194,15 +214,18 @@ class QueueEngine:
 
         Raises:
             UnknownLocalityError: If the locality is not installed.
-            KeyError: If the locality has no such hall.
+            QueueError: If the locality has no such hall, or ``locality`` is needed: the
+                hall's code is not a division code.
         """
-        from govservice_std.divisions import DivisionCode  # noqa: PLC0415
+        from govservice_std.errors import QueueError  # noqa: PLC0415
         from govservice_std.queues.hooks import PluginNotifier  # noqa: PLC0415
         from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
 
-        code = locality or str(DivisionCode(hall).county)
-        resolved = registry.resolve(code)
-        the_hall = resolved.hall(hall)
+        code = locality or default_locality(hall)
+        try:
+            the_hall = registry.resolve(code).hall(hall)
+        except KeyError:
+            raise QueueError(f"locality {code} has no hall {hall!r}") from None
         return cls(
             the_hall,
             queue_policy(registry, code),
