@@ -144,6 +144,10 @@ def _check_setup(hall: Hall, policy: QueuePolicy) -> None:
 class QueueEngine:
     """One hall's queue.
 
+    An engine is meant for one thread: give each thread or terminal its own engine on a
+    shared store (several engines may share one :class:`MemoryStore`, or one SQLite file
+    across processes); each command then decides on the latest state of the store.
+
     Args:
         hall: The hall; its windows and the lines each serves come from
             :attr:`~govservice_std.halls.Window.lines`, in the order served.

@@ -45,11 +45,15 @@ class MemoryStore(EventStore):
             seq = len(events)
             new = decide(events[after:] if after < seq else ())
             numbers = self._numbers
-            issued = [(e.line, e.day, e.number) for e in new if type(e) is TicketIssued]
-            # Checked before anything is appended: a command is all or nothing.
-            if issued and (len(set(issued)) != len(issued) or not numbers.isdisjoint(issued)):
-                raise QueueStoreError(f"ticket number already issued: {issued}")
-            numbers.update(issued)
+            keys: list[tuple[str, object, int]] = []
+            for event in new:
+                if type(event) is TicketIssued:
+                    key = (event.line, event.day, event.number)
+                    # Checked before anything is appended: a command is all or nothing.
+                    if key in numbers or key in keys:
+                        raise QueueStoreError(f"ticket number already issued: {key}")
+                    keys.append(key)
+            numbers.update(keys)
             for event in new:
                 seq += 1
                 events.append((seq, event))
