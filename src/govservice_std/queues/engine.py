@@ -36,7 +36,15 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from govservice_std.errors import IllegalCommandError, InvalidDataError, NoTicketWaitingError
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import (
+    DataProblem,
+    IllegalCommandError,
+    InvalidDataError,
+    NoTicketWaitingError,
+    QueueError,
+    QueueStoreError,
+)
 from govservice_std.halls import Hall
 from govservice_std.queues.events import (
     CHINA_TZ,
@@ -53,8 +61,13 @@ from govservice_std.queues.events import (
     WindowClosed,
     WindowOpened,
 )
-from govservice_std.queues.hooks import HookFailure, Notifier
-from govservice_std.queues.policy import AntiStarvationRule, LateAppointment, QueuePolicy
+from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
+from govservice_std.queues.policy import (
+    AntiStarvationRule,
+    LateAppointment,
+    QueuePolicy,
+    queue_policy,
+)
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus, WindowState, _Rec
 from govservice_std.queues.stores.base import EventStore, StoredEvent
 from govservice_std.queues.stores.memory import MemoryStore
@@ -109,9 +122,6 @@ def default_locality(hall: str) -> str:
     Raises:
         QueueError: If the hall's code is not a division code (then name the locality).
     """
-    from govservice_std.divisions import DivisionCode  # noqa: PLC0415
-    from govservice_std.errors import QueueError  # noqa: PLC0415
-
     try:
         return str(DivisionCode(hall).county)
     except ValueError:
@@ -129,8 +139,6 @@ def _check_setup(hall: Hall, policy: QueuePolicy) -> None:
         if line not in line_ids
     ]
     if problems:
-        from govservice_std.errors import DataProblem  # noqa: PLC0415
-
         known = ", ".join(sorted(line_ids))
         raise InvalidDataError(
             [
@@ -173,7 +181,6 @@ class QueueEngine:
         clock: Clock | None = None,
         notifier: Notifier | None = None,
     ) -> None:
-        from govservice_std.errors import QueueStoreError  # noqa: PLC0415
 
         _check_setup(hall, policy)
         self._hall = hall
@@ -221,10 +228,6 @@ class QueueEngine:
             QueueError: If the locality has no such hall, or ``locality`` is needed: the
                 hall's code is not a division code.
         """
-        from govservice_std.errors import QueueError  # noqa: PLC0415
-        from govservice_std.queues.hooks import PluginNotifier  # noqa: PLC0415
-        from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
-
         code = locality or default_locality(hall)
         try:
             the_hall = registry.resolve(code).hall(hall)
