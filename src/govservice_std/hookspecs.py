@@ -47,6 +47,9 @@ def govservice_localities() -> Sequence[Locality]:  # type: ignore[empty-body]
 
     ``halls.toml``
         The layer's halls (a :class:`~govservice_std.registry.HallsDocument`).
+    ``queue.toml``
+        The layer's queue policy overlay (a
+        :class:`~govservice_std.queues.policy.QueuePolicyLayer`).
 
     Returns:
         A list of :class:`~govservice_std.localities.Locality` records; empty if the plugin
