@@ -81,15 +81,15 @@ class RawCommits:
 
     def run(self, n: int) -> float:
         """Commit ``n`` transactions of one row each; return wall seconds."""
-        con = self.con
+        cur = self.con.cursor()
         row = ("raw", "called", "x", "2026-03-02T09:00:00+08:00", self.BODY)
         began = time.perf_counter()
         for _ in range(n):
-            con.execute("BEGIN IMMEDIATE")
-            con.execute(
+            cur.execute("BEGIN IMMEDIATE")
+            cur.execute(
                 "INSERT INTO events (hall, type, ticket, at, body) VALUES (?, ?, ?, ?, ?)", row
             )
-            con.execute("COMMIT")
+            cur.execute("COMMIT")
         return time.perf_counter() - began
 
 

@@ -593,8 +593,8 @@ class QueueEngine:
 
     def _current(self, command: str, window: str, *allowed: TicketStatus) -> _Rec:
         self._window_code(command, window)
-        win = self._state.window(window)
-        if win.ticket is None:
+        win = self._state._windows.get(window)
+        if win is None or win.ticket is None:
             raise IllegalCommandError(command, f"window {window} has no ticket")
         return self._rec(command, win.ticket, *allowed)
 

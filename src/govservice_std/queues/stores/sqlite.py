@@ -154,6 +154,8 @@ class SQLiteStore(EventStore):
             halls[hall] = locality
         self._hall = hall
         self._locality: str | None = halls.get(hall)
+        # One cursor for the hot path: Connection.execute() makes a new one every call.
+        self._cur = self._con.cursor()
 
     @property
     def hall(self) -> str:
@@ -189,18 +191,19 @@ class SQLiteStore(EventStore):
         which might rest on a stale state), it reads their events and decides again.
         """
         con = self._con
-        con.execute("BEGIN IMMEDIATE")
+        cur = self._cur
+        cur.execute("BEGIN IMMEDIATE")
         try:
             last = self._optimistic(after, decide)
             if last is None:
                 last = self._after_reading(after, decide)
-            con.execute("COMMIT")
+            cur.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            con.execute("ROLLBACK")
+            cur.execute("ROLLBACK")
             raise QueueStoreError(f"{self._path}: refused by the database: {exc}") from exc
         except BaseException:
             if con.in_transaction:
-                con.execute("ROLLBACK")
+                cur.execute("ROLLBACK")
             raise
         return last
 
@@ -217,8 +220,8 @@ class SQLiteStore(EventStore):
             first = -1  # a stale decision can collide (a number already taken)
         if first != after + 1:
             # Somebody appended since ``after``: undo and decide again on their events.
-            self._con.execute("ROLLBACK")
-            self._con.execute("BEGIN IMMEDIATE")
+            self._cur.execute("ROLLBACK")
+            self._cur.execute("BEGIN IMMEDIATE")
             return None
         last = first
         for event in new[1:]:
@@ -226,7 +229,7 @@ class SQLiteStore(EventStore):
         return last
 
     def _after_reading(self, after: int, decide: Decide) -> int:
-        rows = self._con.execute(
+        rows = self._cur.execute(
             "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
             (self._hall, after),
         ).fetchall()
@@ -240,7 +243,8 @@ class SQLiteStore(EventStore):
         # An issued ticket fills line, day and number, which the UNIQUE constraint guards;
         # other events leave them NULL, which never collides.
         issued = type(event) is TicketIssued
-        cursor = self._con.execute(
+        cursor = self._cur
+        cursor.execute(
             "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
