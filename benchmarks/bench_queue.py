@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 from govservice_std.halls import Hall
@@ -100,6 +101,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="repetitions (best is kept)")
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
     args = parser.parse_args()
+
+    # How fast this interpreter is on this machine, to compare figures across machines.
+    loop = min(timeit.repeat("for i in range(100_000): pass", number=1, repeat=5)) * 1e4
+    print(f"machine   : empty Python loop {loop:.1f} ns/iteration")
 
     # Best of several rounds, as timeit does: the least disturbed run is the closest to
     # the code's own cost on a shared machine.

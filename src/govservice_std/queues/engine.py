@@ -423,8 +423,10 @@ class QueueEngine:
         Raises:
             IllegalCommandError: If the line or group is unknown.
         """
-        self._check_line("issue", line)
-        self._check_group("issue", priority)
+        if line not in self._lines:
+            self._check_line("issue", line)
+        if priority is not None and priority not in self._groups:
+            self._check_group("issue", priority)
 
         def build(now: dt.datetime) -> list[Event]:
             return [self._new_ticket(now, line_id=line, group=priority, order_at=now)]

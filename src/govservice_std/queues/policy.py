@@ -133,7 +133,7 @@ class BusinessLine:
 
     def format_number(self, number: int) -> str:
         """The ticket's display number: prefix and zero-padded number (``A007``)."""
-        return f"{self.prefix}{number:0{self.number_width}d}"
+        return self.prefix + str(number).zfill(self.number_width)
 
 
 @attrs.frozen

@@ -349,9 +349,12 @@ class QueueState:
         self._labels[e.label] = e.ticket
         if e.appointment is not None:
             self._appointments[e.appointment] = e.ticket
-        for counter in ((e.line, e.day), (e.line, None)):
-            if self._counters.get(counter, 0) < e.number:
-                self._counters[counter] = e.number
+        counters = self._counters
+        number = e.number
+        if counters.get((e.line, e.day), 0) < number:
+            counters[e.line, e.day] = number
+        if counters.get((e.line, None), 0) < number:
+            counters[e.line, None] = number
         self._enqueue(rec)
 
     def _window(self, code: str) -> _Win:
