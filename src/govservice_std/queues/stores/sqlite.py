@@ -10,8 +10,8 @@ One database file may hold the queues of several halls and be shared by several 
 * ``synchronous=FULL`` by default: once :meth:`SQLiteStore.execute` returns, the command
   survives a crash of the process and of the machine;
 * the database itself refuses a second ticket with the same hall, line, day and number
-  (a ``UNIQUE`` constraint on the events table, whose issue events carry those columns),
-  whatever a buggy writer does.
+  (a unique index over the issue events' hall, line, day and number), whatever a buggy
+  writer does.
 
 Reopening after a crash replays the events, which gives exactly the state of the last
 acknowledged command: a transaction that did not commit left nothing behind.
@@ -53,11 +53,14 @@ CREATE TABLE IF NOT EXISTS events (
     line TEXT,
     day TEXT,
     number INTEGER,
-    body TEXT NOT NULL,
-    UNIQUE (hall, line, day, number)
+    body TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_by_hall ON events (hall, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
+    WHERE type = 'issued';
 """
+# No index on (hall, seq): readers ask for the events after a sequence number, which the
+# primary key finds directly, and every index is one more page to write on each commit.
+# The unique index is partial for the same reason: only issue events carry a number.
 
 
 def connect(
@@ -230,8 +233,8 @@ class SQLiteStore(EventStore):
 
     def _after_reading(self, after: int, decide: Decide) -> int:
         rows = self._cur.execute(
-            "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
-            (self._hall, after),
+            "SELECT seq, body FROM events WHERE seq > ? AND hall = ? ORDER BY seq",
+            (after, self._hall),
         ).fetchall()
         pending = [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
         last: int = rows[-1][0] if rows else after
@@ -240,8 +243,8 @@ class SQLiteStore(EventStore):
         return last
 
     def _insert(self, event: Event) -> int:
-        # An issued ticket fills line, day and number, which the UNIQUE constraint guards;
-        # other events leave them NULL, which never collides.
+        # An issued ticket fills line, day and number, which the unique index guards; other
+        # events leave them NULL.
         issued = type(event) is TicketIssued
         cursor = self._cur
         cursor.execute(
@@ -263,8 +266,8 @@ class SQLiteStore(EventStore):
     def read(self, after: int = 0) -> list[StoredEvent]:
         """The hall's events after ``after``, in order."""
         rows = self._con.execute(
-            "SELECT seq, body FROM events WHERE hall = ? AND seq > ? ORDER BY seq",
-            (self._hall, after),
+            "SELECT seq, body FROM events WHERE seq > ? AND hall = ? ORDER BY seq",
+            (after, self._hall),
         ).fetchall()
         return [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
 
