@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 import sys
+import time
+from pathlib import Path
 
 from govservice_std.errors import NoTicketWaitingError
 from govservice_std.halls import Hall
@@ -50,6 +52,12 @@ def main(argv: list[str]) -> None:
     db, mode, window, seed, count = argv[1], argv[2], argv[3], int(argv[4]), int(argv[5])
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     e = engine(db, "NORMAL" if mode == "concurrent" else "FULL")
+    if mode == "concurrent":
+        # Start together with the other workers, so that their commands interleave.
+        print("READY", flush=True)
+        go = Path(db + ".go")
+        while not go.exists():
+            time.sleep(0.005)
     done = 0
     while count < 0 or done < count:
         win = e.window(window)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import signal
@@ -173,7 +174,7 @@ def test_killed_writer_loses_no_acknowledged_command(tmp_path: Path) -> None:
 def test_processes_issue_and_call_concurrently(tmp_path: Path) -> None:
     db = tmp_path / "hall.db"
     _setup_db(db)
-    per_process = 60
+    per_process = 100
     procs = [
         subprocess.Popen(
             [sys.executable, str(WORKER), str(db), "concurrent", w, str(i), str(per_process)],
@@ -182,12 +183,23 @@ def test_processes_issue_and_call_concurrently(tmp_path: Path) -> None:
         )
         for i, w in enumerate(_worker.WINDOWS)
     ]
-    acked: list[tuple[int, str, str]] = []
     for proc in procs:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "READY"
+    Path(f"{db}.go").touch()
+    acked: list[tuple[int, str, str]] = []
+    writer: dict[int, int] = {}
+    for index, proc in enumerate(procs):
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == 0
-        acked.extend(_acks(out.splitlines()))
+        mine = _acks(out.splitlines())
+        writer.update((seq, index) for seq, _, _ in mine)
+        acked.extend(mine)
     assert len(acked) == per_process * len(procs)
+    # The writers really did interleave (each command re-read the others' events).
+    order = [writer[seq] for seq in sorted(writer)]
+    switches = sum(1 for a, b in itertools.pairwise(order) if a != b)
+    assert switches >= len(procs)
     assert len({seq for seq, _, _ in acked}) == len(acked)
     events = _check_record(db, acked)
     issued = [e for _, e in events if isinstance(e, TicketIssued)]
