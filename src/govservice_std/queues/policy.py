@@ -24,13 +24,16 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
+
+if TYPE_CHECKING:
+    from govservice_std.registry import Provenance, Registry
 
 __all__ = [
     "QUEUE_FILE",
@@ -335,7 +338,7 @@ class QueuePolicy:
     )
     target_minutes: float | None = attrs.field(default=None, validator=_positive_or_none)
     target_share: float | None = attrs.field(default=None, validator=_share)
-    provenance: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
     illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 
     def __attrs_post_init__(self) -> None:
@@ -392,12 +395,12 @@ class QueuePolicy:
 
 def _overlay(  # noqa: PLR0917 - a private helper called from one loop
     items: dict[str, Any],
-    provenance: dict[str, Any],
+    provenance: dict[str, Provenance],
     illustrative: set[str],
     kind: str,
     removals: tuple[str, ...],
     additions: tuple[Any, ...],
-    prov: Any,
+    prov: Provenance,
     source: str,
 ) -> None:
     problems = [
@@ -421,7 +424,7 @@ def _overlay(  # noqa: PLR0917 - a private helper called from one loop
             illustrative.discard(key)
 
 
-def queue_policy(registry: Any, code: DivisionCode | str) -> QueuePolicy:
+def queue_policy(registry: Registry, code: DivisionCode | str) -> QueuePolicy:
     """Resolve the queue policy of a locality through its chain (cached per registry).
 
     Args:
@@ -443,7 +446,7 @@ def queue_policy(registry: Any, code: DivisionCode | str) -> QueuePolicy:
     return result
 
 
-def _resolve(registry: Any, code: DivisionCode) -> QueuePolicy:
+def _resolve(registry: Registry, code: DivisionCode) -> QueuePolicy:
     from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - avoid a cycle
     from govservice_std.serialization import load  # noqa: PLC0415
 
@@ -451,7 +454,7 @@ def _resolve(registry: Any, code: DivisionCode) -> QueuePolicy:
     groups: dict[str, PriorityGroup] = {}
     outcomes: dict[str, Outcome] = {}
     params: dict[str, Any] = {}
-    provenance: dict[str, Any] = {}
+    provenance: dict[str, Provenance] = {}
     illustrative: set[str] = set()
     last_source = f"queue policy of {code}"
     for info, file in registry.layer_files(code, QUEUE_FILE):
