@@ -226,18 +226,30 @@ _MOMENTS = frozenset({"at", "order_at", "slot"})
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def encode_event(event: Event) -> str:
+def encode_event(event: Event, *, at: str | None = None) -> str:
     """Serialize an event to compact JSON text with a ``type`` tag.
 
     Fields that are ``None`` are left out; times are ISO 8601 with their UTC offset.
+
+    Args:
+        event: The event.
+        at: ``event.at`` already formatted, if the caller has it (stores write it to a
+            column too); reused for every time equal to it.
     """
     # Hand-written rather than through the converter: stores encode every event, and this
     # is several times faster while giving the same JSON.
+    when = event.at
+    stamp = at if at is not None else when.isoformat()
     data: dict[str, Any] = {"type": event.type}
     for name in _FIELDS[type(event)]:
         value = getattr(event, name)
         if value is not None:
-            data[name] = value.isoformat() if isinstance(value, dt.date) else value
+            if isinstance(value, dt.date):
+                same = value is when or (
+                    type(value) is dt.datetime and value == when and value.tzinfo is when.tzinfo
+                )
+                value = stamp if same else value.isoformat()
+            data[name] = value
     return _ENCODER.encode(data)
 
 

@@ -246,6 +246,7 @@ class SQLiteStore(EventStore):
         # An issued ticket fills line, day and number, which the unique index guards; other
         # events leave them NULL.
         issued = type(event) is TicketIssued
+        at = event.at.isoformat()
         cursor = self._cur
         cursor.execute(
             "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
@@ -254,11 +255,11 @@ class SQLiteStore(EventStore):
                 self._hall,
                 event.type,
                 getattr(event, "ticket", None),
-                event.at.isoformat(),
+                at,
                 event.line if issued else None,  # type: ignore[union-attr]
                 event.day.isoformat() if issued else None,  # type: ignore[union-attr]
                 event.number if issued else None,  # type: ignore[union-attr]
-                encode_event(event),
+                encode_event(event, at=at),
             ),
         )
         return cursor.lastrowid or 0
