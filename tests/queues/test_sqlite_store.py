@@ -69,8 +69,8 @@ def test_database_refuses_duplicate_numbers(tmp_path: Path, clock: FixedClock) -
     con = sqlite3.connect(db)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         con.execute(
-            "INSERT INTO events (hall, type, at, line, day, number, body) "
-            "VALUES (?, 'issued', '', 'A', ?, 1, '{}')",
+            "INSERT INTO events (hall, type, at, line, day, number) "
+            "VALUES (?, 'issued', '', 'A', ?, 1)",
             (HALL, "2026-03-02"),
         )
     con.close()
@@ -87,6 +87,17 @@ def test_database_refuses_duplicate_numbers(tmp_path: Path, clock: FixedClock) -
     with pytest.raises(QueueStoreError, match="refused by the database"):
         engine.store.execute(engine.last_seq, lambda pending: [stale])
     assert len(engine.events()) == 1
+
+
+def test_corrupt_record_is_reported(tmp_path: Path, clock: FixedClock) -> None:
+    db = tmp_path / "hall.db"
+    _sql_engine(db, clock).issue("A")
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO events (hall, type, at) VALUES (?, 'called', 'yesterday')", (HALL,))
+    con.commit()
+    con.close()
+    with pytest.raises(QueueStoreError, match=r"hall.db#2: not a valid event record"):
+        _sql_engine(db, clock)
 
 
 def test_store_checks(tmp_path: Path, clock: FixedClock) -> None:

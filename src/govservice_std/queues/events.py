@@ -6,7 +6,8 @@ decision the engine took (which ticket a window called, which number a ticket go
 folding them needs no policy and gives the same state wherever and whenever it runs.
 
 Events are frozen attrs records; :func:`encode_event` and :func:`decode_event` turn them into
-JSON text (with a ``type`` tag) for durable stores.
+JSON text (with a ``type`` tag) for feeds, files and message queues. (The SQLite store keeps
+each field in its own column instead.)
 
 >>> import datetime as dt
 >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
@@ -236,7 +237,7 @@ def encode_event(event: Event, *, at: str | None = None) -> str:
         at: ``event.at`` already formatted, if the caller has it (stores write it to a
             column too); reused for every time equal to it.
     """
-    # Hand-written rather than through the converter: stores encode every event, and this
+    # Hand-written rather than through the converter: feeds encode every event, and this
     # is several times faster while giving the same JSON.
     when = event.at
     stamp = at if at is not None else when.isoformat()

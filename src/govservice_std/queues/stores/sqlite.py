@@ -24,8 +24,10 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
+import attrs
+
 from govservice_std.errors import QueueStoreError
-from govservice_std.queues.events import Event, TicketIssued, decode_event, encode_event
+from govservice_std.queues.events import EVENT_TYPES, Event
 from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
@@ -50,10 +52,18 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL,
     ticket TEXT,
     at TEXT NOT NULL,
+    label TEXT,
     line TEXT,
-    day TEXT,
     number INTEGER,
-    body TEXT NOT NULL
+    day TEXT,
+    order_at TEXT,
+    grp TEXT,
+    appointment TEXT,
+    slot TEXT,
+    win TEXT,
+    outcome TEXT,
+    from_line TEXT,
+    to_line TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
     WHERE type = 'issued';
@@ -61,6 +71,70 @@ CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, num
 # No index on (hall, seq): readers ask for the events after a sequence number, which the
 # primary key finds directly, and every index is one more page to write on each commit.
 # The unique index is partial for the same reason: only issue events carry a number.
+
+# Every event field has its own column (times as ISO 8601 text with their offset), so the
+# record can be queried with plain SQL and no JSON is built on the hot path.
+_COLUMNS = (
+    "type", "ticket", "at", "label", "line", "number", "day", "order_at", "grp",
+    "appointment", "slot", "win", "outcome", "from_line", "to_line",
+)  # fmt: skip
+_RENAMED = {"group": "grp", "window": "win"}
+_MOMENT, _DAY, _PLAIN = 1, 2, 0
+
+
+def _plan(cls: type) -> tuple[tuple[str, int, int], ...]:
+    plan = []
+    for field in attrs.fields(cls):
+        kind = (
+            _MOMENT
+            if field.name in ("at", "order_at", "slot")
+            else (_DAY if field.name == "day" else _PLAIN)
+        )
+        plan.append((field.name, _COLUMNS.index(_RENAMED.get(field.name, field.name)), kind))
+    return tuple(plan)
+
+
+_PLANS = {cls: _plan(cls) for cls in EVENT_TYPES.values()}
+# Built from the constant column names above, never from data.
+_INSERT = (
+    f"INSERT INTO events (hall, {', '.join(_COLUMNS)}) "  # noqa: S608
+    f"VALUES (?, {', '.join('?' for _ in _COLUMNS)})"
+)
+_SELECT = (
+    f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
+    "WHERE seq > ? AND hall = ? ORDER BY seq"
+)
+
+
+def _row(hall: str, event: Event) -> list[object]:
+    values: list[object] = [None] * (len(_COLUMNS) + 1)
+    values[0] = hall
+    values[1] = event.type
+    for name, column, kind in _PLANS[type(event)]:
+        value = getattr(event, name)
+        if value is not None:
+            values[column + 1] = value.isoformat() if kind else value
+    return values
+
+
+def _event(row: tuple[object, ...], source: str) -> Event:
+    """Rebuild an event from a row of :data:`_SELECT` (``seq`` first)."""
+    try:
+        cls = EVENT_TYPES[str(row[1])]
+        fields: dict[str, object] = {}
+        for name, column, kind in _PLANS[cls]:
+            value = row[column + 1]
+            if value is not None and kind:
+                if kind == _MOMENT:
+                    value = dt.datetime.fromisoformat(str(value))
+                    if value.tzinfo is None:
+                        raise ValueError(f"{name} has no UTC offset")
+                else:
+                    value = dt.date.fromisoformat(str(value))
+            fields[name] = value
+        return cls(**fields)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise QueueStoreError(f"{source}: not a valid event record: {exc}") from exc
 
 
 def connect(
@@ -232,45 +306,22 @@ class SQLiteStore(EventStore):
         return last
 
     def _after_reading(self, after: int, decide: Decide) -> int:
-        rows = self._cur.execute(
-            "SELECT seq, body FROM events WHERE seq > ? AND hall = ? ORDER BY seq",
-            (after, self._hall),
-        ).fetchall()
-        pending = [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
+        rows = self._cur.execute(_SELECT, (after, self._hall)).fetchall()
+        pending = [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
         last: int = rows[-1][0] if rows else after
         for event in decide(pending):
             last = self._insert(event)
         return last
 
     def _insert(self, event: Event) -> int:
-        # An issued ticket fills line, day and number, which the unique index guards; other
-        # events leave them NULL.
-        issued = type(event) is TicketIssued
-        at = event.at.isoformat()
         cursor = self._cur
-        cursor.execute(
-            "INSERT INTO events (hall, type, ticket, at, line, day, number, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                self._hall,
-                event.type,
-                getattr(event, "ticket", None),
-                at,
-                event.line if issued else None,  # type: ignore[union-attr]
-                event.day.isoformat() if issued else None,  # type: ignore[union-attr]
-                event.number if issued else None,  # type: ignore[union-attr]
-                encode_event(event, at=at),
-            ),
-        )
+        cursor.execute(_INSERT, _row(self._hall, event))
         return cursor.lastrowid or 0
 
     def read(self, after: int = 0) -> list[StoredEvent]:
         """The hall's events after ``after``, in order."""
-        rows = self._con.execute(
-            "SELECT seq, body FROM events WHERE seq > ? AND hall = ? ORDER BY seq",
-            (after, self._hall),
-        ).fetchall()
-        return [(seq, decode_event(body, source=f"{self._path}#{seq}")) for seq, body in rows]
+        rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
+        return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
 
     def close(self) -> None:
         """Close the connection."""
