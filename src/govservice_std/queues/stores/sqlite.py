@@ -106,14 +106,22 @@ _SELECT = (
 )
 
 
+_EMPTY_ROW: tuple[object, ...] = (None,) * (len(_COLUMNS) + 1)
+# The same plans with positions in an INSERT's parameters (the hall comes first).
+_ROW_PLANS = {
+    cls: tuple((name, column + 1, kind) for name, column, kind in plan)
+    for cls, plan in _PLANS.items()
+}
+
+
 def _row(hall: str, event: Event) -> list[object]:
-    values: list[object] = [None] * (len(_COLUMNS) + 1)
+    values = list(_EMPTY_ROW)
     values[0] = hall
     values[1] = event.type
-    for name, column, kind in _PLANS[type(event)]:
+    for name, position, kind in _ROW_PLANS[type(event)]:
         value = getattr(event, name)
         if value is not None:
-            values[column + 1] = value.isoformat() if kind else value
+            values[position] = value.isoformat() if kind else value
     return values
 
 
