@@ -284,6 +284,8 @@ class QueueState:
     """
 
     def __init__(self) -> None:
+        # The engine reads these tables directly on its hot path (same package, one
+        # concept split in two modules); everyone else uses the query methods.
         self._tickets: dict[str, _Rec] = {}
         self._labels: dict[str, str] = {}
         self._appointments: dict[str, str] = {}
