@@ -94,6 +94,8 @@ nitpick_ignore_regex = [
         r"py:(class|mod|func|meth|data|exc|obj)",
         r"(pathlib|datetime|decimal|enum|typing|collections\.abc|importlib)(\.\w+)*",
     ),
+    # ``pathlib.Path`` as signatures name it after ``from pathlib import Path``.
+    (r"py:class", r"Path"),
     # ``datetime`` as the code imports it (``import datetime as dt``), in unevaluated hints.
     (r"py:(class|obj)", r"dt\.\w+"),
     # The libraries we build on: cattrs converters, pluggy's manager and markers, attrs.
@@ -129,8 +131,9 @@ def _public_alias(
     parts = target.split(".")
     if parts[0] == "govservice_std":
         parts = parts[1:]
-        # Drop the defining module (``halls`` in ``govservice_std.halls.Hall.window``).
-        if len(parts) > 1 and parts[0] not in govservice_std.__all__:
+        # Drop the defining modules (``halls`` in ``govservice_std.halls.Hall.window``,
+        # ``queues.policy`` in ``govservice_std.queues.policy.queue_policy``).
+        while len(parts) > 1 and parts[0] not in govservice_std.__all__:
             parts = parts[1:]
     if not parts or parts[0] not in govservice_std.__all__:
         return None

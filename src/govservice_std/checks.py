@@ -43,6 +43,7 @@ KNOWN_DATA_FILES: set[str] = {
     "calendar.toml",
     "criteria.toml",
     "items.toml",
+    "queue.toml",
     "staffing.toml",
 }
 """File names the library reads from a layer's data folder; anything else is reported, since
@@ -132,6 +133,14 @@ def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
     return ()
 
 
+def _check_queue(registry: Registry, code: str) -> Iterable[CheckProblem]:
+    # Lines, priority groups and outcomes overlay by id; unknown ids in removals fail.
+    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
+
+    queue_policy(registry, code)
+    return ()
+
+
 def _check_staffing(registry: Registry, code: str) -> Iterable[CheckProblem]:
     from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415
 
@@ -180,6 +189,7 @@ CHECKS: dict[str, Callable[[Registry, str], Iterable[CheckProblem]]] = {
     "items": _check_items,
     "forms": _check_forms,
     "criteria": _check_criteria,
+    "queue": _check_queue,
     "staffing": _check_staffing,
 }
 """The registered checks by name, run in this order."""

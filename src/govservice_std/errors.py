@@ -11,6 +11,8 @@ application can catch one type. Each subclass is one kind of failure:
 * :class:`UnknownLocalityError` — no installed plugin declares the locality asked for.
 * :class:`LocalityChainError` — the chain from the national baseline down to a locality is
   broken (a missing parent, a cycle, data that does not fit the layer).
+* :class:`QueueError` and its subclasses — a queue command that does not fit the state
+  (:class:`IllegalCommandError`) or an unusable event store (:class:`QueueStoreError`).
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ __all__ = [
     "DataProblem",
     "FieldValueError",
     "GovServiceError",
+    "IllegalCommandError",
     "InvalidDataError",
     "LocalityChainError",
     "LocalityConflictError",
+    "NoTicketWaitingError",
     "PluginContractError",
     "PluginError",
     "PluginLoadError",
+    "QueueError",
+    "QueueStoreError",
     "ScaffoldError",
     "UnknownLocalityError",
 ]
@@ -192,3 +198,29 @@ class LocalityConflictError(PluginError):
         super().__init__(
             detail, plugin=plugin, distribution=distribution, version=version, hook=hook
         )
+
+
+class QueueError(GovServiceError):
+    """Base class of the queue engine's errors."""
+
+
+class IllegalCommandError(QueueError):
+    """A queue command does not fit the current state; nothing was changed.
+
+    Attributes:
+        command: The command's name (``finish``, ``call_next`` …).
+        reason: Why it was refused.
+    """
+
+    def __init__(self, command: str, reason: str) -> None:
+        self.command = command
+        self.reason = reason
+        super().__init__(f"cannot {command}: {reason}")
+
+
+class NoTicketWaitingError(IllegalCommandError):
+    """A window asked for the next ticket but none of its lines has one waiting."""
+
+
+class QueueStoreError(QueueError):
+    """An event store is unusable: wrong hall, corrupt record, or a broken uniqueness rule."""

@@ -29,11 +29,14 @@ if TYPE_CHECKING:
     from govservice_std.forms import CrossCheck
     from govservice_std.halls import Hall
     from govservice_std.localities import Locality
+    from govservice_std.queues.events import Event
+    from govservice_std.queues.state import Ticket
 
 __all__ = [
     "govservice_form_checks",
     "govservice_halls",
     "govservice_localities",
+    "govservice_queue_event",
     "govservice_scoring_models",
 ]
 
@@ -171,6 +174,52 @@ def govservice_form_checks(locality: Locality) -> Sequence[CrossCheck] | None:
         @hookimpl
         def govservice_form_checks(locality):
             return [CrossCheck(form="low-income-subsidy", check=_local_applicant)]
+
+    Since:
+        0.1.0
+    """
+
+
+@hookspec
+def govservice_queue_event(event: Event, ticket: Ticket | None, hall: Hall) -> None:
+    """Hear about a hall's queue event once it is durable (for integrations).
+
+    Called on **every** registered plugin that implements it (not scoped to a locality),
+    after the command that produced the event has been committed to the store, in the order
+    the events were made. This is how a display board, an SMS notifier or an analytics feed
+    plugs into the queue. The events are those of
+    :mod:`govservice_std.queues.events`; the lifecycle ones are
+    :class:`~govservice_std.queues.events.TicketIssued`,
+    :class:`~govservice_std.queues.events.TicketCalled` (and ``TicketRecalled``),
+    :class:`~govservice_std.queues.events.ServiceStarted`,
+    :class:`~govservice_std.queues.events.ServiceFinished`,
+    :class:`~govservice_std.queues.events.TicketNoShow` and
+    :class:`~govservice_std.queues.events.TicketTransferred`; reactivation, cancellation and
+    windows opening and closing arrive too. Check ``event.type`` (``"issued"``,
+    ``"called"`` …) or use ``isinstance``.
+
+    A failing implementation never loses or blocks the queue operation: the command has
+    already been committed. Its exception is caught, logged on the
+    ``govservice_std.queues.hooks`` logger with the plugin's name, and returned by the
+    engine's :meth:`~govservice_std.queues.engine.QueueEngine.take_failures` as a
+    :class:`~govservice_std.queues.hooks.HookFailure`. Only the process that ran the command
+    calls the hook, so each event is delivered once per command.
+
+    Args:
+        event: The event.
+        ticket: The ticket's state just after the whole command, or ``None`` for a window
+            event.
+        hall: The hall whose queue it is.
+
+    Returns:
+        Nothing; the return value is ignored.
+
+    Example::
+
+        @hookimpl
+        def govservice_queue_event(event, ticket, hall):
+            if event.type == "called":
+                board.show(hall.code, ticket.label, event.window)
 
     Since:
         0.1.0

@@ -221,6 +221,28 @@ class PluginHost:
 
         return self.call_scoped("govservice_form_checks", plugin, CrossCheck, locality=locality)
 
+    def deliver(self, hook: str, **kwargs: Any) -> list[tuple[PluginInfo, Exception]]:
+        """Call a notification hook on every plugin, isolating each from the others.
+
+        A plugin that raises does not stop the others; its exception is returned with who
+        it is. Return values are ignored.
+
+        Args:
+            hook: The hook's name.
+            **kwargs: The hook's arguments; each implementation gets those it asks for.
+
+        Returns:
+            The plugins that raised, with their exceptions, in call order.
+        """
+        failed: list[tuple[PluginInfo, Exception]] = []
+        for impl in self._impls(hook):
+            args = {name: kwargs[name] for name in impl.argnames}
+            try:
+                impl.function(**args)
+            except Exception as exc:
+                failed.append((self._infos[impl.plugin_name], exc))
+        return failed
+
     def call_scoped(self, hook: str, plugin: str, item_type: type[T], **kwargs: Any) -> list[T]:
         """Call a list-returning hook on one plugin and check every item's type.
 

@@ -7,6 +7,7 @@ rules to a converter of your own. The rules:
 * fields equal to their default are left out when dumping (so ``None`` never reaches TOML);
 * tuples dump as lists; enums as their values; division codes as their digits;
   times as ``"HH:MM"``; dates as ISO ``"YYYY-MM-DD"`` (TOML's native dates load too);
+  date-times as ISO 8601 with their UTC offset (a date-time without one is refused);
 * primitive types are strict: ``"5"`` is not an integer and ``true`` is not a number;
 * every problem in a document is collected and raised as one
   :class:`~govservice_std.errors.InvalidDataError`, each problem with its path.
@@ -101,6 +102,24 @@ def _structure_date(value: Any, _: Any) -> dt.date:
     raise ValueError(f"must be a date such as '2026-01-05' (got {value!r:.40})")
 
 
+def _structure_datetime(value: Any, _: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    else:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(
+            f"must be a date and time with a UTC offset such as '2026-01-05T09:30:00+08:00' "
+            f"(got {value!r:.40})"
+        )
+    return moment
+
+
 def _structure_code(value: Any, _: Any) -> DivisionCode:
     if isinstance(value, DivisionCode):
         return value
@@ -148,6 +167,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(DivisionCode, str)
     converter.register_structure_hook(dt.time, _structure_time)
     converter.register_unstructure_hook(dt.time, _unstructure_time)
+    # datetime before date: a datetime is also a date.
+    converter.register_structure_hook(dt.datetime, _structure_datetime)
+    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_structure_hook(dt.date, _structure_date)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     # A locality's data folder is where it was loaded from, not part of its value.
@@ -193,6 +215,10 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
         return f"unknown key{'s' if len(exc.extra_fields) > 1 else ''} {keys}{allowed}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    # An optional enum (``Rule | None``) reports like the enum itself.
+    members = [t for t in get_args(type_) if isinstance(t, type) and issubclass(t, enum.Enum)]
+    if len(members) == 1 and type(None) in get_args(type_):
+        type_ = members[0]
     if isinstance(type_, type) and issubclass(type_, enum.Enum) and isinstance(exc, ValueError):
         allowed = ", ".join(repr(member.value) for member in type_)
         got = str(exc).split(" is not a valid", 1)[0]

@@ -13,6 +13,7 @@ from govservice_std.cli import authoring as _authoring  # noqa: F401 - registers
 from govservice_std.cli import evaluation as _evaluation  # noqa: F401 - registers its commands
 from govservice_std.cli import halls as _halls  # noqa: F401 - registers its commands
 from govservice_std.cli import items as _items  # noqa: F401 - registers its commands
+from govservice_std.cli import queue as _queue  # noqa: F401 - registers its commands
 from govservice_std.cli import staffing as _staffing  # noqa: F401 - registers its commands
 from govservice_std.cli._base import cli, main
 

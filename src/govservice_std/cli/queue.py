@@ -1,0 +1,326 @@
+"""``govstd queue``: run a hall's queue from the command line, on a SQLite database.
+
+Every command opens the database, replays the hall's events, runs one queue command and
+prints the ticket it acted on. An illegal move (finishing a ticket that was never called,
+calling on a closed window) exits with status 2 and a one-line message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from govservice_std.cli._base import State, cli, echo_json
+
+if TYPE_CHECKING:
+    from govservice_std.queues.engine import QueueEngine
+    from govservice_std.queues.state import Ticket
+
+__all__ = ["queue"]
+
+
+class QueueContext:
+    """Options of ``govstd queue`` and the engine built from them on first use."""
+
+    def __init__(self, state: State, db: Path, hall: str | None, at: dt.datetime | None) -> None:
+        self.state = state
+        self.db = db
+        self.hall = hall
+        self.at = at
+        self._engine: QueueEngine | None = None
+
+    def clock(self) -> Any:
+        """The clock: ``--at`` if given, else the system clock."""
+        from govservice_std.queues.engine import FixedClock, system_clock  # noqa: PLC0415
+
+        return FixedClock(self.at) if self.at is not None else system_clock
+
+    def engine(self, hall: str | None = None, locality: str | None = None) -> QueueEngine:
+        """The hall's engine on the database (set up with ``open`` first)."""
+        if self._engine is None:
+            from govservice_std.queues.engine import QueueEngine  # noqa: PLC0415
+            from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+
+            store = SQLiteStore(self.db, hall or self.hall, locality=locality)
+            self._engine = QueueEngine.for_hall(
+                self.state.registry,
+                store.hall,
+                locality=store.locality,
+                store=store,
+                clock=self.clock(),
+            )
+        return self._engine
+
+    def report(self) -> None:
+        """Print integration failures as warnings (the command itself succeeded)."""
+        if self._engine is not None:
+            for failure in self._engine.take_failures():
+                click.echo(f"govstd: warning: {failure}", err=True)
+
+
+def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date and time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+
+
+@cli.group()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    envvar="GOVSTD_QUEUE_DB",
+    help="The hall's queue database (SQLite; env GOVSTD_QUEUE_DB).",
+)
+@click.option(
+    "--hall",
+    metavar="HALL",
+    help="The hall, if the database holds several (default: its only hall).",
+)
+@click.option(
+    "--at",
+    callback=_parse_at,
+    metavar="DATETIME",
+    help="Act as if it were this time (ISO 8601; China time if no offset): for drills.",
+)
+@click.pass_context
+def queue(ctx: click.Context, db: Path, hall: str | None, at: dt.datetime | None) -> None:
+    """Run a hall's queue: issue tickets, call them to windows, report KPIs."""
+    ctx.obj = QueueContext(ctx.find_object(State) or State(None, ()), db, hall, at)
+    ctx.call_on_close(ctx.obj.report)
+
+
+def _line(ticket: Ticket, action: str) -> None:
+    where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
+    click.echo(f"{ticket.label}{where} {action} ({ticket.status.label_zh})")
+
+
+@queue.command("open")
+@click.argument("hall")
+@click.option("--locality", help="The locality declaring the hall (default: its county).")
+@click.option(
+    "--windows/--no-windows",
+    default=True,
+    help="Also open every window that serves a line (default: yes).",
+)
+@click.pass_obj
+def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -> None:
+    """Set up the database for HALL (a hall code) and open its windows."""
+    from govservice_std.queues.engine import default_locality  # noqa: PLC0415
+
+    code = locality or default_locality(hall)
+    q.state.registry.resolve(code)  # an unknown locality fails before the file is touched
+    engine = q.engine(hall, code)
+    opened = []
+    if windows:
+        for window in engine.hall.windows:
+            if window.lines and not engine.window(window.code).open:
+                engine.open_window(window.code)
+                opened.append(window.code)
+    click.echo(f"{engine.hall.name} ({hall}) · {q.db}")
+    click.echo(f"windows opened: {', '.join(opened) or 'none'}")
+
+
+@queue.command()
+@click.argument("line")
+@click.option("--priority", metavar="GROUP", help="Priority group (elderly, military …).")
+@click.pass_obj
+def issue(q: QueueContext, line: str, priority: str | None) -> None:
+    """Issue a ticket in business LINE."""
+    _line(q.engine().issue(line, priority=priority), "issued")
+
+
+@queue.command("check-in")
+@click.argument("appointment")
+@click.option("--line", required=True, help="The business line booked.")
+@click.option("--slot", required=True, callback=_parse_at, help="The booked time (ISO 8601).")
+@click.option("--priority", metavar="GROUP", help="Priority group.")
+@click.pass_obj
+def check_in(
+    q: QueueContext, appointment: str, line: str, slot: dt.datetime, priority: str | None
+) -> None:
+    """Check in APPOINTMENT: it joins the queue at its slot."""
+    _line(q.engine().check_in(appointment, line=line, slot=slot, priority=priority), "checked in")
+
+
+@queue.command()
+@click.argument("window")
+@click.pass_obj
+def call(q: QueueContext, window: str) -> None:
+    """Call the next ticket to WINDOW."""
+    _line(q.engine().call_next(window), "called")
+
+
+@queue.command()
+@click.argument("window")
+@click.pass_obj
+def recall(q: QueueContext, window: str) -> None:
+    """Call WINDOW's current ticket again."""
+    _line(q.engine().recall(window), "recalled")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def start(q: QueueContext, ticket: str) -> None:
+    """Start serving TICKET (its number, e.g. A001)."""
+    _line(q.engine().start(ticket), "started")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.option("--outcome", default="completed", show_default=True, help="Outcome code.")
+@click.pass_obj
+def finish(q: QueueContext, ticket: str, outcome: str) -> None:
+    """Finish serving TICKET with an outcome code."""
+    _line(q.engine().finish(ticket, outcome), "finished")
+
+
+@queue.command("no-show")
+@click.argument("ticket")
+@click.pass_obj
+def no_show(q: QueueContext, ticket: str) -> None:
+    """Mark the called TICKET a no-show."""
+    _line(q.engine().no_show(ticket), "marked no-show")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def reactivate(q: QueueContext, ticket: str) -> None:
+    """Put a no-show TICKET back in its queue."""
+    _line(q.engine().reactivate(ticket), "reactivated")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.argument("line")
+@click.pass_obj
+def transfer(q: QueueContext, ticket: str, line: str) -> None:
+    """Move TICKET to LINE, keeping its original arrival."""
+    _line(q.engine().transfer(ticket, line), f"transferred to {line}")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def cancel(q: QueueContext, ticket: str) -> None:
+    """Withdraw a waiting or called TICKET."""
+    _line(q.engine().cancel(ticket), "cancelled")
+
+
+@queue.command("window-open")
+@click.argument("window")
+@click.pass_obj
+def window_open(q: QueueContext, window: str) -> None:
+    """Open WINDOW for calling."""
+    q.engine().open_window(window)
+    click.echo(f"window {window} open")
+
+
+@queue.command("window-close")
+@click.argument("window")
+@click.pass_obj
+def window_close(q: QueueContext, window: str) -> None:
+    """Close WINDOW (it must have no ticket)."""
+    q.engine().close_window(window)
+    click.echo(f"window {window} closed")
+
+
+@queue.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(q: QueueContext, as_json: bool) -> None:
+    """Show the windows and today's waiting tickets."""
+    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
+
+    engine = q.engine()
+    today = engine.now().astimezone(CHINA_TZ).date()
+    windows = [engine.window(w.code) for w in engine.hall.windows]
+    tickets = {t.id: t for t in engine.state.tickets()}
+    waiting = [t for t in engine.state.waiting() if t.day == today]
+    if as_json:
+        echo_json(
+            {
+                "hall": engine.hall.code,
+                "day": today.isoformat(),
+                "windows": [
+                    {
+                        "code": w.code,
+                        "open": w.open,
+                        "ticket": tickets[w.ticket].label if w.ticket else None,
+                        "status": tickets[w.ticket].status.value if w.ticket else None,
+                    }
+                    for w in windows
+                ],
+                "waiting": [
+                    {
+                        "ticket": t.label,
+                        "line": t.line,
+                        "group": t.group,
+                        "since": t.arrival.isoformat(),
+                    }
+                    for t in waiting
+                ],
+            }
+        )
+        return
+    click.echo(f"{engine.hall.name} ({engine.hall.code}) · {today}")
+    for w in windows:
+        current = tickets[w.ticket] if w.ticket else None
+        state = "open" if w.open else "closed"
+        doing = f" {current.label} ({current.status.label_zh})" if current else ""
+        click.echo(f"  window {w.code}: {state}{doing}")
+    by_line: dict[str, list[str]] = {}
+    for t in waiting:
+        by_line.setdefault(t.line, []).append(t.label + ("*" if t.group else ""))
+    click.echo(f"waiting: {len(waiting)} (* priority)")
+    for line, labels in by_line.items():
+        click.echo(f"  {line}: {' '.join(labels)}")
+
+
+def _fmt(value: float | None, unit: str = " min") -> str:
+    return "-" if value is None else f"{value:.1f}{unit}"
+
+
+@queue.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
+@click.pass_obj
+def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
+    """Show the day's waiting and service KPIs, per line, window, hour and group."""
+    engine = q.engine()
+    result = engine.kpis(day.date() if day else None)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    target = (
+        f"target: {result.target_share:.0%} within {result.target_minutes:g} min"
+        if result.target_minutes and result.target_share
+        else "no waiting-time target set"
+    )
+    click.echo(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}")
+    header = f"{'':>12} {'issued':>6} {'served':>6} {'wait avg':>9} {'p90':>9} "
+    header += f"{'service':>9} {'in target':>9} {'no-show':>7}"
+    click.echo(header)
+    rows: list[tuple[str, Any]] = [("hall", result.overall)]
+    rows += [(f"line {k}", v) for k, v in result.by_line.items()]
+    rows += [(f"window {k}", v) for k, v in result.by_window.items()]
+    rows += [(f"{k:02d}:00", v) for k, v in result.by_hour.items()]
+    rows += [(f"{k}", v) for k, v in result.by_group.items()]
+    for name, f in rows:
+        within = "-" if f.within_target is None else f"{f.within_target:.0%}"
+        noshow = "-" if f.no_show_rate is None else f"{f.no_show_rate:.0%}"
+        click.echo(
+            f"{name:>12} {f.issued:>6} {f.served:>6} {_fmt(f.waiting.mean):>9} "
+            f"{_fmt(f.waiting.p90):>9} {_fmt(f.service.mean):>9} {within:>9} {noshow:>7}"
+        )

@@ -1,0 +1,284 @@
+"""Queue events: the facts a queue's state is folded from.
+
+Every accepted command appends one or more events; nothing else changes a queue. The same
+record gives crash recovery (replay), audit, integration hooks and KPIs. Events carry every
+decision the engine took (which ticket a window called, which number a ticket got), so
+folding them needs no policy and gives the same state wherever and whenever it runs.
+
+Events are frozen attrs records; :func:`encode_event` and :func:`decode_event` turn them into
+JSON text (with a ``type`` tag) for feeds, files and message queues. (The SQLite store keeps
+each field in its own column instead.)
+
+>>> import datetime as dt
+>>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
+>>> event = TicketCalled(at=at, ticket="20260302-A001", window="A01")
+>>> decode_event(encode_event(event)) == event
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from govservice_std.errors import DataProblem, InvalidDataError
+
+__all__ = [
+    "CHINA_TZ",
+    "EVENT_TYPES",
+    "Event",
+    "ServiceFinished",
+    "ServiceStarted",
+    "TicketCalled",
+    "TicketCancelled",
+    "TicketIssued",
+    "TicketNoShow",
+    "TicketReactivated",
+    "TicketRecalled",
+    "TicketTransferred",
+    "WindowClosed",
+    "WindowOpened",
+    "decode_event",
+    "encode_event",
+]
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8, no daylight saving): service days are dates in this zone."""
+
+
+@attrs.frozen
+class TicketIssued:
+    """A ticket was issued at a kiosk, or an appointment checked in.
+
+    Attributes:
+        at: When.
+        ticket: The ticket's id (``20260302-A001``: service day and display number).
+        label: The display number (``A001``).
+        line: The business line.
+        number: The number within the line and day.
+        day: The service day the number belongs to.
+        order_at: The time that places the ticket in its queue (``at`` for a walk-in; the
+            slot for an appointment checked in within its grace window).
+        group: The priority group, or ``None`` for the normal queue.
+        appointment: The appointment's reference, for a check-in.
+        slot: The appointment's booked time, for a check-in.
+    """
+
+    type: ClassVar[str] = "issued"
+    at: dt.datetime
+    ticket: str
+    label: str
+    line: str
+    number: int
+    day: dt.date
+    order_at: dt.datetime
+    group: str | None = None
+    appointment: str | None = None
+    slot: dt.datetime | None = None
+
+
+@attrs.frozen
+class TicketCalled:
+    """A window called a ticket for the first time."""
+
+    type: ClassVar[str] = "called"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class TicketRecalled:
+    """A window called its current ticket again."""
+
+    type: ClassVar[str] = "recalled"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class ServiceStarted:
+    """The visitor came to the window and service began."""
+
+    type: ClassVar[str] = "started"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class ServiceFinished:
+    """Service ended with an outcome code."""
+
+    type: ClassVar[str] = "finished"
+    at: dt.datetime
+    ticket: str
+    window: str
+    outcome: str
+
+
+@attrs.frozen
+class TicketNoShow:
+    """A called ticket's holder did not come; the window is free again."""
+
+    type: ClassVar[str] = "no_show"
+    at: dt.datetime
+    ticket: str
+    window: str
+
+
+@attrs.frozen
+class TicketReactivated:
+    """A no-show ticket returned to its queue, placed at ``order_at``."""
+
+    type: ClassVar[str] = "reactivated"
+    at: dt.datetime
+    ticket: str
+    order_at: dt.datetime
+
+
+@attrs.frozen
+class TicketTransferred:
+    """A ticket moved to another line, keeping its place by its original arrival.
+
+    Attributes:
+        window: The window that transferred it, if it was at one.
+    """
+
+    type: ClassVar[str] = "transferred"
+    at: dt.datetime
+    ticket: str
+    from_line: str
+    to_line: str
+    window: str | None = None
+
+
+@attrs.frozen
+class TicketCancelled:
+    """A ticket was withdrawn before service (the visitor left)."""
+
+    type: ClassVar[str] = "cancelled"
+    at: dt.datetime
+    ticket: str
+    window: str | None = None
+
+
+@attrs.frozen
+class WindowOpened:
+    """A window opened for calling."""
+
+    type: ClassVar[str] = "window_opened"
+    at: dt.datetime
+    window: str
+
+
+@attrs.frozen
+class WindowClosed:
+    """A window closed."""
+
+    type: ClassVar[str] = "window_closed"
+    at: dt.datetime
+    window: str
+
+
+Event: TypeAlias = (
+    TicketIssued
+    | TicketCalled
+    | TicketRecalled
+    | ServiceStarted
+    | ServiceFinished
+    | TicketNoShow
+    | TicketReactivated
+    | TicketTransferred
+    | TicketCancelled
+    | WindowOpened
+    | WindowClosed
+)
+"""Any queue event."""
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        TicketIssued,
+        TicketCalled,
+        TicketRecalled,
+        ServiceStarted,
+        ServiceFinished,
+        TicketNoShow,
+        TicketReactivated,
+        TicketTransferred,
+        TicketCancelled,
+        WindowOpened,
+        WindowClosed,
+    )
+}
+"""Event classes by their ``type`` tag."""
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(a.name for a in attrs.fields(cls)) for cls in EVENT_TYPES.values()
+}
+_MOMENTS = frozenset({"at", "order_at", "slot"})
+# One encoder for every call: json.dumps() with options builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_event(event: Event, *, at: str | None = None) -> str:
+    """Serialize an event to compact JSON text with a ``type`` tag.
+
+    Fields that are ``None`` are left out; times are ISO 8601 with their UTC offset.
+
+    Args:
+        event: The event.
+        at: ``event.at`` already formatted, if the caller has it (stores write it to a
+            column too); reused for every time equal to it.
+    """
+    # Hand-written rather than through the converter: feeds encode every event, and this
+    # is several times faster while giving the same JSON.
+    when = event.at
+    stamp = at if at is not None else when.isoformat()
+    data: dict[str, Any] = {"type": event.type}
+    for name in _FIELDS[type(event)]:
+        value = getattr(event, name)
+        if value is not None:
+            if isinstance(value, dt.date):
+                same = value is when or (
+                    type(value) is dt.datetime and value == when and value.tzinfo is when.tzinfo
+                )
+                value = stamp if same else value.isoformat()
+            data[name] = value
+    return _ENCODER.encode(data)
+
+
+def decode_event(text: str, *, source: str | None = None) -> Event:
+    """Parse an event from :func:`encode_event`'s text.
+
+    Raises:
+        InvalidDataError: If the text is not a valid event.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidDataError([DataProblem("", f"not valid JSON: {exc.msg}")], source) from exc
+    if not isinstance(data, dict) or data.get("type") not in EVENT_TYPES:
+        raise InvalidDataError([DataProblem("type", "unknown event type")], source=source)
+    cls = EVENT_TYPES[data.pop("type")]
+    try:
+        fields = dict(data)
+        for name in _MOMENTS.intersection(fields):
+            moment = dt.datetime.fromisoformat(fields[name])
+            if moment.tzinfo is None:
+                raise ValueError(name)
+            fields[name] = moment
+        if "day" in fields:
+            fields["day"] = dt.date.fromisoformat(fields["day"])
+        return cls(**fields)
+    except (TypeError, ValueError):
+        # The slow path names every problem with its field.
+        from govservice_std.serialization import structure  # noqa: PLC0415
+
+        return structure(data, cls, source=source)

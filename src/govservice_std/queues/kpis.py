@@ -1,0 +1,303 @@
+"""Queue KPIs from the event record: waiting and service times, service level, no-shows.
+
+The figures are computed from tickets, which are folded from events, so the same function
+serves a live hall (:meth:`QueueEngine.kpis <govservice_std.queues.kpis.engine_kpis>`) and a
+day's history read back from a store (:func:`kpis_from_events`).
+
+Definitions (each in minutes where it is a time):
+
+* **waiting time** — from a ticket's arrival (its issue time, or its appointment slot if
+  later) to its first call; transfers keep the original arrival.
+* **service time** — total time in service (start to finish, or to a transfer).
+* **share within target** — of the tickets called, plus those still waiting longer than the
+  target at ``now``, the share called within ``target_minutes``; ``None`` without a target.
+* **no-show rate** — no-shows among the tickets that ended served or no-show.
+
+Slices: the whole hall; per line (the ticket's final line), per window (where it was served
+or last called), per hour of arrival (0–23, China Standard Time) and per priority group
+(``normal`` for the normal queue).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from govservice_std.queues.events import CHINA_TZ, Event
+from govservice_std.queues.state import QueueState, Ticket, TicketStatus
+
+if TYPE_CHECKING:
+    from govservice_std.queues.engine import QueueEngine
+
+__all__ = [
+    "NORMAL_GROUP",
+    "Distribution",
+    "KpiFigures",
+    "QueueKpis",
+    "compute_kpis",
+    "engine_kpis",
+    "kpis_from_events",
+]
+
+NORMAL_GROUP = "normal"
+"""The key of the normal queue in :attr:`QueueKpis.by_group`."""
+
+
+@attrs.frozen
+class Distribution:
+    """Summary of a set of durations, in minutes.
+
+    Attributes:
+        count: How many values.
+        mean: Arithmetic mean, or ``None`` if there are none.
+        median: Median, or ``None``.
+        p90: 90th percentile (nearest rank), or ``None``.
+        max: Largest value, or ``None``.
+    """
+
+    count: int = 0
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def of(cls, minutes: Sequence[float]) -> Distribution:
+        """Summarize values given in minutes.
+
+        >>> Distribution.of([1.0, 2.0, 3.0, 4.0]).median
+        2.5
+        """
+        if not minutes:
+            return cls()
+        ordered = sorted(minutes)
+        n = len(ordered)
+        mid = n // 2
+        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+        p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
+        return cls(count=n, mean=sum(ordered) / n, median=median, p90=p90, max=ordered[-1])
+
+
+@attrs.frozen
+class KpiFigures:
+    """The KPIs of one slice of a hall's tickets.
+
+    Attributes:
+        issued: Tickets issued (including appointments checked in).
+        called: Tickets called at least once.
+        served: Tickets finished.
+        no_shows: Tickets that ended as no-shows.
+        cancelled: Tickets withdrawn.
+        waiting_now: Tickets still waiting.
+        waiting: Waiting times of the called tickets.
+        service: Service times of the finished tickets.
+        within_target: Share within the waiting-time target (see the module docs).
+        no_show_rate: No-shows among served and no-show tickets.
+    """
+
+    issued: int
+    called: int
+    served: int
+    no_shows: int
+    cancelled: int
+    waiting_now: int
+    waiting: Distribution
+    service: Distribution
+    within_target: float | None
+    no_show_rate: float | None
+
+
+@attrs.frozen
+class QueueKpis:
+    """A hall's queue KPIs.
+
+    Attributes:
+        hall: The hall's code.
+        day: The service day, or ``None`` for every day in the record.
+        now: The moment the live figures refer to.
+        target_minutes: The waiting-time target used, if any.
+        target_share: The share that should be within the target, if set.
+        overall: The whole hall.
+        by_line: Per business line.
+        by_window: Per window.
+        by_hour: Per hour of arrival.
+        by_group: Per priority group
+            (:data:`~govservice_std.queues.kpis.NORMAL_GROUP` for the normal queue).
+    """
+
+    hall: str
+    day: dt.date | None
+    now: dt.datetime
+    target_minutes: float | None
+    target_share: float | None
+    overall: KpiFigures
+    by_line: Mapping[str, KpiFigures]
+    by_window: Mapping[str, KpiFigures]
+    by_hour: Mapping[int, KpiFigures]
+    by_group: Mapping[str, KpiFigures]
+
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the hall met its service level, or ``None`` without a full target."""
+        share = self.overall.within_target
+        if share is None or self.target_share is None:
+            return None
+        return share >= self.target_share
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+        data: dict[str, Any] = unstructure(self)
+        data["by_hour"] = {str(k): v for k, v in data["by_hour"].items()}
+        data["target_met"] = self.target_met
+        return data
+
+
+def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) -> KpiFigures:
+    waits: list[float] = []
+    services: list[float] = []
+    served = no_shows = cancelled = waiting_now = late_waiting = 0
+    for t in tickets:
+        waited = t.waited_seconds
+        if waited is not None:
+            waits.append(waited / 60.0)
+        status = t.status
+        if status is TicketStatus.FINISHED:
+            served += 1
+            services.append(t.service_seconds / 60.0)
+        elif status is TicketStatus.NO_SHOW:
+            no_shows += 1
+        elif status is TicketStatus.CANCELLED:
+            cancelled += 1
+        elif status is TicketStatus.WAITING:
+            waiting_now += 1
+            if (
+                target is not None
+                and t.first_called_at is None
+                and (now - t.arrival).total_seconds() > target * 60
+            ):
+                late_waiting += 1
+    within: float | None = None
+    if target is not None and (waits or late_waiting):
+        hits = sum(1 for w in waits if w <= target)
+        within = hits / (len(waits) + late_waiting)
+    ended = served + no_shows
+    return KpiFigures(
+        issued=len(tickets),
+        called=len(waits),
+        served=served,
+        no_shows=no_shows,
+        cancelled=cancelled,
+        waiting_now=waiting_now,
+        waiting=Distribution.of(waits),
+        service=Distribution.of(services),
+        within_target=within,
+        no_show_rate=no_shows / ended if ended else None,
+    )
+
+
+def _hour(ticket: Ticket) -> int:
+    return ticket.arrival.astimezone(CHINA_TZ).hour
+
+
+def _slices(
+    tickets: Iterable[Ticket], key: Any, now: dt.datetime, target: float | None
+) -> dict[Any, KpiFigures]:
+    groups: dict[Any, list[Ticket]] = {}
+    for t in tickets:
+        k = key(t)
+        if k is not None:
+            groups.setdefault(k, []).append(t)
+    return {k: _figures(v, now, target) for k, v in sorted(groups.items())}
+
+
+def compute_kpis(
+    tickets: Sequence[Ticket],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Compute the KPIs of a set of tickets.
+
+    Args:
+        tickets: The tickets (snapshots from a :class:`QueueState`).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to.
+        day: Only tickets of this service day (``None``: all).
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    chosen = [t for t in tickets if day is None or t.day == day]
+    return QueueKpis(
+        hall=hall,
+        day=day,
+        now=now,
+        target_minutes=target_minutes,
+        target_share=target_share,
+        overall=_figures(chosen, now, target_minutes),
+        by_line=_slices(chosen, lambda t: t.line, now, target_minutes),
+        by_window=_slices(chosen, lambda t: t.window, now, target_minutes),
+        by_hour=_slices(chosen, _hour, now, target_minutes),
+        by_group=_slices(chosen, lambda t: t.group or NORMAL_GROUP, now, target_minutes),
+    )
+
+
+def kpis_from_events(
+    events: Iterable[Event],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Fold a hall's event record and compute its KPIs (for a day's history).
+
+    Args:
+        events: The events, in order (``[e for _, e in store.read()]``).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to (the end of the day, for history).
+        day: Only tickets of this service day (``None``: all).
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    state = QueueState()
+    for event in events:
+        state.apply(event)
+    return compute_kpis(
+        state.tickets(),
+        hall=hall,
+        now=now,
+        day=day,
+        target_minutes=target_minutes,
+        target_share=target_share,
+    )
+
+
+def engine_kpis(engine: QueueEngine, *, day: dt.date | None = None) -> QueueKpis:
+    """The live KPIs of an engine's hall, with its policy's target.
+
+    Args:
+        engine: The engine (refreshed first, to include other writers' events).
+        day: The service day (default: today by the engine's clock); ``None`` is not
+            "all days" here — pass a date.
+    """
+    engine.refresh()
+    now = engine.now()
+    the_day = day or now.astimezone(CHINA_TZ).date()
+    return compute_kpis(
+        engine.state.tickets(day=the_day),
+        hall=engine.hall.code,
+        now=now,
+        day=the_day,
+        target_minutes=engine.policy.target_minutes,
+        target_share=engine.policy.target_share,
+    )

@@ -1,0 +1,491 @@
+"""Queue policy: business lines, priority groups and the rules of calling, per locality.
+
+Each locality layer may ship a ``queue.toml`` (a :class:`QueuePolicyLayer`). Resolving a
+locality's policy applies the layers of its chain parent first: a later layer replaces a
+line, priority group or outcome of the same ``id``, removes inherited ones it lists under
+``remove_*``, and overrides single parameters. Every effective value records the layer that
+set it (:attr:`QueuePolicy.provenance`).
+
+No national norm fixes ticket prefixes, number formats, priority weights or waiting-time
+targets: the national baseline ships neutral library defaults and localities set their own.
+
+>>> policy = QueuePolicy(
+...     lines=[BusinessLine(id="A", name="综合业务")],
+...     priority_groups=[PriorityGroup(id="elderly", name="老年人", weight=1)],
+... )
+>>> policy.line("A").format_number(7)
+'A007'
+>>> policy.group("elderly").name
+'老年人'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
+from govservice_std.divisions import DivisionCode
+from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
+
+if TYPE_CHECKING:
+    from govservice_std.registry import Provenance, Registry
+
+__all__ = [
+    "QUEUE_FILE",
+    "AntiStarvationRule",
+    "BusinessLine",
+    "LateAppointment",
+    "Outcome",
+    "PriorityGroup",
+    "QueueParams",
+    "QueuePolicy",
+    "QueuePolicyLayer",
+    "queue_policy",
+]
+
+QUEUE_FILE = "queue.toml"
+"""Name of a layer's queue policy file inside its data folder."""
+
+_PREFIX = re.compile(r"^[A-Z0-9]{1,3}$")
+
+
+class AntiStarvationRule(enum.Enum):
+    """How normal tickets are kept from waiting forever behind priority groups."""
+
+    NONE = "none"
+    """Strict priority: a waiting priority ticket is always called first."""
+    AFTER_N = "after_n"
+    """After ``anti_starvation_after`` priority calls in a row at a window, that window
+    calls a normal ticket if one is waiting."""
+    AGEING = "ageing"
+    """Every ``ageing_minutes`` a ticket waits raises its rank by one weight step."""
+
+
+class LateAppointment(enum.Enum):
+    """What happens to an appointment checked in after its grace window."""
+
+    WALK_IN = "walk_in"
+    """It joins the queue like a walk-in arriving now."""
+    REFUSE = "refuse"
+    """Check-in is refused; the visitor takes an ordinary ticket."""
+
+
+# Typed converters (rather than the generic ``to_tuple``) so that type checkers accept
+# ``QueuePolicy(lines=[...])`` in user code.
+def _lines(value: Iterable[BusinessLine]) -> tuple[BusinessLine, ...]:
+    return to_tuple(value)
+
+
+def _groups(value: Iterable[PriorityGroup]) -> tuple[PriorityGroup, ...]:
+    return to_tuple(value)
+
+
+def _outcomes(value: Iterable[Outcome]) -> tuple[Outcome, ...]:
+    return to_tuple(value)
+
+
+def _strs(value: Iterable[str]) -> tuple[str, ...]:
+    return to_tuple(value)
+
+
+def _positive_int(_i: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise FieldValueError(attribute.name, f"must be >= 1 (got {value!r})")
+
+
+def _check_prefix(_i: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not _PREFIX.match(value):
+        raise FieldValueError(
+            attribute.name, f"must be 1-3 capital letters or digits (got {value!r})"
+        )
+
+
+def _default_prefix(line: BusinessLine) -> str:
+    return line.id.upper()
+
+
+@attrs.frozen
+class BusinessLine:
+    """A business line (业务类别): tickets of one kind with their own numbering.
+
+    Args:
+        id: The line's identifier, as windows name it in ``Window.lines`` (``A``).
+        name: What the line is for (综合业务, 不动产登记).
+        prefix: The ticket prefix shown on the ticket and the display (default: the id).
+        number_width: Digits of the number, zero-padded (``A007`` for 3); larger numbers
+            simply grow longer.
+        daily_reset: Whether numbering restarts at 1 each service day.
+        illustrative: Whether the line is an invented example rather than a real one.
+        notes: Free text.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    name: str = attrs.field(validator=not_blank)
+    prefix: str = attrs.field(
+        default=attrs.Factory(_default_prefix, takes_self=True), validator=_check_prefix
+    )
+    number_width: int = attrs.field(default=3, validator=_positive_int)
+    daily_reset: bool = True
+    illustrative: bool = False
+    notes: str = ""
+
+    def format_number(self, number: int) -> str:
+        """The ticket's display number: prefix and zero-padded number (``A007``)."""
+        return self.prefix + str(number).zfill(self.number_width)
+
+
+@attrs.frozen
+class PriorityGroup:
+    """A group of visitors served ahead of the normal queue (老年人, 残疾人, 军人依法优先 …).
+
+    Args:
+        id: Identifier (``elderly``).
+        name: Display name (老年人).
+        weight: Rank against other groups; higher is called first. Normal tickets have 0.
+        basis: The rule or practice the priority rests on.
+        illustrative: Whether the group or its weight is an invented example.
+        notes: Free text.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    name: str = attrs.field(validator=not_blank)
+    weight: int = attrs.field(default=1, validator=_positive_int)
+    basis: str = ""
+    illustrative: bool = False
+    notes: str = ""
+
+
+@attrs.frozen
+class Outcome:
+    """An outcome code a window records when it finishes a ticket.
+
+    Args:
+        id: Identifier (``completed``).
+        name: Display name (办结).
+        notes: Free text.
+    """
+
+    id: str = attrs.field(validator=identifier)
+    name: str = attrs.field(validator=not_blank)
+    notes: str = ""
+
+
+def _to_rule(value: AntiStarvationRule | str) -> AntiStarvationRule:
+    return to_enum(AntiStarvationRule, value, "anti_starvation")
+
+
+def _to_late(value: LateAppointment | str) -> LateAppointment:
+    return to_enum(LateAppointment, value, "late_appointment")
+
+
+def _to_opt_rule(value: AntiStarvationRule | str | None) -> AntiStarvationRule | None:
+    return None if value is None else _to_rule(value)
+
+
+def _to_opt_late(value: LateAppointment | str | None) -> LateAppointment | None:
+    return None if value is None else _to_late(value)
+
+
+@attrs.frozen
+class QueueParams:
+    """The single-valued parameters of a queue policy, each optional in a layer.
+
+    A layer sets only the parameters it changes; ``None`` means "inherit".
+
+    Args:
+        no_show_after_calls: Times a ticket must have been called before a window may mark
+            it a no-show.
+        reactivate_within_minutes: How long after a no-show the ticket may be reactivated.
+        max_reactivations: How often one ticket may be reactivated.
+        reactivation_keeps_place: Whether a reactivated ticket keeps its place in the
+            queue (``true``) or joins at the back (``false``).
+        anti_starvation: ``none``, ``after_n`` or ``ageing`` (see
+            :class:`AntiStarvationRule`).
+        anti_starvation_after: N for ``after_n``.
+        ageing_minutes: Minutes of waiting per weight step for ``ageing``.
+        appointment_early_minutes: How early before its slot an appointment may check in.
+        appointment_grace_minutes: How late after its slot an appointment still keeps
+            its slot's place.
+        late_appointment: ``walk_in`` or ``refuse`` (see :class:`LateAppointment`).
+        target_minutes: Waiting-time target in minutes (served within N minutes).
+        target_share: Share of tickets that should be called within the target (0–1].
+    """
+
+    no_show_after_calls: int | None = None
+    reactivate_within_minutes: float | None = None
+    max_reactivations: int | None = None
+    reactivation_keeps_place: bool | None = None
+    anti_starvation: AntiStarvationRule | None = attrs.field(default=None, converter=_to_opt_rule)
+    anti_starvation_after: int | None = None
+    ageing_minutes: float | None = None
+    appointment_early_minutes: float | None = None
+    appointment_grace_minutes: float | None = None
+    late_appointment: LateAppointment | None = attrs.field(default=None, converter=_to_opt_late)
+    target_minutes: float | None = None
+    target_share: float | None = None
+
+
+_PARAM_NAMES = tuple(a.name for a in attrs.fields(QueueParams))
+
+
+def _check_illustrative_params(
+    _i: object, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]
+) -> None:
+    for index, name in enumerate(value):
+        if name not in _PARAM_NAMES:
+            raise FieldValueError(
+                f"{attribute.name}[{index}]",
+                f"must name a parameter ({', '.join(_PARAM_NAMES)}) (got {name!r})",
+            )
+
+
+@attrs.frozen
+class QueuePolicyLayer:
+    """The contents of one layer's ``queue.toml``.
+
+    Args:
+        lines: Business lines this layer adds or replaces (by ``id``).
+        priority_groups: Priority groups this layer adds or replaces (by ``id``).
+        outcomes: Outcome codes this layer adds or replaces (by ``id``).
+        remove_lines: Ids of inherited lines to drop.
+        remove_priority_groups: Ids of inherited priority groups to drop.
+        remove_outcomes: Ids of inherited outcomes to drop.
+        params: Parameters this layer sets.
+        illustrative_params: Names of the parameters in ``params`` whose values are
+            invented examples.
+        sources: Where the layer's facts come from.
+        notes: Free text.
+    """
+
+    lines: tuple[BusinessLine, ...] = attrs.field(default=(), converter=_lines)
+    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=_groups)
+    outcomes: tuple[Outcome, ...] = attrs.field(default=(), converter=_outcomes)
+    remove_lines: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    remove_priority_groups: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    remove_outcomes: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    params: QueueParams = attrs.field(factory=QueueParams)
+    illustrative_params: tuple[str, ...] = attrs.field(
+        default=(), converter=_strs, validator=_check_illustrative_params
+    )
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        unique(self.lines, lambda x: x.id, "lines", "line id")
+        unique(self.priority_groups, lambda x: x.id, "priority_groups", "group id")
+        unique(self.outcomes, lambda x: x.id, "outcomes", "outcome id")
+
+
+def _non_negative(_i: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise FieldValueError(attribute.name, f"must be >= 0 (got {value!r})")
+
+
+def _positive_or_none(_i: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not value > 0:
+        raise FieldValueError(attribute.name, f"must be > 0 (got {value!r})")
+
+
+def _share(_i: object, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+    if value is not None and not 0 < value <= 1:
+        raise FieldValueError(attribute.name, f"must be in (0, 1] (got {value!r})")
+
+
+_DEFAULT_OUTCOMES = (Outcome(id="completed", name="办结"),)
+
+
+@attrs.frozen
+class QueuePolicy:
+    """A locality's effective queue policy, after every layer is applied.
+
+    Build one directly (tests, simulations) or resolve it for a locality with
+    :func:`queue_policy`. The parameters are documented on :class:`QueueParams`; here each
+    has its effective value.
+
+    Attributes:
+        lines: The business lines; ticket prefixes are unique.
+        priority_groups: The priority groups, highest weight first when listed by
+            :meth:`groups_by_rank`.
+        outcomes: The outcome codes a window may finish a ticket with.
+        provenance: For each value (``lines.A``, ``priority_groups.elderly``,
+            ``params.target_minutes``), the layer that set it.
+        illustrative: Keys of :attr:`provenance` whose values are invented examples.
+    """
+
+    lines: tuple[BusinessLine, ...] = attrs.field(converter=_lines)
+    priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=_groups)
+    outcomes: tuple[Outcome, ...] = attrs.field(default=_DEFAULT_OUTCOMES, converter=_outcomes)
+    no_show_after_calls: int = attrs.field(default=2, validator=_positive_int)
+    reactivate_within_minutes: float = attrs.field(default=30.0, validator=_non_negative)
+    max_reactivations: int = attrs.field(default=1, validator=_non_negative)
+    reactivation_keeps_place: bool = False
+    anti_starvation: AntiStarvationRule = attrs.field(
+        default=AntiStarvationRule.AFTER_N,
+        converter=_to_rule,
+    )
+    anti_starvation_after: int = attrs.field(default=3, validator=_positive_int)
+    ageing_minutes: float = attrs.field(default=10.0, validator=_positive_or_none)
+    appointment_early_minutes: float = attrs.field(default=30.0, validator=_non_negative)
+    appointment_grace_minutes: float = attrs.field(default=10.0, validator=_non_negative)
+    late_appointment: LateAppointment = attrs.field(
+        default=LateAppointment.WALK_IN,
+        converter=_to_late,
+    )
+    target_minutes: float | None = attrs.field(default=None, validator=_positive_or_none)
+    target_share: float | None = attrs.field(default=None, validator=_share)
+    provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
+    illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise FieldValueError("lines", "a queue policy needs at least one business line")
+        unique(self.lines, lambda x: x.id, "lines", "line id")
+        unique(self.lines, lambda x: x.prefix, "lines", "ticket prefix")
+        unique(self.priority_groups, lambda x: x.id, "priority_groups", "group id")
+        unique(self.outcomes, lambda x: x.id, "outcomes", "outcome id")
+        if not self.outcomes:
+            raise FieldValueError("outcomes", "a queue policy needs at least one outcome")
+
+    def line(self, line_id: str) -> BusinessLine:
+        """The business line with this id.
+
+        Raises:
+            KeyError: If there is none.
+        """
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        raise KeyError(line_id)
+
+    def group(self, group_id: str) -> PriorityGroup:
+        """The priority group with this id.
+
+        Raises:
+            KeyError: If there is none.
+        """
+        for group in self.priority_groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        """The outcome with this id.
+
+        Raises:
+            KeyError: If there is none.
+        """
+        for outcome in self.outcomes:
+            if outcome.id == outcome_id:
+                return outcome
+        raise KeyError(outcome_id)
+
+    def groups_by_rank(self) -> tuple[PriorityGroup, ...]:
+        """The priority groups, highest weight first (ties in listed order)."""
+        return tuple(sorted(self.priority_groups, key=lambda g: -g.weight))
+
+    def weight(self, group_id: str | None) -> int:
+        """The weight of a group id; 0 for the normal queue (``None``)."""
+        return 0 if group_id is None else self.group(group_id).weight
+
+
+def _overlay(  # noqa: PLR0917 - a private helper called from one loop
+    items: dict[str, Any],
+    provenance: dict[str, Provenance],
+    illustrative: set[str],
+    kind: str,
+    removals: tuple[str, ...],
+    additions: tuple[Any, ...],
+    prov: Provenance,
+    source: str,
+) -> None:
+    problems = [
+        DataProblem(f"remove_{kind}[{index}]", f"no inherited {kind} entry {item_id!r}")
+        for index, item_id in enumerate(removals)
+        if item_id not in items
+    ]
+    if problems:
+        raise InvalidDataError(problems, source=source)
+    for item_id in removals:
+        del items[item_id]
+        provenance[f"{kind}.{item_id}"] = prov
+        illustrative.discard(f"{kind}.{item_id}")
+    for item in additions:
+        items[item.id] = item
+        key = f"{kind}.{item.id}"
+        provenance[key] = prov
+        if getattr(item, "illustrative", False):
+            illustrative.add(key)
+        else:
+            illustrative.discard(key)
+
+
+def queue_policy(registry: Registry, code: DivisionCode | str) -> QueuePolicy:
+    """Resolve the queue policy of a locality through its chain (cached per registry).
+
+    Args:
+        registry: A :class:`~govservice_std.registry.Registry`.
+        code: The locality's division code.
+
+    Returns:
+        The effective policy, with the provenance of every line, group, outcome and
+        parameter.
+
+    Raises:
+        UnknownLocalityError: If the locality is not installed.
+        InvalidDataError: If a layer's ``queue.toml`` is invalid, removes an id it does not
+            inherit, or the combined policy breaks a rule (duplicate prefixes, no lines);
+            the message names the file.
+    """
+    key = registry.info(code).code
+    result: QueuePolicy = registry.memo(("queue_policy", key), lambda: _resolve(registry, key))
+    return result
+
+
+def _resolve(registry: Registry, code: DivisionCode) -> QueuePolicy:
+    from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - avoid a cycle
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    lines: dict[str, BusinessLine] = {}
+    groups: dict[str, PriorityGroup] = {}
+    outcomes: dict[str, Outcome] = {}
+    params: dict[str, Any] = {}
+    provenance: dict[str, Provenance] = {}
+    illustrative: set[str] = set()
+    last_source = f"queue policy of {code}"
+    for info, file in registry.layer_files(code, QUEUE_FILE):
+        source = source_name(info, file)
+        last_source = source
+        layer = load(file, QueuePolicyLayer, source=source)
+        prov = Provenance(info.code, info.plugin.name, QUEUE_FILE)
+        for kind, items, removals, additions in (
+            ("lines", lines, layer.remove_lines, layer.lines),
+            ("priority_groups", groups, layer.remove_priority_groups, layer.priority_groups),
+            ("outcomes", outcomes, layer.remove_outcomes, layer.outcomes),
+        ):
+            _overlay(items, provenance, illustrative, kind, removals, additions, prov, source)
+        for name in _PARAM_NAMES:
+            value = getattr(layer.params, name)
+            if value is not None:
+                params[name] = value
+                provenance[f"params.{name}"] = prov
+                if name in layer.illustrative_params:
+                    illustrative.add(f"params.{name}")
+                else:
+                    illustrative.discard(f"params.{name}")
+    kwargs: dict[str, Any] = {
+        "lines": tuple(lines.values()),
+        "priority_groups": tuple(groups.values()),
+        "outcomes": tuple(outcomes.values()),
+        "provenance": provenance,
+        "illustrative": frozenset(illustrative),
+        **params,
+    }
+    try:
+        return QueuePolicy(**kwargs)
+    except FieldValueError as exc:
+        raise InvalidDataError([DataProblem(exc.field, exc.message)], source=last_source) from exc

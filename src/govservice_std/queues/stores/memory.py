@@ -1,0 +1,65 @@
+"""An in-memory event store, for tests, simulations and single-process use.
+
+Several engines may share one store (as several terminals share a database); a lock
+serializes their commands.
+
+>>> store = MemoryStore("441324")
+>>> store.read()
+[]
+"""
+
+from __future__ import annotations
+
+import threading
+
+from govservice_std.errors import QueueStoreError
+from govservice_std.queues.events import TicketIssued
+from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore(EventStore):
+    """Events kept in a list; nothing survives the process.
+
+    Args:
+        hall: The hall's code.
+    """
+
+    def __init__(self, hall: str) -> None:
+        self._hall = hall
+        self._events: list[StoredEvent] = []
+        self._numbers: set[tuple[str, object, int]] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def hall(self) -> str:
+        """The hall's code."""
+        return self._hall
+
+    def execute(self, after: int, decide: Decide) -> int:
+        """Run one command atomically (see :meth:`EventStore.execute`)."""
+        with self._lock:
+            events = self._events
+            # Sequence numbers start at 1 and have no gaps, so ``after`` is an index.
+            seq = len(events)
+            new = decide(events[after:] if after < seq else ())
+            numbers = self._numbers
+            keys: list[tuple[str, object, int]] = []
+            for event in new:
+                if type(event) is TicketIssued:
+                    key = (event.line, event.day, event.number)
+                    # Checked before anything is appended: a command is all or nothing.
+                    if key in numbers or key in keys:
+                        raise QueueStoreError(f"ticket number already issued: {key}")
+                    keys.append(key)
+            numbers.update(keys)
+            for event in new:
+                seq += 1
+                events.append((seq, event))
+            return seq
+
+    def read(self, after: int = 0) -> list[StoredEvent]:
+        """The events after ``after``, in order."""
+        with self._lock:
+            return self._events[after:]

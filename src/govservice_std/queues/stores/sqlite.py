@@ -1,0 +1,338 @@
+"""The SQLite event store: the embedded, durable default.
+
+One database file may hold the queues of several halls and be shared by several processes
+(kiosks, window terminals, a display board). The rules that make it safe:
+
+* WAL journal mode, so readers never block the writer;
+* every command is one ``BEGIN IMMEDIATE`` transaction: it takes the write lock first, and
+  every decision that is committed was made on the latest state — including the events
+  other processes appended since this process last looked;
+* ``synchronous=FULL`` by default: once :meth:`SQLiteStore.execute` returns, the command
+  survives a crash of the process and of the machine;
+* the database itself refuses a second ticket with the same hall, line, day and number
+  (a unique index over the issue events' hall, line, day and number), whatever a buggy
+  writer does.
+
+Reopening after a crash replays the events, which gives exactly the state of the last
+acknowledged command: a transaction that did not commit left nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from govservice_std.errors import QueueStoreError
+from govservice_std.queues.events import EVENT_TYPES, Event
+from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
+
+SCHEMA_VERSION = 1
+"""The version of the database layout this module writes."""
+
+Synchronous = Literal["FULL", "NORMAL", "OFF"]
+"""SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
+survives a crash of the process but may lose the last commits on power loss; ``OFF`` is for
+throw-away databases (tests)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS halls (
+    hall TEXT PRIMARY KEY,
+    locality TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    hall TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ticket TEXT,
+    at TEXT NOT NULL,
+    label TEXT,
+    line TEXT,
+    number INTEGER,
+    day TEXT,
+    order_at TEXT,
+    grp TEXT,
+    appointment TEXT,
+    slot TEXT,
+    win TEXT,
+    outcome TEXT,
+    from_line TEXT,
+    to_line TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
+    WHERE type = 'issued';
+"""
+# No index on (hall, seq): readers ask for the events after a sequence number, which the
+# primary key finds directly, and every index is one more page to write on each commit.
+# The unique index is partial for the same reason: only issue events carry a number.
+
+# Every event field has its own column (times as ISO 8601 text with their offset), so the
+# record can be queried with plain SQL and no JSON is built on the hot path.
+_COLUMNS = (
+    "type", "ticket", "at", "label", "line", "number", "day", "order_at", "grp",
+    "appointment", "slot", "win", "outcome", "from_line", "to_line",
+)  # fmt: skip
+_RENAMED = {"group": "grp", "window": "win"}
+_MOMENT, _DAY, _PLAIN = 1, 2, 0
+
+
+def _plan(cls: type) -> tuple[tuple[str, int, int], ...]:
+    plan = []
+    for field in attrs.fields(cls):
+        kind = (
+            _MOMENT
+            if field.name in ("at", "order_at", "slot")
+            else (_DAY if field.name == "day" else _PLAIN)
+        )
+        plan.append((field.name, _COLUMNS.index(_RENAMED.get(field.name, field.name)), kind))
+    return tuple(plan)
+
+
+_PLANS = {cls: _plan(cls) for cls in EVENT_TYPES.values()}
+# Built from the constant column names above, never from data.
+_INSERT = (
+    f"INSERT INTO events (hall, {', '.join(_COLUMNS)}) "  # noqa: S608
+    f"VALUES (?, {', '.join('?' for _ in _COLUMNS)})"
+)
+_SELECT = (
+    f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
+    "WHERE seq > ? AND hall = ? ORDER BY seq"
+)
+
+
+_EMPTY_ROW: tuple[object, ...] = (None,) * (len(_COLUMNS) + 1)
+# The same plans with positions in an INSERT's parameters (the hall comes first).
+_ROW_PLANS = {
+    cls: tuple((name, column + 1, kind) for name, column, kind in plan)
+    for cls, plan in _PLANS.items()
+}
+
+
+def _row(hall: str, event: Event) -> list[object]:
+    values = list(_EMPTY_ROW)
+    values[0] = hall
+    values[1] = event.type
+    for name, position, kind in _ROW_PLANS[type(event)]:
+        value = getattr(event, name)
+        if value is not None:
+            values[position] = value.isoformat() if kind else value
+    return values
+
+
+def _event(row: tuple[object, ...], source: str) -> Event:
+    """Rebuild an event from a row of :data:`_SELECT` (``seq`` first)."""
+    try:
+        cls = EVENT_TYPES[str(row[1])]
+        fields: dict[str, object] = {}
+        for name, column, kind in _PLANS[cls]:
+            value = row[column + 1]
+            if value is not None and kind:
+                if kind == _MOMENT:
+                    value = dt.datetime.fromisoformat(str(value))
+                    if value.tzinfo is None:
+                        raise ValueError(f"{name} has no UTC offset")
+                else:
+                    value = dt.date.fromisoformat(str(value))
+            fields[name] = value
+        return cls(**fields)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise QueueStoreError(f"{source}: not a valid event record: {exc}") from exc
+
+
+def connect(
+    path: Path | str, *, synchronous: Synchronous = "FULL", timeout: float = 30.0
+) -> sqlite3.Connection:
+    """Open a queue database with the store's settings, creating its tables if needed.
+
+    Used by :class:`SQLiteStore`, and by the benchmark to measure the raw commit rate of
+    the same settings.
+
+    Args:
+        path: The database file.
+        synchronous: The durability setting (see
+            :data:`~govservice_std.queues.stores.sqlite.Synchronous`).
+        timeout: Seconds to wait for another process's write lock.
+
+    Raises:
+        QueueStoreError: If the file is not a queue database of a known version.
+    """
+    if synchronous not in ("FULL", "NORMAL", "OFF"):
+        raise QueueStoreError(f"synchronous must be FULL, NORMAL or OFF (got {synchronous!r})")
+    try:
+        # Autocommit mode: the store issues BEGIN IMMEDIATE / COMMIT itself.
+        con = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute(f"PRAGMA synchronous={synchronous}")
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                # One statement at a time: executescript() would commit our transaction
+                # and let another process race us through the set-up.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        con.execute(statement)
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version != SCHEMA_VERSION:
+                raise QueueStoreError(
+                    f"{path}: database layout version {version}; this library reads "
+                    f"version {SCHEMA_VERSION}"
+                )
+            if con.in_transaction:
+                con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            con.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise QueueStoreError(f"{path}: not a usable queue database: {exc}") from exc
+    return con
+
+
+class SQLiteStore(EventStore):
+    """A hall's events in a SQLite database (WAL, one transaction per command).
+
+    Args:
+        path: The database file (created if missing).
+        hall: The hall's code. ``None`` picks the only hall set up in the file.
+        locality: With ``hall``, records the hall's locality if it is not set up yet.
+        synchronous: Durability (see
+            :data:`~govservice_std.queues.stores.sqlite.Synchronous`); ``FULL`` by default.
+        timeout: Seconds to wait for another process's write lock.
+
+    Raises:
+        QueueStoreError: If the file is not a queue database, or ``hall`` is ``None`` and
+            the file does not hold exactly one hall.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        hall: str | None = None,
+        *,
+        locality: str | None = None,
+        synchronous: Synchronous = "FULL",
+        timeout: float = 30.0,
+    ) -> None:
+        self._path = Path(path)
+        self._con = connect(path, synchronous=synchronous, timeout=timeout)
+        halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
+        if hall is None:
+            if len(halls) != 1:
+                self._con.close()
+                found = ", ".join(sorted(halls)) or "none"
+                raise QueueStoreError(
+                    f"{path}: name the hall; the database holds {len(halls)} ({found})"
+                )
+            hall = next(iter(halls))
+        elif hall not in halls and locality is not None:
+            now = dt.datetime.now(dt.UTC).isoformat()
+            self._con.execute(
+                "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
+                (hall, locality, now),
+            )
+            halls[hall] = locality
+        self._hall = hall
+        self._locality: str | None = halls.get(hall)
+        # One cursor for the hot path: Connection.execute() makes a new one every call.
+        self._cur = self._con.cursor()
+
+    @property
+    def hall(self) -> str:
+        """The hall's code."""
+        return self._hall
+
+    @property
+    def locality(self) -> str | None:
+        """The locality recorded for the hall when it was set up, if any."""
+        return self._locality
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    @staticmethod
+    def halls(path: Path | str) -> dict[str, str]:
+        """The halls set up in a database file, with their localities."""
+        con = connect(path)
+        try:
+            return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
+        finally:
+            con.close()
+
+    def execute(self, after: int, decide: Decide) -> int:
+        """Run one command as one ``BEGIN IMMEDIATE`` transaction.
+
+        See :meth:`EventStore.execute`. Most commands come from the only active writer,
+        so the store first decides optimistically on the caller's state, without reading:
+        under the write lock, the first inserted row's sequence number shows whether
+        anybody appended since ``after``. If somebody did (or the decision was a refusal,
+        which might rest on a stale state), it reads their events and decides again.
+        """
+        con = self._con
+        cur = self._cur
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            last = self._optimistic(after, decide)
+            if last is None:
+                last = self._after_reading(after, decide)
+            cur.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            cur.execute("ROLLBACK")
+            raise QueueStoreError(f"{self._path}: refused by the database: {exc}") from exc
+        except BaseException:
+            if con.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
+        return last
+
+    def _optimistic(self, after: int, decide: Decide) -> int | None:
+        try:
+            new = decide(())
+        except Exception:  # decided again below, on the latest events
+            return None
+        if not new:
+            return None
+        try:
+            first = self._insert(new[0])
+        except sqlite3.IntegrityError:
+            first = -1  # a stale decision can collide (a number already taken)
+        if first != after + 1:
+            # Somebody appended since ``after``: undo and decide again on their events.
+            self._cur.execute("ROLLBACK")
+            self._cur.execute("BEGIN IMMEDIATE")
+            return None
+        last = first
+        for event in new[1:]:
+            last = self._insert(event)
+        return last
+
+    def _after_reading(self, after: int, decide: Decide) -> int:
+        rows = self._cur.execute(_SELECT, (after, self._hall)).fetchall()
+        pending = [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
+        last: int = rows[-1][0] if rows else after
+        for event in decide(pending):
+            last = self._insert(event)
+        return last
+
+    def _insert(self, event: Event) -> int:
+        cursor = self._cur
+        cursor.execute(_INSERT, _row(self._hall, event))
+        return cursor.lastrowid or 0
+
+    def read(self, after: int = 0) -> list[StoredEvent]:
+        """The hall's events after ``after``, in order."""
+        rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
+        return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()

@@ -1,0 +1,84 @@
+"""A queue writer run as a separate process by the crash and concurrency tests.
+
+Usage: ``python _worker.py DB MODE WINDOW SEED COUNT``. After each acknowledged command it
+prints ``ACK <seq> <type> <ticket>`` and flushes, so the parent knows what was committed.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+from govservice_std.errors import NoTicketWaitingError
+from govservice_std.halls import Hall
+from govservice_std.queues.engine import QueueEngine
+from govservice_std.queues.policy import BusinessLine, PriorityGroup, QueuePolicy
+from govservice_std.queues.state import TicketStatus
+from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.serialization import structure
+
+HALL = "441324116"
+WINDOWS = ("W1", "W2", "W3", "W4")
+
+
+def hall() -> Hall:
+    return structure(
+        {
+            "code": HALL,
+            "name": "龙潭镇便民服务中心",
+            "tier": "town",
+            "division": HALL,
+            "windows": [{"code": w, "kind": "comprehensive", "lines": ["A"]} for w in WINDOWS],
+        },
+        Hall,
+    )
+
+
+def policy() -> QueuePolicy:
+    return QueuePolicy(
+        lines=(BusinessLine(id="A", name="综合"),),
+        priority_groups=(PriorityGroup(id="elderly", name="老年人"),),
+    )
+
+
+def engine(db: str, synchronous: str = "FULL") -> QueueEngine:
+    store = SQLiteStore(db, HALL, locality="441324", synchronous=synchronous)  # type: ignore[arg-type]
+    return QueueEngine(hall(), policy(), store=store)
+
+
+def main(argv: list[str]) -> None:
+    db, mode, window, seed, count = argv[1], argv[2], argv[3], int(argv[4]), int(argv[5])
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    e = engine(db, "NORMAL" if mode == "concurrent" else "FULL")
+    if mode == "concurrent":
+        # Start together with the other workers, so that their commands interleave.
+        print("READY", flush=True)
+        go = Path(db + ".go")
+        while not go.exists():
+            time.sleep(0.005)
+    done = 0
+    while count < 0 or done < count:
+        win = e.window(window)
+        if win.ticket is not None:
+            current = e.ticket(win.ticket)
+            if current.status is TicketStatus.CALLED:
+                command, ticket = "started", e.start(current.id)
+            else:
+                command, ticket = "finished", e.finish(current.id)
+        else:
+            command = "issued"
+            if not (mode == "concurrent" and done % 2 == 0) and rng.random() < 0.6:
+                try:
+                    command, ticket = "called", e.call_next(window)
+                except NoTicketWaitingError:
+                    command = "issued"
+            if command == "issued":
+                ticket = e.issue("A", priority="elderly" if rng.random() < 0.3 else None)
+        print(f"ACK {e.last_seq} {command} {ticket.id}", flush=True)
+        done += 1
+
+
+if __name__ == "__main__":
+    main(sys.argv)

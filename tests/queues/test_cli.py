@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govservice_std.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], db: Path, at: str, *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(["queue", "--db", str(db), "--at", f"2026-03-02T{at}", *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_day_at_the_county_centre(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "longmen.db"
+    code, out, _ = run(capsys, db, "08:30", "open", "441324")
+    assert code == 0
+    assert "龙门县政务服务中心" in out
+    assert "A01" in out
+    assert "Z01" not in out.split("windows opened:")[1]
+
+    assert run(capsys, db, "08:31", "issue", "A")[1].startswith("A001 issued")
+    assert run(capsys, db, "08:32", "issue", "C")[1].startswith("C001 issued")
+    assert run(capsys, db, "08:33", "issue", "A", "--priority", "military")[1].startswith("A002")
+    out = run(
+        capsys, db, "08:40", "check-in", "YY-0001", "--line", "B", "--slot", "2026-03-02T09:00"
+    )[1]
+    assert out.startswith("B001 checked in")
+    assert run(capsys, db, "08:41", "call", "A01")[1].startswith("A002 → A01 called")
+    assert run(capsys, db, "08:42", "start", "A002")[1].startswith("A002 started")
+    assert run(capsys, db, "08:50", "finish", "A002")[1].startswith("A002 finished")
+    assert run(capsys, db, "08:51", "call", "B01")[1].startswith("C001 → B01")
+    run(capsys, db, "08:52", "recall", "B01")
+    run(capsys, db, "08:53", "recall", "B01")
+    assert run(capsys, db, "08:54", "no-show", "C001")[1].startswith("C001 marked no-show")
+    assert run(capsys, db, "08:55", "reactivate", "C001")[1].startswith("C001 reactivated")
+    assert run(capsys, db, "08:56", "call", "A02")[1].startswith("A001 → A02")
+    run(capsys, db, "08:57", "start", "A001")
+    out = run(capsys, db, "08:58", "transfer", "A001", "D")[1]
+    assert out.startswith("A001 transferred to D")
+    assert run(capsys, db, "08:59", "call", "B03")[1].startswith("A001 → B03")
+    run(capsys, db, "09:05", "start", "A001")
+    assert run(capsys, db, "09:15", "finish", "A001", "--outcome", "informed")[0] == 0
+
+    code, _, err = run(capsys, db, "09:16", "finish", "B001")
+    assert code == 2
+    assert err.strip() == "govstd: error: cannot finish: ticket B001 is waiting, not serving"
+    code, _, err = run(capsys, db, "09:16", "call", "Z01")
+    assert code == 2
+    assert "serves no business line" in err
+    code, _, err = run(capsys, db, "09:16", "issue", "X")
+    assert code == 2
+    assert "no business line 'X'" in err
+    run(capsys, db, "09:16", "window-close", "A03")
+    code, _, err = run(capsys, db, "09:16", "call", "A03")
+    assert (code, "window A03 is closed" in err) == (2, True)
+
+    code, out, _ = run(capsys, db, "09:20", "status", "--json")
+    status = json.loads(out)
+    assert {w["ticket"] for w in status["windows"]} == {None}
+    assert [t["ticket"] for t in status["waiting"]] == ["C001", "B001"]
+    assert "waiting: 2" in run(capsys, db, "09:20", "status")[1]
+
+    code, out, _ = run(capsys, db, "09:20", "kpis", "--json")
+    kpis = json.loads(out)
+    assert kpis["overall"]["issued"] == 4
+    assert kpis["overall"]["served"] == 2
+    assert kpis["target_minutes"] == 20.0
+    assert set(kpis["by_group"]) == {"military", "normal"}
+    text = run(capsys, db, "09:20", "kpis")[1]
+    assert "90% within 20 min" in text
+    assert "window B03" in text
+
+
+def test_queue_needs_an_opened_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, tmp_path / "none.db", "09:00", "issue", "A")
+    assert code == 2
+    assert "name the hall; the database holds 0" in err
+    code, _, err = run(capsys, tmp_path / "x.db", "09:00", "open", "441324999")
+    assert code == 2
+    assert "no hall '441324999'" in err
+
+
+def test_several_halls_in_one_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "county.db"
+    assert run(capsys, db, "08:30", "open", "441324")[0] == 0
+    assert run(capsys, db, "08:30", "open", "441324116")[0] == 0
+    code, _, err = run(capsys, db, "08:31", "issue", "A")
+    assert code == 2
+    assert "the database holds 2" in err
+    for hall in ("441324", "441324116"):
+        main_args = ["--hall", hall, "issue", "A"]
+        assert run(capsys, db, "08:31", *main_args)[1].startswith("A001 issued")
+    code, _, err = run(capsys, db, "08:31", "open", "not-a-code")
+    assert code == 2
+    assert "not a division code" in err
