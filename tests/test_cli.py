@@ -86,7 +86,10 @@ def test_halls_table() -> None:
 
 
 def test_unknown_locality_exits_2_with_one_line() -> None:
-    result = run("halls", "999999")
+    zh = run("halls", "999999")
+    assert zh.returncode == 2
+    assert zh.stderr.startswith("govstd: 错误：未知的地区代码 999999（已安装：000000、")
+    result = run("--lang", "en", "halls", "999999")
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
@@ -119,7 +122,7 @@ def test_broken_plugin_names_itself_without_traceback(tmp_path: Path) -> None:
         source="import does_not_exist\n",
     )
     env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
-    result = run("localities", env=env)
+    result = run("--lang", "en", "localities", env=env)
     assert result.returncode == 2
     assert result.stderr.startswith(
         "govstd: error: plugin 'broken' (distribution govservice-std-broken 0.0.1): "

@@ -43,6 +43,14 @@ __all__ = [
 class GovServiceError(Exception):
     """Base class of every error raised by govservice_std."""
 
+    def localized(self, lang: str = "zh") -> str:  # noqa: ARG002 - subclasses use it
+        """The message in ``lang`` (``"zh"`` or ``"en"``) where the error has one.
+
+        Errors that reach hall staff (queue commands, an unknown locality) carry a Chinese
+        message; the others are for developers and plugin authors and are in English.
+        """
+        return str(self)
+
 
 @attrs.frozen
 class DataProblem:
@@ -121,6 +129,13 @@ class UnknownLocalityError(GovServiceError, LookupError):
         self.known = tuple(known)
         hint = f" (installed: {', '.join(self.known)})" if self.known else ""
         super().__init__(f"unknown locality {code!r}{hint}")
+
+    def localized(self, lang: str = "zh") -> str:
+        """``未知的地区代码 …`` in Chinese (the default), else the English message."""
+        if lang != "zh":
+            return str(self)
+        hint = f"（已安装：{'、'.join(self.known)}）" if self.known else ""
+        return f"未知的地区代码 {self.code}{hint}"
 
 
 class LocalityChainError(GovServiceError):
@@ -208,14 +223,38 @@ class IllegalCommandError(QueueError):
     """A queue command does not fit the current state; nothing was changed.
 
     Attributes:
-        command: The command's name (``finish``, ``call_next`` …).
+        command: The command's name (``finish``, ``call next`` …).
         reason: Why it was refused.
+        reason_zh: The same in Chinese, for the hall staff who see it.
     """
 
-    def __init__(self, command: str, reason: str) -> None:
+    def __init__(self, command: str, reason: str, reason_zh: str = "") -> None:
         self.command = command
         self.reason = reason
+        self.reason_zh = reason_zh
         super().__init__(f"cannot {command}: {reason}")
+
+    def localized(self, lang: str = "zh") -> str:
+        """``无法叫号：…`` in Chinese (the default) or ``cannot call next: …`` in English."""
+        if lang != "zh" or not self.reason_zh:
+            return str(self)
+        return f"无法{_COMMANDS_ZH.get(self.command, self.command)}：{self.reason_zh}"
+
+
+_COMMANDS_ZH = {
+    "issue": "取号",
+    "check in": "预约签到",
+    "call next": "叫号",
+    "recall": "重呼",
+    "start": "开始办理",
+    "finish": "办结",
+    "mark no-show": "标记过号",
+    "reactivate": "恢复过号",
+    "transfer": "转办",
+    "cancel": "取消",
+    "open window": "开启窗口",
+    "close window": "关闭窗口",
+}
 
 
 class NoTicketWaitingError(IllegalCommandError):

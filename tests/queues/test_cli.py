@@ -11,7 +11,7 @@ from govservice_std.cli import main
 def run(capsys: pytest.CaptureFixture[str], db: Path, at: str, *args: str) -> tuple[int, str, str]:
     code = 0
     try:
-        main(["queue", "--db", str(db), "--at", f"2026-03-02T{at}", *args])
+        main(["--lang", "en", "queue", "--db", str(db), "--at", f"2026-03-02T{at}", *args])
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
@@ -101,3 +101,28 @@ def test_several_halls_in_one_database(tmp_path: Path, capsys: pytest.CaptureFix
     code, _, err = run(capsys, db, "08:31", "open", "not-a-code")
     assert code == 2
     assert "not a division code" in err
+
+
+def test_messages_for_hall_staff_are_in_chinese_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "zh.db")
+
+    def zh(at: str, *args: str) -> tuple[int, str, str]:
+        code = 0
+        try:
+            main(["queue", "--db", db, "--at", f"2026-03-02T{at}", *args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert "已开启窗口：" in zh("08:30", "open", "441324")[1]
+    assert zh("08:31", "issue", "A")[1].strip() == "A001 已取号（等候中）"
+    assert zh("08:32", "call", "A01")[1].startswith("A001 → A01 已叫号")
+    code, _, err = zh("08:33", "finish", "B001")
+    assert code == 2
+    assert err.strip() == "govstd: 错误：无法办结：没有 B001 号"
+    code, _, err = zh("08:33", "finish", "A001")
+    assert err.strip() == "govstd: 错误：无法办结：A001 号当前为“已叫号”，不是“办理中”"
+    assert "A01 窗口：开启 A001（已叫号）" in zh("08:34", "status")[1]

@@ -14,17 +14,24 @@ from govservice_std._version import __version__
 if TYPE_CHECKING:
     from govservice_std.registry import Registry
 
-__all__ = ["TIERS", "State", "cli", "echo_json", "main"]
+__all__ = ["LANGS", "LANG_ENV", "TIERS", "State", "cli", "echo_json", "main"]
 
 TIERS = ("county", "town", "village")
+LANGS = ("zh", "en")
+LANG_ENV = "GOVSERVICE_STD_LANG"
+"""Environment variable that sets the command line's language (``zh`` or ``en``)."""
+
+# The language chosen for this run, read by the error handler outside click's context.
+_LANG = ["zh"]
 
 
 class State:
     """Options of the top-level command, and the registry built from them on first use."""
 
-    def __init__(self, autoload: bool | None, blocked: tuple[str, ...]) -> None:
+    def __init__(self, autoload: bool | None, blocked: tuple[str, ...], lang: str = "zh") -> None:
         self.autoload = autoload
         self.blocked = blocked
+        self.lang = lang
         self._registry: Registry | None = None
 
     @property
@@ -54,16 +61,30 @@ def echo_json(data: Any) -> None:
     metavar="PLUGIN",
     help="Do not load the plugin of this entry-point name (repeatable).",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    envvar=LANG_ENV,
+    show_default=True,
+    help="Language of messages for hall staff: 简体中文 (zh) or English (en). "
+    f"Also read from {LANG_ENV}.",
+)
 @click.pass_context
-def cli(ctx: click.Context, no_autoload: bool, blocked: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, no_autoload: bool, blocked: tuple[str, ...], lang: str) -> None:
     """Standardized government service (政务服务标准化) for China's three tiers of halls."""
-    ctx.obj = State(autoload=False if no_autoload else None, blocked=blocked)
+    ctx.obj = State(autoload=False if no_autoload else None, blocked=blocked, lang=lang)
+    _LANG[0] = lang
 
 
 def _fail(message: str) -> NoReturn:
     lines = message.splitlines() or ["error"]
-    more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
-    click.echo(f"govstd: error: {lines[0]}{more}", err=True)
+    if _LANG[0] == "zh":
+        more = f"（另有 {len(lines) - 1} 处问题）" if len(lines) > 1 else ""
+        click.echo(f"govstd: 错误：{lines[0]}{more}", err=True)
+    else:
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        click.echo(f"govstd: error: {lines[0]}{more}", err=True)
     sys.exit(2)
 
 
@@ -81,6 +102,6 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
         exc.show()
         sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
     except GovServiceError as exc:
-        _fail(str(exc))
+        _fail(exc.localized(_LANG[0]))
     except OSError as exc:
         _fail(str(exc))

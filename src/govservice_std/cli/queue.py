@@ -58,7 +58,8 @@ class QueueContext:
         """Print integration failures as warnings (the command itself succeeded)."""
         if self._engine is not None:
             for failure in self._engine.take_failures():
-                click.echo(f"govstd: warning: {failure}", err=True)
+                prefix = "警告" if self.state.lang == "zh" else "warning"
+                click.echo(f"govstd: {prefix}: {failure}", err=True)
 
 
 def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -99,9 +100,33 @@ def queue(ctx: click.Context, db: Path, hall: str | None, at: dt.datetime | None
     ctx.call_on_close(ctx.obj.report)
 
 
-def _line(ticket: Ticket, action: str) -> None:
+_ACTIONS_ZH = {
+    "issued": "已取号",
+    "checked in": "预约已签到",
+    "called": "已叫号",
+    "recalled": "已重呼",
+    "started": "开始办理",
+    "finished": "已办结",
+    "marked no-show": "已标记过号",
+    "reactivated": "已恢复",
+    "cancelled": "已取消",
+}
+
+
+def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
+    """Print what a command did to a ticket, in the command line's language."""
     where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
-    click.echo(f"{ticket.label}{where} {action} ({ticket.status.label_zh})")
+    if _lang() == "zh":
+        done = f"已转至业务类别 {to_line}" if to_line else _ACTIONS_ZH[action]
+        click.echo(f"{ticket.label}{where} {done}（{ticket.status.label_zh}）")
+        return
+    done = f"transferred to {to_line}" if to_line else action
+    click.echo(f"{ticket.label}{where} {done} ({ticket.status.value})")
+
+
+def _lang() -> str:
+    state = click.get_current_context().find_object(State)
+    return state.lang if state is not None else "zh"
 
 
 @queue.command("open")
@@ -127,7 +152,10 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
                 engine.open_window(window.code)
                 opened.append(window.code)
     click.echo(f"{engine.hall.name} ({hall}) · {q.db}")
-    click.echo(f"windows opened: {', '.join(opened) or 'none'}")
+    if _lang() == "zh":
+        click.echo(f"已开启窗口：{'、'.join(opened) or '无'}")
+    else:
+        click.echo(f"windows opened: {', '.join(opened) or 'none'}")
 
 
 @queue.command()
@@ -207,7 +235,7 @@ def reactivate(q: QueueContext, ticket: str) -> None:
 @click.pass_obj
 def transfer(q: QueueContext, ticket: str, line: str) -> None:
     """Move TICKET to LINE, keeping its original arrival."""
-    _line(q.engine().transfer(ticket, line), f"transferred to {line}")
+    _line(q.engine().transfer(ticket, line), "transferred", to_line=line)
 
 
 @queue.command()
@@ -224,7 +252,7 @@ def cancel(q: QueueContext, ticket: str) -> None:
 def window_open(q: QueueContext, window: str) -> None:
     """Open WINDOW for calling."""
     q.engine().open_window(window)
-    click.echo(f"window {window} open")
+    click.echo(f"{window} 窗口已开启" if _lang() == "zh" else f"window {window} open")
 
 
 @queue.command("window-close")
@@ -233,7 +261,7 @@ def window_open(q: QueueContext, window: str) -> None:
 def window_close(q: QueueContext, window: str) -> None:
     """Close WINDOW (it must have no ticket)."""
     q.engine().close_window(window)
-    click.echo(f"window {window} closed")
+    click.echo(f"{window} 窗口已关闭" if _lang() == "zh" else f"window {window} closed")
 
 
 @queue.command()
@@ -274,16 +302,23 @@ def status(q: QueueContext, as_json: bool) -> None:
             }
         )
         return
+    zh = _lang() == "zh"
     click.echo(f"{engine.hall.name} ({engine.hall.code}) · {today}")
     for w in windows:
         current = tickets[w.ticket] if w.ticket else None
-        state = "open" if w.open else "closed"
-        doing = f" {current.label} ({current.status.label_zh})" if current else ""
-        click.echo(f"  window {w.code}: {state}{doing}")
+        if zh:
+            doing = f" {current.label}（{current.status.label_zh}）" if current else ""
+            click.echo(f"  {w.code} 窗口：{'开启' if w.open else '关闭'}{doing}")
+        else:
+            doing = f" {current.label} ({current.status.value})" if current else ""
+            click.echo(f"  window {w.code}: {'open' if w.open else 'closed'}{doing}")
     by_line: dict[str, list[str]] = {}
     for t in waiting:
         by_line.setdefault(t.line, []).append(t.label + ("*" if t.group else ""))
-    click.echo(f"waiting: {len(waiting)} (* priority)")
+    if zh:
+        click.echo(f"等候：{len(waiting)} 人（* 为优先群体）")
+    else:
+        click.echo(f"waiting: {len(waiting)} (* priority)")
     for line, labels in by_line.items():
         click.echo(f"  {line}: {' '.join(labels)}")
 

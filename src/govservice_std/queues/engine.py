@@ -345,15 +345,18 @@ class QueueEngine:
     def _ticket_id(self, command: str, ref: str) -> str:
         ticket_id = self._state.resolve(ref)
         if ticket_id is None:
-            raise IllegalCommandError(command, f"no ticket {ref!r}")
+            raise IllegalCommandError(command, f"no ticket {ref!r}", f"没有 {ref} 号")
         return ticket_id
 
     def _rec(self, command: str, ref: str, *allowed: TicketStatus) -> _Rec:
         rec = self._state._tickets[self._ticket_id(command, ref)]
         if allowed and rec.status not in allowed:
             wanted = " or ".join(s.value for s in allowed)
+            wanted_zh = "或".join(s.label_zh for s in allowed)
             raise IllegalCommandError(
-                command, f"ticket {rec.label} is {rec.status.value}, not {wanted}"
+                command,
+                f"ticket {rec.label} is {rec.status.value}, not {wanted}",
+                f"{rec.label} 号当前为“{rec.status.label_zh}”，不是“{wanted_zh}”",
             )
         return rec
 
@@ -362,19 +365,29 @@ class QueueEngine:
         if lines is None:
             known = ", ".join(self._window_lines)
             raise IllegalCommandError(
-                command, f"hall {self._hall.code} has no window {code!r} (windows: {known})"
+                command,
+                f"hall {self._hall.code} has no window {code!r} (windows: {known})",
+                f"本厅没有 {code} 窗口（现有窗口：{known}）",
             )
         return lines
 
     def _check_line(self, command: str, line: str) -> None:
         if line not in self._lines:
             known = ", ".join(self._lines)
-            raise IllegalCommandError(command, f"no business line {line!r} (lines: {known})")
+            raise IllegalCommandError(
+                command,
+                f"no business line {line!r} (lines: {known})",
+                f"没有业务类别 {line}（现有：{known}）",
+            )
 
     def _check_group(self, command: str, group: str | None) -> None:
         if group is not None and group not in self._groups:
             known = ", ".join(self._weights) or "none"
-            raise IllegalCommandError(command, f"no priority group {group!r} (groups: {known})")
+            raise IllegalCommandError(
+                command,
+                f"no priority group {group!r} (groups: {known})",
+                f"没有优先群体 {group}（现有：{known}）",
+            )
 
     def _snapshot(self, ticket_id: str) -> Ticket:
         return self._state._tickets[ticket_id].snapshot()
@@ -463,14 +476,16 @@ class QueueEngine:
         self._check_line("check in", line)
         self._check_group("check in", priority)
         if slot.tzinfo is None:
-            raise IllegalCommandError("check in", "the slot needs a timezone")
+            raise IllegalCommandError("check in", "the slot needs a timezone", "预约时段缺少时区")
         policy = self._policy
 
         def build(now: dt.datetime) -> list[Event]:
             existing = self._state.appointment_ticket(appointment)
             if existing is not None:
                 raise IllegalCommandError(
-                    "check in", f"appointment {appointment!r} is already ticket {existing}"
+                    "check in",
+                    f"appointment {appointment!r} is already ticket {existing}",
+                    f"预约 {appointment} 已签到为 {existing} 号",
                 )
             earliest = slot - dt.timedelta(minutes=policy.appointment_early_minutes)
             latest = slot + dt.timedelta(minutes=policy.appointment_grace_minutes)
@@ -479,6 +494,7 @@ class QueueEngine:
                     "check in",
                     f"appointment {appointment!r} opens for check-in at "
                     f"{earliest.astimezone(CHINA_TZ):%H:%M}",
+                    f"预约 {appointment} 须在 {earliest.astimezone(CHINA_TZ):%H:%M} 后签到",
                 )
             order_at = slot
             if now > latest:
@@ -487,6 +503,8 @@ class QueueEngine:
                         "check in",
                         f"appointment {appointment!r} is past its grace window "
                         f"(until {latest.astimezone(CHINA_TZ):%H:%M})",
+                        f"预约 {appointment} 已超过签到宽限时间"
+                        f"（{latest.astimezone(CHINA_TZ):%H:%M} 前）",
                     )
                 order_at = now
             return [
@@ -571,23 +589,33 @@ class QueueEngine:
         """
         lines = self._window_code("call next", window)
         if not lines:
-            raise IllegalCommandError("call next", f"window {window} serves no business line")
+            raise IllegalCommandError(
+                "call next",
+                f"window {window} serves no business line",
+                f"{window} 窗口未配置业务类别",
+            )
 
         def build(now: dt.datetime) -> list[Event]:
             win = self._state._windows.get(window)
             if win is None or not win.open:
-                raise IllegalCommandError("call next", f"window {window} is closed")
+                raise IllegalCommandError(
+                    "call next", f"window {window} is closed", f"{window} 窗口未开启"
+                )
             if win.ticket is not None:
                 current = self._state._tickets[win.ticket]
                 raise IllegalCommandError(
                     "call next",
                     f"window {window} still has ticket {current.label} "
                     f"({current.status.value}); finish it, mark it a no-show or transfer it",
+                    f"{window} 窗口的 {current.label} 号尚未处理完（{current.status.label_zh}），"
+                    "请先办结、标记过号或转办",
                 )
             ticket_id = self._select(lines, win.streak, now)
             if ticket_id is None:
                 raise NoTicketWaitingError(
-                    "call next", f"no ticket waiting for window {window} ({', '.join(lines)})"
+                    "call next",
+                    f"no ticket waiting for window {window} ({', '.join(lines)})",
+                    f"{window} 窗口（{'、'.join(lines)}）暂无等候",
                 )
             return [TicketCalled(at=now, ticket=ticket_id, window=window)]
 
@@ -598,7 +626,9 @@ class QueueEngine:
         self._window_code(command, window)
         win = self._state._windows.get(window)
         if win is None or win.ticket is None:
-            raise IllegalCommandError(command, f"window {window} has no ticket")
+            raise IllegalCommandError(
+                command, f"window {window} has no ticket", f"{window} 窗口当前没有号"
+            )
         return self._rec(command, win.ticket, *allowed)
 
     def recall(self, window: str) -> Ticket:
@@ -651,7 +681,11 @@ class QueueEngine:
         """
         if outcome not in self._outcomes:
             known = ", ".join(o.id for o in self._policy.outcomes)
-            raise IllegalCommandError("finish", f"no outcome {outcome!r} (outcomes: {known})")
+            raise IllegalCommandError(
+                "finish",
+                f"no outcome {outcome!r} (outcomes: {known})",
+                f"没有办理结果 {outcome}（现有：{known}）",
+            )
         return self._ticket_command(
             "finish",
             ticket,
@@ -675,6 +709,7 @@ class QueueEngine:
                 raise IllegalCommandError(
                     "mark no-show",
                     f"ticket {rec.label} was called {rec.calls} of {needed} times; recall it",
+                    f"{rec.label} 号仅呼叫 {rec.calls} 次（需 {needed} 次），请重呼",
                 )
             return TicketNoShow(at=now, ticket=rec.id, window=rec.window or "")
 
@@ -695,6 +730,8 @@ class QueueEngine:
                     "reactivate",
                     f"ticket {rec.label} was already reactivated {rec.reactivations} times "
                     f"(at most {policy.max_reactivations})",
+                    f"{rec.label} 号已恢复 {rec.reactivations} 次"
+                    f"（最多 {policy.max_reactivations} 次）",
                 )
             assert rec.no_show_at is not None  # noqa: S101 - a no-show has its time
             limit = rec.no_show_at + dt.timedelta(minutes=policy.reactivate_within_minutes)
@@ -703,6 +740,7 @@ class QueueEngine:
                     "reactivate",
                     f"ticket {rec.label} could be reactivated until "
                     f"{limit.astimezone(CHINA_TZ):%H:%M}",
+                    f"{rec.label} 号的恢复期限为 {limit.astimezone(CHINA_TZ):%H:%M}，已过期",
                 )
             order_at = rec.order_at if policy.reactivation_keeps_place else now
             return TicketReactivated(at=now, ticket=rec.id, order_at=order_at)
@@ -721,7 +759,11 @@ class QueueEngine:
 
         def make(rec: _Rec, now: dt.datetime) -> Event:
             if rec.line == line:
-                raise IllegalCommandError("transfer", f"ticket {rec.label} is already in {line}")
+                raise IllegalCommandError(
+                    "transfer",
+                    f"ticket {rec.label} is already in {line}",
+                    f"{rec.label} 号已在业务类别 {line}",
+                )
             at_window = rec.window if rec.status is not TicketStatus.WAITING else None
             return TicketTransferred(
                 at=now, ticket=rec.id, from_line=rec.line, to_line=line, window=at_window
@@ -761,7 +803,9 @@ class QueueEngine:
 
         def build(now: dt.datetime) -> list[Event]:
             if self._state.window(window).open:
-                raise IllegalCommandError("open window", f"window {window} is already open")
+                raise IllegalCommandError(
+                    "open window", f"window {window} is already open", f"{window} 窗口已开启"
+                )
             return [WindowOpened(at=now, window=window)]
 
         self._run(build)
@@ -778,11 +822,15 @@ class QueueEngine:
         def build(now: dt.datetime) -> list[Event]:
             win = self._state.window(window)
             if not win.open:
-                raise IllegalCommandError("close window", f"window {window} is not open")
+                raise IllegalCommandError(
+                    "close window", f"window {window} is not open", f"{window} 窗口未开启"
+                )
             if win.ticket is not None:
                 label = self._state._tickets[win.ticket].label
                 raise IllegalCommandError(
-                    "close window", f"window {window} still has ticket {label}"
+                    "close window",
+                    f"window {window} still has ticket {label}",
+                    f"{window} 窗口还有 {label} 号未处理完",
                 )
             return [WindowClosed(at=now, window=window)]
 
