@@ -4,7 +4,8 @@
 * :mod:`~govservice_std.staffing.profile` — a day's arrivals, service times and windows.
 * :mod:`~govservice_std.staffing.simulation` — discrete-event simulation of such a day.
 * :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target.
-* :mod:`~govservice_std.staffing.kpis` — the KPI summary of a (simulated) day.
+* :mod:`~govservice_std.staffing.kpis` — simulated tickets summarized in the live queue's
+  KPI types (:class:`~govservice_std.queues.kpis.QueueKpis`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from govservice_std.staffing.erlang import (
     priority_waits,
     windows_needed,
 )
-from govservice_std.staffing.kpis import KpiReport, KpiSummary, summarize
+from govservice_std.staffing.kpis import summarize
 from govservice_std.staffing.plan import PeriodPlan, StaffingPlan, plan_staffing
 from govservice_std.staffing.profile import (
     NORMAL_GROUP,
@@ -50,8 +51,6 @@ __all__ = [
     "ErlangC",
     "Estimate",
     "GroupProfile",
-    "KpiReport",
-    "KpiSummary",
     "LineProfile",
     "Period",
     "PeriodPlan",

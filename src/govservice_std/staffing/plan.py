@@ -42,8 +42,8 @@ from collections.abc import Callable
 import attrs
 
 from govservice_std.errors import FieldValueError
+from govservice_std.queues.kpis import KpiFigures
 from govservice_std.staffing.erlang import erlang_c, windows_needed
-from govservice_std.staffing.kpis import KpiSummary
 from govservice_std.staffing.profile import DayProfile
 from govservice_std.staffing.simulation import Estimate, SimulationResult, simulate
 
@@ -75,7 +75,7 @@ class PeriodPlan:
     erlang_windows: int
     windows: int
     erlang_service_level: float | None
-    kpis: KpiSummary
+    kpis: KpiFigures
     within_target: Estimate | None
     meets_target: bool
 

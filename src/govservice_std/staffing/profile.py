@@ -28,6 +28,7 @@ import attrs
 
 from govservice_std._fields import identifier, to_tuple, unique
 from govservice_std.errors import FieldValueError
+from govservice_std.queues.kpis import NORMAL_GROUP as QUEUE_NORMAL_GROUP
 from govservice_std.staffing.distributions import TimeDistribution
 
 __all__ = [
@@ -46,8 +47,9 @@ __all__ = [
 PROFILE_FILE = "staffing.toml"
 """Name of a layer's day profile inside its data folder (an example or a default day)."""
 
-NORMAL_GROUP = "normal"
-"""The group id under which tickets without a priority group are reported."""
+NORMAL_GROUP = QUEUE_NORMAL_GROUP
+"""The group id under which tickets without a priority group are reported (the live
+queue's :data:`~govservice_std.queues.kpis.NORMAL_GROUP`)."""
 
 
 def _to_time(value: dt.time | str) -> dt.time:

@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
+from govservice_std.queues.kpis import KpiFigures
 from govservice_std.staffing.erlang import ErlangC
-from govservice_std.staffing.kpis import KpiSummary
 from govservice_std.staffing.plan import StaffingPlan
 
 __all__ = ["erlang_as_dict", "plan_as_dict", "plan_as_html"]
@@ -71,7 +71,7 @@ def _rounded(data: Any) -> Any:
     return data
 
 
-def _summary(summary: KpiSummary) -> dict[str, Any]:
+def _summary(summary: KpiFigures) -> dict[str, Any]:
     return dict(_rounded(attrs.asdict(summary)))
 
 
