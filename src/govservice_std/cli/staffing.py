@@ -102,32 +102,37 @@ def erlang(
         click.echo(f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}")
 
 
-def _load_profile(state: State, spec: str) -> DayProfile:
+def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
+    # The profile, and the locality it was found under (a division code given as PROFILE).
     from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
 
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
-        return load_profile(path)
+        return load_profile(path), None
     found = locality_profile(state.registry, spec)
     if found is None:
         raise click.BadParameter(
             f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
             param_hint="PROFILE",
         )
-    return found
+    return found, spec
 
 
 @staffing.command()
 @click.argument("profile")
 @click.option(
+    "--locality",
+    help="Plan under this locality's queue policy (default: PROFILE's, when it is a code).",
+)
+@click.option(
     "--target-minutes",
     type=click.FloatRange(min=0, min_open=True),
-    help="Waiting-time target (default: the profile's).",
+    help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
     type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
-    help="Share that should meet it (default: the profile's).",
+    help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
@@ -149,6 +154,7 @@ def plan(
     state: State,
     *,
     profile: str,
+    locality: str | None,
     target_minutes: float | None,
     target_level: float | None,
     replications: int,
@@ -159,14 +165,24 @@ def plan(
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
     PROFILE is a day profile file (.toml or .json), or a division code whose locality
-    ships an example profile (``govstd staffing plan 441324``). The plan starts from
-    Erlang C and checks each period by simulation.
+    ships an example profile (``govstd staffing plan 441324``). The waiting-time target,
+    its share, the priority weights and the anti-starvation rule come from the locality's
+    queue policy (PROFILE's code, or --locality) unless the profile sets them. The plan
+    starts from Erlang C and checks each period by simulation.
     """
-    from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
+    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415 - lazy
+    from govservice_std.staffing import plan_staffing  # noqa: PLC0415
     from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
 
-    day = _load_profile(state, profile)
+    day, found_under = _load_profile(state, profile)
+    code = locality or found_under
+    if code is None and target_minutes is None and day.target_minutes is None:
+        raise click.UsageError(
+            "no waiting-time target: give --locality (its queue policy has the target), "
+            "--target-minutes, or set target_minutes in the profile"
+        )
     kwargs: dict[str, Any] = {
+        "policy": queue_policy(state.registry, code) if code is not None else None,
         "target_minutes": target_minutes,
         "target_share": target_level,
         "replications": replications,

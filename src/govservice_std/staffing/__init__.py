@@ -3,7 +3,9 @@
 * :mod:`~govservice_std.staffing.erlang` — Erlang C and Cobham's formula for quick answers.
 * :mod:`~govservice_std.staffing.profile` — a day's arrivals, service times and windows.
 * :mod:`~govservice_std.staffing.simulation` — discrete-event simulation of such a day.
-* :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target.
+* :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target,
+  under the locality's queue policy.
+* :mod:`~govservice_std.staffing.recorded` — service times from a real day's queue record.
 * :mod:`~govservice_std.staffing.kpis` — simulated tickets summarized in the live queue's
   KPI types (:class:`~govservice_std.queues.kpis.QueueKpis`).
 """
@@ -29,8 +31,14 @@ from govservice_std.staffing.profile import (
     LineProfile,
     Period,
     WindowProfile,
+    apply_queue_policy,
     load_profile,
     locality_profile,
+)
+from govservice_std.staffing.recorded import (
+    empirical_services,
+    recorded_service_times,
+    with_recorded_services,
 )
 from govservice_std.staffing.simulation import (
     DayTrace,
@@ -59,6 +67,8 @@ __all__ = [
     "TimeDistribution",
     "TimeDistributionKind",
     "WindowProfile",
+    "apply_queue_policy",
+    "empirical_services",
     "erlang_b",
     "erlang_c",
     "estimate",
@@ -67,8 +77,10 @@ __all__ = [
     "locality_profile",
     "plan_staffing",
     "priority_waits",
+    "recorded_service_times",
     "simulate",
     "simulate_day",
     "summarize",
     "windows_needed",
+    "with_recorded_services",
 ]

@@ -247,7 +247,7 @@ def _fcfs(
 
 def _rank_count(profile: DayProfile) -> int:
     # Distinct weights of the priority groups, plus the normal queue.
-    return len({g.weight for g in profile.priority_groups}) + 1
+    return len({g.rank for g in profile.priority_groups}) + 1
 
 
 def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would cost a call per event
@@ -522,9 +522,9 @@ def simulate_day(
     n_lines = len(profile.lines)
     # Groups of equal weight share a rank: their tickets form one queue per line, called
     # in order of arrival, as in the live queue.
-    weights = sorted({g.weight for g in profile.priority_groups}, reverse=True)
+    weights = sorted({g.rank for g in profile.priority_groups}, reverse=True)
     rank_of_group = np.array(
-        [weights.index(g.weight) for g in profile.priority_groups] + [len(weights)],
+        [weights.index(g.rank) for g in profile.priority_groups] + [len(weights)],
         dtype=np.int64,
     )
     queue_of = rank_of_group[group_of] * n_lines + line_of
