@@ -75,6 +75,18 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="好差评 reviews file: its rates replace the assessment's reviews.* metrics.",
 )
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The hall's queue database (govstd queue): its KPIs replace the queue.* metrics.",
+)
+@click.option(
+    "--day",
+    "queue_day",
+    type=_DATE,
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -91,6 +103,8 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     inspections_file: Path | None,
     reviews_file: Path | None,
+    queue_db: Path | None,
+    queue_day: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
 ) -> None:
@@ -100,10 +114,20 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     with its evidence, points, status and the layer that defined it, and the rectification
     list with due dates. With --json, print a document with hall, locality, total, grade,
     aspects, criteria and rectifications.
+
+    Metric criteria read measured data where it is given — the hall's queue record
+    (--queue-db, optionally one --day), 好差评 reviews (--reviews) and inspections
+    (--inspections) — in place of the values typed into the assessment; each such
+    criterion's evidence names the record it was read from.
     """
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
+    from govservice_std.evaluation.measured import (  # noqa: PLC0415
+        MeasuredMetrics,
+        recorded_queue_kpis,
+        review_metrics,
+    )
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
         ReviewPolicy,
@@ -119,20 +143,32 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     inspections = (
         load(inspections_file, InspectionsDocument).inspections if inspections_file else ()
     )
-    measured: dict[str, float] = {}
+    if queue_day is not None and queue_db is None:
+        raise click.UsageError("--day needs --queue-db")
+    measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
         policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
             document.reviews, policy, today=today or record.date, hall=record.hall
         )
-        measured.update(summary.as_metrics())
+        measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
+    queue = None
+    if queue_db is not None:
+        from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+
+        with SQLiteStore(queue_db, record.hall) as store:
+            queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
+        if queue.overall.issued == 0:
+            on = f" on {queue.day}" if queue.day is not None else ""
+            raise click.UsageError(f"{queue_db} holds no tickets of hall {record.hall}{on}")
     chosen = resolve_scoring_model(registry, locality, model) if model else None
     card = evaluate_hall(
         registry,
         record,
         locality=locality,
         metrics=measured,
+        queue=queue,
         inspections=inspections,
         today=today,
         model=chosen,
