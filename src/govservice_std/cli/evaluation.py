@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from govservice_std.evaluation.batch import BatchResult
-    from govservice_std.evaluation.reviews import ReviewSummary
+    from govservice_std.evaluation.inspections import OrderState
+    from govservice_std.evaluation.reviews import BadReviewState, ReviewSummary
     from govservice_std.evaluation.scoring import Scorecard
     from govservice_std.evaluation.standard import Standard
 
@@ -120,6 +121,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     (--inspections) — in place of the values typed into the assessment; each such
     criterion's evidence names the record it was read from.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
@@ -150,7 +152,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         document = load(reviews_file, ReviewsDocument)
         policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
-            document.reviews, policy, today=today or record.date, hall=record.hall
+            document.reviews,
+            policy,
+            today=today or record.date,
+            hall=record.hall,
+            calendar=working_calendar(registry, locality),
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
     queue = None
@@ -261,7 +267,7 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
     if card.rectifications:
         rect = Table(title=f"整改清单（{len(card.rectifications)} 项，期限按工作日计）")
         if any(item.due_estimated for item in card.rectifications):
-            rect.caption = "（估算）：次年法定节假日安排尚未公布，期限按估算日历计算，可能调整。"
+            rect.caption = _ESTIMATED_NOTE
         rect.add_column("编号")
         rect.add_column("指标")
         rect.add_column("状态")
@@ -278,9 +284,18 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
         orders = Table(title="逾期未完成的督查整改通知", style="red")
         for name in ("督查", "通知", "指标", "问题", "期限"):
             orders.add_column(name)
+        if any(o.due_estimated for o in card.overdue_orders):
+            orders.caption = _ESTIMATED_NOTE
         for o in card.overdue_orders:
-            orders.add_row(o.inspection, o.order, o.criterion, o.description, o.due.isoformat())
+            orders.add_row(o.inspection, o.order, o.criterion, o.description, _due(o))
         console.print(orders)
+
+
+_ESTIMATED_NOTE = "（估算）：次年法定节假日安排尚未公布，期限按估算日历计算，可能调整。"
+
+
+def _due(state: OrderState | BadReviewState) -> str:
+    return state.due.isoformat() + ("（估算）" if state.due_estimated else "")
 
 
 @cli.command("evaluate-all")
@@ -508,8 +523,11 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     """Summarise a 好差评 review file: counts, rates and overdue 差评.
 
     Deadlines (回访核实 and closing, in working days) and whether 基本满意 counts as
-    satisfied come from LOCALITY's standard (its reviews.* parameters).
+    satisfied come from LOCALITY's standard (its reviews.* parameters); working days are
+    counted on LOCALITY's calendar. A deadline in a year whose holiday schedule is not
+    published yet is estimated and marked so.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
         ReviewPolicy,
@@ -521,7 +539,13 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     today = _day(today_at)
     document = load(file, ReviewsDocument)
     policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
-    summary = summarize_reviews(document.reviews, policy, today=today or _today(), hall=hall)
+    summary = summarize_reviews(
+        document.reviews,
+        policy,
+        today=today or _today(),
+        hall=hall,
+        calendar=working_calendar(state.registry, locality),
+    )
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -570,9 +594,11 @@ def _print_reviews(summary: ReviewSummary) -> None:
         overdue = Table(title="逾期差评", style="red")
         for name in ("评价", "场所", "窗口", "人员", "环节", "期限"):
             overdue.add_column(name)
+        if any(s.due_estimated for s in summary.overdue):
+            overdue.caption = _ESTIMATED_NOTE
         for s in summary.overdue:
             step = "回访核实" if s.status.value == "contact_overdue" else "办结"
-            overdue.add_row(s.review, s.hall, s.window, s.staff, step, s.due.isoformat())
+            overdue.add_row(s.review, s.hall, s.window, s.staff, step, _due(s))
         console.print(overdue)
 
 
@@ -589,8 +615,11 @@ def inspections(
 ) -> None:
     """Track the rectification orders of an inspections (督查) file to closure.
 
-    Orders without a due date get LOCALITY's inspection.order_days working days.
+    Orders without a due date get LOCALITY's inspection.order_days working days, counted on
+    LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
+    is estimated and marked so.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
@@ -602,7 +631,12 @@ def inspections(
     standard = resolve_standard(state.registry, locality)
     entry = standard.parameters.get("inspection.order_days")
     days = int(entry.parameter.value) if entry is not None else 15
-    states = track_orders(document.inspections, today=_day(today_at) or _today(), order_days=days)
+    states = track_orders(
+        document.inspections,
+        today=_day(today_at) or _today(),
+        order_days=days,
+        calendar=working_calendar(state.registry, locality),
+    )
     if as_json:
         echo_json(
             [
@@ -613,6 +647,7 @@ def inspections(
                     "criterion": s.criterion,
                     "description": s.description,
                     "due": s.due.isoformat(),
+                    "due_estimated": s.due_estimated,
                     "closed": s.closed.isoformat() if s.closed else None,
                     "status": s.status.value,
                 }
@@ -629,6 +664,8 @@ def inspections(
         "closed_late": "[yellow]逾期完成[/yellow]",
     }
     table = Table(title=f"督查整改通知（{len(states)} 份）")
+    if any(s.due_estimated for s in states):
+        table.caption = _ESTIMATED_NOTE
     for name in ("督查", "通知", "场所", "指标", "问题", "期限", "完成", "状态"):
         table.add_column(name)
     for s in states:
@@ -638,7 +675,7 @@ def inspections(
             s.hall,
             s.criterion,
             s.description,
-            s.due.isoformat(),
+            _due(s),
             s.closed.isoformat() if s.closed else "",
             labels[s.status.value],
         )

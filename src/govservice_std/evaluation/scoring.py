@@ -545,6 +545,7 @@ class Scorecard:
                     "criterion": o.criterion,
                     "description": o.description,
                     "due": o.due.isoformat(),
+                    "due_estimated": o.due_estimated,
                 }
                 for o in self.overdue_orders
             ],
