@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import govservice_std as gs
 from govservice_std.cli import cli
@@ -159,3 +161,33 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
     assert "no tickets" in result.output
     result = CliRunner().invoke(cli, ["evaluate", "441324", str(ASSESSMENT), "--day", "2026-11-21"])
     assert result.exit_code == 2
+
+
+def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
+    registry = gs.load_registry()
+    db = tmp_path / "queue.db"
+    with SQLiteStore(db, HALL, locality="441324") as store:
+        _record_day(registry, store)
+    plain = json.loads(_run("evaluate-all", "441324", str(ASSESSMENT), "--json"))
+    measured = json.loads(
+        _run("evaluate-all", "441324", str(ASSESSMENT), "--queue-db", str(db), "--json")
+    )
+    # The recorded 15-minute mean wait replaces the typed 18 minutes: never a lower score.
+    assert measured["halls"][0]["total"] >= plain["halls"][0]["total"]
+    result = CliRunner().invoke(
+        cli, ["evaluate-all", "441324", str(ASSESSMENT), "--day", "2026-11-20"]
+    )
+    assert result.exit_code == 2
+
+
+@settings(max_examples=25, deadline=None)
+@given(typed=st.floats(0, 500), real=st.floats(0, 500))
+def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    measured = gs.MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
+    with_typed = assessment.with_metrics({"queue.avg_wait_minutes": typed})
+    one = gs.evaluate_hall(registry, with_typed, metrics=measured)
+    other = gs.evaluate_hall(registry, assessment, metrics=measured)
+    assert one.total == other.total
+    assert _criterion(one, "queue.avg_wait_minutes") == _criterion(other, "queue.avg_wait_minutes")

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import govservice_std as gs
+from govservice_std.cli import cli
 from govservice_std.errors import FieldValueError
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.policy import AntiStarvationRule, BusinessLine, PriorityGroup
 from govservice_std.queues.stores.memory import MemoryStore
+from govservice_std.queues.stores.sqlite import SQLiteStore
 from govservice_std.serialization import structure
 from govservice_std.staffing import (
     DayProfile,
@@ -158,3 +163,32 @@ def test_service_times_from_a_queue_record() -> None:
     assert served.count > 0
     assert served.max is not None
     assert served.max <= 5.0
+
+
+def test_cli_plans_with_recorded_service_times(tmp_path: Path) -> None:
+    registry = gs.load_registry()
+    db = tmp_path / "queue.db"
+    clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
+    with SQLiteStore(db, "441324", locality="441324") as store:
+        engine = QueueEngine.for_hall(registry, "441324", store=store, clock=clock, notify=False)
+        window = next(w.code for w in engine.hall.windows if "A" in w.lines)
+        engine.open_window(window)
+        for _ in range(12):  # twelve 2-minute services on line A
+            ticket = engine.issue("A")
+            engine.call_next(window)
+            engine.start(ticket.id)
+            clock.advance(minutes=2)
+            engine.finish(ticket.id)
+    args = ["staffing", "plan", "441324", "--replications", "2", "--json"]
+    runner = CliRunner()
+    assumed = json.loads(runner.invoke(cli, args).output)
+    result = runner.invoke(cli, [*args, "--queue-db", str(db), "--day", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    recorded = json.loads(result.output)
+    first_assumed, first_recorded = assumed["periods"][0], recorded["periods"][0]
+    assert first_recorded["mean_service_minutes"] < first_assumed["mean_service_minutes"]
+    result = runner.invoke(cli, [*args, "--queue-db", str(db), "--day", "2026-11-21"])
+    assert result.exit_code == 2
+    assert "finished tickets" in result.output
+    result = runner.invoke(cli, [*args, "--day", "2026-11-21"])
+    assert result.exit_code == 2

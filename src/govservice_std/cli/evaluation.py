@@ -310,17 +310,37 @@ def _due(state: OrderState | BadReviewState) -> str:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write a self-contained HTML report of the batch to this file.",
 )
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Queue database of the halls (govstd queue): their KPIs replace the queue.* metrics.",
+)
+@click.option(
+    "--day",
+    "queue_day",
+    type=_DATE,
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.pass_obj
-def evaluate_all(
-    state: State, locality: str, assessments: tuple[Path, ...], as_json: bool, html_out: Path | None
+def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    locality: str,
+    assessments: tuple[Path, ...],
+    as_json: bool,
+    html_out: Path | None,
+    queue_db: Path | None,
+    queue_day: dt.datetime | None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
     ASSESSMENTS are .toml/.json files or folders of them. Prints a summary by tier and
-    aspect, each hall's total and grade, and the halls left unassessed.
+    aspect, each hall's total and grade, and the halls left unassessed. With --queue-db,
+    the queue metrics of every assessed hall recorded in the database are read from it.
     """
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_locality  # noqa: PLC0415
+    from govservice_std.queues.kpis import QueueKpis  # noqa: PLC0415
 
     files: list[Path] = []
     for path in assessments:
@@ -329,8 +349,22 @@ def evaluate_all(
         else:
             files.append(path)
     records = [load_assessment(f) for f in files]
+    if queue_day is not None and queue_db is None:
+        raise click.UsageError("--day needs --queue-db")
+    queue: dict[str, QueueKpis] = {}
+    if queue_db is not None:
+        from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415
+        from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+
+        recorded = SQLiteStore.halls(queue_db)
+        for record in records:
+            if record.hall in recorded:
+                with SQLiteStore(queue_db, record.hall) as store:
+                    queue[record.hall] = recorded_queue_kpis(
+                        state.registry, store, day=_day(queue_day)
+                    )
     if as_json:
-        result = evaluate_locality(state.registry, locality, records)
+        result = evaluate_locality(state.registry, locality, records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
@@ -340,6 +374,7 @@ def evaluate_all(
                 state.registry,
                 locality,
                 records,
+                queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
             )
     if html_out is not None:

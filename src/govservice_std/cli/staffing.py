@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,6 +119,25 @@ def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     return found, spec
 
 
+_MIN_RECORDED = 10  # fewer finished tickets than this are too few to resample from
+
+
+def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | None) -> DayProfile:
+    from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+    from govservice_std.staffing import empirical_services, with_recorded_services  # noqa: PLC0415
+
+    with SQLiteStore(db, hall) as store:
+        events = [event for _, event in store.read()]
+    services = empirical_services(
+        events, day=on.date() if on is not None else None, min_count=_MIN_RECORDED
+    )
+    if not services:
+        raise click.UsageError(
+            f"{db}: no line has {_MIN_RECORDED} finished tickets to take service times from"
+        )
+    return with_recorded_services(day, services)
+
+
 @staffing.command()
 @click.argument("profile")
 @click.option(
@@ -142,6 +162,19 @@ def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     help="Simulated days per try.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Queue database (govstd queue): use its recorded service times per line.",
+)
+@click.option("--hall", help="With --queue-db: the hall to read (if the database holds several).")
+@click.option(
+    "--day",
+    "queue_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.option(
     "--html",
@@ -155,6 +188,9 @@ def plan(
     *,
     profile: str,
     locality: str | None,
+    queue_db: Path | None,
+    hall: str | None,
+    queue_day: dt.datetime | None,
     target_minutes: float | None,
     target_level: float | None,
     replications: int,
@@ -168,7 +204,9 @@ def plan(
     ships an example profile (``govstd staffing plan 441324``). The waiting-time target,
     its share, the priority weights and the anti-starvation rule come from the locality's
     queue policy (PROFILE's code, or --locality) unless the profile sets them. The plan
-    starts from Erlang C and checks each period by simulation.
+    starts from Erlang C and checks each period by simulation. With --queue-db, each line
+    with at least 10 finished tickets in the hall's record is simulated with their
+    recorded service times instead of the profile's distribution.
     """
     from govservice_std.queues.policy import queue_policy  # noqa: PLC0415 - lazy
     from govservice_std.staffing import plan_staffing  # noqa: PLC0415
@@ -181,6 +219,10 @@ def plan(
             "no waiting-time target: give --locality (its queue policy has the target), "
             "--target-minutes, or set target_minutes in the profile"
         )
+    if queue_db is not None:
+        day = _with_record(day, queue_db, hall, queue_day)
+    elif hall is not None or queue_day is not None:
+        raise click.UsageError("--hall and --day need --queue-db")
     kwargs: dict[str, Any] = {
         "policy": queue_policy(state.registry, code) if code is not None else None,
         "target_minutes": target_minutes,
