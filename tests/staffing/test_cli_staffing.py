@@ -108,6 +108,7 @@ def test_plan_of_a_file_as_text() -> None:
     )
     assert code == 0
     assert "80% within 20 min" in out
+    assert "queue policy of 441324" in out
     assert "window-hours" in out
 
 

@@ -260,7 +260,8 @@ def plan(
     if day.illustrative:
         title += " [示例数据 illustrative]"
     table = Table(
-        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min",
+        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min"
+        + (f" · queue policy of {code}" if code is not None else ""),
     )
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
                    "P90等候", "过号率", "达标"):  # fmt: skip
