@@ -81,7 +81,11 @@ def test_plan_of_the_bundled_profile_by_locality_code(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["illustrative"] is True
-    assert data["target_minutes"] == 20.0
+    assert data["target_minutes"] == 20.0  # from the county's queue policy
+    assert data["target_share"] == 0.9
+    assert data["queue_policy_applied"] is True
+    assert data["anti_starvation_after"] == 2
+    assert data["priority_weights"]["military"] == 2
     assert data["met"] is True
     assert [p["start"] for p in data["periods"]][:2] == ["08:30", "09:30"]
     assert all(p["windows"] >= 0 for p in data["periods"])
@@ -92,10 +96,19 @@ def test_plan_of_the_bundled_profile_by_locality_code(tmp_path: Path) -> None:
 
 def test_plan_of_a_file_as_text() -> None:
     code, out, _ = invoke(
-        "staffing", "plan", str(EXAMPLE), "--replications", "3", "--target-level", "0.8"
+        "staffing",
+        "plan",
+        str(EXAMPLE),
+        "--locality",
+        "441324",
+        "--replications",
+        "3",
+        "--target-level",
+        "0.8",
     )
     assert code == 0
     assert "80% within 20 min" in out
+    assert "queue policy of 441324" in out
     assert "window-hours" in out
 
 
@@ -106,6 +119,10 @@ def test_plan_errors_are_one_line(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert isinstance(result.exception, Exception)
     assert "day.toml" in str(result.exception)
+    # A file planned without a locality and without a target of its own has none.
+    result = CliRunner().invoke(cli, ["staffing", "plan", str(EXAMPLE)], prog_name="govstd")
+    assert result.exit_code == 2
+    assert "--locality" in result.stderr
     result = CliRunner().invoke(cli, ["staffing", "plan", "000000"], prog_name="govstd")
     assert result.exit_code == 2
     assert "ships staffing.toml" in result.stderr

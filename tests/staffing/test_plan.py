@@ -91,8 +91,12 @@ def test_bundled_longmen_profile_plans() -> None:
     profile = load_profile(path)
     assert profile.illustrative
     assert "not measured" in profile.notes
-    plan = plan_staffing(profile, replications=5, seed=0)
+    from govservice_std import load_registry, queue_policy
+
+    plan = plan_staffing(profile, policy=queue_policy(load_registry(), "441324"), replications=5)
     assert plan.met
+    assert plan.policy_applied
+    assert (plan.target_minutes, plan.target_share) == (20.0, 0.9)
     lunch = plan.periods[4]
     assert lunch.arrivals_per_hour == 0
     assert lunch.windows == 0

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from govservice_std.evaluation.batch import BatchResult
-    from govservice_std.evaluation.reviews import ReviewSummary
+    from govservice_std.evaluation.inspections import OrderState
+    from govservice_std.evaluation.reviews import BadReviewState, ReviewSummary
     from govservice_std.evaluation.scoring import Scorecard
     from govservice_std.evaluation.standard import Standard
 
@@ -75,6 +76,18 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="好差评 reviews file: its rates replace the assessment's reviews.* metrics.",
 )
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The hall's queue database (govstd queue): its KPIs replace the queue.* metrics.",
+)
+@click.option(
+    "--day",
+    "queue_day",
+    type=_DATE,
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -91,6 +104,8 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     inspections_file: Path | None,
     reviews_file: Path | None,
+    queue_db: Path | None,
+    queue_day: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
 ) -> None:
@@ -100,10 +115,21 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     with its evidence, points, status and the layer that defined it, and the rectification
     list with due dates. With --json, print a document with hall, locality, total, grade,
     aspects, criteria and rectifications.
+
+    Metric criteria read measured data where it is given — the hall's queue record
+    (--queue-db, optionally one --day), 好差评 reviews (--reviews) and inspections
+    (--inspections) — in place of the values typed into the assessment; each such
+    criterion's evidence names the record it was read from.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
+    from govservice_std.evaluation.measured import (  # noqa: PLC0415
+        MeasuredMetrics,
+        recorded_queue_kpis,
+        review_metrics,
+    )
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
         ReviewPolicy,
@@ -119,20 +145,36 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     inspections = (
         load(inspections_file, InspectionsDocument).inspections if inspections_file else ()
     )
-    measured: dict[str, float] = {}
+    if queue_day is not None and queue_db is None:
+        raise click.UsageError("--day needs --queue-db")
+    measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
         policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
-            document.reviews, policy, today=today or record.date, hall=record.hall
+            document.reviews,
+            policy,
+            today=today or record.date,
+            hall=record.hall,
+            calendar=working_calendar(registry, locality),
         )
-        measured.update(summary.as_metrics())
+        measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
+    queue = None
+    if queue_db is not None:
+        from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+
+        with SQLiteStore(queue_db, record.hall) as store:
+            queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
+        if queue.overall.issued == 0:
+            on = f" on {queue.day}" if queue.day is not None else ""
+            raise click.UsageError(f"{queue_db} holds no tickets of hall {record.hall}{on}")
     chosen = resolve_scoring_model(registry, locality, model) if model else None
     card = evaluate_hall(
         registry,
         record,
         locality=locality,
         metrics=measured,
+        queue=queue,
         inspections=inspections,
         today=today,
         model=chosen,
@@ -225,7 +267,7 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
     if card.rectifications:
         rect = Table(title=f"整改清单（{len(card.rectifications)} 项，期限按工作日计）")
         if any(item.due_estimated for item in card.rectifications):
-            rect.caption = "（估算）：次年法定节假日安排尚未公布，期限按估算日历计算，可能调整。"
+            rect.caption = _ESTIMATED_NOTE
         rect.add_column("编号")
         rect.add_column("指标")
         rect.add_column("状态")
@@ -242,9 +284,18 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
         orders = Table(title="逾期未完成的督查整改通知", style="red")
         for name in ("督查", "通知", "指标", "问题", "期限"):
             orders.add_column(name)
+        if any(o.due_estimated for o in card.overdue_orders):
+            orders.caption = _ESTIMATED_NOTE
         for o in card.overdue_orders:
-            orders.add_row(o.inspection, o.order, o.criterion, o.description, o.due.isoformat())
+            orders.add_row(o.inspection, o.order, o.criterion, o.description, _due(o))
         console.print(orders)
+
+
+_ESTIMATED_NOTE = "（估算）：次年法定节假日安排尚未公布，期限按估算日历计算，可能调整。"
+
+
+def _due(state: OrderState | BadReviewState) -> str:
+    return state.due.isoformat() + ("（估算）" if state.due_estimated else "")
 
 
 @cli.command("evaluate-all")
@@ -259,17 +310,37 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write a self-contained HTML report of the batch to this file.",
 )
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Queue database of the halls (govstd queue): their KPIs replace the queue.* metrics.",
+)
+@click.option(
+    "--day",
+    "queue_day",
+    type=_DATE,
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.pass_obj
-def evaluate_all(
-    state: State, locality: str, assessments: tuple[Path, ...], as_json: bool, html_out: Path | None
+def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    locality: str,
+    assessments: tuple[Path, ...],
+    as_json: bool,
+    html_out: Path | None,
+    queue_db: Path | None,
+    queue_day: dt.datetime | None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
     ASSESSMENTS are .toml/.json files or folders of them. Prints a summary by tier and
-    aspect, each hall's total and grade, and the halls left unassessed.
+    aspect, each hall's total and grade, and the halls left unassessed. With --queue-db,
+    the queue metrics of every assessed hall recorded in the database are read from it.
     """
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_locality  # noqa: PLC0415
+    from govservice_std.queues.kpis import QueueKpis  # noqa: PLC0415
 
     files: list[Path] = []
     for path in assessments:
@@ -278,8 +349,22 @@ def evaluate_all(
         else:
             files.append(path)
     records = [load_assessment(f) for f in files]
+    if queue_day is not None and queue_db is None:
+        raise click.UsageError("--day needs --queue-db")
+    queue: dict[str, QueueKpis] = {}
+    if queue_db is not None:
+        from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415
+        from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+
+        recorded = SQLiteStore.halls(queue_db)
+        for record in records:
+            if record.hall in recorded:
+                with SQLiteStore(queue_db, record.hall) as store:
+                    queue[record.hall] = recorded_queue_kpis(
+                        state.registry, store, day=_day(queue_day)
+                    )
     if as_json:
-        result = evaluate_locality(state.registry, locality, records)
+        result = evaluate_locality(state.registry, locality, records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
@@ -289,6 +374,7 @@ def evaluate_all(
                 state.registry,
                 locality,
                 records,
+                queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
             )
     if html_out is not None:
@@ -472,8 +558,11 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     """Summarise a 好差评 review file: counts, rates and overdue 差评.
 
     Deadlines (回访核实 and closing, in working days) and whether 基本满意 counts as
-    satisfied come from LOCALITY's standard (its reviews.* parameters).
+    satisfied come from LOCALITY's standard (its reviews.* parameters); working days are
+    counted on LOCALITY's calendar. A deadline in a year whose holiday schedule is not
+    published yet is estimated and marked so.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
         ReviewPolicy,
@@ -485,7 +574,13 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     today = _day(today_at)
     document = load(file, ReviewsDocument)
     policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
-    summary = summarize_reviews(document.reviews, policy, today=today or _today(), hall=hall)
+    summary = summarize_reviews(
+        document.reviews,
+        policy,
+        today=today or _today(),
+        hall=hall,
+        calendar=working_calendar(state.registry, locality),
+    )
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -534,9 +629,11 @@ def _print_reviews(summary: ReviewSummary) -> None:
         overdue = Table(title="逾期差评", style="red")
         for name in ("评价", "场所", "窗口", "人员", "环节", "期限"):
             overdue.add_column(name)
+        if any(s.due_estimated for s in summary.overdue):
+            overdue.caption = _ESTIMATED_NOTE
         for s in summary.overdue:
             step = "回访核实" if s.status.value == "contact_overdue" else "办结"
-            overdue.add_row(s.review, s.hall, s.window, s.staff, step, s.due.isoformat())
+            overdue.add_row(s.review, s.hall, s.window, s.staff, step, _due(s))
         console.print(overdue)
 
 
@@ -553,8 +650,11 @@ def inspections(
 ) -> None:
     """Track the rectification orders of an inspections (督查) file to closure.
 
-    Orders without a due date get LOCALITY's inspection.order_days working days.
+    Orders without a due date get LOCALITY's inspection.order_days working days, counted on
+    LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
+    is estimated and marked so.
     """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
@@ -566,7 +666,12 @@ def inspections(
     standard = resolve_standard(state.registry, locality)
     entry = standard.parameters.get("inspection.order_days")
     days = int(entry.parameter.value) if entry is not None else 15
-    states = track_orders(document.inspections, today=_day(today_at) or _today(), order_days=days)
+    states = track_orders(
+        document.inspections,
+        today=_day(today_at) or _today(),
+        order_days=days,
+        calendar=working_calendar(state.registry, locality),
+    )
     if as_json:
         echo_json(
             [
@@ -577,6 +682,7 @@ def inspections(
                     "criterion": s.criterion,
                     "description": s.description,
                     "due": s.due.isoformat(),
+                    "due_estimated": s.due_estimated,
                     "closed": s.closed.isoformat() if s.closed else None,
                     "status": s.status.value,
                 }
@@ -593,6 +699,8 @@ def inspections(
         "closed_late": "[yellow]逾期完成[/yellow]",
     }
     table = Table(title=f"督查整改通知（{len(states)} 份）")
+    if any(s.due_estimated for s in states):
+        table.caption = _ESTIMATED_NOTE
     for name in ("督查", "通知", "场所", "指标", "问题", "期限", "完成", "状态"):
         table.add_column(name)
     for s in states:
@@ -602,7 +710,7 @@ def inspections(
             s.hall,
             s.criterion,
             s.description,
-            s.due.isoformat(),
+            _due(s),
             s.closed.isoformat() if s.closed else "",
             labels[s.status.value],
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,32 +103,56 @@ def erlang(
         click.echo(f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}")
 
 
-def _load_profile(state: State, spec: str) -> DayProfile:
+def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
+    # The profile, and the locality it was found under (a division code given as PROFILE).
     from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
 
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
-        return load_profile(path)
+        return load_profile(path), None
     found = locality_profile(state.registry, spec)
     if found is None:
         raise click.BadParameter(
             f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
             param_hint="PROFILE",
         )
-    return found
+    return found, spec
+
+
+_MIN_RECORDED = 10  # fewer finished tickets than this are too few to resample from
+
+
+def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | None) -> DayProfile:
+    from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+    from govservice_std.staffing import empirical_services, with_recorded_services  # noqa: PLC0415
+
+    with SQLiteStore(db, hall) as store:
+        events = [event for _, event in store.read()]
+    services = empirical_services(
+        events, day=on.date() if on is not None else None, min_count=_MIN_RECORDED
+    )
+    if not services:
+        raise click.UsageError(
+            f"{db}: no line has {_MIN_RECORDED} finished tickets to take service times from"
+        )
+    return with_recorded_services(day, services)
 
 
 @staffing.command()
 @click.argument("profile")
 @click.option(
+    "--locality",
+    help="Plan under this locality's queue policy (default: PROFILE's, when it is a code).",
+)
+@click.option(
     "--target-minutes",
     type=click.FloatRange(min=0, min_open=True),
-    help="Waiting-time target (default: the profile's).",
+    help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
     type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
-    help="Share that should meet it (default: the profile's).",
+    help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
@@ -137,6 +162,19 @@ def _load_profile(state: State, spec: str) -> DayProfile:
     help="Simulated days per try.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--queue-db",
+    "queue_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Queue database (govstd queue): use its recorded service times per line.",
+)
+@click.option("--hall", help="With --queue-db: the hall to read (if the database holds several).")
+@click.option(
+    "--day",
+    "queue_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --queue-db: only this service day (default: every day in the record).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.option(
     "--html",
@@ -149,6 +187,10 @@ def plan(
     state: State,
     *,
     profile: str,
+    locality: str | None,
+    queue_db: Path | None,
+    hall: str | None,
+    queue_day: dt.datetime | None,
     target_minutes: float | None,
     target_level: float | None,
     replications: int,
@@ -159,14 +201,30 @@ def plan(
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
     PROFILE is a day profile file (.toml or .json), or a division code whose locality
-    ships an example profile (``govstd staffing plan 441324``). The plan starts from
-    Erlang C and checks each period by simulation.
+    ships an example profile (``govstd staffing plan 441324``). The waiting-time target,
+    its share, the priority weights and the anti-starvation rule come from the locality's
+    queue policy (PROFILE's code, or --locality) unless the profile sets them. The plan
+    starts from Erlang C and checks each period by simulation. With --queue-db, each line
+    with at least 10 finished tickets in the hall's record is simulated with their
+    recorded service times instead of the profile's distribution.
     """
-    from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
+    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415 - lazy
+    from govservice_std.staffing import plan_staffing  # noqa: PLC0415
     from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
 
-    day = _load_profile(state, profile)
+    day, found_under = _load_profile(state, profile)
+    code = locality or found_under
+    if code is None and target_minutes is None and day.target_minutes is None:
+        raise click.UsageError(
+            "no waiting-time target: give --locality (its queue policy has the target), "
+            "--target-minutes, or set target_minutes in the profile"
+        )
+    if queue_db is not None:
+        day = _with_record(day, queue_db, hall, queue_day)
+    elif hall is not None or queue_day is not None:
+        raise click.UsageError("--hall and --day need --queue-db")
     kwargs: dict[str, Any] = {
+        "policy": queue_policy(state.registry, code) if code is not None else None,
         "target_minutes": target_minutes,
         "target_share": target_level,
         "replications": replications,
@@ -202,7 +260,8 @@ def plan(
     if day.illustrative:
         title += " [示例数据 illustrative]"
     table = Table(
-        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min",
+        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min"
+        + (f" · queue policy of {code}" if code is not None else ""),
     )
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
                    "P90等候", "过号率", "达标"):  # fmt: skip

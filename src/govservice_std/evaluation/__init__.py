@@ -4,6 +4,8 @@
 * :mod:`~govservice_std.evaluation.overlays` — each layer's ``criteria.toml`` and
   :func:`resolve_standard`;
 * :mod:`~govservice_std.evaluation.assessment` — an assessor's answers and metrics;
+* :mod:`~govservice_std.evaluation.measured` — metrics read from queue KPIs, 好差评 and
+  inspections, with their provenance;
 * :mod:`~govservice_std.evaluation.scoring` — scoring models, :class:`Evaluator`, scorecards;
 * :mod:`~govservice_std.evaluation.reviews` — 好差评 reviews, the 差评 workflow, metrics;
 * :mod:`~govservice_std.evaluation.inspections` — 督查 findings and rectification orders;

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -23,6 +23,7 @@ from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.evaluation.assessment import Assessment
 from govservice_std.evaluation.deadlines import DueDateCalendar
 from govservice_std.evaluation.inspections import Inspection
+from govservice_std.evaluation.measured import MeasuredMetrics, queue_metrics
 from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.scoring import (
     Evaluator,
@@ -33,6 +34,9 @@ from govservice_std.evaluation.scoring import (
 from govservice_std.evaluation.standard import Aspect
 from govservice_std.halls import Hall, HallTier
 from govservice_std.registry import Registry
+
+if TYPE_CHECKING:
+    from govservice_std.queues.kpis import QueueKpis
 
 __all__ = [
     "BatchResult",
@@ -185,7 +189,7 @@ def evaluate_many(
     check: bool = True,
     progress: Callable[[int], None] | None = None,
     unassessed: Iterable[str] = (),
-    metrics: Mapping[str, Mapping[str, float]] | None = None,
+    metrics: Mapping[str, Mapping[str, float] | MeasuredMetrics] | None = None,
     inspections: Mapping[str, Sequence[Inspection]] | None = None,
     today: dt.date | None = None,
 ) -> BatchResult:
@@ -199,7 +203,8 @@ def evaluate_many(
         progress: Called with the number of halls scored so far, after each hall.
         unassessed: Codes of halls with no assessment, for the summary.
         metrics: Measured metrics by hall code (queue KPIs, 好差评 rates…), replacing the
-            assessments' typed values.
+            assessments' typed values; with their provenance as
+            :class:`~govservice_std.evaluation.measured.MeasuredMetrics`.
         inspections: Inspections by hall code.
         today: The day to judge inspection orders on (default: each assessment's date).
     """
@@ -237,7 +242,8 @@ def evaluate_hall(
     assessment: Assessment,
     *,
     locality: DivisionCode | str | None = None,
-    metrics: Mapping[str, float] | None = None,
+    metrics: Mapping[str, float] | MeasuredMetrics | None = None,
+    queue: QueueKpis | None = None,
     inspections: Iterable[Inspection] = (),
     today: dt.date | None = None,
     model: ScoringModel | None = None,
@@ -250,8 +256,14 @@ def evaluate_hall(
         registry: The registry of installed localities.
         assessment: The assessment.
         locality: The locality whose standard applies (default: the assessment's).
-        metrics: Measured metrics (queue KPIs, 好差评 rates…) replacing the assessment's
-            typed values with the same ids.
+        metrics: Measured metrics (好差评 rates…) replacing the assessment's typed values
+            with the same ids; with their provenance as
+            :class:`~govservice_std.evaluation.measured.MeasuredMetrics`.
+        queue: The hall's queue KPIs (live, or a recorded day's, see
+            :func:`~govservice_std.evaluation.measured.recorded_queue_kpis`): the queue
+            metrics of the standard's catalog are read from them
+            (:func:`~govservice_std.evaluation.measured.queue_metrics`) and replace typed
+            values; ``metrics`` wins over them.
         inspections: Inspections of the hall (overdue orders appear in the scorecard).
         today: The day to judge inspection orders on (default: the assessment date).
         model: A scoring model other than the locality's.
@@ -273,8 +285,24 @@ def evaluate_hall(
         )
     evaluator = _evaluator(registry, code, model, calendar)
     return evaluator.evaluate(
-        assessment, hall, metrics=metrics, inspections=inspections, today=today, source=source
+        assessment,
+        hall,
+        metrics=_with_queue(evaluator, metrics, queue),
+        inspections=inspections,
+        today=today,
+        source=source,
     )
+
+
+def _with_queue(
+    evaluator: Evaluator,
+    metrics: Mapping[str, float] | MeasuredMetrics | None,
+    queue: QueueKpis | None,
+) -> Mapping[str, float] | MeasuredMetrics | None:
+    if queue is None:
+        return metrics
+    # Only the queue metrics the standard catalogs: a locality may not use them all.
+    return queue_metrics(queue).restricted(evaluator.standard.metrics).merged(metrics)
 
 
 def _evaluator(
@@ -308,7 +336,8 @@ def evaluate_locality(
     assessments: Iterable[Assessment],
     *,
     keep: bool = True,
-    metrics: Mapping[str, Mapping[str, float]] | None = None,
+    metrics: Mapping[str, Mapping[str, float] | MeasuredMetrics] | None = None,
+    queue: Mapping[str, QueueKpis] | None = None,
     inspections: Iterable[Inspection] = (),
     today: dt.date | None = None,
     model: ScoringModel | None = None,
@@ -325,7 +354,9 @@ def evaluate_locality(
         code: The locality.
         assessments: Assessments, at most one per hall.
         keep: Whether to keep every scorecard.
-        metrics: Measured metrics by hall code (queue KPIs, 好差评 rates…).
+        metrics: Measured metrics by hall code (好差评 rates…).
+        queue: Queue KPIs by hall code; their queue metrics replace typed values, as in
+            :func:`evaluate_hall`.
         inspections: Inspections of the locality's halls.
         today: The day to judge inspection orders on (default: each assessment's date).
         model: A scoring model other than each locality's own.
@@ -365,6 +396,19 @@ def evaluate_locality(
             yield evaluator, assessment, hall
 
     missing = tuple(c for c in entries if c not in by_hall)
+    if queue:
+        combined: dict[str, Mapping[str, float] | MeasuredMetrics] = dict(metrics or {})
+        for hall_code, kpis in queue.items():
+            if hall_code in by_hall:
+                _, prov = entries[hall_code]
+                evaluator = evaluators.get(prov.layer) or _evaluator(
+                    registry, prov.layer, model, calendar
+                )
+                evaluators[prov.layer] = evaluator
+                combined[hall_code] = (
+                    _with_queue(evaluator, combined.get(hall_code), kpis) or MeasuredMetrics()
+                )
+        metrics = combined
     by_hall_inspections: dict[str, list[Inspection]] = {}
     for inspection in inspections:
         by_hall_inspections.setdefault(inspection.hall, []).append(inspection)

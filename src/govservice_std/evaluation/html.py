@@ -202,7 +202,8 @@ def scorecard_html(card: Scorecard) -> str:
     )
     rect_rows = "".join(
         f"<tr><td>{escape(r.criterion)}</td><td>{escape(r.title)}</td>"
-        f"<td>{escape(r.status.label_zh)}</td><td>{r.due.isoformat()}</td></tr>"
+        f"<td>{escape(r.status.label_zh)}</td>"
+        f"<td>{r.due.isoformat()}{'（估算）' if r.due_estimated else ''}</td></tr>"
         for r in card.rectifications
     )
     rect = (
@@ -216,7 +217,7 @@ def scorecard_html(card: Scorecard) -> str:
             + "".join(
                 f"<tr><td>{escape(o.inspection)}</td><td>{escape(o.order)}</td>"
                 f"<td>{escape(o.criterion)}</td><td>{escape(o.description)}</td>"
-                f"<td>{o.due.isoformat()}</td></tr>"
+                f"<td>{o.due.isoformat()}{'（估算）' if o.due_estimated else ''}</td></tr>"
                 for o in card.overdue_orders
             )
             + "</table>"

@@ -29,7 +29,7 @@ from govservice_std._fields import identifier, not_blank, unique
 from govservice_std.calendar import WorkingCalendar
 from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
-from govservice_std.evaluation.deadlines import DueDateCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 
 __all__ = [
     "Finding",
@@ -166,6 +166,9 @@ class OrderState:
         due: Its due date.
         closed: When it was closed, if it was.
         status: Where it stands.
+        due_estimated: Whether the due date was counted (the order gave none) into a year
+            whose official holiday schedule is not published yet, so it rests on an
+            estimated schedule and may move.
     """
 
     inspection: str
@@ -176,6 +179,7 @@ class OrderState:
     due: dt.date
     closed: dt.date | None
     status: OrderStatus
+    due_estimated: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -195,8 +199,10 @@ def track_orders(
     Args:
         inspections: The inspections.
         today: The day to judge on; orders closed after it count as still open.
-        calendar: Working-day calendar for orders without a due date (default: weekends only,
-            a placeholder until the official calendar is wired in).
+        calendar: Working-day calendar for orders without a due date (default: the
+            official national calendar; pass the locality's,
+            :func:`~govservice_std.calendar.working_calendar`). A due date counted into a
+            year without a published holiday schedule is estimated and flagged.
         order_days: Working days an order without a due date allows (pass the standard's
             ``inspection.order_days`` parameter).
     """
@@ -204,7 +210,10 @@ def track_orders(
     out: list[OrderState] = []
     for inspection in inspections:
         for order in inspection.orders:
-            due = order.due or cal.add_working_days(order.issued, order_days)
+            if order.due is not None:
+                due, estimated = order.due, False
+            else:
+                due, estimated = due_date(cal, order.issued, order_days)
             closed = order.closed if order.closed is not None and order.closed <= today else None
             if closed is not None:
                 status = OrderStatus.CLOSED_ON_TIME if closed <= due else OrderStatus.CLOSED_LATE
@@ -221,6 +230,7 @@ def track_orders(
                     due=due,
                     closed=closed,
                     status=status,
+                    due_estimated=estimated,
                 )
             )
     return tuple(out)

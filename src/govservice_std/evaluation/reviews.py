@@ -37,7 +37,7 @@ from govservice_std._fields import identifier, to_enum
 from govservice_std.calendar import WorkingCalendar
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
-from govservice_std.evaluation.deadlines import DueDateCalendar
+from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.standard import Standard
 
 __all__ = [
@@ -342,6 +342,9 @@ class BadReviewState:
         due: The deadline of the step it is at (contact, or closing).
         contact_due: The contact deadline.
         disposition: How it is being closed, if decided.
+        due_estimated: Whether ``due`` or ``contact_due`` runs into a year whose official
+            holiday schedule is not published yet, so the date rests on an estimated
+            schedule and may move (see :func:`~govservice_std.evaluation.deadlines.due_date`).
     """
 
     review: str
@@ -353,6 +356,7 @@ class BadReviewState:
     due: dt.date
     contact_due: dt.date
     disposition: Disposition | None
+    due_estimated: bool = False
 
     @property
     def overdue(self) -> bool:
@@ -369,7 +373,16 @@ def track_bad_reviews(
 ) -> tuple[BadReviewState, ...]:
     """Follow every 差评 through 回访核实 and closing, as of ``today``.
 
-    Steps done after ``today`` count as not done yet.
+    Steps done after ``today`` count as not done yet. Deadlines are counted in working days
+    on ``calendar``; one that runs into a year whose holiday schedule is not published yet
+    is counted on an estimated schedule and flagged (``due_estimated``) rather than refused.
+
+    Args:
+        reviews: The reviews (only 差评 are tracked).
+        policy: The deadlines.
+        today: The day to judge on.
+        calendar: Working-day calendar (default: the official national calendar; pass the
+            locality's, :func:`~govservice_std.calendar.working_calendar`).
     """
     cal = calendar or WorkingCalendar()
     out: list[BadReviewState] = []
@@ -377,14 +390,15 @@ def track_bad_reviews(
         if not review.level.is_bad:
             continue
         follow = review.follow_up or FollowUp()
-        contact_due = cal.add_working_days(review.date, policy.contact_days)
+        contact_due, estimated = due_date(cal, review.date, policy.contact_days)
         contacted = follow.contacted if follow.contacted and follow.contacted <= today else None
         closed = follow.closed if follow.closed and follow.closed <= today else None
         if contacted is None:
             due = contact_due
             status = StepStatus.CONTACT_OVERDUE if today > due else StepStatus.AWAITING_CONTACT
         else:
-            due = cal.add_working_days(contacted, policy.days_for(follow.disposition))
+            due, close_estimated = due_date(cal, contacted, policy.days_for(follow.disposition))
+            estimated = estimated or close_estimated
             if closed is not None:
                 status = StepStatus.CLOSED_ON_TIME if closed <= due else StepStatus.CLOSED_LATE
             else:
@@ -400,6 +414,7 @@ def track_bad_reviews(
                 due=due,
                 contact_due=contact_due,
                 disposition=follow.disposition,
+                due_estimated=estimated,
             )
         )
     return tuple(out)
@@ -446,6 +461,11 @@ class ReviewSummary:
         """The 差评 whose current step is past its deadline."""
         return tuple(s for s in self.bad_reviews if s.overdue)
 
+    @property
+    def deadlines_estimated(self) -> bool:
+        """Whether any 差评 deadline rests on an estimated holiday schedule."""
+        return any(s.due_estimated for s in self.bad_reviews)
+
     def as_metrics(self) -> dict[str, float]:
         """The metrics the standard's criteria read (``reviews.*``)."""
         out = {
@@ -480,9 +500,11 @@ class ReviewSummary:
                     "staff": s.staff,
                     "status": s.status.value,
                     "due": s.due.isoformat(),
+                    "due_estimated": s.due_estimated,
                 }
                 for s in self.overdue
             ],
+            "deadlines_estimated": self.deadlines_estimated,
         }
 
 
@@ -501,7 +523,9 @@ def summarize_reviews(
         policy: Deadlines and the 满意率 formula.
         today: The day to judge deadlines on.
         hall: Only the reviews of this hall.
-        calendar: Working-day calendar (default: weekends only, a placeholder).
+        calendar: Working-day calendar (default: the official national calendar; pass the
+            locality's, :func:`~govservice_std.calendar.working_calendar`). Deadlines in a
+            year without a published holiday schedule are estimated and flagged.
     """
     chosen = [r for r in reviews if hall is None or r.hall == hall]
     by_level = dict.fromkeys(ReviewLevel, 0)

@@ -39,6 +39,7 @@ from govservice_std.evaluation.inspections import (
     inspection_metrics,
     track_orders,
 )
+from govservice_std.evaluation.measured import MeasuredMetrics
 from govservice_std.evaluation.overlays import waiver_in_force
 from govservice_std.evaluation.standard import (
     Aspect,
@@ -544,6 +545,7 @@ class Scorecard:
                     "criterion": o.criterion,
                     "description": o.description,
                     "due": o.due.isoformat(),
+                    "due_estimated": o.due_estimated,
                 }
                 for o in self.overdue_orders
             ],
@@ -555,6 +557,7 @@ _CHECK, _GRADED, _METRIC = 0, 1, 2
 _METHOD_CODE = {Method.CHECK: _CHECK, Method.GRADED: _GRADED, Method.METRIC: _METRIC}
 _NO_ANSWER = "未作答 (no answer)"
 _SHARED_MAX = 50_000
+_INSPECTION_SOURCE = "inspection records"
 
 
 @attrs.frozen
@@ -679,7 +682,7 @@ class Evaluator:
         assessment: Assessment,
         hall: Hall,
         *,
-        metrics: Mapping[str, float] | None = None,
+        metrics: Mapping[str, float] | MeasuredMetrics | None = None,
         inspections: Iterable[Inspection] = (),
         today: dt.date | None = None,
         check: bool = True,
@@ -688,14 +691,19 @@ class Evaluator:
         """Score one hall.
 
         Measured data wins over typed values: ``metrics`` and the metrics computed from
-        ``inspections`` replace the assessment's own values with the same ids.
+        ``inspections`` replace the assessment's own values with the same ids — in its
+        ``[metrics]`` table and in answers that state a ``value``. Where a measured value
+        has a provenance (a :class:`~govservice_std.evaluation.measured.MeasuredMetrics`;
+        inspections are ``"inspection records"``), the criterion's evidence lists it.
 
         Args:
             assessment: The assessment of the hall.
             hall: The hall (its tier decides which criteria apply).
-            metrics: Measured metrics for the hall — queue KPIs, a 好差评 summary's
-                :meth:`~govservice_std.evaluation.ReviewSummary.as_metrics`, on-time
-                completion — by metric id.
+            metrics: Measured metrics for the hall — queue KPIs
+                (:func:`~govservice_std.evaluation.measured.queue_metrics`), a 好差评
+                summary (:func:`~govservice_std.evaluation.measured.review_metrics`), on-time
+                completion — by metric id, with their provenance if given as
+                :class:`~govservice_std.evaluation.measured.MeasuredMetrics`.
             inspections: Inspections of the hall (others are ignored); their orders open
                 past due on ``today`` are listed in the scorecard, and the
                 ``inspections.orders_on_time_rate`` metric is computed from them.
@@ -709,8 +717,14 @@ class Evaluator:
         if check:
             self.check(assessment, hall, source=source)
         merged: Mapping[str, float] = assessment.metrics
+        measured: Mapping[str, float] = {}
+        provenance: Mapping[str, str] = {}
         if metrics:
-            unknown = [name for name in metrics if name not in self.standard.metrics]
+            if isinstance(metrics, MeasuredMetrics):
+                measured, provenance = metrics.values, metrics.sources
+            else:
+                measured = metrics
+            unknown = [name for name in measured if name not in self.standard.metrics]
             if unknown:
                 raise InvalidDataError(
                     [
@@ -719,7 +733,7 @@ class Evaluator:
                     ],
                     source="measured metrics",
                 )
-            merged = {**merged, **metrics}
+            merged = {**merged, **measured}
         overdue: tuple[OrderState, ...] = ()
         mine = [i for i in inspections if i.hall == hall.code]
         if mine:
@@ -731,8 +745,13 @@ class Evaluator:
                 order_days=self._order_days,
             )
             overdue = tuple(s for s in states if s.overdue)
-            merged = {**merged, **inspection_metrics(states)}
-        return self._score(assessment, hall, merged, overdue)
+            from_inspections = inspection_metrics(states)
+            merged = {**merged, **from_inspections}
+            measured = {**measured, **from_inspections}
+            provenance = {**provenance, **dict.fromkeys(from_inspections, _INSPECTION_SOURCE)}
+        return self._score(
+            assessment, hall, merged, overdue, measured=measured, provenance=provenance
+        )
 
     def _result(
         self,
@@ -741,14 +760,18 @@ class Evaluator:
         shown: str,
         why: str,
         answer: Answer | None,
+        *,
+        extra: tuple[str, ...] = (),
     ) -> CriterionResult:
-        key = (plan.info.id, credit, shown, why, answer)
+        key = (plan.info.id, credit, shown, why, answer, extra)
         result = self._shared.get(key)
         if result is None:
             notes = answer.notes if answer is not None else ""
             if why:
                 notes = f"{notes} {why}".strip()
             evidence = answer.evidence if answer is not None else ()
+            if extra:
+                evidence = (*evidence, *(e for e in extra if e not in evidence))
             status = _status(credit)
             won = plan.max_points * credit
             result = CriterionResult(
@@ -772,6 +795,9 @@ class Evaluator:
         hall: Hall,
         metrics: Mapping[str, float],
         overdue: tuple[OrderState, ...],
+        *,
+        measured: Mapping[str, float],
+        provenance: Mapping[str, str],
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
@@ -791,13 +817,23 @@ class Evaluator:
                 if waiver is not None:
                     results.append(_waived(plan, answer, waiver[0].justification))
                     continue
-            credit, shown, why = _judge(plan, answer, metrics)
+            extra: tuple[str, ...] = ()
+            metric = plan.criterion.metric
+            if measured and metric is not None and metric in measured:
+                # Measured data replaces a typed value, and says where it came from.
+                credit, shown, why = _judge(plan, None, measured)
+                if answer is not None and answer.value is not None:
+                    why = f"{why} 实测值替代填报值 {answer.value:g} (measured value used)".strip()
+                source = provenance.get(metric)
+                extra = (source,) if source else ()
+            else:
+                credit, shown, why = _judge(plan, answer, metrics)
             possible = plan.max_points
             won = possible * credit
             won_by[plan.aspect] += won
             max_by[plan.aspect] += possible
             status = _status(credit)
-            results.append(self._result(plan, credit, shown, why, answer))
+            results.append(self._result(plan, credit, shown, why, answer, extra=extra))
             if status is not Status.MET:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:

@@ -16,6 +16,11 @@ Definitions (each in minutes where it is a time):
 Slices: the whole hall; per line (the ticket's final line), per window (where it was served
 or last called), per hour of arrival (0–23, China Standard Time) and per priority group
 (``normal`` for the normal queue).
+
+The same types describe a simulated day (:func:`govservice_std.staffing.simulate`), so a
+simulated day and a real one are compared like for like. What a simulation cannot know —
+the hall, the service day, the moment "now", the windows — is optional and left unset
+there; :attr:`QueueKpis.days` says how many days the figures pool.
 """
 
 from __future__ import annotations
@@ -81,10 +86,31 @@ class Distribution:
         p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
         return cls(count=n, mean=sum(ordered) / n, median=median, p90=p90, max=ordered[-1])
 
+    @classmethod
+    def of_sorted(cls, ordered: Sequence[float] | Any, mean: float) -> Distribution:
+        """Summarize values already sorted ascending (a list or a numpy array), with their mean.
+
+        >>> Distribution.of_sorted([1.0, 2.0, 6.0], 3.0).median
+        2.0
+        """
+        n = len(ordered)
+        if n == 0:
+            return cls()
+        mid = n // 2
+        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+        p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
+        return cls(
+            count=n, mean=float(mean), median=float(median), p90=float(p90), max=float(ordered[-1])
+        )
+
 
 @attrs.frozen
 class KpiFigures:
     """The KPIs of one slice of a hall's tickets.
+
+    Attributes:
+    In a simulation a no-show is a visitor who had given up and left when a window called
+    the ticket, and nothing is ever cancelled.
 
     Attributes:
         issued: Tickets issued (including appointments checked in).
@@ -92,53 +118,59 @@ class KpiFigures:
         served: Tickets finished.
         no_shows: Tickets that ended as no-shows.
         cancelled: Tickets withdrawn.
-        waiting_now: Tickets still waiting.
+        waiting_now: Tickets still waiting (at the end of a simulated day: never called).
         waiting: Waiting times of the called tickets.
         service: Service times of the finished tickets.
-        within_target: Share within the waiting-time target (see the module docs).
-        no_show_rate: No-shows among served and no-show tickets.
+        within_target: Share within the waiting-time target (see the module docs), or
+            ``None`` without a target or without tickets to judge.
+        no_show_rate: No-shows among served and no-show tickets, or ``None``.
     """
 
-    issued: int
-    called: int
-    served: int
-    no_shows: int
-    cancelled: int
-    waiting_now: int
-    waiting: Distribution
-    service: Distribution
-    within_target: float | None
-    no_show_rate: float | None
+    issued: int = 0
+    called: int = 0
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    waiting_now: int = 0
+    waiting: Distribution = Distribution()
+    service: Distribution = Distribution()
+    within_target: float | None = None
+    no_show_rate: float | None = None
 
 
 @attrs.frozen
 class QueueKpis:
-    """A hall's queue KPIs.
+    """A hall's queue KPIs — of a live hall, a recorded day, or simulated days.
 
     Attributes:
-        hall: The hall's code.
-        day: The service day, or ``None`` for every day in the record.
-        now: The moment the live figures refer to.
+        hall: The hall's code (``None`` for a simulation).
+        day: The service day, or ``None`` for every day in the record (and for a
+            simulation).
+        now: The moment the live figures refer to (``None`` for a simulation, whose
+            "now" is the end of each simulated day).
         target_minutes: The waiting-time target used, if any.
         target_share: The share that should be within the target, if set.
         overall: The whole hall.
         by_line: Per business line.
-        by_window: Per window.
+        by_window: Per window (empty for a simulation).
         by_hour: Per hour of arrival.
         by_group: Per priority group
             (:data:`~govservice_std.queues.kpis.NORMAL_GROUP` for the normal queue).
+        days: How many days the figures pool: the distinct service days of the tickets,
+            or the replications of a simulation. Counts divided by it are per day.
     """
 
-    hall: str
-    day: dt.date | None
-    now: dt.datetime
-    target_minutes: float | None
-    target_share: float | None
-    overall: KpiFigures
-    by_line: Mapping[str, KpiFigures]
-    by_window: Mapping[str, KpiFigures]
-    by_hour: Mapping[int, KpiFigures]
-    by_group: Mapping[str, KpiFigures]
+    hall: str | None = None
+    day: dt.date | None = None
+    now: dt.datetime | None = None
+    target_minutes: float | None = None
+    target_share: float | None = None
+    overall: KpiFigures = KpiFigures()
+    by_line: Mapping[str, KpiFigures] = attrs.field(factory=dict)
+    by_window: Mapping[str, KpiFigures] = attrs.field(factory=dict)
+    by_hour: Mapping[int, KpiFigures] = attrs.field(factory=dict)
+    by_group: Mapping[str, KpiFigures] = attrs.field(factory=dict)
+    days: int = 1
 
     @property
     def target_met(self) -> bool | None:
@@ -149,13 +181,21 @@ class QueueKpis:
         return share >= self.target_share
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON output."""
-        from govservice_std.serialization import unstructure  # noqa: PLC0415
+        """Plain data for JSON output.
 
-        data: dict[str, Any] = unstructure(self)
+        Every field is present (unset ones as ``None`` or empty), so a simulated day and a
+        recorded one have the same keys; hours become strings.
+        """
+        data: dict[str, Any] = attrs.asdict(self, value_serializer=_plain)
         data["by_hour"] = {str(k): v for k, v in data["by_hour"].items()}
         data["target_met"] = self.target_met
         return data
+
+
+def _plain(_inst: Any, _field: Any, value: Any) -> Any:
+    if isinstance(value, dt.date):  # dates and date-times alike
+        return value.isoformat()
+    return value
 
 
 def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) -> KpiFigures:
@@ -237,6 +277,7 @@ def compute_kpis(
     """
     chosen = [t for t in tickets if day is None or t.day == day]
     return QueueKpis(
+        days=1 if day is not None else max(1, len({t.day for t in chosen})),
         hall=hall,
         day=day,
         now=now,

@@ -3,8 +3,11 @@
 * :mod:`~govservice_std.staffing.erlang` — Erlang C and Cobham's formula for quick answers.
 * :mod:`~govservice_std.staffing.profile` — a day's arrivals, service times and windows.
 * :mod:`~govservice_std.staffing.simulation` — discrete-event simulation of such a day.
-* :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target.
-* :mod:`~govservice_std.staffing.kpis` — the KPI summary of a (simulated) day.
+* :mod:`~govservice_std.staffing.plan` — the fewest windows per period that meet a target,
+  under the locality's queue policy.
+* :mod:`~govservice_std.staffing.recorded` — service times from a real day's queue record.
+* :mod:`~govservice_std.staffing.kpis` — simulated tickets summarized in the live queue's
+  KPI types (:class:`~govservice_std.queues.kpis.QueueKpis`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from govservice_std.staffing.erlang import (
     priority_waits,
     windows_needed,
 )
-from govservice_std.staffing.kpis import KpiReport, KpiSummary, summarize
+from govservice_std.staffing.kpis import summarize
 from govservice_std.staffing.plan import PeriodPlan, StaffingPlan, plan_staffing
 from govservice_std.staffing.profile import (
     NORMAL_GROUP,
@@ -28,8 +31,14 @@ from govservice_std.staffing.profile import (
     LineProfile,
     Period,
     WindowProfile,
+    apply_queue_policy,
     load_profile,
     locality_profile,
+)
+from govservice_std.staffing.recorded import (
+    empirical_services,
+    recorded_service_times,
+    with_recorded_services,
 )
 from govservice_std.staffing.simulation import (
     DayTrace,
@@ -50,8 +59,6 @@ __all__ = [
     "ErlangC",
     "Estimate",
     "GroupProfile",
-    "KpiReport",
-    "KpiSummary",
     "LineProfile",
     "Period",
     "PeriodPlan",
@@ -60,6 +67,8 @@ __all__ = [
     "TimeDistribution",
     "TimeDistributionKind",
     "WindowProfile",
+    "apply_queue_policy",
+    "empirical_services",
     "erlang_b",
     "erlang_c",
     "estimate",
@@ -68,8 +77,10 @@ __all__ = [
     "locality_profile",
     "plan_staffing",
     "priority_waits",
+    "recorded_service_times",
     "simulate",
     "simulate_day",
     "summarize",
     "windows_needed",
+    "with_recorded_services",
 ]

@@ -1,7 +1,10 @@
-"""Waiting and service KPIs of a (simulated) day, overall and per hour, line and priority group.
+"""KPIs of simulated tickets from plain lists, in the live queue's KPI types.
 
-The figures and their definitions follow the live queue's KPIs, so that a simulated day
-and a real day are compared like for like:
+A simulated day is summarized in the very types of the live queue —
+:class:`~govservice_std.queues.kpis.QueueKpis`,
+:class:`~govservice_std.queues.kpis.KpiFigures` and
+:class:`~govservice_std.queues.kpis.Distribution` — so that a simulated day and a real day
+are compared like for like. The definitions, as the simulation applies them:
 
 * **waiting time** — from arrival to the first call, in minutes, of every ticket called;
 * **service time** — from the call to the end of service, of every ticket served;
@@ -22,85 +25,11 @@ without a priority group are reported under ``"normal"``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-import attrs
+from govservice_std.queues.kpis import Distribution, KpiFigures
 
-__all__ = ["DurationSummary", "KpiReport", "KpiSummary", "summarize"]
-
-
-@attrs.frozen
-class DurationSummary:
-    """Summary of a set of durations, in minutes.
-
-    Attributes:
-        count: How many values.
-        mean: Arithmetic mean, or ``None`` if there are none.
-        median: Median, or ``None``.
-        p90: 90th percentile (nearest rank), or ``None``.
-        max: Largest value, or ``None``.
-    """
-
-    count: int = 0
-    mean: float | None = None
-    median: float | None = None
-    p90: float | None = None
-    max: float | None = None
-
-    @classmethod
-    def of(cls, minutes: Sequence[float]) -> DurationSummary:
-        """Summarize values given in minutes.
-
-        >>> DurationSummary.of([4.0, 1.0, 3.0, 2.0]).median
-        2.5
-        """
-        if not minutes:
-            return cls()
-        ordered = sorted(minutes)
-        return cls.of_sorted(ordered, math.fsum(ordered) / len(ordered))
-
-    @classmethod
-    def of_sorted(cls, ordered: Sequence[float] | Any, mean: float) -> DurationSummary:
-        """Summarize values already sorted ascending (a list or a numpy array), with their mean."""
-        n = len(ordered)
-        if n == 0:
-            return cls()
-        mid = n // 2
-        median = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-        p90 = ordered[max(0, math.ceil(0.9 * n) - 1)]
-        return cls(count=n, mean=mean, median=float(median), p90=float(p90), max=float(ordered[-1]))
-
-
-@attrs.frozen
-class KpiSummary:
-    """The KPIs of one slice of a day's tickets (see the module docs for definitions).
-
-    Attributes:
-        issued: Tickets issued (booked visitors who came included).
-        called: Tickets called at least once (served and no-shows).
-        served: Tickets served.
-        no_shows: Tickets whose visitor had left when called.
-        cancelled: Tickets withdrawn (always 0 in a simulation).
-        waiting_now: Tickets never called by the end of the day.
-        waiting: Waiting times of the called tickets.
-        service: Service times of the served tickets.
-        within_target: Share within the waiting-time target, or ``None`` without a target
-            or without tickets to judge.
-        no_show_rate: No-shows among served and no-show tickets, or ``None``.
-    """
-
-    issued: int = 0
-    called: int = 0
-    served: int = 0
-    no_shows: int = 0
-    cancelled: int = 0
-    waiting_now: int = 0
-    waiting: DurationSummary = DurationSummary()
-    service: DurationSummary = DurationSummary()
-    within_target: float | None = None
-    no_show_rate: float | None = None
+__all__ = ["summarize"]
 
 
 def summarize(
@@ -111,8 +40,8 @@ def summarize(
     waiting_now: int = 0,
     late_waiting: int = 0,
     target_minutes: float | None = None,
-) -> KpiSummary:
-    """Summarize one slice of tickets from plain lists.
+) -> KpiFigures:
+    """Summarize one slice of simulated tickets from plain lists.
 
     Args:
         waits: Waiting times (minutes) of the tickets called, served or no-show.
@@ -132,43 +61,14 @@ def summarize(
         hits = sum(1 for w in waits if w <= target_minutes)
         within = hits / (called + late_waiting)
     ended = served + no_shows
-    return KpiSummary(
+    return KpiFigures(
         issued=called + waiting_now,
         called=called,
         served=served,
         no_shows=no_shows,
         waiting_now=waiting_now,
-        waiting=DurationSummary.of(waits),
-        service=DurationSummary.of(services),
+        waiting=Distribution.of(waits),
+        service=Distribution.of(services),
         within_target=within,
         no_show_rate=no_shows / ended if ended else None,
     )
-
-
-@attrs.frozen
-class KpiReport:
-    """The KPIs of a day (or of several simulated days pooled), broken down three ways.
-
-    Attributes:
-        target_minutes: The waiting-time target used, if any.
-        target_share: The share that should be within it, if set.
-        overall: All tickets.
-        by_hour: Per arrival hour of day (``8`` for 08:00–08:59), in hour order.
-        by_line: Per business line id, in the order the lines are defined.
-        by_group: Per priority group id, ``"normal"`` for tickets without a group.
-    """
-
-    target_minutes: float | None
-    target_share: float | None
-    overall: KpiSummary
-    by_hour: Mapping[int, KpiSummary] = attrs.field(factory=dict)
-    by_line: Mapping[str, KpiSummary] = attrs.field(factory=dict)
-    by_group: Mapping[str, KpiSummary] = attrs.field(factory=dict)
-
-    @property
-    def target_met(self) -> bool | None:
-        """Whether the day met its service level, or ``None`` without a full target."""
-        share = self.overall.within_target
-        if share is None or self.target_share is None:
-            return None
-        return share >= self.target_share

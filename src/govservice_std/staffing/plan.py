@@ -16,6 +16,12 @@
    visitors who give up). A period never gets fewer windows than its offered load
    (arrivals per minute × mean service minutes), below which its queue grows without end.
 
+Planned for a locality (``policy=queue_policy(registry, code)``, or ``govstd staffing plan
+CODE``), the waiting-time target, its share, the priority groups' weights and the
+anti-starvation rule come from the locality's queue policy; a profile that sets one of
+them overrides the policy explicitly (see
+:func:`~govservice_std.staffing.profile.apply_queue_policy`).
+
 The share within the target is defined as for the live queue (see
 :mod:`~govservice_std.staffing.kpis`): a visitor who gave up counts by when a window
 called the ticket, and a ticket never called counts as a miss once it waited past the
@@ -38,14 +44,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from govservice_std.errors import FieldValueError
+from govservice_std.queues.kpis import KpiFigures
 from govservice_std.staffing.erlang import erlang_c, windows_needed
-from govservice_std.staffing.kpis import KpiSummary
-from govservice_std.staffing.profile import DayProfile
+from govservice_std.staffing.profile import DayProfile, apply_queue_policy
 from govservice_std.staffing.simulation import Estimate, SimulationResult, simulate
+
+if TYPE_CHECKING:
+    from govservice_std.queues.policy import QueuePolicy
 
 __all__ = ["PeriodPlan", "StaffingPlan", "plan_staffing"]
 
@@ -75,7 +85,7 @@ class PeriodPlan:
     erlang_windows: int
     windows: int
     erlang_service_level: float | None
-    kpis: KpiSummary
+    kpis: KpiFigures
     within_target: Estimate | None
     meets_target: bool
 
@@ -92,6 +102,8 @@ class StaffingPlan:
         simulation: The simulation of the planned day.
         simulations: How many simulated days the search ran (replications included).
         met: Whether every period meets the target.
+        policy_applied: Whether a locality's queue policy filled in the profile's
+            target, group weights and anti-starvation rule.
     """
 
     profile: DayProfile
@@ -101,6 +113,7 @@ class StaffingPlan:
     simulation: SimulationResult
     simulations: int
     met: bool
+    policy_applied: bool = False
 
     @property
     def window_hours(self) -> float:
@@ -169,6 +182,7 @@ def plan_staffing(
     *,
     target_minutes: float | None = None,
     target_share: float | None = None,
+    policy: QueuePolicy | None = None,
     replications: int = 20,
     seed: int | None = 0,
     progress: Callable[[int], None] | None = None,
@@ -177,8 +191,13 @@ def plan_staffing(
 
     Args:
         profile: The day; window counts in its periods are ignored.
-        target_minutes: The waiting-time target (default: the profile's).
-        target_share: The share that should meet it (default: the profile's).
+        target_minutes: The waiting-time target (default: the profile's, else the
+            policy's).
+        target_share: The share that should meet it (default: the profile's, else the
+            policy's).
+        policy: The locality's queue policy
+            (:func:`~govservice_std.queues.policy.queue_policy`): it fills in what the
+            profile leaves unset — target, share, group weights, anti-starvation rule.
         replications: Simulated days per try.
         seed: Seed shared by every try (common random numbers).
         progress: Called with the number of simulated days so far, after each try.
@@ -187,8 +206,11 @@ def plan_staffing(
         The plan, with Erlang C's figures and the simulated KPIs per period.
 
     Raises:
-        FieldValueError: If no target is given here or in the profile.
+        FieldValueError: If no target is given here, in the profile or in the policy, or
+            the profile does not fit the policy.
     """
+    if policy is not None:
+        profile = apply_queue_policy(profile, policy)
     target, share = _targets(profile, target_minutes, target_share)
     profile = attrs.evolve(profile, target_minutes=target, target_share=share)
     cap = profile.max_windows
@@ -263,4 +285,5 @@ def plan_staffing(
         simulation=result,
         simulations=runs,
         met=not missing,
+        policy_applied=policy is not None,
     )

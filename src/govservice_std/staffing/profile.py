@@ -22,13 +22,17 @@ import math
 from collections.abc import Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govservice_std._fields import identifier, to_tuple, unique
 from govservice_std.errors import FieldValueError
+from govservice_std.queues.kpis import NORMAL_GROUP as QUEUE_NORMAL_GROUP
 from govservice_std.staffing.distributions import TimeDistribution
+
+if TYPE_CHECKING:
+    from govservice_std.queues.policy import QueuePolicy
 
 __all__ = [
     "NORMAL_GROUP",
@@ -39,6 +43,7 @@ __all__ = [
     "LineProfile",
     "Period",
     "WindowProfile",
+    "apply_queue_policy",
     "load_profile",
     "locality_profile",
 ]
@@ -46,8 +51,9 @@ __all__ = [
 PROFILE_FILE = "staffing.toml"
 """Name of a layer's day profile inside its data folder (an example or a default day)."""
 
-NORMAL_GROUP = "normal"
-"""The group id under which tickets without a priority group are reported."""
+NORMAL_GROUP = QUEUE_NORMAL_GROUP
+"""The group id under which tickets without a priority group are reported (the live
+queue's :data:`~govservice_std.queues.kpis.NORMAL_GROUP`)."""
 
 
 def _to_time(value: dt.time | str) -> dt.time:
@@ -91,21 +97,30 @@ class GroupProfile:
     Args:
         id: The group's id, as in the queue policy (``elderly``); ``normal`` is reserved.
         share: Share of every line's walk-in arrivals that belong to the group, in [0, 1].
-        weight: Rank against other groups; higher is called first (as in the queue policy).
+        weight: Rank against other groups; higher is called first. ``None`` (the usual
+            case) takes the weight of the group in the locality's queue policy when the
+            profile is planned for a locality
+            (:func:`~govservice_std.staffing.apply_queue_policy`), and 1
+            otherwise; a number here overrides the policy.
         name: Display name.
     """
 
     id: str = attrs.field(validator=identifier)
     share: float
-    weight: int = 1
+    weight: int | None = None
     name: str = ""
+
+    @property
+    def rank(self) -> int:
+        """The weight the simulation calls by: ``weight``, or 1 when it is unset."""
+        return 1 if self.weight is None else self.weight
 
     def __attrs_post_init__(self) -> None:
         if self.id == NORMAL_GROUP:
             raise FieldValueError("id", f"{NORMAL_GROUP!r} is reserved for tickets without a group")
         if not 0 <= self.share <= 1:
             raise FieldValueError("share", f"must be in [0, 1] (got {self.share!r})")
-        if self.weight < 1:
+        if self.weight is not None and self.weight < 1:
             raise FieldValueError("weight", f"must be >= 1 (got {self.weight!r})")
 
 
@@ -190,9 +205,13 @@ class DayProfile:
         appointment_no_show: Probability that a booked visitor does not come.
         patience: How long visitors wait before giving up; ``None``: nobody gives up.
         anti_starvation_after: After this many priority calls in a row a window calls a
-            normal ticket if one is waiting; ``None``: strict priority.
-        target_minutes: The waiting-time target (e.g. called within 20 minutes).
-        target_share: The share of visitors that should meet the target, in (0, 1).
+            normal ticket if one is waiting; ``None``: strict priority, or the locality's
+            rule when planned for a locality.
+        target_minutes: The waiting-time target (e.g. called within 20 minutes);
+            ``None``: the locality's, when planned for a locality. A value here overrides
+            the locality's queue policy.
+        target_share: The share of visitors that should meet the target, in (0, 1);
+            ``None``: the locality's. A value here overrides the queue policy.
         max_windows: The most windows the plan may open in one period.
         name: What the profile describes.
         illustrative: Whether the figures are an invented example.
@@ -370,3 +389,85 @@ def locality_profile(registry: Any, code: str) -> DayProfile | None:
 
     result: DayProfile | None = registry.memo(("staffing_profile", key), read)
     return result
+
+
+def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
+    """The profile with the locality's queue policy filled in where the profile is silent.
+
+    The queue policy is the source of truth for how a hall calls its visitors; a day
+    profile only says who comes and how long they take. So the waiting-time target and
+    its share, each priority group's weight and the anti-starvation rule come from
+    ``policy``, unless the profile sets them itself — an explicit override, for what-if
+    plans. Each line and priority group of the profile must be one of the policy's.
+
+    Args:
+        profile: The day profile.
+        policy: The locality's queue policy
+            (:func:`~govservice_std.queues.policy.queue_policy`).
+
+    Returns:
+        A copy of the profile with the policy's values filled in.
+
+    Raises:
+        FieldValueError: If the profile names a line or group the policy does not know, or
+            the policy's anti-starvation rule is ``ageing`` (which the simulation does not
+            model) and the profile sets no ``anti_starvation_after`` of its own.
+
+    >>> from govservice_std.queues.policy import BusinessLine, PriorityGroup, QueuePolicy
+    >>> policy = QueuePolicy(
+    ...     lines=[BusinessLine(id="A", name="综合业务")],
+    ...     priority_groups=[PriorityGroup(id="elderly", name="老年人", weight=2)],
+    ...     target_minutes=20.0, target_share=0.9, anti_starvation_after=2,
+    ... )
+    >>> day = DayProfile(
+    ...     lines=[LineProfile(id="A", service=TimeDistribution.exponential(6.0))],
+    ...     periods=[Period(arrivals={"A": 30.0})],
+    ...     priority_groups=[GroupProfile(id="elderly", share=0.1)],
+    ... )
+    >>> planned = apply_queue_policy(day, policy)
+    >>> planned.target_minutes, planned.target_share, planned.anti_starvation_after
+    (20.0, 0.9, 2)
+    >>> planned.priority_groups[0].weight
+    2
+    """
+    from govservice_std.queues.policy import AntiStarvationRule  # noqa: PLC0415
+
+    known_lines = {line.id for line in policy.lines}
+    for index, line in enumerate(profile.lines):
+        if line.id not in known_lines:
+            raise FieldValueError(
+                f"lines[{index}].id", f"line {line.id!r} is not in the locality's queue policy"
+            )
+    weights = {group.id: group.weight for group in policy.priority_groups}
+    groups: list[GroupProfile] = []
+    for index, group in enumerate(profile.priority_groups):
+        if group.id not in weights:
+            raise FieldValueError(
+                f"priority_groups[{index}].id",
+                f"group {group.id!r} is not in the locality's queue policy",
+            )
+        if group.weight is None:
+            group = attrs.evolve(group, weight=weights[group.id])  # noqa: PLW2901
+        groups.append(group)
+    anti = profile.anti_starvation_after
+    if anti is None:
+        rule = policy.anti_starvation
+        if rule is AntiStarvationRule.AFTER_N:
+            anti = policy.anti_starvation_after
+        elif rule is AntiStarvationRule.AGEING and profile.priority_groups:
+            raise FieldValueError(
+                "anti_starvation_after",
+                "the locality's queue policy ages tickets (anti_starvation = 'ageing'), which "
+                "the simulation does not model: set anti_starvation_after in the profile",
+            )
+    return attrs.evolve(
+        profile,
+        priority_groups=groups,
+        anti_starvation_after=anti,
+        target_minutes=(
+            profile.target_minutes if profile.target_minutes is not None else policy.target_minutes
+        ),
+        target_share=(
+            profile.target_share if profile.target_share is not None else policy.target_share
+        ),
+    )

@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
+from govservice_std.queues.kpis import KpiFigures
 from govservice_std.staffing.erlang import ErlangC
-from govservice_std.staffing.kpis import KpiSummary
 from govservice_std.staffing.plan import StaffingPlan
 
 __all__ = ["erlang_as_dict", "plan_as_dict", "plan_as_html"]
@@ -71,7 +71,7 @@ def _rounded(data: Any) -> Any:
     return data
 
 
-def _summary(summary: KpiSummary) -> dict[str, Any]:
+def _summary(summary: KpiFigures) -> dict[str, Any]:
     return dict(_rounded(attrs.asdict(summary)))
 
 
@@ -83,6 +83,9 @@ def plan_as_dict(plan: StaffingPlan) -> dict[str, Any]:
         "illustrative": profile.illustrative,
         "target_minutes": plan.target_minutes,
         "target_share": plan.target_share,
+        "queue_policy_applied": plan.policy_applied,
+        "anti_starvation_after": profile.anti_starvation_after,
+        "priority_weights": {g.id: g.rank for g in profile.priority_groups},
         "met": plan.met,
         "window_hours": _round(plan.window_hours, 2),
         "replications": plan.simulation.replications,

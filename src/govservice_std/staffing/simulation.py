@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from govservice_std.errors import FieldValueError
-from govservice_std.staffing.kpis import DurationSummary, KpiReport, KpiSummary
+from govservice_std.queues.kpis import Distribution, KpiFigures, QueueKpis
 from govservice_std.staffing.profile import NORMAL_GROUP, DayProfile
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ def _fcfs(
 
 def _rank_count(profile: DayProfile) -> int:
     # Distinct weights of the priority groups, plus the normal queue.
-    return len({g.weight for g in profile.priority_groups}) + 1
+    return len({g.rank for g in profile.priority_groups}) + 1
 
 
 def _events(  # noqa: PLR0912, PLR0915, PLR0917 - one hot loop; helpers would cost a call per event
@@ -522,9 +522,9 @@ def simulate_day(
     n_lines = len(profile.lines)
     # Groups of equal weight share a rank: their tickets form one queue per line, called
     # in order of arrival, as in the live queue.
-    weights = sorted({g.weight for g in profile.priority_groups}, reverse=True)
+    weights = sorted({g.rank for g in profile.priority_groups}, reverse=True)
     rank_of_group = np.array(
-        [weights.index(g.weight) for g in profile.priority_groups] + [len(weights)],
+        [weights.index(g.rank) for g in profile.priority_groups] + [len(weights)],
         dtype=np.int64,
     )
     queue_of = rank_of_group[group_of] * n_lines + line_of
@@ -568,14 +568,14 @@ def _summary(
     service: npt.NDArray[np.float64],
     age: npt.NDArray[np.float64],
     target: float | None,
-) -> KpiSummary:
+) -> KpiFigures:
     # `age`: minutes from arrival to the end of the visitor's day, for the rule that a
     # ticket still waiting past the target counts as a miss.
     import numpy as np  # noqa: PLC0415
 
     issued = int(wait.shape[0])
     if issued == 0:
-        return KpiSummary()
+        return KpiFigures()
     served_mask = wait >= 0
     no_show_mask = wait < 0
     called_mask = served_mask | no_show_mask
@@ -590,14 +590,14 @@ def _summary(
             within = float((waited <= target).sum()) / (called + late)
     ordered_w = np.sort(waited)
     ordered_s = np.sort(service[served_mask])
-    return KpiSummary(
+    return KpiFigures(
         issued=issued,
         called=called,
         served=served,
         no_shows=no_shows,
         waiting_now=issued - called,
-        waiting=DurationSummary.of_sorted(ordered_w, float(ordered_w.mean()) if called else 0.0),
-        service=DurationSummary.of_sorted(ordered_s, float(ordered_s.mean()) if served else 0.0),
+        waiting=Distribution.of_sorted(ordered_w, float(ordered_w.mean()) if called else 0.0),
+        service=Distribution.of_sorted(ordered_s, float(ordered_s.mean()) if served else 0.0),
         within_target=within,
         no_show_rate=no_shows / called if called else None,
     )
@@ -609,21 +609,24 @@ def _grouped(
     service: npt.NDArray[np.float64],
     age: npt.NDArray[np.float64],
     target: float | None,
-) -> dict[int, KpiSummary]:
+) -> dict[int, KpiFigures]:
     import numpy as np  # noqa: PLC0415
 
     if keys.shape[0] == 0:
         return {}
     order = np.argsort(keys, kind="stable")
     bounds = np.flatnonzero(np.diff(keys[order])) + 1
-    out: dict[int, KpiSummary] = {}
+    out: dict[int, KpiFigures] = {}
     for part in np.split(order, bounds):
         out[int(keys[part[0]])] = _summary(wait[part], service[part], age[part], target)
     return out
 
 
-def kpi_report(profile: DayProfile, traces: Sequence[DayTrace]) -> KpiReport:
-    """The KPIs of one or more simulated days, pooled.
+def kpi_report(profile: DayProfile, traces: Sequence[DayTrace]) -> QueueKpis:
+    """The KPIs of one or more simulated days, pooled, in the live queue's KPI type.
+
+    The hall, day, moment and per-window slices are left unset: a simulation does not
+    know them. ``days`` is the number of traces.
 
     Args:
         profile: The profile the days were simulated from (for names and the target).
@@ -643,7 +646,8 @@ def kpi_report(profile: DayProfile, traces: Sequence[DayTrace]) -> KpiReport:
     by_line = _grouped(line, wait, service, age, target)
     by_group = _grouped(group, wait, service, age, target)
     group_names = [g.id for g in profile.priority_groups] + [NORMAL_GROUP]
-    return KpiReport(
+    return QueueKpis(
+        days=max(1, len(traces)),
         target_minutes=target,
         target_share=profile.target_share,
         overall=_summary(wait, service, age, target),
@@ -658,7 +662,8 @@ class SimulationResult:
     """The outcome of several simulated days of one profile.
 
     Attributes:
-        kpis: The KPIs of all days pooled.
+        kpis: The KPIs of all days pooled, in the live queue's type
+            (:class:`~govservice_std.queues.kpis.QueueKpis`).
         replications: How many days were simulated.
         seed: The seed the run started from (``None`` if drawn from the system).
         mean_wait: Mean wait in minutes of the called tickets, over the days.
@@ -669,13 +674,13 @@ class SimulationResult:
         period_within_target: For each period, the share within target over the days.
     """
 
-    kpis: KpiReport
+    kpis: QueueKpis
     replications: int
     seed: int | None
     mean_wait: Estimate
     within_target: Estimate | None
     no_show_rate: Estimate
-    by_period: tuple[KpiSummary, ...]
+    by_period: tuple[KpiFigures, ...]
     period_within_target: tuple[Estimate, ...] | None
 
     @property
@@ -755,7 +760,7 @@ def simulate(
         mean_wait=estimate(waits),
         within_target=estimate(withins) if target is not None else None,
         no_show_rate=estimate(no_shows),
-        by_period=tuple(pooled.get(k, KpiSummary()) for k in range(len(profile.periods))),
+        by_period=tuple(pooled.get(k, KpiFigures()) for k in range(len(profile.periods))),
         period_within_target=(
             tuple(estimate(v) for v in per_period) if target is not None else None
         ),

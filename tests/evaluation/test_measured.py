@@ -1,0 +1,193 @@
+"""Metric criteria read queue KPIs, 好差评 and inspections directly, with provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import govservice_std as gs
+from govservice_std.cli import cli
+from govservice_std.queues.engine import FixedClock, QueueEngine
+from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.stores.memory import MemoryStore
+from govservice_std.queues.stores.sqlite import SQLiteStore
+
+EXAMPLES = (
+    Path(__file__).resolve().parents[2]
+    / "plugins/longmen/src/govservice_longmen/data/441324/examples"
+)
+ASSESSMENT = EXAMPLES / "assessment-441324116.toml"
+REVIEWS = EXAMPLES / "reviews-441324116.toml"
+HALL = "441324116"
+DAY = dt.date(2026, 11, 20)
+
+
+def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
+    # Two tickets waited 10 and 20 minutes: a mean wait of 15 minutes.
+    clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
+    engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
+    line = engine.policy.lines[0].id
+    window = next(w.code for w in engine.hall.windows if line in w.lines)
+    engine.open_window(window)
+    tickets = [engine.issue(line), engine.issue(line)]
+    for minutes in (10, 10):
+        clock.advance(minutes=minutes)
+        called = engine.call_next(window)
+        engine.start(called.id)
+        engine.finish(called.id)
+    assert {t.id for t in tickets}
+    return engine
+
+
+def _criterion(card: gs.Scorecard, metric: str) -> gs.CriterionResult:
+    standard = gs.resolve_standard(gs.load_registry(), card.locality)
+    ids = {e.criterion.id for e in standard.criteria if e.criterion.metric == metric}
+    return next(r for r in card.criteria if r.id in ids)
+
+
+def test_queue_kpis_replace_the_typed_mean_wait() -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    assert assessment.metrics["queue.avg_wait_minutes"] == 18.0  # typed in
+    engine = _record_day(registry, MemoryStore(HALL))
+    card = gs.evaluate_hall(registry, assessment, queue=engine.kpis(DAY))
+    result = _criterion(card, "queue.avg_wait_minutes")
+    assert result.answer.startswith("15 ")
+    assert "queue record 2026-11-20" in result.evidence
+    typed = gs.evaluate_hall(registry, assessment)
+    assert _criterion(typed, "queue.avg_wait_minutes").answer.startswith("18 ")
+    assert "queue record 2026-11-20" not in _criterion(typed, "queue.avg_wait_minutes").evidence
+    # The batch reads the same record the same way.
+    batch = gs.evaluate_locality(registry, "441324", [assessment], queue={HALL: engine.kpis(DAY)})
+    assert batch.scorecards[0].criteria == card.criteria
+
+
+def test_measured_value_wins_over_an_answer_value() -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    metric_id = "queue.avg_wait_minutes"
+    criterion = next(
+        e.criterion.id
+        for e in gs.resolve_standard(registry, "441324").criteria
+        if e.criterion.metric == metric_id
+    )
+    typed = gs.Assessment(
+        hall=assessment.hall,
+        locality=assessment.locality,
+        date=assessment.date,
+        answers=[gs.Answer(criterion=criterion, value=40.0, evidence=("叫号系统导出",))],
+    )
+    measured = gs.MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
+    card = gs.evaluate_hall(registry, typed, metrics=measured)
+    result = card.result(criterion)
+    assert result.answer.startswith("12 ")
+    assert result.evidence == ("叫号系统导出", "queue record 2026-11-20")
+    assert "40" in result.notes
+
+
+def test_queue_metrics_and_merging() -> None:
+    kpis = gs.QueueKpis(
+        hall=HALL,
+        target_minutes=20.0,
+        days=3,
+        overall=gs.KpiFigures(waiting=gs.Distribution.of([5.0, 7.0]), within_target=0.5),
+    )
+    measured = gs.queue_metrics(kpis)
+    assert dict(measured.values) == {
+        "queue.avg_wait_minutes": 6.0,
+        "queue.within_target_rate": 0.5,
+    }
+    assert set(measured.sources.values()) == {"queue record (3 days)"}
+    assert not gs.queue_metrics(gs.QueueKpis())
+    merged = measured.merged({"queue.avg_wait_minutes": 9.0})
+    assert merged.values["queue.avg_wait_minutes"] == 9.0
+    assert "queue.avg_wait_minutes" not in merged.sources  # plain numbers carry no source
+    assert set(merged.restricted({"queue.within_target_rate"}).values) == {
+        "queue.within_target_rate"
+    }
+
+
+def test_recorded_queue_kpis_from_a_store(tmp_path: Path) -> None:
+    registry = gs.load_registry()
+    db = tmp_path / "queue.db"
+    with SQLiteStore(db, HALL, locality="441324") as store:
+        _record_day(registry, store)
+    with SQLiteStore(db, HALL) as store:
+        kpis = gs.recorded_queue_kpis(registry, store, day=DAY)
+        every_day = gs.recorded_queue_kpis(registry, store)
+    policy = gs.queue_policy(registry, "441324")
+    assert kpis.target_minutes == policy.target_minutes
+    assert kpis.overall.waiting.mean == 15.0
+    assert kpis.day == DAY
+    assert every_day.overall.waiting.mean == 15.0
+    assert every_day.day is None
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
+    registry = gs.load_registry()
+    db = tmp_path / "queue.db"
+    with SQLiteStore(db, HALL, locality="441324") as store:
+        _record_day(registry, store)
+    data = json.loads(
+        _run(
+            "evaluate", "441324", str(ASSESSMENT), "--queue-db", str(db), "--day", "2026-11-20",
+            "--reviews", str(REVIEWS), "--json",
+        )
+    )  # fmt: skip
+    by_id = {c["id"]: c for c in data["criteria"]}
+    standard = gs.resolve_standard(registry, "441324")
+    metric_of = {e.criterion.id: e.criterion.metric for e in standard.criteria}
+    wait = next(c for i, c in by_id.items() if metric_of[i] == "queue.avg_wait_minutes")
+    assert "queue record 2026-11-20" in wait["evidence"]
+    satisfaction = next(c for i, c in by_id.items() if metric_of[i] == "reviews.satisfaction_rate")
+    assert f"好差评 {REVIEWS.name}" in satisfaction["evidence"]
+    text = _run("evaluate", "441324", str(ASSESSMENT), "--queue-db", str(db))
+    assert "queue record" in text
+    result = CliRunner().invoke(
+        cli, ["evaluate", "441324", str(ASSESSMENT), "--queue-db", str(db), "--day", "2026-11-21"]
+    )
+    assert result.exit_code == 2
+    assert "no tickets" in result.output
+    result = CliRunner().invoke(cli, ["evaluate", "441324", str(ASSESSMENT), "--day", "2026-11-21"])
+    assert result.exit_code == 2
+
+
+def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
+    registry = gs.load_registry()
+    db = tmp_path / "queue.db"
+    with SQLiteStore(db, HALL, locality="441324") as store:
+        _record_day(registry, store)
+    plain = json.loads(_run("evaluate-all", "441324", str(ASSESSMENT), "--json"))
+    measured = json.loads(
+        _run("evaluate-all", "441324", str(ASSESSMENT), "--queue-db", str(db), "--json")
+    )
+    # The recorded 15-minute mean wait replaces the typed 18 minutes: never a lower score.
+    assert measured["halls"][0]["total"] >= plain["halls"][0]["total"]
+    result = CliRunner().invoke(
+        cli, ["evaluate-all", "441324", str(ASSESSMENT), "--day", "2026-11-20"]
+    )
+    assert result.exit_code == 2
+
+
+@settings(max_examples=25, deadline=None)
+@given(typed=st.floats(0, 500), real=st.floats(0, 500))
+def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    measured = gs.MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
+    with_typed = assessment.with_metrics({"queue.avg_wait_minutes": typed})
+    one = gs.evaluate_hall(registry, with_typed, metrics=measured)
+    other = gs.evaluate_hall(registry, assessment, metrics=measured)
+    assert one.total == other.total
+    assert _criterion(one, "queue.avg_wait_minutes") == _criterion(other, "queue.avg_wait_minutes")
