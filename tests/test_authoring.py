@@ -27,9 +27,9 @@ def _python(
 
 
 def test_scaffolded_plugin_installs_lists_and_passes_its_own_tests(tmp_path: Path) -> None:
-    project = tmp_path / "boluo"
+    project = tmp_path / "huidong"
     result = CliRunner().invoke(
-        cli, ["new-plugin", "--code", "441322", "--name", "博罗县", str(project)]
+        cli, ["new-plugin", "--code", "441323", "--name", "惠东县", str(project)]
     )
     assert result.exit_code == 0, result.output
     site = tmp_path / "site"
@@ -50,16 +50,16 @@ def test_scaffolded_plugin_installs_lists_and_passes_its_own_tests(tmp_path: Pat
     listed = _python("-m", "govservice_std", "localities", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     rows = {row["code"]: row for row in json.loads(listed.stdout)}
-    assert rows["441322"]["parent"] == "441300"
-    assert rows["441322"]["plugin"] == "locality_441322"
-    assert rows["441322"]["distribution"] == "govservice-std-locality-441322"
-    checked = _python("-m", "govservice_std", "check", "441322", env=env)
+    assert rows["441323"]["parent"] == "441300"
+    assert rows["441323"]["plugin"] == "locality_441323"
+    assert rows["441323"]["distribution"] == "govservice-std-locality-441323"
+    checked = _python("-m", "govservice_std", "check", "441323", env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    standard = _python("-m", "govservice_std", "standard", "441322", "--json", env=env)
+    standard = _python("-m", "govservice_std", "standard", "441323", "--json", env=env)
     assert standard.returncode == 0, standard.stderr
     criteria = {c["id"]: c for c in json.loads(standard.stdout)["criteria"]}
-    assert criteria["X441322-01"]["layer"] == "441322"
-    assert "441322" in criteria["QS-02"]["changed_by"]
+    assert criteria["X441323-01"]["layer"] == "441323"
+    assert "441323" in criteria["QS-02"]["changed_by"]
     tests = _python("-m", "pytest", "-q", "-p", "no:cacheprovider", env=env, cwd=project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     from govservice_std.checks import CHECKS
@@ -68,8 +68,8 @@ def test_scaffolded_plugin_installs_lists_and_passes_its_own_tests(tmp_path: Pat
 
 
 def test_scaffold_writes_every_illustrative_data_file(tmp_path: Path) -> None:
-    written = write_plugin(plan_plugin(code="441322", name="博罗县"), tmp_path / "p")
-    data = Path("src/govservice_locality_441322/data/441322")
+    written = write_plugin(plan_plugin(code="441323", name="惠东县"), tmp_path / "p")
+    data = Path("src/govservice_locality_441323/data/441323")
     expected = {"halls.toml", "criteria.toml", "items.toml", "queue.toml"}
     assert {p.name for p in written if p.parent == data} == expected
     assert data / "forms" / "example-allowance.toml" in written
@@ -81,18 +81,18 @@ def test_scaffold_writes_every_illustrative_data_file(tmp_path: Path) -> None:
 
 
 def _generated_county(root: Path) -> tuple[Path, object]:
-    """Scaffold 博罗县 into ``root`` and return its data folder and a plugin declaring it."""
-    write_plugin(plan_plugin(code="441322", name="博罗县"), root)
-    data = root / "src" / "govservice_locality_441322" / "data" / "441322"
+    """Scaffold 惠东县 into ``root`` and return its data folder and a plugin declaring it."""
+    write_plugin(plan_plugin(code="441323", name="惠东县"), root)
+    data = root / "src" / "govservice_locality_441323" / "data" / "441323"
 
     class Plugin:
-        __name__ = "locality_441322"
+        __name__ = "locality_441323"
 
         @gs.hookimpl
         def govservice_localities(self) -> list[gs.Locality]:
             return [
                 gs.Locality(
-                    code="441322", name="博罗县", level="county", parent="441300", data=data
+                    code="441323", name="惠东县", level="county", parent="441300", data=data
                 )
             ]
 
@@ -102,8 +102,8 @@ def _generated_county(root: Path) -> tuple[Path, object]:
 def test_changing_the_generated_overlay_changes_a_hall_score(tmp_path: Path) -> None:
     data, plugin = _generated_county(tmp_path / "p")
     assessment = gs.Assessment(
-        hall="441322",
-        locality="441322",
+        hall="441323",
+        locality="441323",
         date="2026-11-20",
         metrics={"reviews.satisfaction_rate": 0.96},
         answers=[gs.Answer(criterion="HC-01", met=True)],
@@ -125,7 +125,7 @@ def test_changing_the_generated_overlay_changes_a_hall_score(tmp_path: Path) -> 
     total_lenient, lenient = qs02()
     assert lenient.info.target == 0.95
     assert lenient.status is gs.Status.MET
-    assert lenient.info.changed_by == ("441322",)
+    assert lenient.info.changed_by == ("441323",)
     assert total_lenient > total_strict
 
 
