@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PLUGINS := plugins/guangdong plugins/longmen
+PLUGINS := plugins/guangdong plugins/longmen plugins/boluo
 
 .PHONY: setup demo test lint typecheck docs dist wheels-smoke check clean
 
@@ -49,6 +49,7 @@ wheels-smoke: dist
 	cd build && wheel-venv/bin/govstd localities --json > /dev/null
 	cd build && wheel-venv/bin/govstd evaluate 441324 \
 	  ../$(DEMO_ASSESSMENT) --json > /dev/null
+	cd build && wheel-venv/bin/govstd check 441322 > /dev/null
 	@echo "wheels install and run"
 
 check: lint typecheck test docs

@@ -168,7 +168,7 @@ def test_autoload_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_plugins_can_be_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "441324" not in gs.load_registry(blocked=["longmen"])
-    monkeypatch.setenv(BLOCKED_ENV, "longmen, guangdong")
+    monkeypatch.setenv(BLOCKED_ENV, "longmen, boluo, guangdong")
     registry = gs.load_registry()
     assert [str(i.code) for i in registry.localities()] == ["000000"]
     blocked = gs.load_registry(autoload=False, blocked=["fake_county"], plugins=[fakes.County()])

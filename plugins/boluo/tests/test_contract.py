@@ -3,8 +3,8 @@
 from govservice_std.testing import LocalityContract
 
 
-class TestLocality(LocalityContract):
+class TestLocality441322(LocalityContract):
     """博罗县 (441322), declared by this plugin."""
 
     locality = "441322"
-    plugin = "govservice_boluo"
+    plugin = "boluo"
