@@ -129,6 +129,18 @@ def test_changing_the_generated_overlay_changes_a_hall_score(tmp_path: Path) -> 
     assert total_lenient > total_strict
 
 
+def test_check_reports_a_form_example_the_form_judges_differently(tmp_path: Path) -> None:
+    data, plugin = _generated_county(tmp_path / "p")
+    assert check_locality("441323", registry=gs.load_registry(plugins=[plugin])) == ()
+    form = data / "forms" / "example-allowance.toml"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace('problems = ["id_number"]', 'problems = ["phone"]'), "utf-8")
+    problems = check_locality("441323", registry=gs.load_registry(plugins=[plugin]))
+    assert [(p.check, p.path) for p in problems] == [("forms", "examples[1]")]
+    assert problems[0].source.endswith("forms/example-allowance.toml)")
+    assert "expects problems at ['phone'], the form finds them at ['id_number']" in str(problems[0])
+
+
 def test_scaffold_refuses_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ScaffoldError, match="cannot make a plugin for '441324116'"):
         plan_plugin(code="441324116", name="龙潭镇")
