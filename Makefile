@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PLUGINS := plugins/guangdong plugins/longmen
+PLUGINS := plugins/guangdong plugins/longmen plugins/boluo
 
-.PHONY: setup demo test lint typecheck docs dist wheels-smoke check clean
+.PHONY: setup demo test lint typecheck docs linkcheck dist wheels-smoke check clean
 
 setup: $(STAMP)
 
@@ -31,9 +31,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-docs: $(STAMP)
+docs: $(STAMP) linkcheck
 	$(BIN)/sphinx-build -E -W --keep-going -n -q -b html docs docs/_build/html
 	$(BIN)/sphinx-build -E -W --keep-going -n -q -b doctest docs docs/_build/doctest
+
+# Internal links only (conf.py ignores every http(s) URL, so this runs offline).
+linkcheck: $(STAMP)
+	$(BIN)/sphinx-build -E -W --keep-going -n -q -b linkcheck docs docs/_build/linkcheck
 
 # Wheels and sdists of the library and of each reference plugin.
 dist: $(STAMP)
@@ -49,6 +53,7 @@ wheels-smoke: dist
 	cd build && wheel-venv/bin/govstd localities --json > /dev/null
 	cd build && wheel-venv/bin/govstd evaluate 441324 \
 	  ../$(DEMO_ASSESSMENT) --json > /dev/null
+	cd build && wheel-venv/bin/govstd check 441322 > /dev/null
 	@echo "wheels install and run"
 
 check: lint typecheck test docs

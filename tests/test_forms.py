@@ -403,6 +403,7 @@ def test_spec_errors() -> None:
         )
 
 
+# [docs-hook-form-checks-start]
 def _local_only(app: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
     number = app.get("applicant", {}).get("id_number", "")
     if not number.startswith("441324"):
@@ -418,6 +419,7 @@ class ChecksPlugin(CountyPlugin):
     def govservice_form_checks(self, locality: Locality) -> Sequence[CrossCheck]:
         assert str(locality.code) == "441399"
         return [CrossCheck(form=self.form, check=_local_only, name="local")]
+        # [docs-hook-form-checks-end]
 
 
 def _layer(tmp_path: Path) -> Path:
@@ -426,6 +428,7 @@ def _layer(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# [docs-test-form-checks-start]
 def test_hook_govservice_form_checks(tmp_path: Path) -> None:
     registry = load_registry(plugins=[ChecksPlugin(_layer(tmp_path))])
     library = load_forms(registry, "441399")
@@ -440,6 +443,7 @@ def test_hook_govservice_form_checks(tmp_path: Path) -> None:
     bad = good()
     del bad["kind"]
     assert [p.code for p in form.validate(bad, today=TODAY).problems] == ["required"]
+    # [docs-test-form-checks-end]
 
 
 def test_check_for_unknown_form_names_the_plugin(tmp_path: Path) -> None:

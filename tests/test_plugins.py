@@ -28,6 +28,7 @@ def _registry_with(*plugins: object) -> gs.Registry:
     return gs.load_registry(autoload=False, plugins=plugins)
 
 
+# [docs-test-localities-start]
 def test_hook_govservice_localities() -> None:
     registry = _registry_with(fakes.County())
     assert [str(i.code) for i in registry.localities()] == ["000000", "440000", "441300", "441324"]
@@ -35,8 +36,10 @@ def test_hook_govservice_localities() -> None:
     assert info.locality.name == "龙门县"
     assert info.plugin.name == "fake_county"
     assert registry.chain("441324")[0].plugin.builtin
+    # [docs-test-localities-end]
 
 
+# [docs-test-halls-start]
 def test_hook_govservice_halls() -> None:
     # Scoped: only the plugin that declared a layer is asked for that layer's halls.
     registry = _registry_with(fakes.County())
@@ -49,6 +52,7 @@ def test_hook_govservice_halls() -> None:
         "hook govservice_halls",
     )
     assert registry.resolve("441300").halls == ()
+    # [docs-test-halls-end]
 
 
 def test_wrong_return_type_names_plugin_and_hook() -> None:
@@ -168,7 +172,7 @@ def test_autoload_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_plugins_can_be_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "441324" not in gs.load_registry(blocked=["longmen"])
-    monkeypatch.setenv(BLOCKED_ENV, "longmen, guangdong")
+    monkeypatch.setenv(BLOCKED_ENV, "longmen, boluo, guangdong")
     registry = gs.load_registry()
     assert [str(i.code) for i in registry.localities()] == ["000000"]
     blocked = gs.load_registry(autoload=False, blocked=["fake_county"], plugins=[fakes.County()])

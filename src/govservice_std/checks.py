@@ -126,11 +126,30 @@ def _check_items(registry: Registry, code: str) -> Iterable[CheckProblem]:
 
 def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
     # Loading compiles every form (its rule expressions parse) and collects the layers'
-    # cross-field checks from their plugins.
+    # cross-field checks from their plugins; then each form must judge its own examples
+    # as they say: problems exactly at the fields they name.
     from govservice_std.forms import load_forms  # noqa: PLC0415
 
-    load_forms(registry, code)
-    return ()
+    library = load_forms(registry, code)
+    problems: list[CheckProblem] = []
+    for form in library:
+        for index, example in enumerate(form.spec.examples):
+            result = form.validate(example.data, today=example.today)
+            found = sorted({problem.path for problem in result.problems})
+            expected = sorted(set(example.problems))
+            if found != expected:
+                detail = "; ".join(f"{p.path}: {p.message}" for p in result.problems)
+                problems.append(
+                    CheckProblem(
+                        "forms",
+                        str(library.provenance[form.spec.id]),
+                        f"examples[{index}]",
+                        f"example {example.name!r} expects problems at {expected or 'none'}, "
+                        f"the form finds them at {found or 'none'}"
+                        + (f" ({detail})" if detail else ""),
+                    )
+                )
+    return problems
 
 
 def _check_queue(registry: Registry, code: str) -> Iterable[CheckProblem]:

@@ -1,7 +1,9 @@
 """Generate a new locality plugin distribution (``govstd new-plugin``).
 
-The generated project installs with pip, declares one locality with a data folder, ships an
-illustrative ``halls.toml`` and runs the contract suite in its tests, so it passes them
+The generated project installs with pip, declares one locality with a data folder, ships
+illustrative data files — ``halls.toml``, a criteria overlay ``criteria.toml`` (one added
+criterion, one override), ``items.toml`` with one item and its form in ``forms/``, and a
+``queue.toml`` overlay — and runs the contract suite in its tests, so it passes them
 unchanged; the author then replaces the example data with the locality's own.
 
 >>> spec = plan_plugin(code="441322", name="博罗县")
@@ -26,6 +28,9 @@ from govservice_std.localities import Locality
 __all__ = ["PluginSpec", "plan_plugin", "write_plugin"]
 
 _MODULE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+_EXAMPLE_FORM = "example-allowance"
+"""Id of the illustrative form the generated ``items.toml`` item uses."""
 
 
 @attrs.frozen
@@ -118,6 +123,10 @@ def write_plugin(spec: PluginSpec, directory: Path | str) -> list[Path]:
         f"src/{spec.module}/__init__.py": "__init__.py.tmpl",
         f"src/{spec.module}/py.typed": None,
         f"src/{spec.module}/data/{spec.code}/halls.toml": "halls.toml.tmpl",
+        f"src/{spec.module}/data/{spec.code}/criteria.toml": "criteria.toml.tmpl",
+        f"src/{spec.module}/data/{spec.code}/items.toml": "items.toml.tmpl",
+        f"src/{spec.module}/data/{spec.code}/forms/{_EXAMPLE_FORM}.toml": "form.toml.tmpl",
+        f"src/{spec.module}/data/{spec.code}/queue.toml": "queue.toml.tmpl",
         "tests/test_contract.py": "test_contract.py.tmpl",
     }
     written: list[Path] = []

@@ -13,6 +13,7 @@ class County:
 
     __name__ = "fake_county"
 
+    # [docs-hook-localities-start]
     @hookimpl
     def govservice_localities(self) -> Sequence[Locality]:
         return [
@@ -20,12 +21,15 @@ class County:
             Locality(code="441300", name="惠州市", level="city", parent="440000"),
             Locality(code="441324", name="龙门县", level="county", parent="441300"),
         ]
+        # [docs-hook-localities-end]
 
+    # [docs-hook-halls-start]
     @hookimpl
     def govservice_halls(self, locality: Locality) -> Sequence[Hall] | None:
         if str(locality.code) != "441324":
             return None
         return [Hall(code="c", name="中心", tier="county", division="441324")]
+        # [docs-hook-halls-end]
 
 
 class WrongType:

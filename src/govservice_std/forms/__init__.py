@@ -21,7 +21,7 @@ from govservice_std.forms.identifiers import (
     mask_ids,
 )
 from govservice_std.forms.library import FORMS_FOLDER, FormLibrary, load_forms
-from govservice_std.forms.spec import Choice, Field, FieldType, FormSpec
+from govservice_std.forms.spec import Choice, Field, FieldType, FormExample, FormSpec
 from govservice_std.forms.validate import (
     CODES,
     CompiledForm,
@@ -41,6 +41,7 @@ __all__ = [
     "ExpressionError",
     "Field",
     "FieldType",
+    "FormExample",
     "FormLibrary",
     "FormSpec",
     "Lang",

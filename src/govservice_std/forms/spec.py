@@ -16,16 +16,18 @@ the expression language of :mod:`govservice_std.forms.expr`; they are compiled o
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.errors import FieldValueError
 
-__all__ = ["Choice", "Field", "FieldType", "FormSpec"]
+__all__ = ["Choice", "Field", "FieldType", "FormExample", "FormSpec"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
@@ -216,6 +218,34 @@ class Field:
             yield from child.walk(below)
 
 
+def _to_example_data(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise FieldValueError("data", "must be a table (the application)")
+    return dict(value)
+
+
+@attrs.frozen
+class FormExample:
+    """An example application shipped with a form; ``govstd check`` validates it.
+
+    Examples document a form and keep it honest: a valid example that the form rejects, or
+    an invalid one it accepts, is a problem of the ``forms`` check.
+
+    Args:
+        name: What the example shows (``"an 80-year-old applicant"``).
+        data: The application, as a client would send it.
+        problems: Paths of the fields where the form must find a problem (``["id_number"]``);
+            empty for an example that must be valid.
+        today: The day to validate on, for rules such as ``age()`` (default: the check's
+            day).
+    """
+
+    name: str = attrs.field(validator=not_blank)
+    data: dict[str, Any] = attrs.field(converter=_to_example_data)
+    problems: tuple[str, ...] = attrs.field(default=(), converter=to_tuple)
+    today: dt.date | None = None
+
+
 @attrs.frozen
 class FormSpec:
     """An application form.
@@ -228,6 +258,7 @@ class FormSpec:
         fields: The top-level fields.
         illustrative: Whether the form is an invented example rather than a real form.
         notes: Free text (sources, what is illustrative).
+        examples: Example applications, checked against the form by ``govstd check``.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -237,6 +268,7 @@ class FormSpec:
     version: str = "1"
     illustrative: bool = False
     notes: str = ""
+    examples: tuple[FormExample, ...] = attrs.field(default=(), converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         if not self.fields:
