@@ -1,0 +1,217 @@
+"""What only the PostgreSQL store has: explicit migrations, and the county-wide KPI view.
+
+The shared guarantees (replay, concurrency, crashes, the stateful suite) run on PostgreSQL
+in ``test_store_suite.py`` and ``test_stateful.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+import attrs
+import psycopg
+import pytest
+
+from govservice_std import LocalityKpis, PostgresStore, QueueSchemaError, locality_kpis
+from govservice_std.errors import IllegalCommandError, QueueStoreError
+from govservice_std.halls import Hall
+from govservice_std.queues.engine import FixedClock, QueueEngine
+from govservice_std.queues.kpis import QueueKpis, compute_kpis
+from govservice_std.queues.state import Ticket
+from govservice_std.queues.stores.postgres import SCHEMA_VERSION, migrate, schema_version
+from govservice_std.serialization import structure
+
+from .conftest import START, make_hall, make_policy, postgres_schema
+
+
+@pytest.fixture
+def fresh_schema(postgres_url: str) -> Iterator[str]:
+    """A schema name nobody has migrated yet."""
+    with postgres_schema(postgres_url) as schema:
+        with psycopg.connect(postgres_url) as con:
+            con.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        yield schema
+        with psycopg.connect(postgres_url) as con:
+            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def test_unmigrated_database_is_refused_not_changed(postgres_url: str, fresh_schema: str) -> None:
+    with pytest.raises(QueueSchemaError, match=r"not migrated.*govstd queue-db migrate"):
+        PostgresStore(postgres_url, "441324116", locality="441324", schema=fresh_schema)
+    assert schema_version(postgres_url, schema=fresh_schema) == 0
+    assert migrate(postgres_url, schema=fresh_schema) == [SCHEMA_VERSION]
+    assert migrate(postgres_url, schema=fresh_schema) == []  # up to date: nothing to do
+    assert schema_version(postgres_url, schema=fresh_schema) == SCHEMA_VERSION
+    store = PostgresStore(postgres_url, "441324116", locality="441324", schema=fresh_schema)
+    assert store.locality == "441324"
+    store.close()
+    assert PostgresStore.halls(postgres_url, schema=fresh_schema) == {"441324116": "441324"}
+
+
+def test_newer_database_is_refused(postgres_url: str, pg_schema: str) -> None:
+    with psycopg.connect(postgres_url) as con:
+        con.execute(
+            f'INSERT INTO "{pg_schema}".migrations (version, description) VALUES (99, %s)',  # noqa: S608
+            ("from the future",),
+        )
+    with pytest.raises(QueueSchemaError, match="layout version 99"):
+        PostgresStore(postgres_url, "441324116", locality="441324", schema=pg_schema)
+    with pytest.raises(QueueSchemaError, match="upgrade govservice-std"):
+        migrate(postgres_url, schema=pg_schema)
+
+
+def test_store_checks(postgres_url: str, pg_schema: str) -> None:
+    with pytest.raises(QueueStoreError, match="holds 0"):
+        PostgresStore(postgres_url, schema=pg_schema)
+    with pytest.raises(QueueStoreError, match="not set up"):
+        PostgresStore(postgres_url, "441324116", schema=pg_schema)
+    PostgresStore(postgres_url, "441324116", locality="441324", schema=pg_schema).close()
+    only = PostgresStore(postgres_url, schema=pg_schema)
+    assert only.hall == "441324116"
+    only.close()
+    with pytest.raises(QueueStoreError, match="cannot connect"):
+        PostgresStore("postgresql://nobody@127.0.0.1:1/none", "H", locality="441324", timeout=1)
+    with pytest.raises(QueueStoreError, match="not a PostgreSQL connection URL"):
+        PostgresStore("nonsense", "H")
+
+
+def test_database_refuses_duplicate_numbers(postgres_url: str, pg_schema: str) -> None:
+    store = PostgresStore(postgres_url, "441324116", locality="441324", schema=pg_schema)
+    clock = FixedClock(START)
+    QueueEngine(make_hall(), make_policy(), store=store, clock=clock).issue("A")
+    store.close()
+    with (
+        psycopg.connect(postgres_url) as con,
+        pytest.raises(psycopg.errors.UniqueViolation, match="ticket_numbers"),
+    ):
+        con.execute(
+            f'INSERT INTO "{pg_schema}".events (hall, seq, type, at, at_offset, line, day, '  # noqa: S608
+            "number) VALUES ('441324116', 99, 'issued', now(), 0, 'A', %s, 1)",
+            (START.date(),),
+        )
+
+
+def _close(got: object, want: object, path: str) -> None:
+    if isinstance(want, dict):
+        assert isinstance(got, dict), path
+        assert list(got) == list(want), path
+        for key in want:
+            _close(got[key], want[key], f"{path}.{key}")
+    elif isinstance(want, float) and got is not None:
+        # Summed in another order by the database: equal up to rounding.
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9), path
+    else:
+        assert got == want, path
+
+
+def _assert_close(got: QueueKpis, want: QueueKpis) -> None:
+    """The same KPIs, up to the rounding of sums of floats."""
+    _close(attrs.asdict(got, recurse=True), attrs.asdict(want, recurse=True), "kpis")
+
+
+def _town(code: str) -> Hall:
+    hall = make_hall()
+    return structure({**_hall_data(hall), "code": code, "division": code}, Hall)
+
+
+def _hall_data(hall: Hall) -> dict[str, object]:
+    return {
+        "name": hall.name,
+        "tier": "town",
+        "windows": [
+            {"code": w.code, "kind": w.kind.value, "lines": list(w.lines)} for w in hall.windows
+        ],
+    }
+
+
+def _busy_day(engine: QueueEngine, clock: FixedClock, rng: random.Random) -> None:
+    """A random but legal day: arrivals, calls, no-shows, transfers, cancellations."""
+    for window in ("W1", "W2", "W3"):
+        engine.open_window(window)
+    for _ in range(120):
+        clock.advance(minutes=rng.randint(0, 4))
+        roll = rng.random()
+        window = rng.choice(("W1", "W2", "W3"))
+        current = engine.window(window).ticket
+        try:
+            if roll < 0.35:
+                engine.issue(rng.choice("ABC"), priority=rng.choice((None, None, "elderly")))
+            elif roll < 0.4:
+                slot = clock.now + dt.timedelta(minutes=rng.randint(-10, 20))
+                engine.check_in(f"P{rng.randrange(10**6)}", line="A", slot=slot)
+            elif current is None:
+                engine.call_next(window)
+            elif roll < 0.5:
+                engine.recall(window)
+                engine.no_show(current)
+                if rng.random() < 0.5:
+                    engine.reactivate(current)
+            elif roll < 0.55:
+                engine.transfer(current, rng.choice("ABC"))
+            elif roll < 0.6:
+                engine.cancel(current)
+            elif engine.ticket(current).status.value == "called":
+                engine.start(current)
+            else:
+                engine.finish(current)
+        except IllegalCommandError:
+            pass
+
+
+def test_county_kpis_match_the_per_hall_fold(postgres_url: str, pg_schema: str) -> None:
+    rng = random.Random(441324)  # noqa: S311 - test data, not secrets
+    clock = FixedClock(START)
+    engines = {}
+    for code in ("441324116", "441324118"):
+        store = PostgresStore(postgres_url, code, locality="441324", schema=pg_schema)
+        engines[code] = QueueEngine(_town(code), make_policy(), store=store, clock=clock)
+    other = PostgresStore(postgres_url, "441302001", locality="441302", schema=pg_schema)
+    engines["441302001"] = QueueEngine(_town("441302001"), make_policy(), store=other, clock=clock)
+    for engine in engines.values():
+        _busy_day(engine, clock, rng)
+    clock.advance(days=1)  # tomorrow's tickets are not today's
+    engines["441324116"].issue("A")
+    now = START + dt.timedelta(hours=8)
+    county = locality_kpis(
+        postgres_url,
+        "441324",
+        START.date(),
+        now=now,
+        target_minutes=15.0,
+        target_share=0.8,
+        schema=pg_schema,
+    )
+    assert isinstance(county, LocalityKpis)
+    assert sorted(county.halls) == ["441324116", "441324118"]  # the other county is not in
+    every: list[Ticket] = []
+    for code in county.halls:
+        engine = engines[code]
+        engine.refresh()
+        tickets = engine.state.tickets(day=START.date())
+        every.extend(tickets)
+        expected = compute_kpis(
+            tickets,
+            hall=code,
+            now=now,
+            day=START.date(),
+            target_minutes=15.0,
+            target_share=0.8,
+        )
+        _assert_close(county.halls[code], expected)
+    expected = compute_kpis(
+        every, hall="441324", now=now, day=START.date(), target_minutes=15.0, target_share=0.8
+    )
+    assert county.overall.by_window == {}
+    _assert_close(county.overall, attrs.evolve(expected, by_window={}))
+    for engine in engines.values():
+        engine.store.close()
+
+
+def test_county_kpis_of_an_empty_day(postgres_url: str, pg_schema: str) -> None:
+    county = locality_kpis(postgres_url, "441324", START.date(), schema=pg_schema)
+    assert county.halls == {}
+    assert county.overall.overall.issued == 0
+    assert county.overall.overall.within_target is None
+    assert county.now == dt.datetime(2026, 3, 3, tzinfo=county.now.tzinfo)
