@@ -7,6 +7,7 @@ in ``test_store_suite.py`` and ``test_stateful.py``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections.abc import Iterator
 
@@ -14,7 +15,14 @@ import attrs
 import psycopg
 import pytest
 
-from govservice_std import LocalityKpis, PostgresStore, QueueSchemaError, locality_kpis
+from govservice_std import (
+    LocalityKpis,
+    PostgresStore,
+    QueueSchemaError,
+    load_registry,
+    locality_kpis,
+)
+from govservice_std.cli import main
 from govservice_std.errors import IllegalCommandError, QueueStoreError
 from govservice_std.halls import Hall
 from govservice_std.queues.engine import FixedClock, QueueEngine
@@ -215,3 +223,39 @@ def test_county_kpis_of_an_empty_day(postgres_url: str, pg_schema: str) -> None:
     assert county.overall.overall.issued == 0
     assert county.overall.overall.within_target is None
     assert county.now == dt.datetime(2026, 3, 3, tzinfo=county.now.tzinfo)
+
+
+def _govstd(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_queue_db_cli(
+    postgres_url: str, fresh_schema: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["queue-db", "--url", postgres_url, "--schema", fresh_schema]
+    assert "version 0 (this library needs 1)" in _govstd(capsys, *db, "version")[1]
+    assert _govstd(capsys, *db, "migrate")[1].strip() == f"schema {fresh_schema}: applied 1"
+    assert "up to date" in _govstd(capsys, *db, "migrate")[1]
+    assert "version 1 (up to date)" in _govstd(capsys, *db, "version")[1]
+    # The county centre of Longmen, from the reference plugin, on the shared database.
+    store = PostgresStore(postgres_url, "441324", locality="441324", schema=fresh_schema)
+    clock = FixedClock(START)
+    engine = QueueEngine.for_hall(load_registry(), "441324", store=store, clock=clock)
+    engine.issue("A")
+    store.close()
+    code, out, _ = _govstd(capsys, *db, "kpis", "441324", "--day", "2026-03-02", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["overall"]["overall"]["issued"] == 1
+    assert list(data["halls"]) == ["441324"]
+    code, out, _ = _govstd(capsys, *db, "kpis", "441324", "--day", "2026-03-02")
+    assert "1 halls with tickets" in out
+    code, _, err = _govstd(capsys, "queue-db", "--url", "postgresql://x@127.0.0.1:1/n", "version")
+    assert code == 2
+    assert "cannot connect" in err
