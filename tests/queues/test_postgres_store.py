@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import attrs
 import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
 
 from govservice_std import (
     LocalityKpis,
@@ -259,3 +260,22 @@ def test_queue_db_cli(
     code, _, err = _govstd(capsys, "queue-db", "--url", "postgresql://x@127.0.0.1:1/n", "version")
     assert code == 2
     assert "cannot connect" in err
+
+
+def test_stores_share_one_pool(postgres_url: str, pg_schema: str) -> None:
+    clock = FixedClock(START)
+    with ConnectionPool(postgres_url, min_size=1, max_size=2, open=True) as pool:
+        stores = [
+            PostgresStore(postgres_url, code, locality="441324", schema=pg_schema, pool=pool)
+            for code in ("441324116", "441324118")
+        ]
+        for store in stores:
+            engine = QueueEngine(_town(store.hall), make_policy(), store=store, clock=clock)
+            assert engine.issue("A").label == "A001"  # numbers are per hall
+            store.close()  # leaves the shared pool open
+        county = locality_kpis(pool, "441324", START.date(), schema=pg_schema)
+        assert {code: k.overall.issued for code, k in county.halls.items()} == {
+            "441324116": 1,
+            "441324118": 1,
+        }
+        assert county.overall.overall.issued == 2
