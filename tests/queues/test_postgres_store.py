@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import threading
 from collections.abc import Iterator
 
 import attrs
@@ -27,6 +28,7 @@ from govservice_std.cli import main
 from govservice_std.errors import IllegalCommandError, QueueStoreError
 from govservice_std.halls import Hall
 from govservice_std.queues.engine import FixedClock, QueueEngine
+from govservice_std.queues.events import TicketIssued
 from govservice_std.queues.kpis import QueueKpis, compute_kpis
 from govservice_std.queues.state import Ticket
 from govservice_std.queues.stores.postgres import SCHEMA_VERSION, migrate, schema_version
@@ -279,3 +281,36 @@ def test_stores_share_one_pool(postgres_url: str, pg_schema: str) -> None:
             "441324118": 1,
         }
         assert county.overall.overall.issued == 2
+
+
+def test_commands_run_read_committed_on_a_stricter_server(
+    postgres_url: str, pg_schema: str
+) -> None:
+    # A server (here: this connection) whose default isolation is SERIALIZABLE would fail
+    # concurrent commands on the hall's row; the store's own pool asks for READ COMMITTED.
+    sep = "&" if "?" in postgres_url else "?"
+    strict = f"{postgres_url}{sep}options=-c%20default_transaction_isolation%3Dserializable"
+    PostgresStore(strict, "441324116", locality="441324", schema=pg_schema).close()
+    clock = FixedClock(START)
+    errors: list[BaseException] = []
+
+    def kiosk() -> None:
+        try:
+            store = PostgresStore(strict, "441324116", schema=pg_schema)
+            engine = QueueEngine(make_hall(), make_policy(), store=store, clock=clock)
+            for _ in range(40):
+                engine.issue("A")
+            store.close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=kiosk) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    store = PostgresStore(postgres_url, schema=pg_schema)
+    numbers = [e.number for _, e in store.read() if isinstance(e, TicketIssued)]
+    store.close()
+    assert numbers == list(range(1, 121))

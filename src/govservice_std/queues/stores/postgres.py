@@ -285,6 +285,11 @@ def migrate(url: str, *, schema: str = DEFAULT_SCHEMA) -> list[int]:
     return applied
 
 
+def _read_committed(conn: psycopg.Connection[Any]) -> None:
+    psycopg, _, _ = _driver()
+    conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+
+
 class PostgresStore(EventStore):
     """A hall's events in a PostgreSQL database shared by many processes and hosts.
 
@@ -295,8 +300,9 @@ class PostgresStore(EventStore):
         locality: With ``hall``, records the hall's locality if it is not set up yet.
         schema: The PostgreSQL schema holding the queue tables.
         pool: A ``psycopg_pool.ConnectionPool`` to share among several stores (one per
-            hall, say); it stays open when the store closes. By default the store opens
-            its own small pool.
+            hall, say); it stays open when the store closes. Its connections must use
+            the READ COMMITTED isolation level (PostgreSQL's default). By default the
+            store opens its own small pool.
         max_size: The size of the store's own pool.
         timeout: Seconds to wait for a connection.
 
@@ -326,7 +332,16 @@ class PostgresStore(EventStore):
         self._own_pool = pool is None
         if pool is None:
             pool = psycopg_pool.ConnectionPool(
-                url, min_size=1, max_size=max_size, timeout=timeout, open=False
+                url,
+                min_size=1,
+                max_size=max_size,
+                timeout=timeout,
+                open=False,
+                # The commands rely on READ COMMITTED: once the hall's row lock is granted,
+                # the next statement sees what the previous holder committed. A server
+                # whose default is stricter would fail them with serialization errors.
+                kwargs={"autocommit": False},
+                configure=_read_committed,
             )
             try:
                 pool.open(wait=True, timeout=timeout)
