@@ -104,6 +104,8 @@ nitpick_ignore_regex = [
     (r"py:(class|mod|func|meth|data|exc|obj)", r"stdnum(\.\w+)+"),
     # NumPy arrays and scalars in the staffing signatures (no intersphinx: built offline).
     (r"py:(class|mod|func|meth|data|exc|obj)", r"(np|npt|numpy)(\.\w+)+"),
+    # psycopg's connection pool in the PostgreSQL store's signatures (an optional extra).
+    (r"py:(class|mod|func|meth|data|exc|obj)", r"(psycopg_pool\.)?ConnectionPool"),
     # Type variables of generic functions (``T`` in ``load(path, cls: type[T]) -> T``).
     (r"py:(class|obj)", r"(govservice_std(\.\w+)+\.)?[A-Z]"),
 ]

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         PluginError,
         PluginLoadError,
         QueueError,
+        QueueSchemaError,
         QueueStoreError,
         ScaffoldError,
         UnknownLocalityError,
@@ -231,6 +232,7 @@ if TYPE_CHECKING:
     )
     from govservice_std.queues.stores.base import EventStore
     from govservice_std.queues.stores.memory import MemoryStore
+    from govservice_std.queues.stores.postgres import LocalityKpis, PostgresStore, locality_kpis
     from govservice_std.queues.stores.sqlite import SQLiteStore
     from govservice_std.registry import (
         HallsDocument,
@@ -413,6 +415,7 @@ _EXPORTS: dict[str, str] = {
     "IllegalCommandError": "errors",
     "NoTicketWaitingError": "errors",
     "QueueError": "errors",
+    "QueueSchemaError": "errors",
     "QueueStoreError": "errors",
     "FixedClock": "queues.engine",
     "QueueEngine": "queues.engine",
@@ -437,6 +440,9 @@ _EXPORTS: dict[str, str] = {
     "WindowState": "queues.state",
     "EventStore": "queues.stores.base",
     "MemoryStore": "queues.stores.memory",
+    "LocalityKpis": "queues.stores.postgres",
+    "PostgresStore": "queues.stores.postgres",
+    "locality_kpis": "queues.stores.postgres",
     "SQLiteStore": "queues.stores.sqlite",
     "configure_converter": "serialization",
     "dump": "serialization",
@@ -537,6 +543,7 @@ __all__ = [
     "LocalityChainError",
     "LocalityConflictError",
     "LocalityInfo",
+    "LocalityKpis",
     "LocalityLevel",
     "Material",
     "MaterialForm",
@@ -558,6 +565,7 @@ __all__ = [
     "PluginInfo",
     "PluginLoadError",
     "PluginNotifier",
+    "PostgresStore",
     "PriorityGroup",
     "Problem",
     "Provenance",
@@ -567,6 +575,7 @@ __all__ = [
     "QueueParams",
     "QueuePolicy",
     "QueuePolicyLayer",
+    "QueueSchemaError",
     "QueueState",
     "QueueStoreError",
     "Rectification",
@@ -636,6 +645,7 @@ __all__ = [
     "load_profile",
     "load_registry",
     "loads",
+    "locality_kpis",
     "make_converter",
     "plan_staffing",
     "priority_waits",

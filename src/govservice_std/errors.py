@@ -34,6 +34,7 @@ __all__ = [
     "PluginError",
     "PluginLoadError",
     "QueueError",
+    "QueueSchemaError",
     "QueueStoreError",
     "ScaffoldError",
     "UnknownLocalityError",
@@ -263,3 +264,11 @@ class NoTicketWaitingError(IllegalCommandError):
 
 class QueueStoreError(QueueError):
     """An event store is unusable: wrong hall, corrupt record, or a broken uniqueness rule."""
+
+
+class QueueSchemaError(QueueStoreError):
+    """A queue database's tables are not at the layout version this library needs.
+
+    Raised instead of changing the database: migrations run only when asked for
+    (:func:`~govservice_std.queues.stores.postgres.migrate`, ``govstd queue-db migrate``).
+    """

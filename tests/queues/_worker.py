@@ -1,7 +1,9 @@
 """A queue writer run as a separate process by the crash and concurrency tests.
 
-Usage: ``python _worker.py DB MODE WINDOW SEED COUNT``. After each acknowledged command it
-prints ``ACK <seq> <type> <ticket>`` and flushes, so the parent knows what was committed.
+Usage: ``python _worker.py STORE GO MODE WINDOW SEED COUNT``: STORE is a SQLite file or
+``postgres:SCHEMA:URL``; in ``concurrent`` mode the worker starts once the file GO exists.
+After each acknowledged command it prints ``ACK <seq> <type> <ticket>`` and flushes, so the
+parent knows what was committed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from govservice_std.halls import Hall
 from govservice_std.queues.engine import QueueEngine
 from govservice_std.queues.policy import BusinessLine, PriorityGroup, QueuePolicy
 from govservice_std.queues.state import TicketStatus
-from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.queues.stores.base import EventStore
+from govservice_std.queues.stores.postgres import PostgresStore
+from govservice_std.queues.stores.sqlite import SQLiteStore, Synchronous
 from govservice_std.serialization import structure
 
 HALL = "441324116"
@@ -43,19 +47,33 @@ def policy() -> QueuePolicy:
     )
 
 
-def engine(db: str, synchronous: str = "FULL") -> QueueEngine:
-    store = SQLiteStore(db, HALL, locality="441324", synchronous=synchronous)  # type: ignore[arg-type]
+def open_store(
+    spec: str,
+    hall: str | None = None,
+    *,
+    locality: str | None = None,
+    synchronous: Synchronous = "OFF",
+) -> EventStore:
+    """A store from a spec: a SQLite file, or ``postgres:SCHEMA:URL``."""
+    if spec.startswith("postgres:"):
+        _, schema, url = spec.split(":", 2)
+        return PostgresStore(url, hall, locality=locality, schema=schema)
+    return SQLiteStore(spec, hall, locality=locality, synchronous=synchronous)
+
+
+def engine(spec: str, synchronous: Synchronous = "FULL") -> QueueEngine:
+    store = open_store(spec, HALL, locality="441324", synchronous=synchronous)
     return QueueEngine(hall(), policy(), store=store)
 
 
 def main(argv: list[str]) -> None:
-    db, mode, window, seed, count = argv[1], argv[2], argv[3], int(argv[4]), int(argv[5])
+    spec, go, mode, window = argv[1], Path(argv[2]), argv[3], argv[4]
+    seed, count = int(argv[5]), int(argv[6])
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
-    e = engine(db, "NORMAL" if mode == "concurrent" else "FULL")
+    e = engine(spec, "NORMAL" if mode == "concurrent" else "FULL")
     if mode == "concurrent":
         # Start together with the other workers, so that their commands interleave.
         print("READY", flush=True)
-        go = Path(db + ".go")
         while not go.exists():
             time.sleep(0.005)
     done = 0

@@ -1,20 +1,17 @@
 """Random command sequences against the engine, with the invariants checked after each step.
 
-The same commands run on an in-memory engine and on a SQLite-backed one; both must agree
-on every result and every state, and reopening the SQLite database (a replay) must give
-the in-memory state again. Before each call, an independent brute-force model predicts
-which ticket the window must get: priority, the window's line order, FIFO within a group,
-and the anti-starvation rule.
+The same commands run on an in-memory engine and on a durable one (SQLite, and PostgreSQL
+when a test server is available); both must agree on every result and every state, and
+reopening the database (a replay) must give the in-memory state again. Before each call,
+an independent brute-force model predicts which ticket the window must get: priority, the
+window's line order, FIFO within a group, and the anti-starvation rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, event, settings
@@ -24,6 +21,7 @@ from hypothesis.stateful import (
     initialize,
     invariant,
     rule,
+    run_state_machine_as_test,
 )
 
 from govservice_std.errors import IllegalCommandError
@@ -31,9 +29,8 @@ from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import ServiceFinished, TicketIssued
 from govservice_std.queues.policy import AntiStarvationRule, QueuePolicy
 from govservice_std.queues.state import Ticket, TicketStatus
-from govservice_std.queues.stores.sqlite import SQLiteStore
 
-from .conftest import START, make_hall, make_policy
+from .conftest import START, Backend, make_hall, make_policy
 
 HALL = make_hall()
 WINDOWS = ("W1", "W2", "W3")
@@ -74,9 +71,11 @@ def expected_next(engine: QueueEngine, window: str) -> str | None:
 
 
 class QueueMachine(RuleBasedStateMachine):
+    backend: Backend  # set by the test that runs the machine
+
     def __init__(self) -> None:
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp(prefix="queue-stateful-"))
+        self.backend.reset()
         self.clock = FixedClock(START)
         self.appointments = 0
 
@@ -98,7 +97,6 @@ class QueueMachine(RuleBasedStateMachine):
             max_reactivations=2,
         )
         self.mem = QueueEngine(HALL, self.policy, clock=self.clock)
-        self.db = self.dir / "hall.db"
         # Two terminals on one database (a kiosk and a window, say): commands go to either,
         # so each often decides on a state the other has moved on from.
         self.sql = self._open_sql()
@@ -108,14 +106,13 @@ class QueueMachine(RuleBasedStateMachine):
             self.both("open_window", window)
 
     def _open_sql(self) -> QueueEngine:
-        store = SQLiteStore(self.db, HALL.code, locality="441324", synchronous="OFF")
+        store = self.backend.open(HALL.code, locality="441324")
         return QueueEngine(HALL, self.policy, store=store, clock=self.clock)
 
     def teardown(self) -> None:
         if hasattr(self, "sql"):
             self.sql.store.close()
             self.other.store.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def both(self, name: str, *args: Any, **kwargs: Any) -> Any:
         results: list[tuple[str, Any]] = []
@@ -298,10 +295,20 @@ class QueueMachine(RuleBasedStateMachine):
                 assert t.id not in at_window
 
 
-QueueMachine.TestCase.settings = settings(
-    max_examples=150,
-    stateful_step_count=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestQueueMachine = QueueMachine.TestCase
+def test_queue_machine(backend: Backend) -> None:
+    # PostgreSQL runs fewer examples: each command is a few round trips to the server.
+    examples = 150 if backend.name == "sqlite" else 25
+
+    class Machine(QueueMachine):
+        pass
+
+    Machine.backend = backend
+    run_state_machine_as_test(
+        Machine,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

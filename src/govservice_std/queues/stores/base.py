@@ -3,9 +3,9 @@
 A store keeps one hall's events in order, each with a sequence number that only grows. The
 engine runs every command through :meth:`EventStore.execute`: the store takes its lock,
 hands the engine the events other writers appended since the engine last looked, lets it
-decide, appends the new events and commits — all or nothing. A PostgreSQL store fits the
-same shape (``BEGIN``; a per-hall advisory lock; ``SELECT … WHERE seq > $after``;
-``INSERT``; ``COMMIT``).
+decide, appends the new events and commits — all or nothing. The PostgreSQL store has the
+same shape (``BEGIN``; the hall's row locked with ``SELECT … FOR UPDATE``;
+``SELECT … WHERE seq > $after``; ``INSERT``; ``COMMIT``).
 """
 
 from __future__ import annotations
