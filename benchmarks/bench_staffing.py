@@ -188,7 +188,9 @@ def theory(priority: bool) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
+    # 10⁷ visitors: at 10⁶ the batch-means 95 % interval of the mean wait is about ±6 %,
+    # wider than the 2 % the comparison with the formula is meant to show.
+    parser.add_argument("--customers", type=int, default=10_000_000)
     parser.add_argument("--peer-customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip-peers", action="store_true", help="Only run this library.")

@@ -714,7 +714,10 @@ def locality_kpis(
             target_minutes=target_minutes,
             target_share=target_share,
             overall=figures["overall"],
-            **{k: dict(sorted(v.items())) for k, v in figures.items() if k != "overall"},
+            by_line=dict(sorted(figures["by_line"].items())),
+            by_window=dict(sorted(figures["by_window"].items())),
+            by_hour=dict(sorted(figures["by_hour"].items())),
+            by_group=dict(sorted(figures["by_group"].items())),
         )
 
     return LocalityKpis(
