@@ -348,8 +348,9 @@ class _Compiler:
         if kind is FieldType.REPEAT:
             # Rows are new scopes: a name resolves in the row first.
             inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
-            row = _object_check(spec, self.fields(spec.fields, f"{where}.fields", inner), own="")
-            return _repeat_check(spec, row)
+            children = self.fields(spec.fields, f"{where}.fields", inner)
+            row = _object_check(spec, children, own="")
+            return _repeat_check(spec, row, children if self.specialise else None)
         return _SCALARS[kind](spec)
 
 
@@ -445,12 +446,54 @@ def _object_check(
 
 
 def _repeat_check(
-    spec: Field, row: Callable[[Any, str, Context, list[_Raw]], None]
+    spec: Field,
+    row: Callable[[Any, str, Context, list[_Raw]], None],
+    children: tuple[_Check, ...] | None = None,
 ) -> Callable[[Any, str, Context, list[_Raw]], None]:
+    """Check a list of rows; with ``children``, a row that is an object is checked inline.
+
+    The inline check is the row's object check without the call: the same children with the
+    same prefix, then the unknown keys.
+    """
     low = spec.min_items
     high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
-
+    names = frozenset(f.name for f in spec.fields)
     own = spec.name
+
+    if children is not None:
+        fields = children
+
+        def rows(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
+            path = outer + own
+            if value.__class__ is not list and not isinstance(value, list):
+                out.append((path, "not_a_list", spec, {}))
+                return
+            size = len(value)
+            if low is not None and size < low:
+                out.append((path, "too_few", spec, {"limit": str(low)}))
+            if size > high:
+                out.append((path, "too_many", spec, {"limit": str(high)}))
+                return
+            scopes = ctx.scopes
+            for index, item in enumerate(value):
+                scopes.append(item)
+                try:
+                    if item.__class__ is dict:
+                        prefix = f"{path}[{index}]."
+                        for child in fields:
+                            child(item, prefix, ctx, out)
+                        if not names.issuperset(item):
+                            out.extend(
+                                (prefix + _key(key), "unknown_field", None, {})
+                                for key in item
+                                if key not in names
+                            )
+                    else:
+                        row(item, f"{path}[{index}]", ctx, out)
+                finally:
+                    scopes.pop()
+
+        return rows
 
     def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
         path = outer + own
