@@ -44,6 +44,7 @@ _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 _USCC_AUTHORITY = frozenset("123456789ABCDEFGHJKLMNY")
 # Runs of 15 or more digits (optionally with a final X) are treated as possible ID numbers.
 _ID_RUN = re.compile(r"\d{15,}[Xx]?")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
 @lru_cache(maxsize=8192)
@@ -87,14 +88,12 @@ def check_id_card(value: str) -> str | None:
         ``None`` if valid, otherwise ``"format"``, ``"checksum"``, ``"birth_date"`` or
         ``"area"``.
     """
-    # isascii() first: str.isdigit() alone accepts other scripts' digits.
-    if len(value) != 18 or not value.isascii() or not value[:17].isdigit():
+    # One match for the layout: [0-9] (unlike str.isdigit) is ASCII digits only.
+    if len(value) != 18 or _ID_SHAPE.fullmatch(value) is None:
         return "format"
     check = value[17]
     if check == "x":
         check = "X"
-    elif check != "X" and not check.isdigit():
-        return "format"
     if ric.calc_check_digit(value) != check:
         return "checksum"
     return _area_and_birth(value[:14])
