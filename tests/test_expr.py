@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -157,3 +158,43 @@ def test_random_expressions_never_crash(tokens: list[str], data: object, current
         return
     context = Context(data, current=current, today=dt.date(2026, 6, 1))
     evaluator(context)  # must not raise, whatever the data
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=3),
+    st.floats(min_value=-3, max_value=3),
+    st.sampled_from([0.0, 1.0, float("nan"), float("inf")]),
+    st.sampled_from(["", "a", "0", "true"]),
+    st.lists(st.integers(min_value=0, max_value=2), max_size=2),
+)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _spec_equal(a: object, b: object) -> bool:
+    """Equality as the expression language defines it, written out plainly."""
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if type(a) is type(b) and (isinstance(a, str | bool) or a is None):
+        return bool(a == b)
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_SCALARS, b=_SCALARS, rows=st.lists(_SCALARS, max_size=4))
+def test_equality_and_sum_follow_the_definition(a: object, b: object, rows: list[object]) -> None:
+    data = {"a": a, "b": b, "rows": rows}
+    assert run("a == b", data) is _spec_equal(a, b)
+    assert run("a != b", data) is (not _spec_equal(a, b))
+    for literal, value in (("0", 0), ("1.5", 1.5), ("'a'", "a"), ("true", True), ("null", None)):
+        assert run(f"a == {literal}", data) is _spec_equal(a, value)
+    total = run("sum(rows)", data)
+    if all(_is_number(r) for r in rows):
+        expected = sum(rows)  # type: ignore[arg-type]
+        assert total == expected or (math.isnan(expected) and math.isnan(total))  # type: ignore[arg-type]
+    else:
+        assert total is None

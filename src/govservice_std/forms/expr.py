@@ -199,6 +199,10 @@ def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
 
 
 def _equal(a: Any, b: Any) -> bool:
+    kind = a.__class__
+    # The usual case first: two plain values of one type, which compare as Python does.
+    if kind is b.__class__ and (kind is str or kind is int or kind is float or kind is bool):
+        return bool(a == b)
     if _number(a) and _number(b):
         return bool(a == b)
     if type(a) is not type(b):
@@ -243,7 +247,8 @@ def _fn_sum(value: object) -> Any:
         return None
     total: Any = 0
     for item in value:
-        if not _number(item):
+        kind = item.__class__
+        if kind is not int and kind is not float and not _number(item):
             return None
         try:
             total += item
@@ -513,6 +518,16 @@ def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluat
         if negate:
             return lambda ctx: not same(ctx)
         return same
+    if not negate and _number(value):
+
+        def same_number(ctx: Context) -> bool:
+            got = left(ctx)
+            kind = got.__class__
+            if kind is int or kind is float:
+                return bool(got == value)
+            return _equal(got, value)
+
+        return same_number
     if negate:
         return lambda ctx: not _equal(left(ctx), value)
     return lambda ctx: _equal(left(ctx), value)

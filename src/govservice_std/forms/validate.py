@@ -221,9 +221,12 @@ def _empty(value: object) -> bool:
 class _Compiler:
     """Compiles one form; resolves field paths against the form's structure."""
 
-    def __init__(self, spec: FormSpec) -> None:
+    def __init__(self, spec: FormSpec, *, specialise: bool = True) -> None:
         self.spec = spec
         self.problems: list[DataProblem] = []
+        # Specialised closures are the fast path; the generic ones stay as the reference
+        # the tests compare them against.
+        self.specialise = specialise
 
     # -- field paths in expressions -------------------------------------------------------
     def resolver(
@@ -269,16 +272,30 @@ class _Compiler:
         required_if = self.rule(spec.required_if, f"{where}.required_if", containers)
         relevant = self.rule(spec.relevant, f"{where}.relevant", containers)
         constraint = self.rule(spec.constraint, f"{where}.constraint", containers)
-        value_check = self.value_check(spec, where, containers)
+        children: tuple[_Check, ...] | None = None
+        if spec.type is FieldType.GROUP:
+            depth, prefix, _ = containers[-1]
+            inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
+            children = self.fields(spec.fields, f"{where}.fields", inner)
+            value_check = _object_check(spec, children, own=spec.name)
+        else:
+            value_check = self.value_check(spec, where, containers)
         no_params: dict[str, str] = {}
 
-        if relevant is None and required_if is None and constraint is None:
-            fused = _fused(spec)
-            if fused is not None:
-                return fused
+        if self.specialise:
+            fast = _specialised(
+                spec,
+                value_check,
+                relevant=relevant,
+                required_if=required_if,
+                constraint=constraint,
+                children=children,
+            )
+            if fast is not None:
+                return fast
 
-            # The common case, kept free of rule branches: it runs for most fields of every
-            # application.
+        if relevant is None and required_if is None and constraint is None:
+
             def simple(
                 container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
             ) -> None:
@@ -331,8 +348,9 @@ class _Compiler:
         if kind is FieldType.REPEAT:
             # Rows are new scopes: a name resolves in the row first.
             inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
-            row = _object_check(spec, self.fields(spec.fields, f"{where}.fields", inner), own="")
-            return _repeat_check(spec, row)
+            children = self.fields(spec.fields, f"{where}.fields", inner)
+            row = _object_check(spec, children, own="")
+            return _repeat_check(spec, row, children if self.specialise else None)
         return _SCALARS[kind](spec)
 
 
@@ -428,12 +446,54 @@ def _object_check(
 
 
 def _repeat_check(
-    spec: Field, row: Callable[[Any, str, Context, list[_Raw]], None]
+    spec: Field,
+    row: Callable[[Any, str, Context, list[_Raw]], None],
+    children: tuple[_Check, ...] | None = None,
 ) -> Callable[[Any, str, Context, list[_Raw]], None]:
+    """Check a list of rows; with ``children``, a row that is an object is checked inline.
+
+    The inline check is the row's object check without the call: the same children with the
+    same prefix, then the unknown keys.
+    """
     low = spec.min_items
     high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
-
+    names = frozenset(f.name for f in spec.fields)
     own = spec.name
+
+    if children is not None:
+        fields = children
+
+        def rows(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
+            path = outer + own
+            if value.__class__ is not list and not isinstance(value, list):
+                out.append((path, "not_a_list", spec, {}))
+                return
+            size = len(value)
+            if low is not None and size < low:
+                out.append((path, "too_few", spec, {"limit": str(low)}))
+            if size > high:
+                out.append((path, "too_many", spec, {"limit": str(high)}))
+                return
+            scopes = ctx.scopes
+            for index, item in enumerate(value):
+                scopes.append(item)
+                try:
+                    if item.__class__ is dict:
+                        prefix = f"{path}[{index}]."
+                        for child in fields:
+                            child(item, prefix, ctx, out)
+                        if not names.issuperset(item):
+                            out.extend(
+                                (prefix + _key(key), "unknown_field", None, {})
+                                for key in item
+                                if key not in names
+                            )
+                    else:
+                        row(item, f"{path}[{index}]", ctx, out)
+                finally:
+                    scopes.pop()
+
+        return rows
 
     def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
         path = outer + own
@@ -635,6 +695,104 @@ def _attachment(spec: Field) -> _ScalarCheck:
     return check
 
 
+def _specialised(
+    spec: Field,
+    value_check: _ScalarCheck,
+    *,
+    relevant: Evaluator | None,
+    required_if: Evaluator | None,
+    constraint: Evaluator | None,
+    children: tuple[_Check, ...] | None = None,
+) -> _Check | None:
+    """The fast path for one field, or ``None`` where the generic closure serves.
+
+    A rule-free field of a common type gets one fused closure (:func:`_fused`). A field with
+    rules gets a closure that behaves exactly like the generic ``check`` of
+    :meth:`_Compiler.field` (the tests compare the two on random applications) but reads a
+    rule's verdict against ``True``/``False`` before calling :func:`truthy` and tells empty
+    values of the usual JSON types apart without a call.
+    """
+    name, required = spec.name, spec.required
+    if relevant is None and required_if is None and constraint is None:
+        if children is not None:
+            return _fused_group(spec, children, value_check)
+        return _fused(spec)
+    no_params: dict[str, str] = {}
+
+    def ruled(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        if relevant is not None:
+            shown = relevant(ctx)
+            if shown is not True and (shown is False or not truthy(shown)):
+                return
+        value = container.get(name)
+        kind = value.__class__
+        if kind is str:
+            empty = not value or value.isspace()
+        elif kind is int or kind is bool or kind is float:
+            empty = False
+        else:
+            empty = _empty(value)
+        if empty:
+            if required:
+                out.append((prefix + name, "required", spec, no_params))
+            elif required_if is not None:
+                needed = required_if(ctx)
+                if needed is True or (needed is not False and truthy(needed)):
+                    out.append((prefix + name, "required", spec, no_params))
+            return
+        if constraint is None:
+            value_check(value, prefix, ctx, out)
+            return
+        before = len(out)
+        value_check(value, prefix, ctx, out)
+        if len(out) == before:
+            ctx.current = value
+            verdict = constraint(ctx)
+            ctx.current = None
+            if verdict is not True and verdict is not None and not truthy(verdict):
+                out.append((prefix + name, "constraint", spec, no_params))
+
+    return ruled
+
+
+def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _ScalarCheck) -> _Check:
+    """A rule-free group: a non-empty object is checked here, anything else as usual."""
+    name, required = spec.name, spec.required
+    names = frozenset(f.name for f in spec.fields)
+    prefixes: dict[str, str] = {}
+
+    def group(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value = container.get(name)
+        if value.__class__ is dict and value:
+            inner = prefixes.get(prefix)
+            if inner is None:
+                # Few distinct outer paths (the root, or a few rows): build each once.
+                inner = f"{prefix}{name}."
+                if len(prefixes) < 64:
+                    prefixes[prefix] = inner
+            for child in children:
+                child(value, inner, ctx, out)
+            if not names.issuperset(value):
+                out.extend(
+                    (inner + _key(key), "unknown_field", None, {})
+                    for key in value
+                    if key not in names
+                )
+            return
+        kind = value.__class__
+        if (
+            value is None
+            or (kind is str and (not value or value.isspace()))
+            or ((kind is list or kind is dict) and not value)
+        ):
+            if required:
+                out.append((prefix + name, "required", spec, {}))
+            return
+        value_check(value, prefix, ctx, out)
+
+    return group
+
+
 def _fused(spec: Field) -> _Check | None:
     """A single closure for a rule-free field of the commonest types, or ``None``.
 
@@ -677,10 +835,16 @@ def _fused_text(spec: Field) -> _Check:
     return text
 
 
+# The same people recur across a hall's applications (household members on several forms,
+# an application sent again after a fault was found): remember the verdict per distinct ID
+# number. Bounded, so a long stream cannot grow it; the verdict is the same function's.
+_id_card_verdict = lru_cache(maxsize=8192)(check_id_card)
+
+
 def _fused_identifier(spec: Field) -> _Check:
     name, required, wrong = spec.name, spec.required, _wrong("text")
     code, check_value = (
-        ("invalid_id_card", check_id_card)
+        ("invalid_id_card", _id_card_verdict)
         if spec.type is FieldType.ID_CARD
         else ("invalid_mobile", check_mobile)
     )
@@ -892,7 +1056,12 @@ def compile_form(spec: FormSpec, *, source: str | None = None) -> CompiledForm:
         InvalidDataError: If a rule does not parse or names an unknown field; every such
             problem is listed with the field's path (``fields[2].relevant``).
     """
-    compiler = _Compiler(spec)
+    return _compile(spec, source=source)
+
+
+def _compile(spec: FormSpec, *, source: str | None = None, specialise: bool = True) -> CompiledForm:
+    """:func:`compile_form`; ``specialise=False`` builds the generic reference closures."""
+    compiler = _Compiler(spec, specialise=specialise)
     containers: list[tuple[int, tuple[str, ...], Sequence[Field]]] = [(0, (), spec.fields)]
     children = compiler.fields(spec.fields, "fields", containers)
     if compiler.problems:
