@@ -835,16 +835,12 @@ def _fused_text(spec: Field) -> _Check:
     return text
 
 
-# The same people recur across a hall's applications (household members on several forms,
-# an application sent again after a fault was found): remember the verdict per distinct ID
-# number. Bounded, so a long stream cannot grow it; the verdict is the same function's.
-_id_card_verdict = lru_cache(maxsize=8192)(check_id_card)
-
-
 def _fused_identifier(spec: Field) -> _Check:
     name, required, wrong = spec.name, spec.required, _wrong("text")
     code, check_value = (
-        ("invalid_id_card", _id_card_verdict)
+        # No cache of verdicts per ID number: the library keeps no citizen's ID number
+        # beyond the call that checks it.
+        ("invalid_id_card", check_id_card)
         if spec.type is FieldType.ID_CARD
         else ("invalid_mobile", check_mobile)
     )
