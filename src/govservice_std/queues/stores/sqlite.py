@@ -20,7 +20,9 @@ acknowledged command: a transaction that did not commit left nothing behind.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -106,23 +108,47 @@ _SELECT = (
 )
 
 
-_EMPTY_ROW: tuple[object, ...] = (None,) * (len(_COLUMNS) + 1)
-# The same plans with positions in an INSERT's parameters (the hall comes first).
-_ROW_PLANS = {
-    cls: tuple((name, column + 1, kind) for name, column, kind in plan)
-    for cls, plan in _PLANS.items()
-}
+def _row_maker(cls: type) -> Callable[[str, Event], tuple[object, ...]]:
+    """A function giving an event's INSERT parameters (hall first, then :data:`_COLUMNS`).
+
+    Each event type gets its own: the field values are fetched with one ``attrgetter``
+    call and laid out in column order with one ``itemgetter`` call, so only the times
+    and days are converted in Python on the hot path.
+    """
+    names = [field.name for field in attrs.fields(cls)]
+    if names[0] != "at":  # every event starts with its time (see events.py)
+        raise TypeError(f"{cls.__name__} does not start with its time")
+    fetch = operator.attrgetter(*names)
+    moments = tuple(i for i, name in enumerate(names) if name in ("order_at", "slot"))
+    day = names.index("day") if "day" in names else None
+    by_column = {_RENAMED.get(name, name): i for i, name in enumerate(names)}
+    # Source tuple: (hall, type, None, *field values); column -> index in it.
+    lay_out = operator.itemgetter(
+        0, *(1 if c == "type" else 3 + by_column[c] if c in by_column else 2 for c in _COLUMNS)
+    )
+    tag = getattr(cls, "type")  # noqa: B009 - a ClassVar of every event type
+
+    def row(hall: str, event: Event) -> tuple[object, ...]:
+        values = list(fetch(event))
+        at = values[0]
+        stamp = values[0] = at.isoformat()
+        for i in moments:
+            value = values[i]
+            if value is not None:
+                # The same moment as ``at`` (a walk-in's order) is not formatted twice.
+                values[i] = stamp if value is at else value.isoformat()
+        if day is not None:
+            values[day] = values[day].isoformat()
+        return lay_out((hall, tag, None, *values))  # type: ignore[no-any-return]
+
+    return row
 
 
-def _row(hall: str, event: Event) -> list[object]:
-    values = list(_EMPTY_ROW)
-    values[0] = hall
-    values[1] = event.type
-    for name, position, kind in _ROW_PLANS[type(event)]:
-        value = getattr(event, name)
-        if value is not None:
-            values[position] = value.isoformat() if kind else value
-    return values
+_ROWS = {cls: _row_maker(cls) for cls in EVENT_TYPES.values()}
+
+
+def _row(hall: str, event: Event) -> tuple[object, ...]:
+    return _ROWS[type(event)](hall, event)
 
 
 def _event(row: tuple[object, ...], source: str) -> Event:
@@ -325,7 +351,7 @@ class SQLiteStore(EventStore):
 
     def _insert(self, event: Event) -> int:
         cursor = self._cur
-        cursor.execute(_INSERT, _row(self._hall, event))
+        cursor.execute(_INSERT, _ROWS[type(event)](self._hall, event))
         return cursor.lastrowid or 0
 
     def read(self, after: int = 0) -> list[StoredEvent]:
