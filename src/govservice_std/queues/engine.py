@@ -359,7 +359,6 @@ class QueueEngine:
         # _run's body again: one call less on every command's path.
         self._build = build
         self._args = args
-        self._made = []
         last = self._store.execute(self._seq, self._decide)
         made = self._made
         state = self._state
