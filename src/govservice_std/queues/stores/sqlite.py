@@ -130,6 +130,14 @@ def _inserter(cls: type) -> _Insert:
     moments = tuple(i for i, name in enumerate(names) if name in ("order_at", "slot"))
     day = names.index("day") if "day" in names else None
 
+    if not moments and day is None:
+        # Only ``at`` to format: most events (calls, starts, finishes).
+        def simple(hall: str, event: Event) -> tuple[object, ...]:
+            values = fetch(event)
+            return (hall, values[0].isoformat(), *values[1:])
+
+        return sql, simple
+
     def params(hall: str, event: Event) -> tuple[object, ...]:
         values = list(fetch(event))
         at = values[0]
