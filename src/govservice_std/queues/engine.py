@@ -374,10 +374,7 @@ class QueueEngine:
         # May run twice (see EventStore.execute): replace, never add to, the result.
         if pending:
             self._catch_up(pending)
-        moment = self._clock()
-        if moment.tzinfo is None:
-            raise ValueError("the queue clock must return timezone-aware times")
-        made = self._made = self._build(moment, *self._args)
+        made = self._made = self._build(self.now(), *self._args)
         return made
 
     def _ticket_id(self, command: str, ref: str) -> str:
