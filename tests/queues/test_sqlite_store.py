@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from govservice_std.errors import QueueStoreError
+from govservice_std.queues import events as ev
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
 from govservice_std.queues.stores.sqlite import SQLiteStore
@@ -71,3 +75,57 @@ def test_store_checks(tmp_path: Path, clock: FixedClock) -> None:
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(QueueStoreError, match="not a usable queue database"):
         SQLiteStore(bad, "H")
+
+
+def _just(event: ev.Event, pending: Sequence[object]) -> list[ev.Event]:
+    return [event]
+
+
+def test_every_event_type_keeps_its_fields_in_plain_columns(tmp_path: Path) -> None:
+    at = dt.datetime(2026, 3, 2, 9, 0, 5, 120000, tzinfo=ev.CHINA_TZ)
+    later = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
+    day = at.date()
+    written: list[ev.Event] = [
+        ev.TicketIssued(at=at, ticket="t1", label="A001", line="A", number=1, day=day,
+                        order_at=at),
+        ev.TicketIssued(at=at, ticket="t2", label="A002", line="A", number=2, day=day,
+                        order_at=later, group="elderly", appointment="YY1", slot=later),
+        ev.TicketCalled(at=at, ticket="t1", window="W1"),
+        ev.TicketRecalled(at=at, ticket="t1", window="W1"),
+        ev.ServiceStarted(at=at, ticket="t1", window="W1"),
+        ev.ServiceFinished(at=at, ticket="t1", window="W1", outcome="completed"),
+        ev.TicketNoShow(at=at, ticket="t2", window="W1"),
+        ev.TicketReactivated(at=at, ticket="t2", order_at=later),
+        ev.TicketTransferred(at=at, ticket="t2", from_line="A", to_line="B"),
+        ev.TicketTransferred(at=at, ticket="t2", from_line="B", to_line="A", window="W1"),
+        ev.TicketCancelled(at=at, ticket="t2"),
+        ev.TicketCancelled(at=at, ticket="t2", window="W1"),
+        ev.WindowOpened(at=at, window="W1"),
+        ev.WindowClosed(at=at, window="W1"),
+    ]  # fmt: skip
+    path = tmp_path / "q.db"
+    with SQLiteStore(path, HALL, locality="441324", synchronous="OFF") as store:
+        for event in written:
+            # A decision that ignores the state: the store writes what it is given.
+            store.execute(0, functools.partial(_just, event))
+        # Each event comes back equal, with the offset it was written with.
+        assert [event for _, event in store.read()] == written
+    con = sqlite3.connect(path)
+    rows = con.execute(
+        "SELECT hall, type, ticket, at, label, line, number, day, order_at, grp, appointment,"
+        " slot, win, outcome, from_line, to_line FROM events ORDER BY seq"
+    ).fetchall()
+    con.close()
+    stamp = "2026-03-02T09:00:05.120000+08:00"
+    assert rows[1] == (
+        HALL, "issued", "t2", stamp, "A002", "A", 2, "2026-03-02",
+        "2026-03-02T01:30:00+00:00", "elderly", "YY1", "2026-03-02T01:30:00+00:00",
+        None, None, None, None,
+    )  # fmt: skip
+    assert rows[0][8] == stamp  # a walk-in is ordered by its issue time
+    assert rows[5] == (
+        HALL, "finished", "t1", stamp, None, None, None, None, None, None, None, None,
+        "W1", "completed", None, None,
+    )  # fmt: skip
+    assert rows[9][12:] == ("W1", None, "B", "A")
+    assert rows[8][12] is None

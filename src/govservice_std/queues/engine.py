@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
+from heapq import heappop
 from typing import TYPE_CHECKING
 
 from govservice_std.divisions import DivisionCode
@@ -69,7 +70,7 @@ from govservice_std.queues.policy import (
     queue_policy,
 )
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus, WindowState, _Rec
-from govservice_std.queues.stores.base import EventStore, StoredEvent
+from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -128,6 +129,15 @@ def default_locality(hall: str) -> str:
         raise QueueError(
             f"hall code {hall!r} is not a division code; name the hall's locality"
         ) from None
+
+
+_CALLED = (TicketStatus.CALLED,)
+_SERVING = (TicketStatus.SERVING,)
+
+
+def _no_build(now: dt.datetime, *args: object) -> list[Event]:  # noqa: ARG001
+    # The builder an engine holds between commands (one is set for each command).
+    return []
 
 
 def _check_setup(hall: Hall, policy: QueuePolicy) -> None:
@@ -200,6 +210,11 @@ class QueueEngine:
         self._outcomes = {o.id for o in policy.outcomes}
         self._groups = set(self._weights)
         self._day_stamp: tuple[dt.date | None, str] = (None, "")
+        # The command in flight (see _run).
+        self._build: Callable[..., list[Event]] = _no_build
+        self._args: tuple[object, ...] = ()
+        self._made: list[Event] = []
+        self._decide: Decide = self._decide_on
         self._catch_up(self._store.read(0))
 
     @classmethod
@@ -323,17 +338,14 @@ class QueueEngine:
             apply(event)
             self._seq = seq
 
-    def _run(self, build: Callable[[dt.datetime], list[Event]]) -> list[Event]:
-        made: list[Event] = []
-
-        def decide(pending: Sequence[StoredEvent]) -> Sequence[Event]:
-            # May run twice (see EventStore.execute): replace, never add to, the result.
-            if pending:
-                self._catch_up(pending)
-            made[:] = build(self.now())
-            return made
-
-        last = self._store.execute(self._seq, decide)
+    def _run(self, build: Callable[..., list[Event]], *args: object) -> list[Event]:
+        # ``build(now, *args)`` makes the command's events; the store calls the prebuilt
+        # bound method ``self._decide``, so no closure is made per command.
+        self._build = build
+        self._args = args
+        self._made = []
+        last = self._store.execute(self._seq, self._decide)
+        made = self._made
         apply = self._state.apply
         for event in made:
             apply(event)
@@ -342,14 +354,40 @@ class QueueEngine:
             self._failures.extend(self._notifier(self._hall, made, self._state))
         return made
 
+    def _run_ticket(self, build: Callable[..., list[Event]], *args: object) -> Ticket:
+        """:meth:`_run` a command whose one event names a ticket; that ticket's snapshot."""
+        # _run's body again: one call less on every command's path.
+        self._build = build
+        self._args = args
+        last = self._store.execute(self._seq, self._decide)
+        made = self._made
+        state = self._state
+        apply = state.apply
+        for event in made:
+            apply(event)
+        self._seq = last
+        if self._notifier is not None and made:
+            self._failures.extend(self._notifier(self._hall, made, state))
+        return state._tickets[made[0].ticket].snapshot()  # type: ignore[union-attr]
+
+    def _decide_on(self, pending: Sequence[StoredEvent]) -> Sequence[Event]:
+        # May run twice (see EventStore.execute): replace, never add to, the result.
+        if pending:
+            self._catch_up(pending)
+        made = self._made = self._build(self.now(), *self._args)
+        return made
+
     def _ticket_id(self, command: str, ref: str) -> str:
         ticket_id = self._state.resolve(ref)
         if ticket_id is None:
             raise IllegalCommandError(command, f"no ticket {ref!r}", f"没有 {ref} 号")
         return ticket_id
 
-    def _rec(self, command: str, ref: str, *allowed: TicketStatus) -> _Rec:
-        rec = self._state._tickets[self._ticket_id(command, ref)]
+    def _rec(self, command: str, ref: str, allowed: tuple[TicketStatus, ...] = ()) -> _Rec:
+        tickets = self._state._tickets
+        rec = tickets.get(ref)  # most commands name the ticket by its id
+        if rec is None:
+            rec = tickets[self._ticket_id(command, ref)]
         if allowed and rec.status not in allowed:
             wanted = " or ".join(s.value for s in allowed)
             wanted_zh = "或".join(s.label_zh for s in allowed)
@@ -442,11 +480,10 @@ class QueueEngine:
         if priority is not None and priority not in self._groups:
             self._check_group("issue", priority)
 
-        def build(now: dt.datetime) -> list[Event]:
-            return [self._new_ticket(now, line_id=line, group=priority, order_at=now)]
+        return self._run_ticket(self._build_issue, line, priority)
 
-        event = self._run(build)[0]
-        return self._snapshot(event.ticket)  # type: ignore[union-attr]
+    def _build_issue(self, now: dt.datetime, line: str, priority: str | None) -> list[Event]:
+        return [self._new_ticket(now, line_id=line, group=priority, order_at=now)]
 
     def check_in(
         self,
@@ -545,33 +582,38 @@ class QueueEngine:
         weights = self._weights
         rule = policy.anti_starvation
         ageing = policy.ageing_minutes * 60.0
-        now_ts = now.timestamp()
+        ages = rule is AntiStarvationRule.AGEING
+        now_ts = now.timestamp() if ages else 0.0
         best: tuple[float, int, float, int] | None = None
         best_id: str | None = None
         best_normal: tuple[float, int, float, int] | None = None
         best_normal_id: str | None = None
-        state = self._state
-        queues = state._queues
-        tickets = state._tickets
-        head = state._head
+        queues = self._state._queues
+        tickets = self._state._tickets
+        waiting = TicketStatus.WAITING
         for rank, line in enumerate(lines):
             groups = queues.get(line)
             if not groups:
                 continue
             for group, heap in groups.items():
-                head_id = head(heap)
-                if head_id is None:
+                # The queue's head, as QueueState._head finds it (inlined: this loop runs
+                # for every group of every line on each call).
+                while heap:
+                    order_ts, ordinal, version, ticket_id = heap[0]
+                    rec = tickets[ticket_id]
+                    if rec.version == version and rec.status is waiting:
+                        break
+                    heappop(heap)
+                else:
                     continue
-                rec = tickets[head_id]
-                order_ts = rec.order_ts
                 weight: float = 0 if group is None else weights.get(group, 1)
-                if rule is AntiStarvationRule.AGEING:
+                if ages:
                     weight += math.floor(max(0.0, now_ts - order_ts) / ageing)
-                key = (-weight, rank, order_ts, rec.ordinal)
+                key = (-weight, rank, order_ts, ordinal)
                 if best is None or key < best:
-                    best, best_id = key, rec.id
+                    best, best_id = key, ticket_id
                 if group is None and (best_normal is None or key < best_normal):
-                    best_normal, best_normal_id = key, rec.id
+                    best_normal, best_normal_id = key, ticket_id
         if (
             rule is AntiStarvationRule.AFTER_N
             and best_normal_id is not None
@@ -595,32 +637,31 @@ class QueueEngine:
                 f"{window} 窗口未配置业务类别",
             )
 
-        def build(now: dt.datetime) -> list[Event]:
-            win = self._state._windows.get(window)
-            if win is None or not win.open:
-                raise IllegalCommandError(
-                    "call next", f"window {window} is closed", f"{window} 窗口未开启"
-                )
-            if win.ticket is not None:
-                current = self._state._tickets[win.ticket]
-                raise IllegalCommandError(
-                    "call next",
-                    f"window {window} still has ticket {current.label} "
-                    f"({current.status.value}); finish it, mark it a no-show or transfer it",
-                    f"{window} 窗口的 {current.label} 号尚未处理完（{current.status.label_zh}），"
-                    "请先办结、标记过号或转办",
-                )
-            ticket_id = self._select(lines, win.streak, now)
-            if ticket_id is None:
-                raise NoTicketWaitingError(
-                    "call next",
-                    f"no ticket waiting for window {window} ({', '.join(lines)})",
-                    f"{window} 窗口（{'、'.join(lines)}）暂无等候",
-                )
-            return [TicketCalled(at=now, ticket=ticket_id, window=window)]
+        return self._run_ticket(self._build_call, window, lines)
 
-        event = self._run(build)[0]
-        return self._snapshot(event.ticket)  # type: ignore[union-attr]
+    def _build_call(self, now: dt.datetime, window: str, lines: tuple[str, ...]) -> list[Event]:
+        win = self._state._windows.get(window)
+        if win is None or not win.open:
+            raise IllegalCommandError(
+                "call next", f"window {window} is closed", f"{window} 窗口未开启"
+            )
+        if win.ticket is not None:
+            current = self._state._tickets[win.ticket]
+            raise IllegalCommandError(
+                "call next",
+                f"window {window} still has ticket {current.label} "
+                f"({current.status.value}); finish it, mark it a no-show or transfer it",
+                f"{window} 窗口的 {current.label} 号尚未处理完（{current.status.label_zh}），"
+                "请先办结、标记过号或转办",
+            )
+        ticket_id = self._select(lines, win.streak, now)
+        if ticket_id is None:
+            raise NoTicketWaitingError(
+                "call next",
+                f"no ticket waiting for window {window} ({', '.join(lines)})",
+                f"{window} 窗口（{'、'.join(lines)}）暂无等候",
+            )
+        return [TicketCalled(at=now, ticket=ticket_id, window=window)]
 
     def _current(self, command: str, window: str, *allowed: TicketStatus) -> _Rec:
         self._window_code(command, window)
@@ -629,7 +670,7 @@ class QueueEngine:
             raise IllegalCommandError(
                 command, f"window {window} has no ticket", f"{window} 窗口当前没有号"
             )
-        return self._rec(command, win.ticket, *allowed)
+        return self._rec(command, win.ticket, allowed)
 
     def recall(self, window: str) -> Ticket:
         """Call the window's current ticket again (重呼).
@@ -654,11 +695,17 @@ class QueueEngine:
     ) -> Ticket:
         # Checked only inside the transaction: another terminal may have changed the
         # ticket since this engine last looked.
-        def build(now: dt.datetime) -> list[Event]:
-            return [make(self._rec(command, ref, *allowed), now)]
+        return self._run_ticket(self._build_ticket, command, ref, allowed, make)
 
-        event = self._run(build)[0]
-        return self._snapshot(event.ticket)  # type: ignore[union-attr]
+    def _build_ticket(
+        self,
+        now: dt.datetime,
+        command: str,
+        ref: str,
+        allowed: tuple[TicketStatus, ...],
+        make: Callable[[_Rec, dt.datetime], Event],
+    ) -> list[Event]:
+        return [make(self._rec(command, ref, allowed), now)]
 
     def start(self, ticket: str) -> Ticket:
         """The called visitor arrived: service starts at the window.
@@ -666,12 +713,13 @@ class QueueEngine:
         Raises:
             IllegalCommandError: If the ticket is not called.
         """
-        return self._ticket_command(
-            "start",
-            ticket,
-            (TicketStatus.CALLED,),
-            lambda rec, now: ServiceStarted(at=now, ticket=rec.id, window=rec.window or ""),
-        )
+        # The hot path of every lifecycle: its own builder, no closure (the status is
+        # still checked inside the transaction, as for every ticket command).
+        return self._run_ticket(self._build_start, ticket)
+
+    def _build_start(self, now: dt.datetime, ref: str) -> list[Event]:
+        rec = self._rec("start", ref, _CALLED)
+        return [ServiceStarted(at=now, ticket=rec.id, window=rec.window or "")]
 
     def finish(self, ticket: str, outcome: str = "completed") -> Ticket:
         """Finish service with an outcome code from the policy.
@@ -686,14 +734,11 @@ class QueueEngine:
                 f"no outcome {outcome!r} (outcomes: {known})",
                 f"没有办理结果 {outcome}（现有：{known}）",
             )
-        return self._ticket_command(
-            "finish",
-            ticket,
-            (TicketStatus.SERVING,),
-            lambda rec, now: ServiceFinished(
-                at=now, ticket=rec.id, window=rec.window or "", outcome=outcome
-            ),
-        )
+        return self._run_ticket(self._build_finish, ticket, outcome)
+
+    def _build_finish(self, now: dt.datetime, ref: str, outcome: str) -> list[Event]:
+        rec = self._rec("finish", ref, _SERVING)
+        return [ServiceFinished(at=now, ticket=rec.id, window=rec.window or "", outcome=outcome)]
 
     def no_show(self, ticket: str) -> Ticket:
         """Mark a called ticket a no-show (过号), once it was called often enough.

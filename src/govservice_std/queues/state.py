@@ -353,11 +353,21 @@ class QueueState:
             self._appointments[e.appointment] = e.ticket
         counters = self._counters
         number = e.number
-        if counters.get((e.line, e.day), 0) < number:
-            counters[e.line, e.day] = number
-        if counters.get((e.line, None), 0) < number:
-            counters[e.line, None] = number
-        self._enqueue(rec)
+        line = e.line
+        if counters.get((line, e.day), 0) < number:
+            counters[line, e.day] = number
+        if counters.get((line, None), 0) < number:
+            counters[line, None] = number
+        # _enqueue, inlined: every ticket passes here once.
+        rec.version = 1
+        order_ts = rec.order_ts = e.order_at.timestamp()
+        groups = self._queues.get(line)
+        if groups is None:
+            groups = self._queues[line] = {}
+        heap = groups.get(e.group)
+        if heap is None:
+            heap = groups[e.group] = []
+        heapq.heappush(heap, (order_ts, rec.ordinal, 1, rec.id))
 
     def _window(self, code: str) -> _Win:
         win = self._windows.get(code)
