@@ -192,6 +192,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         click.echo(f"HTML report written to {html_out}")
 
 
+# The Chinese table shows check answers and metric units in Chinese; JSON keeps the values.
+_ANSWERS_ZH = {"met": "符合", "not met": "不符合"}
+_UNITS_ZH = ((" minutes", " 分钟"), (" ratio", ""))
+
+
 def _print_scorecard(card: Scorecard) -> None:
     from rich.panel import Panel  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
@@ -244,7 +249,9 @@ def _print_scorecard(card: Scorecard) -> None:
         layer = str(r.layer) + (f"→{','.join(r.changed_by)}" if r.changed_by else "")
         points = f"{r.points:.1f}/{r.max_points:g}" if r.max_points else "—"
         title = r.title + (" [red](否决项)[/red]" if r.veto else "")
-        shown = r.answer
+        shown = _ANSWERS_ZH.get(r.answer, r.answer)
+        for unit, unit_zh in _UNITS_ZH:
+            shown = shown.replace(unit, unit_zh)
         if r.info.direction is not None and r.target is not None:
             sign = "≥" if r.info.direction.value == "at_least" else "≤"
             shown = f"{shown}（目标 {sign}{r.target:g}）" if shown else f"目标 {sign}{r.target:g}"
