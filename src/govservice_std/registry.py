@@ -394,14 +394,13 @@ class Registry:
                 origin[hall.code] = f"{source}: halls[{index}]"
         _check_parents(halls, origin)
         inside = tuple(h for h in halls.values() if target.code.contains(h.division))
+        kept = {h.code: provenance[h.code] for h in inside}
         return ResolvedLocality(
             locality=target,
             chain=chain,
             halls=inside,
-            provenance={h.code: provenance[h.code] for h in inside},
-            overridden={
-                code: tuple(v) for code, v in overridden.items() if code in {h.code for h in inside}
-            },
+            provenance=kept,
+            overridden={code: tuple(v) for code, v in overridden.items() if code in kept},
         )
 
 
