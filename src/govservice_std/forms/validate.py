@@ -462,6 +462,10 @@ def _repeat_check(
 
     if children is not None:
         fields = children
+        # The rows' prefixes (``members[0].``, ``members[1].``, …) for each path the repeat
+        # is met at: the same few paths recur in every application, so they are built once
+        # rather than formatted per row. They hold only field names and indices.
+        prefixes: dict[str, list[str]] = {}
 
         def rows(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
             path = outer + own
@@ -474,12 +478,19 @@ def _repeat_check(
             if size > high:
                 out.append((path, "too_many", spec, {"limit": str(high)}))
                 return
+            row_prefixes = prefixes.get(path)
+            if row_prefixes is None or len(row_prefixes) < size:
+                row_prefixes = [f"{path}[{index}]." for index in range(max(size, 8))]
+                if len(prefixes) < 64 or path in prefixes:
+                    prefixes[path] = row_prefixes
+            # One slot for the row's scope, reused by every row (no push and pop per row).
             scopes = ctx.scopes
-            for index, item in enumerate(value):
-                scopes.append(item)
-                try:
+            scopes.append(None)
+            try:
+                # There may be more prefixes than rows (never fewer): zip stops at the rows.
+                for item, prefix in zip(value, row_prefixes, strict=False):
+                    scopes[-1] = item
                     if item.__class__ is dict:
-                        prefix = f"{path}[{index}]."
                         for child in fields:
                             child(item, prefix, ctx, out)
                         if not names.issuperset(item):
@@ -489,9 +500,9 @@ def _repeat_check(
                                 if key not in names
                             )
                     else:
-                        row(item, f"{path}[{index}]", ctx, out)
-                finally:
-                    scopes.pop()
+                        row(item, prefix[:-1], ctx, out)
+            finally:
+                scopes.pop()
 
         return rows
 
