@@ -41,6 +41,7 @@ from govservice_std.forms.expr import (
     Evaluator,
     ExpressionError,
     compile_expression,
+    field_reader,
     truthy,
 )
 from govservice_std.forms.identifiers import check_id_card, check_mobile, check_uscc, mask_ids
@@ -396,14 +397,7 @@ def _follow(value: object, keys: Sequence[str]) -> object:
 
 def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ...]) -> Evaluator:
     if not across and len(keys) == 1:
-        (key,) = keys
-
-        def read_one(ctx: Context) -> object:
-            # A scope is a dict whenever rules run: the root and each row are checked first.
-            scope = ctx.scopes[depth]
-            return scope.get(key) if scope.__class__ is dict else None
-
-        return read_one
+        return field_reader(depth, keys[0])
     if not across:
 
         def read(ctx: Context) -> object:
