@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govservice_std import CompiledForm, FormSpec, load_forms, load_registry, loads
-from govservice_std.forms.validate import _compile
+from govservice_std.forms.expr import Context
+from govservice_std.forms.validate import _compile, _gather, _reader
 from tests.form_strategies import id_numbers, junk
 from tests.test_forms import FORM, good
 
@@ -104,3 +105,12 @@ def test_examples_are_judged_alike() -> None:
     for form_id, fast, reference, starts in PAIRS:
         for app in starts:
             assert fast.validate(app, today=TODAY) == reference.validate(app, today=TODAY), form_id
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.one_of(junk(), st.lists(st.one_of(junk(), st.dictionaries(st.just("x"), junk())))))
+def test_column_reads_agree_with_the_general_read(rows: Any) -> None:
+    """``members.x`` read in one comprehension is what the general reader gathers."""
+    scope = {"members": rows}
+    read = _reader(0, ("members",), (("x",),))
+    assert read(Context(scope)) == _gather(scope, ("members",), (("x",),))

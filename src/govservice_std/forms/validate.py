@@ -405,17 +405,38 @@ def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ..
 
         return read
 
+    if len(keys) == 1 and len(across) == 1 and len(across[0]) == 1:
+        # ``members.income``: one key of each row of a repeat that is a field of the scope,
+        # the common case, read in one comprehension (what :func:`_gather` gives).
+        (key,), ((column,),) = keys, across
+
+        def read_column(ctx: Context) -> object:
+            scope = ctx.scopes[depth]
+            rows = scope.get(key) if isinstance(scope, dict) else None
+            if not isinstance(rows, list):
+                return []
+            return [row.get(column) if isinstance(row, dict) else None for row in rows]
+
+        return read_column
+
     def read_many(ctx: Context) -> object:
-        values: list[object] = [_follow(ctx.scopes[depth], keys)]
-        for segment in across:
-            nxt: list[object] = []
-            for rows in values:
-                if isinstance(rows, list):
-                    nxt.extend(_follow(row, segment) for row in rows)
-            values = nxt
-        return values
+        return _gather(ctx.scopes[depth], keys, across)
 
     return read_many
+
+
+def _gather(
+    scope: object, keys: tuple[str, ...], across: tuple[tuple[str, ...], ...]
+) -> list[object]:
+    """The values at ``keys``, then ``across`` each repeat's rows, as one flat list."""
+    values: list[object] = [_follow(scope, keys)]
+    for segment in across:
+        nxt: list[object] = []
+        for rows in values:
+            if isinstance(rows, list):
+                nxt.extend(_follow(row, segment) for row in rows)
+        values = nxt
+    return values
 
 
 def _object_check(
