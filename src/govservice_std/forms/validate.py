@@ -732,17 +732,20 @@ def _specialised(
 ) -> _Check | None:
     """The fast path for one field, or ``None`` where the generic closure serves.
 
-    A rule-free field of a common type gets one fused closure (:func:`_fused`). A field with
-    rules gets a closure that behaves exactly like the generic ``check`` of
+    A rule-free field of a common type gets one fused closure (:func:`_fused`). A field of
+    such a type with ``relevant`` or ``constraint`` rules (but no ``required_if``) runs that
+    same fused closure behind its rules (:func:`_behind_rules`). Any other field with rules
+    gets a closure that behaves exactly like the generic ``check`` of
     :meth:`_Compiler.field` (the tests compare the two on random applications) but reads a
     rule's verdict against ``True``/``False`` before calling :func:`truthy` and tells empty
     values of the usual JSON types apart without a call.
     """
     name, required = spec.name, spec.required
+    fused = _fused_group(spec, children, value_check) if children is not None else _fused(spec)
     if relevant is None and required_if is None and constraint is None:
-        if children is not None:
-            return _fused_group(spec, children, value_check)
-        return _fused(spec)
+        return fused
+    if fused is not None and required_if is None:
+        return _behind_rules(spec, fused, relevant=relevant, constraint=constraint)
     no_params: dict[str, str] = {}
 
     def ruled(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
@@ -779,6 +782,72 @@ def _specialised(
                 out.append((prefix + name, "constraint", spec, no_params))
 
     return ruled
+
+
+# The classes whose emptiness the fused closures and the generic checks tell alike. An empty
+# list or dict of a subclass is empty to a field with rules (:func:`_empty`) but a value of
+# the wrong type to a fused closure (as to the generic rule-free check).
+_PLAIN = frozenset({str, int, float, bool, list, dict, type(None)})
+
+
+def _behind_rules(
+    spec: Field, fused: _Check, *, relevant: Evaluator | None, constraint: Evaluator | None
+) -> _Check:
+    """A field's fused closure behind its ``relevant`` and ``constraint`` rules.
+
+    The fused closure reports a missing required value or a value of the wrong shape just as
+    the generic ``check`` does (an empty value of an unusual class is told apart first); the
+    constraint then runs only if it reported nothing and the value is not empty, which is
+    when the generic ``check`` runs it.
+    """
+    name, required = spec.name, spec.required
+    no_params: dict[str, str] = {}
+
+    if constraint is None:
+        if relevant is None:
+            return fused
+
+        def shown(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+            verdict = relevant(ctx)
+            if verdict is not True and (verdict is False or not truthy(verdict)):
+                return
+            value = container.get(name)
+            if value.__class__ not in _PLAIN and _empty(value):
+                if required:
+                    out.append((prefix + name, "required", spec, no_params))
+                return
+            fused(container, prefix, ctx, out)
+
+        return shown
+
+    def constrained(
+        container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
+    ) -> None:
+        if relevant is not None:
+            shown = relevant(ctx)
+            if shown is not True and (shown is False or not truthy(shown)):
+                return
+        value = container.get(name)
+        kind = value.__class__
+        if kind not in _PLAIN and _empty(value):
+            if required:
+                out.append((prefix + name, "required", spec, no_params))
+            return
+        before = len(out)
+        fused(container, prefix, ctx, out)
+        # Nothing reported: the value is well-formed, or empty and optional (a number or
+        # yes/no never is).
+        if len(out) != before or (
+            kind is not int and kind is not bool and kind is not float and _empty(value)
+        ):
+            return
+        ctx.current = value
+        verdict = constraint(ctx)
+        ctx.current = None
+        if verdict is not True and verdict is not None and not truthy(verdict):
+            out.append((prefix + name, "constraint", spec, no_params))
+
+    return constrained
 
 
 def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _ScalarCheck) -> _Check:
