@@ -945,11 +945,16 @@ def _fused_identifier(spec: Field) -> _Check:
     ) -> None:
         value = container.get(name)
         if value.__class__ is str:
+            # A well-formed number, the usual case, is never blank: check it first, and tell a
+            # blank value (required) from a wrong one only after. Both checks reject a string
+            # of the wrong length at once (an ID number by its length, a mobile number within
+            # its first fourteen characters), so a huge one costs nothing.
+            reason = check_value(value)
+            if reason is None:
+                return
             if value and not value.isspace():
-                reason = "format" if len(value) > 40 else check_value(value)
-                if reason is not None:
-                    params = {"value": _show(value), "reason": reason}
-                    out.append((prefix + name, code, spec, params))
+                params = {"value": _show(value), "reason": reason}
+                out.append((prefix + name, code, spec, params))
                 return
         elif _junk(value):
             out.append((prefix + name, "wrong_type", spec, wrong))
