@@ -153,4 +153,11 @@ def mask_id(number: str) -> str:
 
 def mask_ids(text: str) -> str:
     """Mask every run of text that could be an ID number (15 or more digits)."""
-    return _ID_RUN.sub(lambda m: mask_id(m.group()), text)
+    # Most texts masked are short paths (``household[1].name``): too short to hold a run.
+    if len(text) < 15:
+        return text
+    return _ID_RUN.sub(_mask_match, text)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return mask_id(match.group())
