@@ -279,8 +279,13 @@ class _Compiler:
             inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
             children = self.fields(spec.fields, f"{where}.fields", inner)
             value_check = _object_check(spec, children, own=spec.name)
+        elif spec.type is FieldType.REPEAT:
+            # Rows are new scopes: a name resolves in the row first.
+            inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
+            children = self.fields(spec.fields, f"{where}.fields", inner)
+            value_check = _repeat_check(spec, _object_check(spec, children, own=""))
         else:
-            value_check = self.value_check(spec, where, containers)
+            value_check = _SCALARS[spec.type](spec)
         no_params: dict[str, str] = {}
 
         if self.specialise:
@@ -332,27 +337,6 @@ class _Compiler:
                     out.append((prefix + name, "constraint", spec, no_params))
 
         return check
-
-    def value_check(
-        self,
-        spec: Field,
-        where: str,
-        containers: list[tuple[int, tuple[str, ...], Sequence[Field]]],
-    ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-        kind = spec.type
-        if kind is FieldType.GROUP:
-            depth, prefix, _ = containers[-1]
-            inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
-            return _object_check(
-                spec, self.fields(spec.fields, f"{where}.fields", inner), own=spec.name
-            )
-        if kind is FieldType.REPEAT:
-            # Rows are new scopes: a name resolves in the row first.
-            inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
-            children = self.fields(spec.fields, f"{where}.fields", inner)
-            row = _object_check(spec, children, own="")
-            return _repeat_check(spec, row, children if self.specialise else None)
-        return _SCALARS[kind](spec)
 
 
 def _scope_depth(containers: Sequence[tuple[int, tuple[str, ...], Sequence[Field]]]) -> int:
@@ -461,65 +445,12 @@ def _object_check(
 
 
 def _repeat_check(
-    spec: Field,
-    row: Callable[[Any, str, Context, list[_Raw]], None],
-    children: tuple[_Check, ...] | None = None,
+    spec: Field, row: Callable[[Any, str, Context, list[_Raw]], None]
 ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-    """Check a list of rows; with ``children``, a row that is an object is checked inline.
-
-    The inline check is the row's object check without the call: the same children with the
-    same prefix, then the unknown keys.
-    """
+    """Check a list of rows, each with ``row`` (the generic path; see :func:`_fused_repeat`)."""
     low = spec.min_items
     high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
-    names = frozenset(f.name for f in spec.fields)
     own = spec.name
-
-    if children is not None:
-        fields = children
-        # The rows' prefixes (``members[0].``, ``members[1].``, …) for each path the repeat
-        # is met at: the same few paths recur in every application, so they are built once
-        # rather than formatted per row. They hold only field names and indices.
-        prefixes: dict[str, list[str]] = {}
-
-        def rows(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
-            path = outer + own
-            if value.__class__ is not list and not isinstance(value, list):
-                out.append((path, "not_a_list", spec, {}))
-                return
-            size = len(value)
-            if low is not None and size < low:
-                out.append((path, "too_few", spec, {"limit": str(low)}))
-            if size > high:
-                out.append((path, "too_many", spec, {"limit": str(high)}))
-                return
-            row_prefixes = prefixes.get(path)
-            if row_prefixes is None or len(row_prefixes) < size:
-                row_prefixes = [f"{path}[{index}]." for index in range(max(size, 8))]
-                if len(prefixes) < 64 or path in prefixes:
-                    prefixes[path] = row_prefixes
-            # One slot for the row's scope, reused by every row (no push and pop per row).
-            scopes = ctx.scopes
-            scopes.append(None)
-            try:
-                # There may be more prefixes than rows (never fewer): zip stops at the rows.
-                for item, prefix in zip(value, row_prefixes, strict=False):
-                    scopes[-1] = item
-                    if item.__class__ is dict:
-                        for child in fields:
-                            child(item, prefix, ctx, out)
-                        if not names.issuperset(item):
-                            out.extend(
-                                (prefix + _key(key), "unknown_field", None, {})
-                                for key in item
-                                if key not in names
-                            )
-                    else:
-                        row(item, prefix[:-1], ctx, out)
-            finally:
-                scopes.pop()
-
-        return rows
 
     def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
         path = outer + own
@@ -732,16 +663,23 @@ def _specialised(
 ) -> _Check | None:
     """The fast path for one field, or ``None`` where the generic closure serves.
 
-    A rule-free field of a common type gets one fused closure (:func:`_fused`). A field of
-    such a type with ``relevant`` or ``constraint`` rules (but no ``required_if``) runs that
-    same fused closure behind its rules (:func:`_behind_rules`). Any other field with rules
+    A rule-free field of a common type, a group or a repeat gets one fused closure
+    (:func:`_fused`, :func:`_fused_group`, :func:`_fused_repeat`). Such a field with
+    ``relevant`` or ``constraint`` rules (but no ``required_if``) runs that same fused
+    closure behind its rules (:func:`_behind_rules`). Any other field with rules
     gets a closure that behaves exactly like the generic ``check`` of
     :meth:`_Compiler.field` (the tests compare the two on random applications) but reads a
     rule's verdict against ``True``/``False`` before calling :func:`truthy` and tells empty
     values of the usual JSON types apart without a call.
     """
     name, required = spec.name, spec.required
-    fused = _fused_group(spec, children, value_check) if children is not None else _fused(spec)
+    fused: _Check | None
+    if children is None:
+        fused = _fused(spec)
+    elif spec.type is FieldType.GROUP:
+        fused = _fused_group(spec, children, value_check)
+    else:
+        fused = _fused_repeat(spec, children)
     if relevant is None and required_if is None and constraint is None:
         return fused
     if fused is not None and required_if is None:
@@ -886,6 +824,83 @@ def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _Scalar
         value_check(value, prefix, ctx, out)
 
     return group
+
+
+def _fused_repeat(spec: Field, children: tuple[_Check, ...]) -> _Check:
+    """A repeat: a non-empty list's rows are checked here, each object row inline.
+
+    It does what the generic field closure does around the generic repeat check, with each
+    object row's check done without the call (the same children with the same prefix, then
+    the unknown keys).
+    """
+    name = spec.name
+    low = spec.min_items
+    high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
+    names = frozenset(f.name for f in spec.fields)
+    row = _object_check(spec, children, own="")
+    # The rows' prefixes (``members[0].``, ``members[1].``, …) for each path the repeat is
+    # met at: the same few paths recur in every application, so they are built once rather
+    # than formatted per row. They hold only field names and indices.
+    prefixes: dict[str, list[str]] = {}
+
+    def repeat(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value: Any = container.get(name)
+        if (value.__class__ is not list or not value) and _not_rows(spec, value, prefix, out):
+            return
+        path = prefix + name
+        size = len(value)
+        if low is not None and size < low:
+            out.append((path, "too_few", spec, {"limit": str(low)}))
+        if size > high:
+            out.append((path, "too_many", spec, {"limit": str(high)}))
+            return
+        row_prefixes = prefixes.get(path)
+        if row_prefixes is None or len(row_prefixes) < size:
+            row_prefixes = [f"{path}[{index}]." for index in range(max(size, 8))]
+            if len(prefixes) < 64 or path in prefixes:
+                prefixes[path] = row_prefixes
+        # One slot for the row's scope, reused by every row (no push and pop per row).
+        scopes = ctx.scopes
+        scopes.append(None)
+        try:
+            for index, item in enumerate(value):
+                scopes[-1] = item
+                if item.__class__ is dict:
+                    inner = row_prefixes[index]
+                    for child in children:
+                        child(item, inner, ctx, out)
+                    if not names.issuperset(item):
+                        out.extend(
+                            (inner + _key(key), "unknown_field", None, {})
+                            for key in item
+                            if key not in names
+                        )
+                else:
+                    row(item, f"{path}[{index}]", ctx, out)
+        finally:
+            scopes.pop()
+
+    return repeat
+
+
+def _not_rows(spec: Field, value: Any, prefix: str, out: list[_Raw]) -> bool:
+    """For a repeat's value that is not a non-empty list: report it unless it is one after all.
+
+    Returns whether it was handled: an empty value (required, if it is) or not a list.
+    """
+    kind = value.__class__
+    if (
+        value is None
+        or (kind is str and (not value or value.isspace()))
+        or ((kind is list or kind is dict) and not value)
+    ):
+        if spec.required:
+            out.append((prefix + spec.name, "required", spec, {}))
+        return True
+    if not isinstance(value, list):
+        out.append((prefix + spec.name, "not_a_list", spec, {}))
+        return True
+    return False
 
 
 def _fused(spec: Field) -> _Check | None:
