@@ -199,11 +199,12 @@ def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
     return run
 
 
-def _equal(a: Any, b: Any) -> bool:
+def _equal(a: object, b: object) -> bool:
     kind = a.__class__
-    # The usual case first: two plain values of one type, which compare as Python does.
+    # The usual case first: two plain values of one type, which compare as Python does (to a
+    # bool: these exact types do).
     if kind is b.__class__ and (kind is str or kind is int or kind is float or kind is bool):
-        return bool(a == b)
+        return a == b
     if _number(a) and _number(b):
         return bool(a == b)
     if type(a) is not type(b):
@@ -393,6 +394,8 @@ class _Parser:
         if op in ("==", "!=") and right in _CONSTANTS:
             # ``field == 'literal'`` is by far the most common rule: compare directly.
             return _equals_constant(left, _CONSTANTS[right], negate=op == "!=")
+        if op == "==":
+            return _equals(left, right)
         binary = _binop(_BINARY[op], left, right)
         if negate:
             return lambda ctx: None if (r := binary(ctx)) is None else not r
@@ -578,16 +581,43 @@ def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluat
     if not negate and _number(value):
 
         def same_number(ctx: Context) -> bool:
-            got = left(ctx)
+            got: object = left(ctx)
             kind = got.__class__
             if kind is int or kind is float:
-                return bool(got == value)
+                return got == value
             return _equal(got, value)
 
         return same_number
     if negate:
         return lambda ctx: not _equal(left(ctx), value)
     return lambda ctx: _equal(left(ctx), value)
+
+
+def _equals(left: Evaluator, right: Evaluator) -> Evaluator:
+    """``a == b``: :func:`_equal` with its usual case (one plain type) taken here."""
+    if left is _current:
+        # ``. == sum(…)``: the field's own value needs no call either.
+        def equals_current(ctx: Context) -> bool:
+            a = ctx.current
+            b = right(ctx)
+            kind = a.__class__
+            if kind is b.__class__ and (
+                kind is int or kind is float or kind is str or kind is bool
+            ):
+                return a == b
+            return _equal(a, b)
+
+        return equals_current
+
+    def equals(ctx: Context) -> bool:
+        a: object = left(ctx)
+        b = right(ctx)
+        kind = a.__class__
+        if kind is b.__class__ and (kind is int or kind is float or kind is str or kind is bool):
+            return a == b
+        return _equal(a, b)
+
+    return equals
 
 
 def _age(value: object, today: str) -> int | None:
