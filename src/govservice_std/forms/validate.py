@@ -391,15 +391,19 @@ def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ..
 
     if len(keys) == 1 and len(across) == 1 and len(across[0]) == 1:
         # ``members.income``: one key of each row of a repeat that is a field of the scope,
-        # the common case, read in one comprehension (what :func:`_gather` gives).
+        # the common case, read in one loop (what :func:`_gather` gives). A plain loop: a
+        # comprehension builds a function object per call, which costs more than the few
+        # rows of a repeat.
         (key,), ((column,),) = keys, across
 
         def read_column(ctx: Context) -> object:
             scope = ctx.scopes[depth]
             rows = scope.get(key) if isinstance(scope, dict) else None
-            if not isinstance(rows, list):
-                return []
-            return [row.get(column) if isinstance(row, dict) else None for row in rows]
+            values: list[object] = []
+            if isinstance(rows, list):
+                for row in rows:
+                    values.append(row.get(column) if isinstance(row, dict) else None)  # noqa: PERF401
+            return values
 
         return read_column
 
