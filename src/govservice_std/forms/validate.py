@@ -1006,25 +1006,17 @@ def _fused_choice(spec: Field) -> _Check:
 
 
 def _fused_scalar(spec: Field) -> _Check:
-    """Numbers and yes/no: a string here is always the wrong type (or empty)."""
+    """Numbers and yes/no: a string here is always the wrong type (or empty).
+
+    The usual value passes with one test: a yes/no, or a whole number within the bounds (a
+    missing bound is infinite, which every whole number is within). Anything else takes
+    the full path (``rest``).
+    """
     name, required = spec.name, spec.required
     value_check = _SCALARS[spec.type](spec)
-    boolean = spec.type is FieldType.BOOLEAN
-    low, high = spec.minimum, spec.maximum
 
-    def scalar(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
-        value: Any = container.get(name)
+    def rest(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
         kind = value.__class__
-        # The usual cases first: a yes/no, or a whole number within its bounds.
-        if kind is bool and boolean:
-            return
-        if (
-            kind is int
-            and not boolean
-            and (low is None or value >= low)
-            and (high is None or value <= high)
-        ):
-            return
         if kind is int or kind is float or kind is bool:
             value_check(value, prefix, ctx, out)
         elif value is None or (kind is str and (not value or value.isspace())) or not _junk(value):
@@ -1033,7 +1025,26 @@ def _fused_scalar(spec: Field) -> _Check:
         else:
             value_check(value, prefix, ctx, out)
 
-    return scalar
+    if spec.type is FieldType.BOOLEAN:
+
+        def yes_no(
+            container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
+        ) -> None:
+            value = container.get(name)
+            if value.__class__ is not bool:
+                rest(value, prefix, ctx, out)
+
+        return yes_no
+
+    low = -math.inf if spec.minimum is None else spec.minimum
+    high = math.inf if spec.maximum is None else spec.maximum
+
+    def number(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value: Any = container.get(name)
+        if value.__class__ is not int or not low <= value <= high:
+            rest(value, prefix, ctx, out)
+
+    return number
 
 
 _FUSED: dict[FieldType, Callable[[Field], _Check]] = {
