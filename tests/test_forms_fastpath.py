@@ -68,6 +68,13 @@ label = "电话"
 required_if = "mode == 'a'"
 
 [[fields]]
+name = "area"
+type = "division"
+label = "区划"
+relevant = "mode == 'a'"
+constraint = "len(.) == 6"
+
+[[fields]]
 name = "owner"
 type = "group"
 label = "户主"
@@ -129,6 +136,7 @@ RULES_START = {
     "code": "AB12",
     "amount": 2,
     "phone": "13800138000",
+    "area": "441324",
     "owner": {"id_number": "11010519491231002X", "kids": [{"name": "甲"}]},
     "rows": [{"n": 0}, {"n": 2, "note": "注"}],
     "others": [{"x": "p"}],
