@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govservice_std.forms.expr import Context, Evaluator, ExpressionError, compile_expression
+from govservice_std.forms.expr import (
+    Context,
+    Evaluator,
+    ExpressionError,
+    compile_expression,
+    field_reader,
+)
 from tests.form_strategies import junk
 
 
@@ -198,3 +204,84 @@ def test_equality_and_sum_follow_the_definition(a: object, b: object, rows: list
         assert total == expected or (math.isnan(expected) and math.isnan(total))  # type: ignore[arg-type]
     else:
         assert total is None
+
+
+def _spec_truthy(value: object) -> bool:
+    """A condition's reading of a value as the language defines it, written out plainly."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, int | float | str | list) and bool(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=_SCALARS, b=_SCALARS)
+def test_and_or_not_follow_the_definition(a: object, b: object) -> None:
+    data = {"a": a, "b": b}
+    assert run("a and b", data) is (_spec_truthy(a) and _spec_truthy(b))
+    assert run("a or b", data) is (_spec_truthy(a) or _spec_truthy(b))
+    assert run("not a", data) is (not _spec_truthy(a))
+
+
+def _plain(parts: Sequence[str]) -> Evaluator | None:
+    """Like ``resolve``, and ``c`` for the current value: readers that rules cannot recognise."""
+    if list(parts) == ["c"]:
+        return lambda ctx: ctx.current
+    return resolve(parts)
+
+
+def _fields(parts: Sequence[str]) -> Evaluator | None:
+    """Top-level names as :func:`field_reader` readers, which rules read inline."""
+    if len(parts) == 1 and parts[0] in ("a", "b", "rows"):
+        return field_reader(0, parts[0])
+    return resolve(parts)
+
+
+_OPERANDS = st.sampled_from(["a", "b", "rows", ".", "1", "0", "2.5", "'x'", "''", "true", "null"])
+_TERMS = st.one_of(
+    _OPERANDS,
+    st.tuples(st.sampled_from(["len", "count", "sum", "empty", "year"]), _OPERANDS).map(
+        lambda t: f"{t[0]}({t[1]})"
+    ),
+    st.lists(_OPERANDS, max_size=2).map(lambda items: f"[{', '.join(items)}]"),
+)
+# Comparisons with a literal are what rules fuse with the read, so they come up most.
+_COMPARISONS = st.tuples(
+    _TERMS, st.sampled_from(["==", "!=", "==", "!=", "<", ">=", "+", "-", "in", "not in"]), _TERMS
+).map(" ".join)
+_RULES = st.recursive(
+    st.one_of(_COMPARISONS, _TERMS),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["and", "or", "==", "+"]), inner).map(" ".join),
+        inner.map(lambda e: f"not ({e})"),
+        inner.map(lambda e: f"({e})"),
+        inner.map(lambda e: f"count({e})"),
+    ),
+    max_leaves=4,
+)
+
+
+def _same_result(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    rule=_RULES,
+    a=_SCALARS,
+    b=_SCALARS,
+    rows=st.one_of(st.lists(_SCALARS, max_size=3), _SCALARS),
+    current=_SCALARS,
+)
+def test_inline_reads_agree_with_readers(
+    rule: str, a: object, b: object, rows: object, current: object
+) -> None:
+    """Rules that read fields and ``.`` inline give what the same rules through readers give."""
+    context = Context({"a": a, "b": b, "rows": rows}, current=current, today=dt.date(2026, 6, 1))
+    try:
+        fused = compile_expression(rule, _fields)
+    except ExpressionError:
+        return
+    plain = compile_expression(rule.replace(".", "c").replace("2c5", "2.5"), _plain)
+    assert _same_result(fused(context), plain(context)), rule

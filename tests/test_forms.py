@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stdnum.cn import ric
 
 from govservice_std import (
     CompiledForm,
@@ -359,6 +360,55 @@ def test_identifier_checks() -> None:
     assert check_mobile("+8613800138000") is None
     assert check_mobile("12800138000") == "format"
     assert mask_ids("a 123456789012345678901234567890 b") == "a 1234**********************7890 b"
+
+
+# Digits that are not ASCII look like digits to str.isdigit ("٣", "８", "²") and to \d ("٣", "８"),
+# not to [0-9].
+_NUMBERISH = "0123456789+xX ٣８²"
+
+
+@settings(max_examples=500)
+@given(
+    value=st.one_of(
+        st.text(alphabet=_NUMBERISH, max_size=16),
+        st.builds(
+            lambda head, first, second, rest: head + first + second + rest,
+            st.sampled_from(["", "", "86", "+86", "+8"]),
+            st.sampled_from("1112٣"),
+            st.sampled_from("0123456789٣"),
+            st.one_of(
+                st.text(alphabet="0123456789", min_size=9, max_size=9),
+                st.text(alphabet="0123456789²٣", min_size=9, max_size=9),
+                st.text(alphabet=_NUMBERISH, min_size=8, max_size=10),
+            ),
+        ),
+    )
+)
+def test_mobile_check_is_the_pattern(value: str) -> None:
+    expected = None if re.fullmatch(r"(?:\+?86)?1[3-9]\d{9}", value) else "format"
+    assert check_mobile(value) == expected
+
+
+@given(
+    value=st.one_of(
+        st.text(alphabet=_NUMBERISH, min_size=17, max_size=19),
+        st.builds(
+            lambda number, at, char: number[:at] + char + number[at + 1 :],
+            id_numbers(),
+            st.integers(min_value=0, max_value=17),
+            st.sampled_from(_NUMBERISH),
+        ),
+        id_numbers().map(lambda number: number[:17] + "x" if number[17] == "X" else number),
+    )
+)
+def test_id_card_layout_and_check_character(value: str) -> None:
+    got = check_id_card(value)
+    if not re.fullmatch(r"[0-9]{17}[0-9Xx]", value):
+        assert got == "format"
+    elif ric.calc_check_digit(value) != value[17].upper():
+        assert got == "checksum"
+    else:
+        assert got in (None, "birth_date", "area")
 
 
 @pytest.mark.parametrize(

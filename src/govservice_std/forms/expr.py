@@ -49,6 +49,7 @@ __all__ = [
     "ExpressionError",
     "Resolver",
     "compile_expression",
+    "field_reader",
     "truthy",
 ]
 
@@ -198,11 +199,12 @@ def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
     return run
 
 
-def _equal(a: Any, b: Any) -> bool:
+def _equal(a: object, b: object) -> bool:
     kind = a.__class__
-    # The usual case first: two plain values of one type, which compare as Python does.
+    # The usual case first: two plain values of one type, which compare as Python does (to a
+    # bool: these exact types do).
     if kind is b.__class__ and (kind is str or kind is int or kind is float or kind is bool):
-        return bool(a == b)
+        return a == b
     if _number(a) and _number(b):
         return bool(a == b)
     if type(a) is not type(b):
@@ -392,6 +394,8 @@ class _Parser:
         if op in ("==", "!=") and right in _CONSTANTS:
             # ``field == 'literal'`` is by far the most common rule: compare directly.
             return _equals_constant(left, _CONSTANTS[right], negate=op == "!=")
+        if op == "==":
+            return _equals(left, right)
         binary = _binop(_BINARY[op], left, right)
         if negate:
             return lambda ctx: None if (r := binary(ctx)) is None else not r
@@ -441,7 +445,7 @@ class _Parser:
                 self.expect("]")
             return lambda ctx: [item(ctx) for item in items]
         if tok.kind == "op" and tok.text == ".":
-            return lambda ctx: ctx.current
+            return _current
         if tok.kind == "name":
             if self.peek().text == "(" and self.peek().kind == "op":
                 return self.call(tok)
@@ -484,6 +488,16 @@ class _Parser:
         self._arity(name, args, arity)
         if arity == 1:
             (only,) = args
+            field = _FIELDS.get(only)
+            if field is not None:
+                # ``count(members)``: read the field here rather than through its reader.
+                depth, key = field
+
+                def call_field(ctx: Context) -> Any:
+                    scope = ctx.scopes[depth]
+                    return function(scope.get(key) if scope.__class__ is dict else None)
+
+                return call_field
             return lambda ctx: function(only(ctx))
         return lambda ctx: function(*(a(ctx) for a in args))
 
@@ -499,6 +513,34 @@ class _Parser:
 _CONSTANTS: weakref.WeakKeyDictionary[Evaluator, object] = weakref.WeakKeyDictionary()
 
 
+# The readers of one field of a scope (see :func:`field_reader`), with their scope's depth and
+# key: a comparison or call whose operand is such a read does the read itself, which saves
+# a call per evaluation of the commonest rules (``assistance == 'temporary'``).
+_FIELDS: weakref.WeakKeyDictionary[Evaluator, tuple[int, str]] = weakref.WeakKeyDictionary()
+
+
+def field_reader(depth: int, key: str) -> Evaluator:
+    """An evaluator of one field: ``key`` of the scope at ``depth`` (``ctx.scopes[depth]``).
+
+    A resolver returns these for fields that need no further steps; the value is ``None``
+    when the scope is not a plain dict or lacks the key. Compiled rules recognise these
+    readers and read the field inline.
+    """
+
+    def read_one(ctx: Context) -> object:
+        # A scope is a dict whenever rules run: the root and each row are checked first.
+        scope = ctx.scopes[depth]
+        return scope.get(key) if scope.__class__ is dict else None
+
+    _FIELDS[read_one] = (depth, key)
+    return read_one
+
+
+def _current(ctx: Context) -> object:
+    """``.``: the value of the field the rule belongs to (one function, so it is recognised)."""
+    return ctx.current
+
+
 def _constant(value: object) -> Evaluator:
     def constant(_ctx: Context) -> object:
         return value
@@ -510,6 +552,24 @@ def _constant(value: object) -> Evaluator:
 def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluator:
     if isinstance(value, str | bool) or value is None:
         kind = type(value)
+        # The comparison is a bool, so ``is not negate`` is it, or its negation, in one step.
+        field = _FIELDS.get(left)
+        if field is not None:
+            depth, key = field
+
+            def same_field(ctx: Context) -> bool:
+                scope = ctx.scopes[depth]
+                got = scope.get(key) if scope.__class__ is dict else None
+                return (got.__class__ is kind and got == value) is not negate
+
+            return same_field
+        if left is _current:
+
+            def same_current(ctx: Context) -> bool:
+                got = ctx.current
+                return (got.__class__ is kind and got == value) is not negate
+
+            return same_current
 
         def same(ctx: Context) -> bool:
             got = left(ctx)
@@ -521,16 +581,43 @@ def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluat
     if not negate and _number(value):
 
         def same_number(ctx: Context) -> bool:
-            got = left(ctx)
+            got: object = left(ctx)
             kind = got.__class__
             if kind is int or kind is float:
-                return bool(got == value)
+                return got == value
             return _equal(got, value)
 
         return same_number
     if negate:
         return lambda ctx: not _equal(left(ctx), value)
     return lambda ctx: _equal(left(ctx), value)
+
+
+def _equals(left: Evaluator, right: Evaluator) -> Evaluator:
+    """``a == b``: :func:`_equal` with its usual case (one plain type) taken here."""
+    if left is _current:
+        # ``. == sum(…)``: the field's own value needs no call either.
+        def equals_current(ctx: Context) -> bool:
+            a = ctx.current
+            b = right(ctx)
+            kind = a.__class__
+            if kind is b.__class__ and (
+                kind is int or kind is float or kind is str or kind is bool
+            ):
+                return a == b
+            return _equal(a, b)
+
+        return equals_current
+
+    def equals(ctx: Context) -> bool:
+        a: object = left(ctx)
+        b = right(ctx)
+        kind = a.__class__
+        if kind is b.__class__ and (kind is int or kind is float or kind is str or kind is bool):
+            return a == b
+        return _equal(a, b)
+
+    return equals
 
 
 def _age(value: object, today: str) -> int | None:
@@ -541,15 +628,36 @@ def _age(value: object, today: str) -> int | None:
     return now.year - born.year - ((now.month, now.day) < (born.month, born.day))
 
 
+# ``and``/``or`` operands are mostly comparisons, which give True or False: test for those
+# before calling truthy().
+
+
 def _or(left: Evaluator, right: Evaluator) -> Evaluator:
-    return lambda ctx: truthy(left(ctx)) or truthy(right(ctx))
+    def either(ctx: Context) -> bool:
+        got = left(ctx)
+        if got is True or (got is not False and truthy(got)):
+            return True
+        got = right(ctx)
+        return got is True or (got is not False and truthy(got))
+
+    return either
 
 
 def _and(left: Evaluator, right: Evaluator) -> Evaluator:
-    return lambda ctx: truthy(left(ctx)) and truthy(right(ctx))
+    def both(ctx: Context) -> bool:
+        got = left(ctx)
+        if got is not True and (got is False or not truthy(got)):
+            return False
+        got = right(ctx)
+        return got is True or (got is not False and truthy(got))
+
+    return both
 
 
 def _binop(op: Callable[[Any, Any], Any], left: Evaluator, right: Evaluator) -> Evaluator:
+    if left is _current:
+        # ``. >= 18``, ``. == sum(…)``: the field's own value needs no call.
+        return lambda ctx: op(ctx.current, right(ctx))
     return lambda ctx: op(left(ctx), right(ctx))
 
 

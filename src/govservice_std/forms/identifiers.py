@@ -88,13 +88,14 @@ def check_id_card(value: str) -> str | None:
         ``None`` if valid, otherwise ``"format"``, ``"checksum"``, ``"birth_date"`` or
         ``"area"``.
     """
-    # One match for the layout: [0-9] (unlike str.isdigit) is ASCII digits only.
-    if len(value) != 18 or _ID_SHAPE.fullmatch(value) is None:
+    if len(value) != 18:
         return "format"
-    check = value[17]
-    if check == "x":
-        check = "X"
-    if ric.calc_check_digit(value) != check:
+    # Eighteen ASCII digits (most numbers) need no pattern match; anything else must match
+    # the layout, whose [0-9] (unlike str.isdigit) is ASCII digits only.
+    if not (value.isascii() and value.isdigit()) and _ID_SHAPE.fullmatch(value) is None:
+        return "format"
+    digit = ric.calc_check_digit(value)
+    if digit != value[17] and (digit != "X" or value[17] != "x"):
         return "checksum"
     return _area_and_birth(value[:14])
 
@@ -133,6 +134,9 @@ def check_mobile(value: str) -> str | None:
     Returns:
         ``None`` if valid, otherwise ``"format"``.
     """
+    # Eleven ASCII digits starting 13–19 (most numbers) match the pattern without running it.
+    if len(value) == 11 and value.isascii() and value.isdigit():
+        return None if value[0] == "1" and value[1] in "3456789" else "format"
     return None if _MOBILE.fullmatch(value) else "format"
 
 
@@ -149,4 +153,11 @@ def mask_id(number: str) -> str:
 
 def mask_ids(text: str) -> str:
     """Mask every run of text that could be an ID number (15 or more digits)."""
-    return _ID_RUN.sub(lambda m: mask_id(m.group()), text)
+    # Most texts masked are short paths (``household[1].name``): too short to hold a run.
+    if len(text) < 15:
+        return text
+    return _ID_RUN.sub(_mask_match, text)
+
+
+def _mask_match(match: re.Match[str]) -> str:
+    return mask_id(match.group())

@@ -41,6 +41,7 @@ from govservice_std.forms.expr import (
     Evaluator,
     ExpressionError,
     compile_expression,
+    field_reader,
     truthy,
 )
 from govservice_std.forms.identifiers import check_id_card, check_mobile, check_uscc, mask_ids
@@ -278,8 +279,13 @@ class _Compiler:
             inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
             children = self.fields(spec.fields, f"{where}.fields", inner)
             value_check = _object_check(spec, children, own=spec.name)
+        elif spec.type is FieldType.REPEAT:
+            # Rows are new scopes: a name resolves in the row first.
+            inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
+            children = self.fields(spec.fields, f"{where}.fields", inner)
+            value_check = _repeat_check(spec, _object_check(spec, children, own=""))
         else:
-            value_check = self.value_check(spec, where, containers)
+            value_check = _SCALARS[spec.type](spec)
         no_params: dict[str, str] = {}
 
         if self.specialise:
@@ -332,27 +338,6 @@ class _Compiler:
 
         return check
 
-    def value_check(
-        self,
-        spec: Field,
-        where: str,
-        containers: list[tuple[int, tuple[str, ...], Sequence[Field]]],
-    ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-        kind = spec.type
-        if kind is FieldType.GROUP:
-            depth, prefix, _ = containers[-1]
-            inner = [*containers, (depth, (*prefix, spec.name), spec.fields)]
-            return _object_check(
-                spec, self.fields(spec.fields, f"{where}.fields", inner), own=spec.name
-            )
-        if kind is FieldType.REPEAT:
-            # Rows are new scopes: a name resolves in the row first.
-            inner = [*containers, (_scope_depth(containers) + 1, (), spec.fields)]
-            children = self.fields(spec.fields, f"{where}.fields", inner)
-            row = _object_check(spec, children, own="")
-            return _repeat_check(spec, row, children if self.specialise else None)
-        return _SCALARS[kind](spec)
-
 
 def _scope_depth(containers: Sequence[tuple[int, tuple[str, ...], Sequence[Field]]]) -> int:
     return max(depth for depth, _, _ in containers)
@@ -396,14 +381,7 @@ def _follow(value: object, keys: Sequence[str]) -> object:
 
 def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ...]) -> Evaluator:
     if not across and len(keys) == 1:
-        (key,) = keys
-
-        def read_one(ctx: Context) -> object:
-            # A scope is a dict whenever rules run: the root and each row are checked first.
-            scope = ctx.scopes[depth]
-            return scope.get(key) if scope.__class__ is dict else None
-
-        return read_one
+        return field_reader(depth, keys[0])
     if not across:
 
         def read(ctx: Context) -> object:
@@ -411,17 +389,42 @@ def _reader(depth: int, keys: tuple[str, ...], across: tuple[tuple[str, ...], ..
 
         return read
 
+    if len(keys) == 1 and len(across) == 1 and len(across[0]) == 1:
+        # ``members.income``: one key of each row of a repeat that is a field of the scope,
+        # the common case, read in one loop (what :func:`_gather` gives). A plain loop: a
+        # comprehension builds a function object per call, which costs more than the few
+        # rows of a repeat.
+        (key,), ((column,),) = keys, across
+
+        def read_column(ctx: Context) -> object:
+            scope = ctx.scopes[depth]
+            rows = scope.get(key) if isinstance(scope, dict) else None
+            values: list[object] = []
+            if isinstance(rows, list):
+                for row in rows:
+                    values.append(row.get(column) if isinstance(row, dict) else None)  # noqa: PERF401
+            return values
+
+        return read_column
+
     def read_many(ctx: Context) -> object:
-        values: list[object] = [_follow(ctx.scopes[depth], keys)]
-        for segment in across:
-            nxt: list[object] = []
-            for rows in values:
-                if isinstance(rows, list):
-                    nxt.extend(_follow(row, segment) for row in rows)
-            values = nxt
-        return values
+        return _gather(ctx.scopes[depth], keys, across)
 
     return read_many
+
+
+def _gather(
+    scope: object, keys: tuple[str, ...], across: tuple[tuple[str, ...], ...]
+) -> list[object]:
+    """The values at ``keys``, then ``across`` each repeat's rows, as one flat list."""
+    values: list[object] = [_follow(scope, keys)]
+    for segment in across:
+        nxt: list[object] = []
+        for rows in values:
+            if isinstance(rows, list):
+                nxt.extend(_follow(row, segment) for row in rows)
+        values = nxt
+    return values
 
 
 def _object_check(
@@ -446,54 +449,12 @@ def _object_check(
 
 
 def _repeat_check(
-    spec: Field,
-    row: Callable[[Any, str, Context, list[_Raw]], None],
-    children: tuple[_Check, ...] | None = None,
+    spec: Field, row: Callable[[Any, str, Context, list[_Raw]], None]
 ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-    """Check a list of rows; with ``children``, a row that is an object is checked inline.
-
-    The inline check is the row's object check without the call: the same children with the
-    same prefix, then the unknown keys.
-    """
+    """Check a list of rows, each with ``row`` (the generic path; see :func:`_fused_repeat`)."""
     low = spec.min_items
     high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
-    names = frozenset(f.name for f in spec.fields)
     own = spec.name
-
-    if children is not None:
-        fields = children
-
-        def rows(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
-            path = outer + own
-            if value.__class__ is not list and not isinstance(value, list):
-                out.append((path, "not_a_list", spec, {}))
-                return
-            size = len(value)
-            if low is not None and size < low:
-                out.append((path, "too_few", spec, {"limit": str(low)}))
-            if size > high:
-                out.append((path, "too_many", spec, {"limit": str(high)}))
-                return
-            scopes = ctx.scopes
-            for index, item in enumerate(value):
-                scopes.append(item)
-                try:
-                    if item.__class__ is dict:
-                        prefix = f"{path}[{index}]."
-                        for child in fields:
-                            child(item, prefix, ctx, out)
-                        if not names.issuperset(item):
-                            out.extend(
-                                (prefix + _key(key), "unknown_field", None, {})
-                                for key in item
-                                if key not in names
-                            )
-                    else:
-                        row(item, f"{path}[{index}]", ctx, out)
-                finally:
-                    scopes.pop()
-
-        return rows
 
     def check(value: Any, outer: str, ctx: Context, out: list[_Raw]) -> None:
         path = outer + own
@@ -706,17 +667,27 @@ def _specialised(
 ) -> _Check | None:
     """The fast path for one field, or ``None`` where the generic closure serves.
 
-    A rule-free field of a common type gets one fused closure (:func:`_fused`). A field with
-    rules gets a closure that behaves exactly like the generic ``check`` of
+    A rule-free field of a common type, a group or a repeat gets one fused closure
+    (:func:`_fused`, :func:`_fused_group`, :func:`_fused_repeat`). Such a field with
+    ``relevant`` or ``constraint`` rules (but no ``required_if``) runs that same fused
+    closure behind its rules (:func:`_behind_rules`). Any other field with rules
+    gets a closure that behaves exactly like the generic ``check`` of
     :meth:`_Compiler.field` (the tests compare the two on random applications) but reads a
     rule's verdict against ``True``/``False`` before calling :func:`truthy` and tells empty
     values of the usual JSON types apart without a call.
     """
     name, required = spec.name, spec.required
+    fused: _Check | None
+    if children is None:
+        fused = _fused(spec)
+    elif spec.type is FieldType.GROUP:
+        fused = _fused_group(spec, children, value_check)
+    else:
+        fused = _fused_repeat(spec, children)
     if relevant is None and required_if is None and constraint is None:
-        if children is not None:
-            return _fused_group(spec, children, value_check)
-        return _fused(spec)
+        return fused
+    if fused is not None and required_if is None:
+        return _behind_rules(spec, fused, relevant=relevant, constraint=constraint)
     no_params: dict[str, str] = {}
 
     def ruled(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
@@ -755,6 +726,72 @@ def _specialised(
     return ruled
 
 
+# The classes whose emptiness the fused closures and the generic checks tell alike. An empty
+# list or dict of a subclass is empty to a field with rules (:func:`_empty`) but a value of
+# the wrong type to a fused closure (as to the generic rule-free check).
+_PLAIN = frozenset({str, int, float, bool, list, dict, type(None)})
+
+
+def _behind_rules(
+    spec: Field, fused: _Check, *, relevant: Evaluator | None, constraint: Evaluator | None
+) -> _Check:
+    """A field's fused closure behind its ``relevant`` and ``constraint`` rules.
+
+    The fused closure reports a missing required value or a value of the wrong shape just as
+    the generic ``check`` does (an empty value of an unusual class is told apart first); the
+    constraint then runs only if it reported nothing and the value is not empty, which is
+    when the generic ``check`` runs it.
+    """
+    name, required = spec.name, spec.required
+    no_params: dict[str, str] = {}
+
+    if constraint is None:
+        if relevant is None:
+            return fused
+
+        def shown(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+            verdict = relevant(ctx)
+            if verdict is not True and (verdict is False or not truthy(verdict)):
+                return
+            value = container.get(name)
+            if value.__class__ not in _PLAIN and _empty(value):
+                if required:
+                    out.append((prefix + name, "required", spec, no_params))
+                return
+            fused(container, prefix, ctx, out)
+
+        return shown
+
+    def constrained(
+        container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
+    ) -> None:
+        if relevant is not None:
+            shown = relevant(ctx)
+            if shown is not True and (shown is False or not truthy(shown)):
+                return
+        value = container.get(name)
+        kind = value.__class__
+        if kind not in _PLAIN and _empty(value):
+            if required:
+                out.append((prefix + name, "required", spec, no_params))
+            return
+        before = len(out)
+        fused(container, prefix, ctx, out)
+        # Nothing reported: the value is well-formed, or empty and optional (a number or
+        # yes/no never is).
+        if len(out) != before or (
+            kind is not int and kind is not bool and kind is not float and _empty(value)
+        ):
+            return
+        ctx.current = value
+        verdict = constraint(ctx)
+        ctx.current = None
+        if verdict is not True and verdict is not None and not truthy(verdict):
+            out.append((prefix + name, "constraint", spec, no_params))
+
+    return constrained
+
+
 def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _ScalarCheck) -> _Check:
     """A rule-free group: a non-empty object is checked here, anything else as usual."""
     name, required = spec.name, spec.required
@@ -791,6 +828,83 @@ def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _Scalar
         value_check(value, prefix, ctx, out)
 
     return group
+
+
+def _fused_repeat(spec: Field, children: tuple[_Check, ...]) -> _Check:
+    """A repeat: a non-empty list's rows are checked here, each object row inline.
+
+    It does what the generic field closure does around the generic repeat check, with each
+    object row's check done without the call (the same children with the same prefix, then
+    the unknown keys).
+    """
+    name = spec.name
+    low = spec.min_items
+    high = spec.max_items if spec.max_items is not None else _DEFAULT_MAX_ITEMS
+    names = frozenset(f.name for f in spec.fields)
+    row = _object_check(spec, children, own="")
+    # The rows' prefixes (``members[0].``, ``members[1].``, …) for each path the repeat is
+    # met at: the same few paths recur in every application, so they are built once rather
+    # than formatted per row. They hold only field names and indices.
+    prefixes: dict[str, list[str]] = {}
+
+    def repeat(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value: Any = container.get(name)
+        if (value.__class__ is not list or not value) and _not_rows(spec, value, prefix, out):
+            return
+        path = prefix + name
+        size = len(value)
+        if low is not None and size < low:
+            out.append((path, "too_few", spec, {"limit": str(low)}))
+        if size > high:
+            out.append((path, "too_many", spec, {"limit": str(high)}))
+            return
+        row_prefixes = prefixes.get(path)
+        if row_prefixes is None or len(row_prefixes) < size:
+            row_prefixes = [f"{path}[{index}]." for index in range(max(size, 8))]
+            if len(prefixes) < 64 or path in prefixes:
+                prefixes[path] = row_prefixes
+        # One slot for the row's scope, reused by every row (no push and pop per row).
+        scopes = ctx.scopes
+        scopes.append(None)
+        try:
+            for index, item in enumerate(value):
+                scopes[-1] = item
+                if item.__class__ is dict:
+                    inner = row_prefixes[index]
+                    for child in children:
+                        child(item, inner, ctx, out)
+                    if not names.issuperset(item):
+                        out.extend(
+                            (inner + _key(key), "unknown_field", None, {})
+                            for key in item
+                            if key not in names
+                        )
+                else:
+                    row(item, f"{path}[{index}]", ctx, out)
+        finally:
+            scopes.pop()
+
+    return repeat
+
+
+def _not_rows(spec: Field, value: Any, prefix: str, out: list[_Raw]) -> bool:
+    """For a repeat's value that is not a non-empty list: report it unless it is one after all.
+
+    Returns whether it was handled: an empty value (required, if it is) or not a list.
+    """
+    kind = value.__class__
+    if (
+        value is None
+        or (kind is str and (not value or value.isspace()))
+        or ((kind is list or kind is dict) and not value)
+    ):
+        if spec.required:
+            out.append((prefix + spec.name, "required", spec, {}))
+        return True
+    if not isinstance(value, list):
+        out.append((prefix + spec.name, "not_a_list", spec, {}))
+        return True
+    return False
 
 
 def _fused(spec: Field) -> _Check | None:
@@ -850,11 +964,16 @@ def _fused_identifier(spec: Field) -> _Check:
     ) -> None:
         value = container.get(name)
         if value.__class__ is str:
+            # A well-formed number, the usual case, is never blank: check it first, and tell a
+            # blank value (required) from a wrong one only after. Both checks reject a string
+            # of the wrong length at once (an ID number by its length, a mobile number within
+            # its first fourteen characters), so a huge one costs nothing.
+            reason = check_value(value)
+            if reason is None:
+                return
             if value and not value.isspace():
-                reason = "format" if len(value) > 40 else check_value(value)
-                if reason is not None:
-                    params = {"value": _show(value), "reason": reason}
-                    out.append((prefix + name, code, spec, params))
+                params = {"value": _show(value), "reason": reason}
+                out.append((prefix + name, code, spec, params))
                 return
         elif _junk(value):
             out.append((prefix + name, "wrong_type", spec, wrong))
@@ -887,25 +1006,17 @@ def _fused_choice(spec: Field) -> _Check:
 
 
 def _fused_scalar(spec: Field) -> _Check:
-    """Numbers and yes/no: a string here is always the wrong type (or empty)."""
+    """Numbers and yes/no: a string here is always the wrong type (or empty).
+
+    The usual value passes with one test: a yes/no, or a whole number within the bounds (a
+    missing bound is infinite, which every whole number is within). Anything else takes
+    the full path (``rest``).
+    """
     name, required = spec.name, spec.required
     value_check = _SCALARS[spec.type](spec)
-    boolean = spec.type is FieldType.BOOLEAN
-    low, high = spec.minimum, spec.maximum
 
-    def scalar(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
-        value: Any = container.get(name)
+    def rest(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
         kind = value.__class__
-        # The usual cases first: a yes/no, or a whole number within its bounds.
-        if kind is bool and boolean:
-            return
-        if (
-            kind is int
-            and not boolean
-            and (low is None or value >= low)
-            and (high is None or value <= high)
-        ):
-            return
         if kind is int or kind is float or kind is bool:
             value_check(value, prefix, ctx, out)
         elif value is None or (kind is str and (not value or value.isspace())) or not _junk(value):
@@ -914,7 +1025,49 @@ def _fused_scalar(spec: Field) -> _Check:
         else:
             value_check(value, prefix, ctx, out)
 
-    return scalar
+    if spec.type is FieldType.BOOLEAN:
+
+        def yes_no(
+            container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
+        ) -> None:
+            value = container.get(name)
+            if value.__class__ is not bool:
+                rest(value, prefix, ctx, out)
+
+        return yes_no
+
+    low = -math.inf if spec.minimum is None else spec.minimum
+    high = math.inf if spec.maximum is None else spec.maximum
+
+    def number(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value: Any = container.get(name)
+        if value.__class__ is not int or not low <= value <= high:
+            rest(value, prefix, ctx, out)
+
+    return number
+
+
+def _fused_division(spec: Field) -> _Check:
+    """A division code: a known one passes with one cached test; anything else as usual."""
+    name, required = spec.name, spec.required
+    value_check = _division(spec)
+
+    def division(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value: Any = container.get(name)
+        kind = value.__class__
+        if kind is str and len(value) <= 12 and _division_ok(value):
+            return
+        if (
+            value is None
+            or (kind is str and (not value or value.isspace()))
+            or ((kind is list or kind is dict) and not value)
+        ):
+            if required:
+                out.append((prefix + name, "required", spec, {}))
+            return
+        value_check(value, prefix, ctx, out)
+
+    return division
 
 
 _FUSED: dict[FieldType, Callable[[Field], _Check]] = {
@@ -925,6 +1078,7 @@ _FUSED: dict[FieldType, Callable[[Field], _Check]] = {
     FieldType.CHOICE: _fused_choice,
     FieldType.NUMBER: _fused_scalar,
     FieldType.BOOLEAN: _fused_scalar,
+    FieldType.DIVISION: _fused_division,
 }
 
 
