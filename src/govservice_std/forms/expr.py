@@ -49,7 +49,6 @@ __all__ = [
     "ExpressionError",
     "Resolver",
     "compile_expression",
-    "field_reader",
     "truthy",
 ]
 
