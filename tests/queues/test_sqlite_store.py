@@ -14,7 +14,7 @@ from govservice_std.errors import QueueStoreError
 from govservice_std.queues import events as ev
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
-from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter
+from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter, _stamp
 
 from . import _worker
 from .conftest import make_hall, make_policy
@@ -170,3 +170,20 @@ def test_spelled_out_rows_match_the_generic_ones(
         generic_sql, generic_row = _inserter(type(event))
         assert sql == generic_sql
         assert row(HALL, event) == generic_row(HALL, event)
+
+
+@given(
+    first=_moments,
+    seconds=st.lists(st.integers(0, 59), max_size=4),
+    micro=st.integers(0, 999_999),
+)
+def test_stamps_are_isoformat(first: dt.datetime, seconds: list[int], micro: int) -> None:
+    # The first time sets the minute kept; the next ones mostly fall within it.
+    assert _stamp(first) == first.isoformat()
+    for second in seconds:
+        later = first.replace(second=second, microsecond=micro if second % 2 else 0)
+        assert _stamp(later) == later.isoformat()
+    local = first.astimezone(ev.CHINA_TZ)
+    assert _stamp(local) == local.isoformat()
+    assert _stamp(local.replace(second=59)) == local.replace(second=59).isoformat()
+    assert _stamp(local.replace(tzinfo=dt.UTC)) == local.replace(tzinfo=dt.UTC).isoformat()

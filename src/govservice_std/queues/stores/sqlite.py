@@ -30,6 +30,7 @@ import attrs
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import (
+    CHINA_TZ,
     EVENT_TYPES,
     Event,
     ServiceFinished,
@@ -164,6 +165,30 @@ def _inserter(cls: type) -> _Insert:
     return sql, params
 
 
+# The time of a row as ISO 8601 text. ``datetime.isoformat()`` is the largest Python cost
+# between two commits, and a hall's commands mostly fall within the same minute of China
+# Standard Time: for such times the text up to the minute is kept from the previous one
+# and only the seconds are formatted. The entry is one tuple, replaced whole, so threads
+# with stores of their own never see a mixed one. Any other time (another zone, a
+# ``datetime`` subclass, another minute) goes through ``isoformat()``.
+_MINUTE: list[tuple[int, int, dt.date, str]] = [(-1, -1, dt.date.min, "")]
+
+
+def _stamp(at: dt.datetime) -> str:
+    """``at.isoformat()``, faster for a time in the same minute as the previous one."""
+    if at.tzinfo is CHINA_TZ and type(at) is dt.datetime:
+        minute, hour, day, prefix = _MINUTE[0]
+        if at.minute == minute and at.hour == hour and at.date() == day:
+            micro = at.microsecond
+            if micro:
+                return "%s%02d.%06d+08:00" % (prefix, at.second, micro)  # noqa: UP031
+            return "%s%02d+08:00" % (prefix, at.second)  # noqa: UP031
+        stamp = at.isoformat()
+        _MINUTE[0] = (at.minute, at.hour, at.date(), stamp[:17])  # up to "HH:MM:"
+        return stamp
+    return at.isoformat()
+
+
 # The rows of the four events of every ticket's life, spelled out: one function per type
 # reads each field straight from its slot, which is cheaper than ``attrgetter`` and a
 # rebuilt tuple, and every command pays for it between two commits. The tests check that
@@ -172,7 +197,7 @@ def _inserter(cls: type) -> _Insert:
 
 def _issued_row(hall: str, event: TicketIssued) -> tuple[object, ...]:
     at = event.at
-    stamp = at.isoformat()
+    stamp = _stamp(at)
     day = event.day
     order_at = event.order_at
     slot = event.slot
@@ -193,15 +218,15 @@ def _issued_row(hall: str, event: TicketIssued) -> tuple[object, ...]:
 
 
 def _called_row(hall: str, event: TicketCalled) -> tuple[object, ...]:
-    return (hall, event.at.isoformat(), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window)
 
 
 def _started_row(hall: str, event: ServiceStarted) -> tuple[object, ...]:
-    return (hall, event.at.isoformat(), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window)
 
 
 def _finished_row(hall: str, event: ServiceFinished) -> tuple[object, ...]:
-    return (hall, event.at.isoformat(), event.ticket, event.window, event.outcome)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome)
 
 
 _ROWS: dict[type, _Row] = {
