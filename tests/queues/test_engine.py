@@ -4,15 +4,17 @@ import datetime as dt
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govservice_std import hookimpl, load_registry
 from govservice_std.errors import IllegalCommandError, InvalidDataError, NoTicketWaitingError
 from govservice_std.halls import Hall
 from govservice_std.queues.engine import FixedClock, QueueEngine
-from govservice_std.queues.events import Event, TicketCalled
+from govservice_std.queues.events import CHINA_TZ, Event, TicketCalled
 from govservice_std.queues.hooks import PluginNotifier
 from govservice_std.queues.policy import LateAppointment
-from govservice_std.queues.state import Ticket, TicketStatus
+from govservice_std.queues.state import Ticket, TicketStatus, _timestamp
 from govservice_std.serialization import structure, unstructure
 
 from .conftest import START, make_hall, make_policy
@@ -298,3 +300,14 @@ def test_every_reference_hall_can_run_its_queue() -> None:
                 engine.open_window(window.code)
                 engine.issue(window.lines[0])
                 assert engine.call_next(window.code).line == window.lines[0]
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+        max_value=dt.datetime(2200, 1, 1),  # noqa: DTZ001
+        timezones=st.sampled_from([CHINA_TZ, dt.UTC, dt.timezone(dt.timedelta(hours=-3))]),
+    )
+)
+def test_queue_timestamps_are_the_datetime_ones(moment: dt.datetime) -> None:
+    assert _timestamp(moment) == moment.timestamp()

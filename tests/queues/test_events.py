@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,8 +10,17 @@ from hypothesis import strategies as st
 from govservice_std.errors import InvalidDataError
 from govservice_std.queues.events import (
     CHINA_TZ,
+    Event,
+    ServiceFinished,
+    ServiceStarted,
+    TicketCalled,
     TicketIssued,
     TicketTransferred,
+    _make_called,
+    _make_finished,
+    _make_issued,
+    _make_started,
+    _slot_setters,
     decode_event,
     encode_event,
 )
@@ -55,3 +65,43 @@ def test_optional_fields_and_bad_records() -> None:
         decode_event('{"type":"called","at":"2026-03-02T09:00:00","ticket":"t","window":"W"}')
     with pytest.raises(InvalidDataError, match="window: required field missing"):
         decode_event('{"type":"called","at":"2026-03-02T09:00:00+08:00","ticket":"t"}')
+
+
+@given(at=moments, slot=st.none() | moments, group=st.none() | st.just("elderly"))
+def test_engine_constructors_build_the_same_frozen_events(
+    at: dt.datetime, slot: dt.datetime | None, group: str | None
+) -> None:
+    appointment = None if slot is None else "P1"
+    issued = TicketIssued(
+        at=at, ticket="t", label="A1", line="A", number=1, day=at.date(), order_at=at,
+        group=group, appointment=appointment, slot=slot,
+    )  # fmt: skip
+    pairs: list[tuple[Event, Event]] = [
+        (_make_issued(at, "t", "A1", "A", 1, at.date(), at, group, appointment, slot), issued),
+        (_make_called(at, "t", "W1"), TicketCalled(at=at, ticket="t", window="W1")),
+        (_make_started(at, "t", "W1"), ServiceStarted(at=at, ticket="t", window="W1")),
+        (
+            _make_finished(at, "t", "W1", "completed"),
+            ServiceFinished(at=at, ticket="t", window="W1", outcome="completed"),
+        ),
+    ]
+    for fast, built in pairs:
+        assert type(fast) is type(built)
+        assert fast == built
+        assert hash(fast) == hash(built)
+        assert repr(fast) == repr(built)
+        assert decode_event(encode_event(fast)) == built
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            fast.at = at  # type: ignore[misc]  # frozen
+
+
+def test_engine_constructors_refuse_classes_they_do_not_match() -> None:
+    with pytest.raises(TypeError, match="does not have the fields"):
+        _slot_setters(TicketCalled, "at", "window", "ticket")
+
+    @attrs.frozen
+    class Checked:
+        at: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    with pytest.raises(TypeError, match="does more than store its fields"):
+        _slot_setters(Checked, "at")

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues import events as ev
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
-from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter, _stamp
 
 from . import _worker
 from .conftest import make_hall, make_policy
@@ -129,3 +131,59 @@ def test_every_event_type_keeps_its_fields_in_plain_columns(tmp_path: Path) -> N
     )  # fmt: skip
     assert rows[9][12:] == ("W1", None, "B", "A")
     assert rows[8][12] is None
+
+
+_moments = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+    max_value=dt.datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=st.sampled_from([ev.CHINA_TZ, dt.UTC, dt.timezone(dt.timedelta(hours=-5))]),
+)
+
+
+@given(
+    at=_moments,
+    order=st.sampled_from(["at", "equal", "other"]),
+    other=_moments,
+    slot=st.none() | st.just("at") | _moments,
+    day=st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+)
+def test_spelled_out_rows_match_the_generic_ones(
+    at: dt.datetime,
+    order: str,
+    other: dt.datetime,
+    slot: dt.datetime | str | None,
+    day: dt.date | None,
+) -> None:
+    order_at = {"at": at, "equal": at.replace(), "other": other}[order]
+    events: list[ev.Event] = [
+        ev.TicketIssued(
+            at=at, ticket="t", label="A1", line="A", number=7,
+            day=at.astimezone(ev.CHINA_TZ).date() if day is None else day, order_at=order_at,
+            group="elderly", appointment="P1", slot=at if slot == "at" else slot,  # type: ignore[arg-type]
+        ),
+        ev.TicketCalled(at=at, ticket="t", window="W1"),
+        ev.ServiceStarted(at=at, ticket="t", window="W1"),
+        ev.ServiceFinished(at=at, ticket="t", window="W1", outcome="completed"),
+    ]  # fmt: skip
+    for event in events:
+        sql, row = _INSERTS[type(event)]
+        generic_sql, generic_row = _inserter(type(event))
+        assert sql == generic_sql
+        assert row(HALL, event) == generic_row(HALL, event)
+
+
+@given(
+    first=_moments,
+    seconds=st.lists(st.integers(0, 59), max_size=4),
+    micro=st.integers(0, 999_999),
+)
+def test_stamps_are_isoformat(first: dt.datetime, seconds: list[int], micro: int) -> None:
+    # The first time sets the minute kept; the next ones mostly fall within it.
+    assert _stamp(first) == first.isoformat()
+    for second in seconds:
+        later = first.replace(second=second, microsecond=micro if second % 2 else 0)
+        assert _stamp(later) == later.isoformat()
+    local = first.astimezone(ev.CHINA_TZ)
+    assert _stamp(local) == local.isoformat()
+    assert _stamp(local.replace(second=59)) == local.replace(second=59).isoformat()
+    assert _stamp(local.replace(tzinfo=dt.UTC)) == local.replace(tzinfo=dt.UTC).isoformat()

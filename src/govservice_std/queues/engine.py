@@ -50,9 +50,6 @@ from govservice_std.halls import Hall
 from govservice_std.queues.events import (
     CHINA_TZ,
     Event,
-    ServiceFinished,
-    ServiceStarted,
-    TicketCalled,
     TicketCancelled,
     TicketIssued,
     TicketNoShow,
@@ -61,6 +58,10 @@ from govservice_std.queues.events import (
     TicketTransferred,
     WindowClosed,
     WindowOpened,
+    _make_called,
+    _make_finished,
+    _make_issued,
+    _make_started,
 )
 from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
 from govservice_std.queues.policy import (
@@ -449,18 +450,10 @@ class QueueEngine:
         stamp = self._day_stamp
         if stamp[0] != day:
             stamp = self._day_stamp = (day, day.strftime("%Y%m%d"))
-        return TicketIssued(
-            at=now,
-            ticket=f"{stamp[1]}-{label}",
-            label=label,
-            line=line_id,
-            number=number,
-            day=day,
-            order_at=order_at,
-            group=group,
-            appointment=appointment,
-            slot=slot,
-        )
+        return _make_issued(
+            now, f"{stamp[1]}-{label}", label, line_id, number, day, order_at, group,
+            appointment, slot,
+        )  # fmt: skip
 
     def issue(self, line: str, *, priority: str | None = None) -> Ticket:
         """Issue a walk-in ticket (取号).
@@ -661,7 +654,7 @@ class QueueEngine:
                 f"no ticket waiting for window {window} ({', '.join(lines)})",
                 f"{window} 窗口（{'、'.join(lines)}）暂无等候",
             )
-        return [TicketCalled(at=now, ticket=ticket_id, window=window)]
+        return [_make_called(now, ticket_id, window)]
 
     def _current(self, command: str, window: str, *allowed: TicketStatus) -> _Rec:
         self._window_code(command, window)
@@ -719,7 +712,7 @@ class QueueEngine:
 
     def _build_start(self, now: dt.datetime, ref: str) -> list[Event]:
         rec = self._rec("start", ref, _CALLED)
-        return [ServiceStarted(at=now, ticket=rec.id, window=rec.window or "")]
+        return [_make_started(now, rec.id, rec.window or "")]
 
     def finish(self, ticket: str, outcome: str = "completed") -> Ticket:
         """Finish service with an outcome code from the policy.
@@ -738,7 +731,7 @@ class QueueEngine:
 
     def _build_finish(self, now: dt.datetime, ref: str, outcome: str) -> list[Event]:
         rec = self._rec("finish", ref, _SERVING)
-        return [ServiceFinished(at=now, ticket=rec.id, window=rec.window or "", outcome=outcome)]
+        return [_make_finished(now, rec.id, rec.window or "", outcome)]
 
     def no_show(self, ticket: str) -> Ticket:
         """Mark a called ticket a no-show (过号), once it was called often enough.

@@ -265,6 +265,19 @@ class _Win:
         self.streak = 0
 
 
+# The start of Unix time in China Standard Time. Subtracting two times of the same fixed
+# zone needs no UTC offsets, so for the engine's own times (China Standard Time) this is
+# about three times cheaper than ``datetime.timestamp()``, with the same value.
+_EPOCH_CST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC).astimezone(CHINA_TZ)
+
+
+def _timestamp(moment: dt.datetime) -> float:
+    """``moment.timestamp()`` (an aware time), faster in China Standard Time."""
+    if moment.tzinfo is CHINA_TZ and type(moment) is dt.datetime:
+        return (moment - _EPOCH_CST).total_seconds()
+    return moment.timestamp()
+
+
 # A queue entry: (order time as a UTC timestamp, issue ordinal, version, ticket id). The
 # version lets a ticket leave a queue without searching the heap: stale entries are skipped.
 _Entry = tuple[float, int, int, str]
@@ -330,7 +343,7 @@ class QueueState:
 
     def _enqueue(self, rec: _Rec) -> None:
         rec.version += 1
-        rec.order_ts = rec.order_at.timestamp()
+        rec.order_ts = _timestamp(rec.order_at)
         groups = self._queues.get(rec.line)
         if groups is None:
             groups = self._queues[rec.line] = {}
@@ -360,7 +373,7 @@ class QueueState:
             counters[line, None] = number
         # _enqueue, inlined: every ticket passes here once.
         rec.version = 1
-        order_ts = rec.order_ts = e.order_at.timestamp()
+        order_ts = rec.order_ts = _timestamp(e.order_at)
         groups = self._queues.get(line)
         if groups is None:
             groups = self._queues[line] = {}
