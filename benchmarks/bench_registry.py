@@ -8,6 +8,7 @@ converter (strict types, model validation, collected errors); then the time to r
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 import tomllib
@@ -30,10 +31,15 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--copies", type=int, default=200, help="copies of the county's halls in the file"
+    )
+    args = parser.parse_args()
     text = (files("govservice_longmen") / "data" / "441324" / "halls.toml").read_text("utf-8")
     # Replicate the county's halls to a province-sized file (codes made unique).
     base = tomllib.loads(text)["halls"]
-    copies = 200
+    copies = args.copies
     halls = [
         {**hall, "code": f"{hall['code']}-{i}", "parent": None}
         for i in range(copies)

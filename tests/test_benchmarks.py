@@ -1,0 +1,51 @@
+"""The benchmark scripts still run: each once, at a tiny size, printing its peer lines.
+
+The figures are not checked (timings belong to the scripts, not to the tests); only that
+every script runs to the end against the library as it is now and prints the comparison
+it exists for.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+# script, tiny arguments, lines the output must contain
+RUNS = [
+    ("bench_registry.py", ["--copies", "2"], ["plain cattrs structure", "resolve 441324 cached"]),
+    ("bench_forms.py", ["--apps", "40", "--rounds", "1"],
+     ["all three validators agree on every application: True", "validate() vs jsonschema"]),
+    ("bench_queue.py", ["--lifecycles", "200", "--durable", "40", "--rounds", "1"],
+     ["in memory :", "raw SQLite:", "the engine's rows, no engine", "engine command after each",
+      "of the raw commit rate"]),
+    ("bench_staffing.py", ["--customers", "5000", "--peer-customers", "500"],
+     ["ours (auto) / ciw", "ours (auto) / simpy"]),
+    ("bench_evaluate.py", ["--scale", "0.001"], ["all over json.loads", "peak RSS"]),
+    ("bench_postgres.py",
+     ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
+     ["SQLite", "PostgreSQL"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("script", "args", "expected"), RUNS, ids=[run[0] for run in RUNS])
+def test_benchmark_runs(script: str, args: list[str], expected: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for line in expected:
+        assert line in result.stdout, f"{script} no longer prints {line!r}:\n{result.stdout}"
+
+
+def test_every_benchmark_is_run() -> None:
+    scripts = {path.name for path in BENCHMARKS.glob("bench_*.py")}
+    assert scripts == {run[0] for run in RUNS}
