@@ -11,6 +11,16 @@ from stdnum.cn import ric
 AREAS = ["441324", "441302", "110105", "440106"]
 
 
+class Text(str):
+    """Text of a ``str`` subclass (``numpy.str_``, a template library's safe string …).
+
+    Not what JSON decodes to, but what an application built from a data frame may hold:
+    forms and rules judge it as the plain text it holds.
+    """
+
+    __slots__ = ()
+
+
 @st.composite
 def id_numbers(draw: st.DrawFn) -> str:
     """Valid 18-character resident ID numbers (born 1990–2020: the areas existed then)."""

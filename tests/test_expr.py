@@ -16,7 +16,7 @@ from govservice_std.forms.expr import (
     compile_expression,
     field_reader,
 )
-from tests.form_strategies import junk
+from tests.form_strategies import Text, junk
 
 
 def resolve(parts: Sequence[str]) -> Evaluator | None:
@@ -173,6 +173,7 @@ _SCALARS = st.one_of(
     st.floats(min_value=-3, max_value=3),
     st.sampled_from([0.0, 1.0, float("nan"), float("inf")]),
     st.sampled_from(["", "a", "0", "true"]),
+    st.sampled_from(["", "a", "0"]).map(Text),
     st.lists(st.integers(min_value=0, max_value=2), max_size=2),
 )
 
@@ -185,7 +186,9 @@ def _spec_equal(a: object, b: object) -> bool:
     """Equality as the expression language defines it, written out plainly."""
     if _is_number(a) and _is_number(b):
         return bool(a == b)
-    if type(a) is type(b) and (isinstance(a, str | bool) or a is None):
+    if isinstance(a, str) and isinstance(b, str):  # of any str class
+        return str(a) == str(b)
+    if type(a) is type(b) and (isinstance(a, bool) or a is None):
         return bool(a == b)
     return False
 

@@ -184,13 +184,16 @@ def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
 def _same_kind(a: object, b: object) -> bool:
     if _number(a) and _number(b):
         return True
-    return type(a) is type(b) and isinstance(a, str)
+    # Text of a str subclass (``numpy.str_`` …) is text.
+    return isinstance(a, str) and isinstance(b, str)
 
 
 def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
     def run(a: Any, b: Any) -> Any:
         if not _same_kind(a, b):
             return None
+        if isinstance(a, str):
+            return op(str.__str__(a), str.__str__(b))  # as plain text, whatever the class
         if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
             return None
         return op(a, b)
@@ -206,9 +209,11 @@ def _equal(a: object, b: object) -> bool:
         return a == b
     if _number(a) and _number(b):
         return bool(a == b)
+    if isinstance(a, str) and isinstance(b, str):
+        return str.__eq__(a, b)  # text of a str subclass is compared as text
     if type(a) is not type(b):
         return False
-    if isinstance(a, str | bool) or a is None:
+    if isinstance(a, bool) or a is None:
         return bool(a == b)
     return False
 
@@ -559,20 +564,26 @@ def _equals_constant(left: Evaluator, value: object, *, negate: bool) -> Evaluat
             def same_field(ctx: Context) -> bool:
                 scope = ctx.scopes[depth]
                 got = scope.get(key) if scope.__class__ is dict else None
-                return (got.__class__ is kind and got == value) is not negate
+                if got.__class__ is kind:
+                    return (got == value) is not negate
+                return _equal(got, value) is not negate
 
             return same_field
         if left is _current:
 
             def same_current(ctx: Context) -> bool:
                 got = ctx.current
-                return (got.__class__ is kind and got == value) is not negate
+                if got.__class__ is kind:
+                    return (got == value) is not negate
+                return _equal(got, value) is not negate
 
             return same_current
 
         def same(ctx: Context) -> bool:
             got = left(ctx)
-            return got.__class__ is kind and got == value
+            if got.__class__ is kind:
+                return bool(got == value)
+            return _equal(got, value)
 
         if negate:
             return lambda ctx: not same(ctx)

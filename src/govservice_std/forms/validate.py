@@ -219,6 +219,17 @@ def _empty(value: object) -> bool:
     return isinstance(value, list | dict) and not value
 
 
+def _plain_text(value: Any) -> Any:
+    """Text of a ``str`` subclass (``numpy.str_``, a safe string …) as a plain ``str``.
+
+    Such text is judged as the plain text it holds, on every path: the closures that test
+    for ``str`` itself re-run on this plain copy. Any other value is returned as it is.
+    """
+    if value.__class__ is not str and isinstance(value, str):
+        return str.__str__(value)
+    return value
+
+
 class _Compiler:
     """Compiles one form; resolves field paths against the form's structure."""
 
@@ -315,6 +326,9 @@ class _Compiler:
                     if required:
                         out.append((prefix + name, "required", spec, no_params))
                     return
+                if kind is not str and isinstance(value, str):
+                    simple({name: str.__str__(value)}, prefix, ctx, out)
+                    return
                 value_check(value, prefix, ctx, out)
 
             return simple
@@ -323,6 +337,7 @@ class _Compiler:
             value = container.get(name)
             if relevant is not None and not truthy(relevant(ctx)):
                 return
+            value = _plain_text(value)
             if _empty(value):
                 if required or (required_if is not None and truthy(required_if(ctx))):
                     out.append((prefix + name, "required", spec, no_params))
@@ -702,6 +717,7 @@ def _specialised(
         elif kind is int or kind is bool or kind is float:
             empty = False
         else:
+            value = _plain_text(value)
             empty = _empty(value)
         if empty:
             if required:
@@ -771,10 +787,13 @@ def _behind_rules(
                 return
         value = container.get(name)
         kind = value.__class__
-        if kind not in _PLAIN and _empty(value):
-            if required:
-                out.append((prefix + name, "required", spec, no_params))
-            return
+        if kind not in _PLAIN:
+            if _empty(value):
+                if required:
+                    out.append((prefix + name, "required", spec, no_params))
+                return
+            if isinstance(value, str):
+                value = str.__str__(value)  # the fused closure judges it so too
         before = len(out)
         fused(container, prefix, ctx, out)
         # Nothing reported: the value is well-formed, or empty and optional (a number or
@@ -824,6 +843,9 @@ def _fused_group(spec: Field, children: tuple[_Check, ...], value_check: _Scalar
         ):
             if required:
                 out.append((prefix + name, "required", spec, {}))
+            return
+        if kind is not str and isinstance(value, str):
+            group({name: str.__str__(value)}, prefix, ctx, out)
             return
         value_check(value, prefix, ctx, out)
 
@@ -892,6 +914,7 @@ def _not_rows(spec: Field, value: Any, prefix: str, out: list[_Raw]) -> bool:
 
     Returns whether it was handled: an empty value (required, if it is) or not a list.
     """
+    value = _plain_text(value)
     kind = value.__class__
     if (
         value is None
@@ -941,6 +964,9 @@ def _fused_text(spec: Field) -> _Check:
                     out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
                 return
         elif _junk(value):
+            if isinstance(value, str):
+                text({name: str.__str__(value)}, prefix, _ctx, out)
+                return
             out.append((prefix + name, "wrong_type", spec, wrong))
             return
         if required:
@@ -976,6 +1002,9 @@ def _fused_identifier(spec: Field) -> _Check:
                 out.append((prefix + name, code, spec, params))
                 return
         elif _junk(value):
+            if isinstance(value, str):
+                identifier({name: str.__str__(value)}, prefix, _ctx, out)
+                return
             out.append((prefix + name, "wrong_type", spec, wrong))
             return
         if required:
@@ -997,6 +1026,9 @@ def _fused_choice(spec: Field) -> _Check:
                 out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
                 return
         elif _junk(value):
+            if isinstance(value, str):
+                choice({name: str.__str__(value)}, prefix, _ctx, out)
+                return
             out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
             return
         if required:
@@ -1016,6 +1048,7 @@ def _fused_scalar(spec: Field) -> _Check:
     value_check = _SCALARS[spec.type](spec)
 
     def rest(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
+        value = _plain_text(value)
         kind = value.__class__
         if kind is int or kind is float or kind is bool:
             value_check(value, prefix, ctx, out)
@@ -1064,6 +1097,9 @@ def _fused_division(spec: Field) -> _Check:
         ):
             if required:
                 out.append((prefix + name, "required", spec, {}))
+            return
+        if kind is not str and isinstance(value, str):
+            division({name: str.__str__(value)}, prefix, ctx, out)
             return
         value_check(value, prefix, ctx, out)
 
