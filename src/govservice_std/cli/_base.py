@@ -14,7 +14,17 @@ from govservice_std._version import __version__
 if TYPE_CHECKING:
     from govservice_std.registry import Registry
 
-__all__ = ["LANGS", "LANG_ENV", "TIERS", "State", "cli", "echo_json", "main"]
+__all__ = [
+    "LANGS",
+    "LANG_ENV",
+    "TIERS",
+    "State",
+    "cli",
+    "current_lang",
+    "echo_json",
+    "main",
+    "zh_en",
+]
 
 TIERS = ("county", "town", "village")
 LANGS = ("zh", "en")
@@ -41,6 +51,18 @@ class State:
 
             self._registry = load_registry(autoload=self.autoload, blocked=self.blocked)
         return self._registry
+
+
+def current_lang() -> str:
+    """The language of this run's messages for hall staff: ``"zh"`` or ``"en"``."""
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx is not None else None
+    return state.lang if state is not None else _LANG[0]
+
+
+def zh_en(zh: str, en: str) -> str:
+    """``zh`` under ``--lang zh`` (the default), ``en`` under ``--lang en``."""
+    return zh if current_lang() == "zh" else en
 
 
 def echo_json(data: Any) -> None:
