@@ -195,3 +195,23 @@ def test_a_bad_time_is_named_in_the_chosen_language(
         assert info.value.code == 2
         assert f"Invalid value for '--slot': {message}" in capsys.readouterr().err
 
+
+def test_queue_set_up_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def zh(db: Path, *args: str) -> str:
+        with pytest.raises(SystemExit) as info:
+            main(["queue", "--db", str(db), "--at", "2026-03-02T08:30", *args])
+        assert info.value.code == 2
+        return capsys.readouterr().err.strip()
+
+    assert zh(tmp_path / "none.db", "issue", "A") == (
+        f"govstd: 错误：{tmp_path / 'none.db'}：请指明服务场所；该数据库中有 0 个（无）"
+    )
+    db = tmp_path / "county.db"
+    main(["queue", "--db", str(db), "open", "441324"])
+    main(["queue", "--db", str(db), "open", "441324116"])
+    capsys.readouterr()
+    assert zh(db, "issue", "A").endswith("该数据库中有 2 个（441324、441324116）")
+    assert zh(db, "open", "441324999") == "govstd: 错误：地区 441324 没有服务场所 441324999"
+    assert zh(db, "open", "not-a-code") == (
+        "govstd: 错误：服务场所编码 not-a-code 不是行政区划代码，请指明其所属地区"
+    )
