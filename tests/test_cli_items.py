@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -74,9 +75,21 @@ def test_validate_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     )
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--lang", "en", "validate", "441324", "441324-MZ-005", str(broken)]
+    )
+    assert result.exit_code == 2
+    assert f"{broken} is not JSON: Expecting property name" in result.output
+    assert "(line 1)" in result.output
     result = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", str(broken)])
     assert result.exit_code == 2
-    assert "not JSON" in result.output
+    assert f"{broken} 不是有效的 JSON：Expecting property name" in result.output
+    assert "（第 1 行）" in result.output
+    missing = ["validate", "441324", "441324-MZ-005", str(tmp_path / "missing.json")]
+    result = runner.invoke(cli, ["--lang", "en", *missing])
+    assert f"cannot read {tmp_path / 'missing.json'}: " in result.output
+    result = runner.invoke(cli, missing)
+    assert f"无法读取 {tmp_path / 'missing.json'}：" in result.output
     assert (
         runner.invoke(cli, ["validate", "441324", "441324-MZ-005", good, "--lang", "fr"]).exit_code
         == 2
@@ -150,3 +163,59 @@ def test_deadline_from_an_item(runner: CliRunner) -> None:
         "3",
     ]
     assert runner.invoke(cli, both).exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["item", "form", "validate"])
+def test_an_unknown_item_is_named_in_the_chosen_language(runner: CliRunner, command: str) -> None:
+    application = [str(DATA / "allowance-valid.json")] if command == "validate" else []
+    args = [command, "441324", "NOPE", *application]
+    english = runner.invoke(cli, ["--lang", "en", *args])
+    assert english.exit_code == 2
+    assert "no service item 'NOPE' in 441324 (see: govstd catalog 441324)" in english.output
+    chinese = runner.invoke(cli, args)
+    assert chinese.exit_code == 2
+    assert "441324 没有政务服务事项 'NOPE'（查看：govstd catalog 441324）" in chinese.output
+
+
+def test_an_item_without_a_form(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attrs
+
+    from govservice_std import items as items_module
+
+    real = items_module.load_catalog
+
+    class WithoutForms:
+        def __init__(self, catalog: Any) -> None:
+            self.catalog = catalog
+
+        def __contains__(self, code: str) -> bool:
+            return code in self.catalog
+
+        def get(self, code: str) -> Any:
+            return attrs.evolve(self.catalog.get(code), form=None)
+
+    monkeypatch.setattr(
+        items_module, "load_catalog", lambda *args, **kwargs: WithoutForms(real(*args, **kwargs))
+    )
+    english = runner.invoke(cli, ["--lang", "en", "form", "441324", "441324-MZ-005"])
+    assert english.exit_code == 2
+    assert "service item '441324-MZ-005' has no form" in english.output
+    chinese = runner.invoke(cli, ["form", "441324", "441324-MZ-005"])
+    assert chinese.exit_code == 2
+    assert "政务服务事项 '441324-MZ-005' 没有申请表" in chinese.output
+
+
+def test_deadline_usage_errors_in_both_languages(runner: CliRunner) -> None:
+    start = ["deadline", "441324", "--start", "2026-02-13"]
+    english = runner.invoke(cli, ["--lang", "en", *start])
+    assert english.exit_code == 2
+    assert "give exactly one of --working-days and --item" in english.output
+    chinese = runner.invoke(cli, start)
+    assert chinese.exit_code == 2
+    assert "--working-days 和 --item 须给出其中一个，且只能给出一个" in chinese.output
+    english = runner.invoke(cli, ["--lang", "en", *start, "--item", "NOPE"])
+    assert english.exit_code == 2
+    assert "no service item 'NOPE' in 441324" in english.output
+    chinese = runner.invoke(cli, [*start, "--item", "NOPE"])
+    assert chinese.exit_code == 2
+    assert "441324 没有政务服务事项 'NOPE'" in chinese.output
