@@ -219,3 +219,20 @@ def test_deadline_usage_errors_in_both_languages(runner: CliRunner) -> None:
     chinese = runner.invoke(cli, [*start, "--item", "NOPE"])
     assert chinese.exit_code == 2
     assert "441324 没有政务服务事项 'NOPE'" in chinese.output
+
+
+def test_validate_follows_the_language_of_the_run(runner: CliRunner) -> None:
+    invalid = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-invalid.json")]
+    required_en = 'bank_account\trequired\t"bank account" is required'
+    required_zh = "bank_account\trequired\t「社会保障卡金融账号」为必填项"
+    assert required_zh in runner.invoke(cli, invalid).output
+    assert required_en in runner.invoke(cli, ["--lang", "en", *invalid]).output
+    assert required_en in runner.invoke(cli, invalid, env={"GOVSERVICE_STD_LANG": "en"}).output
+    # The command's own --lang wins, for its messages and its usage errors alike.
+    assert required_zh in runner.invoke(cli, ["--lang", "en", *invalid, "--lang", "zh"]).output
+    missing = ["validate", "441324", "441324-MZ-005", "missing.json", "--lang", "en"]
+    assert "cannot read missing.json: " in runner.invoke(cli, missing).output
+    valid = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-valid.json")]
+    assert runner.invoke(cli, valid).output == "校验通过\n"
+    assert runner.invoke(cli, ["--lang", "en", *valid]).output == "valid\n"
+    assert runner.invoke(cli, [*valid, "--lang", "en"]).output == "valid\n"

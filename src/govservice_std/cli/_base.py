@@ -23,6 +23,7 @@ __all__ = [
     "current_lang",
     "echo_json",
     "main",
+    "use_lang",
     "zh_en",
 ]
 
@@ -58,6 +59,12 @@ def current_lang() -> str:
     ctx = click.get_current_context(silent=True)
     state = ctx.find_object(State) if ctx is not None else None
     return state.lang if state is not None else _LANG[0]
+
+
+def use_lang(state: State, lang: str) -> None:
+    """Switch the rest of this run to ``lang`` (for a command's own ``--lang`` option)."""
+    state.lang = lang
+    _LANG[0] = lang
 
 
 def zh_en(zh: str, en: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, echo_json, zh_en
+from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, use_lang, zh_en
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -250,21 +250,21 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
 @click.argument("application", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages.",
+    type=click.Choice(LANGS),
+    help="Language of the messages (default: that of govstd --lang, itself zh by default).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {valid, problems} as JSON.")
 @click.pass_obj
 def validate(  # noqa: PLR0917 - click passes each option as an argument
-    state: State, locality: str, item_code: str, application: Path, lang: str, as_json: bool
+    state: State, locality: str, item_code: str, application: Path, lang: str | None, as_json: bool
 ) -> None:
     """Validate APPLICATION (a JSON file) against the form of ITEM_CODE in LOCALITY.
 
     Exit status: 0 when the application is valid, 1 when it has problems, 2 on a usage error
     (unknown locality or item, unreadable file, text that is not JSON).
     """
+    if lang is not None:
+        use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
     try:
         data: Any = json.loads(application.read_text(encoding="utf-8"))
@@ -281,11 +281,11 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
             ),
             param_hint="APPLICATION",
         ) from None
-    result = compiled.validate(data, lang="en" if lang == "en" else "zh")
+    result = compiled.validate(data, lang="en" if state.lang == "en" else "zh")
     if as_json:
         echo_json(result.to_dict())
     elif result.valid:
-        click.echo("valid" if lang == "en" else "校验通过")
+        click.echo(zh_en("校验通过", "valid"))
     else:
         for problem in result.problems:
             where = problem.path or "-"
