@@ -122,9 +122,16 @@ def test_deadline(runner: CliRunner) -> None:
 
 def test_deadline_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
+        main(["--lang", "en", "deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
     assert info.value.code == 2
     assert "no official holiday schedule for 2027" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err == (
+        "govstd: 错误：尚无 2027 年的法定节假日安排（已收录 2004–2026 年）；"
+        "如接受不含调休的估算日历，请加 --estimate（Python 中为 estimate=True）\n"
+    )
     main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5", "--estimate"])
     assert capsys.readouterr().out.strip() == "2027-01-07"
     with pytest.raises(SystemExit) as info:
