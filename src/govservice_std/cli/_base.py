@@ -124,7 +124,7 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     try:
         cli.main(args=args, prog_name=prog_name or "govstd", standalone_mode=False)
     except click.exceptions.Abort:
-        _fail("aborted")
+        _fail(zh_en("已中止", "aborted"))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
