@@ -134,3 +134,23 @@ def test_broken_plugin_names_itself_without_traceback(tmp_path: Path) -> None:
     assert blocked.returncode == 0
     disabled = run("localities", "--json", env={**env, AUTOLOAD_ENV: "1"})
     assert [row["code"] for row in json.loads(disabled.stdout)] == ["000000"]
+
+
+def test_an_interrupted_command_says_so_in_the_chosen_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from govservice_std.cli import main
+    from govservice_std.cli._base import State
+
+    def interrupted(self: State) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(State, "registry", property(interrupted))
+    for args, message in (
+        (["halls", "441324"], "govstd: 错误：已中止"),
+        (["--lang", "en", "halls", "441324"], "govstd: error: aborted"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(args)
+        assert info.value.code == 2
+        assert capsys.readouterr().err.strip() == message

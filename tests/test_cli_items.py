@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -74,9 +75,21 @@ def test_validate_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     )
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--lang", "en", "validate", "441324", "441324-MZ-005", str(broken)]
+    )
+    assert result.exit_code == 2
+    assert f"{broken} is not JSON: Expecting property name" in result.output
+    assert "(line 1)" in result.output
     result = runner.invoke(cli, ["validate", "441324", "441324-MZ-005", str(broken)])
     assert result.exit_code == 2
-    assert "not JSON" in result.output
+    assert f"{broken} 不是有效的 JSON：Expecting property name" in result.output
+    assert "（第 1 行）" in result.output
+    missing = ["validate", "441324", "441324-MZ-005", str(tmp_path / "missing.json")]
+    result = runner.invoke(cli, ["--lang", "en", *missing])
+    assert f"cannot read {tmp_path / 'missing.json'}: " in result.output
+    result = runner.invoke(cli, missing)
+    assert f"无法读取 {tmp_path / 'missing.json'}：" in result.output
     assert (
         runner.invoke(cli, ["validate", "441324", "441324-MZ-005", good, "--lang", "fr"]).exit_code
         == 2
@@ -109,9 +122,16 @@ def test_deadline(runner: CliRunner) -> None:
 
 def test_deadline_errors(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
+        main(["--lang", "en", "deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
     assert info.value.code == 2
     assert "no official holiday schedule for 2027" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err == (
+        "govstd: 错误：尚无 2027 年的法定节假日安排（已收录 2004–2026 年）；"
+        "如接受不含调休的估算日历，请加 --estimate（Python 中为 estimate=True）\n"
+    )
     main(["deadline", "441324", "--start", "2026-12-30", "--working-days", "5", "--estimate"])
     assert capsys.readouterr().out.strip() == "2027-01-07"
     with pytest.raises(SystemExit) as info:
@@ -150,3 +170,76 @@ def test_deadline_from_an_item(runner: CliRunner) -> None:
         "3",
     ]
     assert runner.invoke(cli, both).exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["item", "form", "validate"])
+def test_an_unknown_item_is_named_in_the_chosen_language(runner: CliRunner, command: str) -> None:
+    application = [str(DATA / "allowance-valid.json")] if command == "validate" else []
+    args = [command, "441324", "NOPE", *application]
+    english = runner.invoke(cli, ["--lang", "en", *args])
+    assert english.exit_code == 2
+    assert "no service item 'NOPE' in 441324 (see: govstd catalog 441324)" in english.output
+    chinese = runner.invoke(cli, args)
+    assert chinese.exit_code == 2
+    assert "441324 没有政务服务事项 'NOPE'（查看：govstd catalog 441324）" in chinese.output
+
+
+def test_an_item_without_a_form(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import attrs
+
+    from govservice_std import items as items_module
+
+    real = items_module.load_catalog
+
+    class WithoutForms:
+        def __init__(self, catalog: Any) -> None:
+            self.catalog = catalog
+
+        def __contains__(self, code: str) -> bool:
+            return code in self.catalog
+
+        def get(self, code: str) -> Any:
+            return attrs.evolve(self.catalog.get(code), form=None)
+
+    monkeypatch.setattr(
+        items_module, "load_catalog", lambda *args, **kwargs: WithoutForms(real(*args, **kwargs))
+    )
+    english = runner.invoke(cli, ["--lang", "en", "form", "441324", "441324-MZ-005"])
+    assert english.exit_code == 2
+    assert "service item '441324-MZ-005' has no form" in english.output
+    chinese = runner.invoke(cli, ["form", "441324", "441324-MZ-005"])
+    assert chinese.exit_code == 2
+    assert "政务服务事项 '441324-MZ-005' 没有申请表" in chinese.output
+
+
+def test_deadline_usage_errors_in_both_languages(runner: CliRunner) -> None:
+    start = ["deadline", "441324", "--start", "2026-02-13"]
+    english = runner.invoke(cli, ["--lang", "en", *start])
+    assert english.exit_code == 2
+    assert "give exactly one of --working-days and --item" in english.output
+    chinese = runner.invoke(cli, start)
+    assert chinese.exit_code == 2
+    assert "--working-days 和 --item 须给出其中一个，且只能给出一个" in chinese.output
+    english = runner.invoke(cli, ["--lang", "en", *start, "--item", "NOPE"])
+    assert english.exit_code == 2
+    assert "no service item 'NOPE' in 441324" in english.output
+    chinese = runner.invoke(cli, [*start, "--item", "NOPE"])
+    assert chinese.exit_code == 2
+    assert "441324 没有政务服务事项 'NOPE'" in chinese.output
+
+
+def test_validate_follows_the_language_of_the_run(runner: CliRunner) -> None:
+    invalid = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-invalid.json")]
+    required_en = 'bank_account\trequired\t"bank account" is required'
+    required_zh = "bank_account\trequired\t「社会保障卡金融账号」为必填项"
+    assert required_zh in runner.invoke(cli, invalid).output
+    assert required_en in runner.invoke(cli, ["--lang", "en", *invalid]).output
+    assert required_en in runner.invoke(cli, invalid, env={"GOVSERVICE_STD_LANG": "en"}).output
+    # The command's own --lang wins, for its messages and its usage errors alike.
+    assert required_zh in runner.invoke(cli, ["--lang", "en", *invalid, "--lang", "zh"]).output
+    missing = ["validate", "441324", "441324-MZ-005", "missing.json", "--lang", "en"]
+    assert "cannot read missing.json: " in runner.invoke(cli, missing).output
+    valid = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-valid.json")]
+    assert runner.invoke(cli, valid).output == "校验通过\n"
+    assert runner.invoke(cli, ["--lang", "en", *valid]).output == "valid\n"
+    assert runner.invoke(cli, [*valid, "--lang", "en"]).output == "valid\n"

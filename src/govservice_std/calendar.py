@@ -92,6 +92,19 @@ class ScheduleUnavailableError(GovServiceError, LookupError):
             "--estimate on the command line)"
         )
 
+    def localized(self, lang: str = "zh") -> str:
+        """``尚无 … 年的法定节假日安排 …`` in Chinese (the default), else the English message.
+
+        Hall staff meet this error when they count a deadline into the next year.
+        """
+        if lang != "zh":
+            return str(self)
+        return (
+            f"尚无 {self.year} 年的法定节假日安排（已收录 {FIRST_OFFICIAL_YEAR}–"
+            f"{LAST_OFFICIAL_YEAR} 年）；如接受不含调休的估算日历，请加 --estimate"
+            "（Python 中为 estimate=True）"
+        )
+
 
 @attrs.frozen
 class CalendarDay:

@@ -217,7 +217,23 @@ class LocalityConflictError(PluginError):
 
 
 class QueueError(GovServiceError):
-    """Base class of the queue engine's errors."""
+    """Base class of the queue engine's errors.
+
+    Args:
+        message: What went wrong.
+        message_zh: The same in Chinese, for errors that hall staff see (a hall that is not
+            set up, an unknown hall); empty for the others.
+    """
+
+    def __init__(self, message: str = "", message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def localized(self, lang: str = "zh") -> str:
+        """The Chinese message in Chinese (the default) where there is one, else the English."""
+        if lang != "zh" or not self.message_zh:
+            return str(self)
+        return self.message_zh
 
 
 class IllegalCommandError(QueueError):

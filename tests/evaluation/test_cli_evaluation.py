@@ -49,9 +49,18 @@ def test_evaluate_text_and_html(tmp_path: Path) -> None:
     assert "龙潭镇便民服务中心" in text
     assert "整改清单" in text
     assert "ZG-02" in text  # the overdue inspection order
+    assert "证据：督查记录" in text  # LM-08, read from the inspections file
+    assert "inspection records" not in text
+    assert text.endswith(f"HTML 报告已写入 {out}\n")
     page = out.read_text(encoding="utf-8")
     assert page.count("<svg") >= 3
     assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    english = run(
+        "--lang", "en", "evaluate", "441324", ASSESSMENT, "--inspections", INSPECTIONS,
+        "--html", str(out),
+    )  # fmt: skip
+    assert "证据：inspection" in english
+    assert english.endswith(f"HTML report written to {out}\n")
 
 
 def test_evaluate_with_reviews_replaces_review_metrics() -> None:
@@ -117,3 +126,13 @@ def test_reviews_summary_breaks_bad_reviews_down() -> None:
     data = json.loads(run("reviews", REVIEWS, "--today", "2026-11-20", "--json"))
     assert data["bad_by_window"] == {"A01": 1, "A02": 1}
     assert data["bad_by_staff"] == {"示例工作人员甲": 1}
+
+
+def test_measured_records_are_named_in_chinese() -> None:
+    from govservice_std.cli.evaluation import _evidence_zh
+
+    assert _evidence_zh("inspection records") == "督查记录"
+    assert _evidence_zh("queue record") == "排队记录"
+    assert _evidence_zh("queue record 2026-11-20") == "排队记录 2026-11-20"
+    assert _evidence_zh("queue record (3 days)") == "排队记录（3 天）"
+    assert _evidence_zh("好差评 reviews.toml") == "好差评 reviews.toml"

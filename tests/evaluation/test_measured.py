@@ -152,15 +152,24 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
     assert "queue record 2026-11-20" in wait["evidence"]
     satisfaction = next(c for i, c in by_id.items() if metric_of[i] == "reviews.satisfaction_rate")
     assert f"好差评 {REVIEWS.name}" in satisfaction["evidence"]
-    text = _run("evaluate", "441324", str(ASSESSMENT), "--queue-db", str(db))
-    assert "queue record" in text
-    result = CliRunner().invoke(
-        cli, ["evaluate", "441324", str(ASSESSMENT), "--queue-db", str(db), "--day", "2026-11-21"]
-    )
+    evaluate = ["evaluate", "441324", str(ASSESSMENT)]
+    assert "证据：queue record" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
+    text = _run(*evaluate, "--queue-db", str(db))
+    assert "证据：排队记录" in text
+    assert "queue record" not in text
+    other_day = [*evaluate, "--queue-db", str(db), "--day", "2026-11-21"]
+    result = CliRunner().invoke(cli, ["--lang", "en", *other_day])
     assert result.exit_code == 2
-    assert "no tickets" in result.output
-    result = CliRunner().invoke(cli, ["evaluate", "441324", str(ASSESSMENT), "--day", "2026-11-21"])
+    assert f"{db} holds no tickets of hall {HALL} on 2026-11-21" in result.output
+    result = CliRunner().invoke(cli, other_day)
     assert result.exit_code == 2
+    assert f"{db} 中没有服务场所 {HALL} 在 2026-11-21 的取号记录" in result.output
+    result = CliRunner().invoke(cli, [*evaluate, "--day", "2026-11-21"])
+    assert result.exit_code == 2
+    assert "--day 需与 --queue-db 一起使用" in result.output
+    result = CliRunner().invoke(cli, ["--lang", "en", *evaluate, "--day", "2026-11-21"])
+    assert result.exit_code == 2
+    assert "--day needs --queue-db" in result.output
 
 
 def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
@@ -174,10 +183,13 @@ def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
     )
     # The recorded 15-minute mean wait replaces the typed 18 minutes: never a lower score.
     assert measured["halls"][0]["total"] >= plain["halls"][0]["total"]
-    result = CliRunner().invoke(
-        cli, ["evaluate-all", "441324", str(ASSESSMENT), "--day", "2026-11-20"]
-    )
+    batch_on_a_day = ["evaluate-all", "441324", str(ASSESSMENT), "--day", "2026-11-20"]
+    result = CliRunner().invoke(cli, batch_on_a_day)
     assert result.exit_code == 2
+    assert "--day 需与 --queue-db 一起使用" in result.output
+    result = CliRunner().invoke(cli, ["--lang", "en", *batch_on_a_day])
+    assert result.exit_code == 2
+    assert "--day needs --queue-db" in result.output
 
 
 @settings(max_examples=25, deadline=None)

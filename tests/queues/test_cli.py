@@ -18,6 +18,15 @@ def run(capsys: pytest.CaptureFixture[str], db: Path, at: str, *args: str) -> tu
     return code, out, err
 
 
+HEAD_EN = "             issued served  wait avg       p90   service in target no-show"
+HALL_EN = "        hall      1      1   2.0 min   2.0 min   6.0 min      100%      0%"
+WINDOW_EN = "  window A01      1      1   2.0 min   2.0 min   6.0 min      100%      0%"
+# The columns line up on a terminal, where a Chinese character fills two columns.
+HEAD_ZH = "             取号数 办结数   平均等候    P90等候   平均办理    目标内  过号率"
+HALL_ZH = "        全厅      1      1   2.0 分钟   2.0 分钟   6.0 分钟      100%      0%"
+WINDOW_ZH = "    A01 窗口      1      1   2.0 分钟   2.0 分钟   6.0 分钟      100%      0%"
+
+
 def test_a_day_at_the_county_centre(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "longmen.db"
     code, out, _ = run(capsys, db, "08:30", "open", "441324")
@@ -126,3 +135,83 @@ def test_messages_for_hall_staff_are_in_chinese_by_default(
     code, _, err = zh("08:33", "finish", "A001")
     assert err.strip() == "govstd: 错误：无法办结：A001 号当前为“已叫号”，不是“办理中”"
     assert "A01 窗口：开启 A001（已叫号）" in zh("08:34", "status")[1]
+    code, out, _ = zh("08:35", "kpis")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("· 2026-03-02 · 目标：90% 等候不超过 20 分钟")
+    assert lines[1] == HEAD_ZH
+    assert lines[2].split()[:3] == ["全厅", "1", "0"]
+    assert any(line.split()[:2] == ["业务类别", "A"] for line in lines)
+    assert any(line.split()[:2] == ["A01", "窗口"] for line in lines)
+    assert "min" not in out
+
+
+def test_kpis_table_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "kpis.db"
+    run(capsys, db, "08:30", "open", "441324")
+    run(capsys, db, "08:31", "issue", "A")
+    run(capsys, db, "08:33", "call", "A01")
+    run(capsys, db, "08:34", "start", "A001")
+    run(capsys, db, "08:40", "finish", "A001")
+    english = run(capsys, db, "08:41", "kpis")[1].splitlines()
+    assert english[0].endswith("· 2026-03-02 · target: 90% within 20 min")
+    assert english[1] == HEAD_EN
+    assert english[2] == HALL_EN
+    assert WINDOW_EN in english
+
+    main(["queue", "--db", str(db), "--at", "2026-03-02T08:41", "kpis"])
+    chinese = capsys.readouterr().out.splitlines()
+    assert chinese[0].endswith("· 2026-03-02 · 目标：90% 等候不超过 20 分钟")
+    assert chinese[1] == HEAD_ZH
+    assert chinese[2] == HALL_ZH
+    assert WINDOW_ZH in chinese
+
+
+def test_kpis_without_a_target(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "city.db"  # 惠州市's queue policy sets no waiting-time target
+    run(capsys, db, "08:30", "open", "441300")
+    run(capsys, db, "08:31", "issue", "A")
+    english = run(capsys, db, "08:32", "kpis")[1]
+    assert english.splitlines()[0].endswith("· no waiting-time target set")
+    main(["queue", "--db", str(db), "--at", "2026-03-02T08:32", "kpis"])
+    assert capsys.readouterr().out.splitlines()[0].endswith("· 未设等候时间目标")
+
+
+def test_a_bad_time_is_named_in_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "at.db")
+    for lang, message in (
+        ("zh", "不是 ISO 8601 格式的日期时间：'9点'"),
+        ("en", "not an ISO date and time: '9点'"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(["--lang", lang, "queue", "--db", db, "--at", "9点", "status"])
+        assert info.value.code == 2
+        assert f"Invalid value for '--at': {message}" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as info:
+            main(["--lang", lang, "queue", "--db", db, "check-in", "YY-1", "--line", "B",
+                  "--slot", "9点"])  # fmt: skip
+        assert info.value.code == 2
+        assert f"Invalid value for '--slot': {message}" in capsys.readouterr().err
+
+
+def test_queue_set_up_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def zh(db: Path, *args: str) -> str:
+        with pytest.raises(SystemExit) as info:
+            main(["queue", "--db", str(db), "--at", "2026-03-02T08:30", *args])
+        assert info.value.code == 2
+        return capsys.readouterr().err.strip()
+
+    assert zh(tmp_path / "none.db", "issue", "A") == (
+        f"govstd: 错误：{tmp_path / 'none.db'}：请指明服务场所；该数据库中有 0 个（无）"
+    )
+    db = tmp_path / "county.db"
+    main(["queue", "--db", str(db), "open", "441324"])
+    main(["queue", "--db", str(db), "open", "441324116"])
+    capsys.readouterr()
+    assert zh(db, "issue", "A").endswith("该数据库中有 2 个（441324、441324116）")
+    assert zh(db, "open", "441324999") == "govstd: 错误：地区 441324 没有服务场所 441324999"
+    assert zh(db, "open", "not-a-code") == (
+        "govstd: 错误：服务场所编码 not-a-code 不是行政区划代码，请指明其所属地区"
+    )

@@ -187,8 +187,12 @@ def test_cli_plans_with_recorded_service_times(tmp_path: Path) -> None:
     recorded = json.loads(result.output)
     first_assumed, first_recorded = assumed["periods"][0], recorded["periods"][0]
     assert first_recorded["mean_service_minutes"] < first_assumed["mean_service_minutes"]
-    result = runner.invoke(cli, [*args, "--queue-db", str(db), "--day", "2026-11-21"])
+    other_day = ["--queue-db", str(db), "--day", "2026-11-21"]
+    result = runner.invoke(cli, ["--lang", "en", *args, *other_day])
     assert result.exit_code == 2
-    assert "finished tickets" in result.output
+    assert "no line has 10 finished tickets to take service times from" in result.output
+    result = runner.invoke(cli, [*args, *other_day])
+    assert result.exit_code == 2
+    assert "没有哪个业务类别有 10 个已办结的号，无法取得实际办理时长" in result.output
     result = runner.invoke(cli, [*args, "--day", "2026-11-21"])
     assert result.exit_code == 2

@@ -14,7 +14,18 @@ from govservice_std._version import __version__
 if TYPE_CHECKING:
     from govservice_std.registry import Registry
 
-__all__ = ["LANGS", "LANG_ENV", "TIERS", "State", "cli", "echo_json", "main"]
+__all__ = [
+    "LANGS",
+    "LANG_ENV",
+    "TIERS",
+    "State",
+    "cli",
+    "current_lang",
+    "echo_json",
+    "main",
+    "use_lang",
+    "zh_en",
+]
 
 TIERS = ("county", "town", "village")
 LANGS = ("zh", "en")
@@ -41,6 +52,24 @@ class State:
 
             self._registry = load_registry(autoload=self.autoload, blocked=self.blocked)
         return self._registry
+
+
+def current_lang() -> str:
+    """The language of this run's messages for hall staff: ``"zh"`` or ``"en"``."""
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx is not None else None
+    return state.lang if state is not None else _LANG[0]
+
+
+def use_lang(state: State, lang: str) -> None:
+    """Switch the rest of this run to ``lang`` (for a command's own ``--lang`` option)."""
+    state.lang = lang
+    _LANG[0] = lang
+
+
+def zh_en(zh: str, en: str) -> str:
+    """``zh`` under ``--lang zh`` (the default), ``en`` under ``--lang en``."""
+    return zh if current_lang() == "zh" else en
 
 
 def echo_json(data: Any) -> None:
@@ -95,7 +124,7 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     try:
         cli.main(args=args, prog_name=prog_name or "govstd", standalone_mode=False)
     except click.exceptions.Abort:
-        _fail("aborted")
+        _fail(zh_en("已中止", "aborted"))
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

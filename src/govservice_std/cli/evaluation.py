@@ -6,12 +6,13 @@ Rendering only: the library scores, summarises and explains; these commands prin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, echo_json
+from govservice_std.cli._base import TIERS, State, cli, current_lang, echo_json, zh_en
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -146,7 +147,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         load(inspections_file, InspectionsDocument).inspections if inspections_file else ()
     )
     if queue_day is not None and queue_db is None:
-        raise click.UsageError("--day needs --queue-db")
+        raise click.UsageError(_day_needs_db())
     measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
@@ -167,7 +168,13 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
             queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
         if queue.overall.issued == 0:
             on = f" on {queue.day}" if queue.day is not None else ""
-            raise click.UsageError(f"{queue_db} holds no tickets of hall {record.hall}{on}")
+            on_zh = f" 在 {queue.day} " if queue.day is not None else " "
+            raise click.UsageError(
+                zh_en(
+                    f"{queue_db} 中没有服务场所 {record.hall}{on_zh}的取号记录",
+                    f"{queue_db} holds no tickets of hall {record.hall}{on}",
+                )
+            )
     chosen = resolve_scoring_model(registry, locality, model) if model else None
     card = evaluate_hall(
         registry,
@@ -189,7 +196,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         return
     _print_scorecard(card)
     if html_out is not None:
-        click.echo(f"HTML report written to {html_out}")
+        click.echo(zh_en(f"HTML 报告已写入 {html_out}", f"HTML report written to {html_out}"))
+
+
+def _day_needs_db() -> str:
+    return zh_en("--day 需与 --queue-db 一起使用", "--day needs --queue-db")
 
 
 # The Chinese table shows check answers and metric units in Chinese; JSON keeps the values.
@@ -197,11 +208,23 @@ _ANSWERS_ZH = {"met": "符合", "not met": "不符合"}
 _UNITS_ZH = ((" minutes", " 分钟"), (" ratio", ""))
 
 
+def _evidence_zh(source: str) -> str:
+    # The records the library reads measured metrics from, named in English in the JSON.
+    if source == "inspection records":
+        return "督查记录"
+    if source.startswith("queue record"):
+        rest = source.removeprefix("queue record")
+        days = re.fullmatch(r" \((\d+) days\)", rest)
+        return "排队记录" + (f"（{days[1]} 天）" if days else rest)
+    return source
+
+
 def _print_scorecard(card: Scorecard) -> None:
     from rich.panel import Panel  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
 
     console = _console()
+    zh = current_lang() == "zh"
     head = (
         f"[bold]{card.hall_name}[/bold] ({card.hall}) · {card.tier.label_zh} · "
         f"标准 {card.locality} · 评估日期 {card.date.isoformat()}"
@@ -243,7 +266,8 @@ def _print_scorecard(card: Scorecard) -> None:
         style = _STATUS_STYLE[r.status.value]
         notes = r.notes
         if r.evidence:
-            notes = f"{notes} 证据：{'、'.join(r.evidence)}".strip()
+            evidence = [_evidence_zh(e) for e in r.evidence] if zh else r.evidence
+            notes = f"{notes} 证据：{'、'.join(evidence)}".strip()
         if r.waiver:
             notes = f"豁免：{r.waiver}"
         layer = str(r.layer) + (f"→{','.join(r.changed_by)}" if r.changed_by else "")
@@ -357,7 +381,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
             files.append(path)
     records = [load_assessment(f) for f in files]
     if queue_day is not None and queue_db is None:
-        raise click.UsageError("--day needs --queue-db")
+        raise click.UsageError(_day_needs_db())
     queue: dict[str, QueueKpis] = {}
     if queue_db is not None:
         from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415

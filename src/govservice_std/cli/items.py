@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, echo_json
+from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, use_lang, zh_en
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -22,19 +22,29 @@ __all__ = ["catalog", "deadline", "form", "item", "validate"]
 _TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
 
 
+def _no_item(item_code: str, locality: str) -> str:
+    return zh_en(
+        f"{locality} 没有政务服务事项 {item_code!r}（查看：govstd catalog {locality}）",
+        f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
+    )
+
+
 def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
     from govservice_std.forms import load_forms  # noqa: PLC0415 - keep startup light
     from govservice_std.items import load_catalog  # noqa: PLC0415
 
     items = load_catalog(state.registry, locality)
     if item_code not in items:
-        raise click.BadParameter(
-            f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
-            param_hint="ITEM_CODE",
-        )
+        raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     item = items.get(item_code)
     if item.form is None:
-        raise click.BadParameter(f"service item {item_code!r} has no form", param_hint="ITEM_CODE")
+        raise click.BadParameter(
+            zh_en(
+                f"政务服务事项 {item_code!r} 没有申请表",
+                f"service item {item_code!r} has no form",
+            ),
+            param_hint="ITEM_CODE",
+        )
     return load_forms(state.registry, locality).for_item(item)
 
 
@@ -128,10 +138,7 @@ def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
 
     items = load_catalog(state.registry, locality)
     if item_code not in items:
-        raise click.BadParameter(
-            f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
-            param_hint="ITEM_CODE",
-        )
+        raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     found = items.get(item_code)
     added = items.provenance[item_code]
     localized = items.localized.get(item_code, ())
@@ -243,37 +250,42 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
 @click.argument("application", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages.",
+    type=click.Choice(LANGS),
+    help="Language of the messages (default: that of govstd --lang, itself zh by default).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print {valid, problems} as JSON.")
 @click.pass_obj
 def validate(  # noqa: PLR0917 - click passes each option as an argument
-    state: State, locality: str, item_code: str, application: Path, lang: str, as_json: bool
+    state: State, locality: str, item_code: str, application: Path, lang: str | None, as_json: bool
 ) -> None:
     """Validate APPLICATION (a JSON file) against the form of ITEM_CODE in LOCALITY.
 
     Exit status: 0 when the application is valid, 1 when it has problems, 2 on a usage error
     (unknown locality or item, unreadable file, text that is not JSON).
     """
+    if lang is not None:
+        use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
     try:
         data: Any = json.loads(application.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
-            f"cannot read {application}: {exc}", param_hint="APPLICATION"
+            zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
+            param_hint="APPLICATION",
         ) from None
     except json.JSONDecodeError as exc:
         raise click.BadParameter(
-            f"{application} is not JSON: {exc.msg} (line {exc.lineno})", param_hint="APPLICATION"
+            zh_en(
+                f"{application} 不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）",
+                f"{application} is not JSON: {exc.msg} (line {exc.lineno})",
+            ),
+            param_hint="APPLICATION",
         ) from None
-    result = compiled.validate(data, lang="en" if lang == "en" else "zh")
+    result = compiled.validate(data, lang="en" if state.lang == "en" else "zh")
     if as_json:
         echo_json(result.to_dict())
     elif result.valid:
-        click.echo("valid" if lang == "en" else "校验通过")
+        click.echo(zh_en("校验通过", "valid"))
     else:
         for problem in result.problems:
             where = problem.path or "-"
@@ -321,13 +333,23 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
     from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
 
     if (working_days is None) == (item_code is None):
-        raise click.UsageError("give exactly one of --working-days and --item")
+        raise click.UsageError(
+            zh_en(
+                "--working-days 和 --item 须给出其中一个，且只能给出一个",
+                "give exactly one of --working-days and --item",
+            )
+        )
     if item_code is not None:
         from govservice_std.items import load_catalog  # noqa: PLC0415
 
         items = load_catalog(state.registry, locality)
         if item_code not in items:
-            raise click.BadParameter(f"no service item {item_code!r} in {locality}")
+            raise click.BadParameter(
+                zh_en(
+                    f"{locality} 没有政务服务事项 {item_code!r}",
+                    f"no service item {item_code!r} in {locality}",
+                )
+            )
         working_days = items.get(item_code).promised_limit_days
     assert working_days is not None  # noqa: S101 - narrowed by the check above
     calendar = working_calendar(state.registry, locality, estimate=estimate)

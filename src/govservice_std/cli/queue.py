@@ -8,12 +8,13 @@ calling on a closed window) exits with status 2 and a one-line message.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json
+from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -70,7 +71,11 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"not an ISO date and time: {value!r}") from None
+        raise click.BadParameter(
+            zh_en(
+                f"不是 ISO 8601 格式的日期时间：{value!r}", f"not an ISO date and time: {value!r}"
+            )
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
 
@@ -116,17 +121,12 @@ _ACTIONS_ZH = {
 def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
     """Print what a command did to a ticket, in the command line's language."""
     where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
-    if _lang() == "zh":
+    if current_lang() == "zh":
         done = f"已转至业务类别 {to_line}" if to_line else _ACTIONS_ZH[action]
         click.echo(f"{ticket.label}{where} {done}（{ticket.status.label_zh}）")
         return
     done = f"transferred to {to_line}" if to_line else action
     click.echo(f"{ticket.label}{where} {done} ({ticket.status.value})")
-
-
-def _lang() -> str:
-    state = click.get_current_context().find_object(State)
-    return state.lang if state is not None else "zh"
 
 
 @queue.command("open")
@@ -152,7 +152,7 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
                 engine.open_window(window.code)
                 opened.append(window.code)
     click.echo(f"{engine.hall.name} ({hall}) · {q.db}")
-    if _lang() == "zh":
+    if current_lang() == "zh":
         click.echo(f"已开启窗口：{'、'.join(opened) or '无'}")
     else:
         click.echo(f"windows opened: {', '.join(opened) or 'none'}")
@@ -252,7 +252,7 @@ def cancel(q: QueueContext, ticket: str) -> None:
 def window_open(q: QueueContext, window: str) -> None:
     """Open WINDOW for calling."""
     q.engine().open_window(window)
-    click.echo(f"{window} 窗口已开启" if _lang() == "zh" else f"window {window} open")
+    click.echo(zh_en(f"{window} 窗口已开启", f"window {window} open"))
 
 
 @queue.command("window-close")
@@ -261,7 +261,7 @@ def window_open(q: QueueContext, window: str) -> None:
 def window_close(q: QueueContext, window: str) -> None:
     """Close WINDOW (it must have no ticket)."""
     q.engine().close_window(window)
-    click.echo(f"{window} 窗口已关闭" if _lang() == "zh" else f"window {window} closed")
+    click.echo(zh_en(f"{window} 窗口已关闭", f"window {window} closed"))
 
 
 @queue.command()
@@ -302,7 +302,7 @@ def status(q: QueueContext, as_json: bool) -> None:
             }
         )
         return
-    zh = _lang() == "zh"
+    zh = current_lang() == "zh"
     click.echo(f"{engine.hall.name} ({engine.hall.code}) · {today}")
     for w in windows:
         current = tickets[w.ticket] if w.ticket else None
@@ -323,8 +323,25 @@ def status(q: QueueContext, as_json: bool) -> None:
         click.echo(f"  {line}: {' '.join(labels)}")
 
 
-def _fmt(value: float | None, unit: str = " min") -> str:
+def _fmt(value: float | None, unit: str) -> str:
     return "-" if value is None else f"{value:.1f}{unit}"
+
+
+def _rjust(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns (a Chinese character fills two)."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return " " * (width - cells) + text
+
+
+# Column headings and widths of the KPI table; the Chinese minute columns are one wider.
+_KPI_COLUMNS_ZH = (
+    ("", 12), ("取号数", 6), ("办结数", 6), ("平均等候", 10), ("P90等候", 10),
+    ("平均办理", 10), ("目标内", 9), ("过号率", 7),
+)  # fmt: skip
+_KPI_COLUMNS_EN = (
+    ("", 12), ("issued", 6), ("served", 6), ("wait avg", 9), ("p90", 9),
+    ("service", 9), ("in target", 9), ("no-show", 7),
+)  # fmt: skip
 
 
 @queue.command()
@@ -338,24 +355,36 @@ def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
     if as_json:
         echo_json(result.to_dict())
         return
-    target = (
-        f"target: {result.target_share:.0%} within {result.target_minutes:g} min"
-        if result.target_minutes and result.target_share
-        else "no waiting-time target set"
-    )
+    zh = current_lang() == "zh"
+    if result.target_minutes and result.target_share:
+        share, minutes = result.target_share, result.target_minutes
+        target = zh_en(
+            f"目标：{share:.0%} 等候不超过 {minutes:g} 分钟",
+            f"target: {share:.0%} within {minutes:g} min",
+        )
+    else:
+        target = zh_en("未设等候时间目标", "no waiting-time target set")
     click.echo(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}")
-    header = f"{'':>12} {'issued':>6} {'served':>6} {'wait avg':>9} {'p90':>9} "
-    header += f"{'service':>9} {'in target':>9} {'no-show':>7}"
-    click.echo(header)
-    rows: list[tuple[str, Any]] = [("hall", result.overall)]
-    rows += [(f"line {k}", v) for k, v in result.by_line.items()]
-    rows += [(f"window {k}", v) for k, v in result.by_window.items()]
+    columns = _KPI_COLUMNS_ZH if zh else _KPI_COLUMNS_EN
+    widths = [width for _, width in columns]
+    click.echo(" ".join(_rjust(heading, width) for heading, width in columns))
+    unit = " 分钟" if zh else " min"
+    rows: list[tuple[str, Any]] = [(zh_en("全厅", "hall"), result.overall)]
+    rows += [(zh_en(f"业务类别 {k}", f"line {k}"), v) for k, v in result.by_line.items()]
+    rows += [(zh_en(f"{k} 窗口", f"window {k}"), v) for k, v in result.by_window.items()]
     rows += [(f"{k:02d}:00", v) for k, v in result.by_hour.items()]
     rows += [(f"{k}", v) for k, v in result.by_group.items()]
     for name, f in rows:
         within = "-" if f.within_target is None else f"{f.within_target:.0%}"
         noshow = "-" if f.no_show_rate is None else f"{f.no_show_rate:.0%}"
-        click.echo(
-            f"{name:>12} {f.issued:>6} {f.served:>6} {_fmt(f.waiting.mean):>9} "
-            f"{_fmt(f.waiting.p90):>9} {_fmt(f.service.mean):>9} {within:>9} {noshow:>7}"
+        cells = (
+            name,
+            str(f.issued),
+            str(f.served),
+            _fmt(f.waiting.mean, unit),
+            _fmt(f.waiting.p90, unit),
+            _fmt(f.service.mean, unit),
+            within,
+            noshow,
         )
+        click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))

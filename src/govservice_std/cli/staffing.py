@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json
+from govservice_std.cli._base import State, cli, echo_json, zh_en
 
 if TYPE_CHECKING:
-    from govservice_std.staffing import DayProfile
+    from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
 
 __all__ = ["erlang", "plan", "staffing"]
 
@@ -67,7 +67,12 @@ def erlang(
     from govservice_std.staffing.report import erlang_as_dict  # noqa: PLC0415
 
     if target_level is not None and target_minutes is None:
-        raise click.UsageError("--target-level needs --target-minutes")
+        raise click.UsageError(
+            zh_en(
+                "--target-level 需与 --target-minutes 一起使用",
+                "--target-level needs --target-minutes",
+            )
+        )
     result = erlang_c(arrivals_per_hour / 60, 1 / service_minutes, windows)
     needed = None
     if target_level is not None and target_minutes is not None:
@@ -86,21 +91,51 @@ def erlang(
     if as_json:
         echo_json(data)
         return
+    _print_erlang(result, arrivals_per_hour, service_minutes, windows, target_minutes)
+    if needed is not None:
+        click.echo(
+            zh_en(
+                f"需开窗口数（{target_level:.0%} 等候不超过 {target_minutes:g} 分钟）：{needed}",
+                f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}",
+            )
+        )
+
+
+def _print_erlang(
+    result: ErlangC,
+    arrivals_per_hour: float,
+    service_minutes: float,
+    windows: int,
+    target_minutes: float | None,
+) -> None:
+    load, utilization = f"{result.load:.2f}", f"{result.utilization:.1%}"
     click.echo(
-        f"{windows} windows, {arrivals_per_hour:g} arrivals/h, {service_minutes:g} min each: "
-        f"load {result.load:.2f} erlangs, utilization {result.utilization:.1%}"
+        zh_en(
+            f"{windows} 个窗口，到达率 {arrivals_per_hour:g} 人/小时，平均办理 "
+            f"{service_minutes:g} 分钟：负荷 {load} 爱尔兰，利用率 {utilization}",
+            f"{windows} windows, {arrivals_per_hour:g} arrivals/h, {service_minutes:g} min each: "
+            f"load {load} erlangs, utilization {utilization}",
+        )
     )
     if not result.stable:
-        click.echo("overloaded: arrivals exceed what the windows can serve; the queue grows")
-    else:
-        click.echo(f"probability of waiting  {result.wait_probability:.1%}")
-        click.echo(f"mean wait               {result.mean_wait:.2f} min")
-    if target_minutes is not None:
         click.echo(
-            f"served within {target_minutes:g} min  {result.service_level(target_minutes):.1%}"
+            zh_en(
+                "超负荷：到达人数超过窗口办理能力，排队将不断变长",
+                "overloaded: arrivals exceed what the windows can serve; the queue grows",
+            )
         )
-    if needed is not None:
-        click.echo(f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}")
+    else:
+        probability, mean = f"{result.wait_probability:.1%}", f"{result.mean_wait:.2f}"
+        click.echo(zh_en(f"需等候的概率  {probability}", f"probability of waiting  {probability}"))
+        click.echo(zh_en(f"平均等候时间  {mean} 分钟", f"mean wait               {mean} min"))
+    if target_minutes is not None:
+        level = f"{result.service_level(target_minutes):.1%}"
+        click.echo(
+            zh_en(
+                f"服务水平（等候不超过 {target_minutes:g} 分钟）  {level}",
+                f"served within {target_minutes:g} min  {level}",
+            )
+        )
 
 
 def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
@@ -113,7 +148,10 @@ def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     found = locality_profile(state.registry, spec)
     if found is None:
         raise click.BadParameter(
-            f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
+            zh_en(
+                f"没有文件 {spec!r}，地区 {spec} 的各层也都没有提供 {PROFILE_FILE}",
+                f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
+            ),
             param_hint="PROFILE",
         )
     return found, spec
@@ -133,7 +171,10 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
     )
     if not services:
         raise click.UsageError(
-            f"{db}: no line has {_MIN_RECORDED} finished tickets to take service times from"
+            zh_en(
+                f"{db}：没有哪个业务类别有 {_MIN_RECORDED} 个已办结的号，无法取得实际办理时长",
+                f"{db}: no line has {_MIN_RECORDED} finished tickets to take service times from",
+            )
         )
     return with_recorded_services(day, services)
 
@@ -216,13 +257,19 @@ def plan(
     code = locality or found_under
     if code is None and target_minutes is None and day.target_minutes is None:
         raise click.UsageError(
-            "no waiting-time target: give --locality (its queue policy has the target), "
-            "--target-minutes, or set target_minutes in the profile"
+            zh_en(
+                "没有等候时间目标：请给出 --locality（采用其排队规则中的目标）或 "
+                "--target-minutes，或在客流文件中设置 target_minutes",
+                "no waiting-time target: give --locality (its queue policy has the target), "
+                "--target-minutes, or set target_minutes in the profile",
+            )
         )
     if queue_db is not None:
         day = _with_record(day, queue_db, hall, queue_day)
     elif hall is not None or queue_day is not None:
-        raise click.UsageError("--hall and --day need --queue-db")
+        raise click.UsageError(
+            zh_en("--hall 和 --day 需与 --queue-db 一起使用", "--hall and --day need --queue-db")
+        )
     kwargs: dict[str, Any] = {
         "policy": queue_policy(state.registry, code) if code is not None else None,
         "target_minutes": target_minutes,
@@ -235,9 +282,9 @@ def plan(
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
         with Progress(
-            TextColumn("simulating"),
+            TextColumn(zh_en("模拟中", "simulating")),
             BarColumn(),
-            TextColumn("{task.completed} days"),
+            TextColumn(zh_en("{task.completed} 天", "{task.completed} days")),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -253,16 +300,21 @@ def plan(
     if as_json:
         echo_json(plan_as_dict(result))
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
-    from rich.table import Table  # noqa: PLC0415
-
     title = day.name or profile
     if day.illustrative:
         title += " [示例数据 illustrative]"
-    table = Table(
-        title=f"{title}\n{result.target_share:.0%} within {result.target_minutes:g} min"
-        + (f" · queue policy of {code}" if code is not None else ""),
-    )
+    _print_plan(result, title, code)
+
+
+def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
+    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
+    from rich.table import Table  # noqa: PLC0415
+
+    share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
+    target = zh_en(f"目标：{share} 等候不超过 {minutes} 分钟", f"{share} within {minutes} min")
+    if code is not None:
+        target += zh_en(f" · 采用 {code} 的排队规则", f" · queue policy of {code}")
+    table = Table(title=f"{title}\n{target}")
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
                    "P90等候", "过号率", "达标"):  # fmt: skip
         table.add_column(column, justify="right", no_wrap=True)
@@ -282,8 +334,16 @@ def plan(
         )
     console = Console(width=max(Console().width, 110))
     console.print(table)
+    hours = f"{result.window_hours:.1f}"
+    per_try, days = result.simulation.replications, result.simulations
+    if result.met:
+        met = zh_en("各时段均达标", "target met in every period")
+    else:
+        met = zh_en("部分时段未达标", "target NOT met in every period")
     console.print(
-        f"window-hours {result.window_hours:.1f} · {result.simulation.replications} days per try, "
-        f"{result.simulations} simulated days · "
-        + ("target met in every period" if result.met else "target NOT met in every period")
+        zh_en(
+            f"窗口开放时数 {hours} · 每次试算模拟 {per_try} 天，共模拟 {days} 天 · ",
+            f"window-hours {hours} · {per_try} days per try, {days} simulated days · ",
+        )
+        + met
     )

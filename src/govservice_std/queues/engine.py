@@ -128,7 +128,8 @@ def default_locality(hall: str) -> str:
         return str(DivisionCode(hall).county)
     except ValueError:
         raise QueueError(
-            f"hall code {hall!r} is not a division code; name the hall's locality"
+            f"hall code {hall!r} is not a division code; name the hall's locality",
+            f"服务场所编码 {hall} 不是行政区划代码，请指明其所属地区",
         ) from None
 
 
@@ -249,7 +250,9 @@ class QueueEngine:
         try:
             the_hall = registry.resolve(code).hall(hall)
         except KeyError:
-            raise QueueError(f"locality {code} has no hall {hall!r}") from None
+            raise QueueError(
+                f"locality {code} has no hall {hall!r}", f"地区 {code} 没有服务场所 {hall}"
+            ) from None
         return cls(
             the_hall,
             queue_policy(registry, code),

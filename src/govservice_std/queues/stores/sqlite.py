@@ -345,8 +345,10 @@ class SQLiteStore(EventStore):
             if len(halls) != 1:
                 self._con.close()
                 found = ", ".join(sorted(halls)) or "none"
+                found_zh = "、".join(sorted(halls)) or "无"
                 raise QueueStoreError(
-                    f"{path}: name the hall; the database holds {len(halls)} ({found})"
+                    f"{path}: name the hall; the database holds {len(halls)} ({found})",
+                    f"{path}：请指明服务场所；该数据库中有 {len(halls)} 个（{found_zh}）",
                 )
             hall = next(iter(halls))
         elif hall not in halls and locality is not None:
