@@ -89,9 +89,12 @@ def test_a_day_at_the_county_centre(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_queue_needs_an_opened_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, tmp_path / "none.db", "09:00", "issue", "A")
-    assert code == 2
-    assert "name the hall; the database holds 0" in err
+    for command in (["issue", "A"], ["status"], ["--hall", "441324", "call", "A01"]):
+        code, _, err = run(capsys, tmp_path / "none.db", "09:00", *command)
+        assert code == 2
+        assert "none.db: no such queue database" in err
+        # A mistyped path leaves no empty database behind.
+        assert not (tmp_path / "none.db").exists()
     code, _, err = run(capsys, tmp_path / "x.db", "09:00", "open", "441324999")
     assert code == 2
     assert "no hall '441324999'" in err
@@ -204,7 +207,8 @@ def test_queue_set_up_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFi
         return capsys.readouterr().err.strip()
 
     assert zh(tmp_path / "none.db", "issue", "A") == (
-        f"govstd: 错误：{tmp_path / 'none.db'}：请指明服务场所；该数据库中有 0 个（无）"
+        f"govstd: 错误：排队数据库 {tmp_path / 'none.db'} 不存在，"
+        "请先开通服务场所（govstd queue open）"
     )
     db = tmp_path / "county.db"
     main(["queue", "--db", str(db), "open", "441324"])

@@ -14,7 +14,7 @@ from govservice_std.errors import QueueStoreError
 from govservice_std.queues import events as ev
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
-from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter, _stamp
+from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter, _stamp, connect
 
 from . import _worker
 from .conftest import make_hall, make_policy
@@ -68,6 +68,16 @@ def test_corrupt_record_is_reported(tmp_path: Path, clock: FixedClock) -> None:
 
 def test_store_checks(tmp_path: Path, clock: FixedClock) -> None:
     db = tmp_path / "hall.db"
+    # A missing file is an error unless a hall is being set up: nothing is created.
+    for hall in (None, "H"):
+        with pytest.raises(QueueStoreError, match="no such queue database") as caught:
+            SQLiteStore(db, hall)
+        assert "排队数据库" in caught.value.localized("zh")
+        assert not db.exists()
+    with pytest.raises(QueueStoreError, match="no such queue database"):
+        SQLiteStore.halls(db)
+    assert not db.exists()
+    connect(db).close()  # an empty queue database: no hall set up yet
     with pytest.raises(QueueStoreError, match="holds 0"):
         SQLiteStore(db)
     store = SQLiteStore(db, "OTHER", locality="441324")

@@ -313,20 +313,32 @@ def connect(
     return con
 
 
+def _must_exist(path: Path | str) -> None:
+    # Opening a missing file would create an empty database, and hide a mistyped path.
+    if str(path) != ":memory:" and not Path(path).exists():
+        raise QueueStoreError(
+            f"{path}: no such queue database (set a hall up in it first)",
+            f"排队数据库 {path} 不存在，请先开通服务场所（govstd queue open）",
+        )
+
+
 class SQLiteStore(EventStore):
     """A hall's events in a SQLite database (WAL, one transaction per command).
 
     Args:
         path: The database file (created if missing).
         hall: The hall's code. ``None`` picks the only hall set up in the file.
-        locality: With ``hall``, records the hall's locality if it is not set up yet.
+        locality: With ``hall``, records the hall's locality if it is not set up yet, and
+            creates the file if it is missing. Without it, the file must already exist:
+            a mistyped path is an error, not a new empty database.
         synchronous: Durability (see
             :data:`~govservice_std.queues.stores.sqlite.Synchronous`); ``FULL`` by default.
         timeout: Seconds to wait for another process's write lock.
 
     Raises:
-        QueueStoreError: If the file is not a queue database, or ``hall`` is ``None`` and
-            the file does not hold exactly one hall.
+        QueueStoreError: If the file is missing (and no ``locality`` sets a hall up), is
+            not a queue database, or ``hall`` is ``None`` and the file does not hold
+            exactly one hall.
     """
 
     def __init__(
@@ -339,6 +351,8 @@ class SQLiteStore(EventStore):
         timeout: float = 30.0,
     ) -> None:
         self._path = Path(path)
+        if locality is None:
+            _must_exist(path)
         self._con = connect(path, synchronous=synchronous, timeout=timeout)
         halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
         if hall is None:
@@ -380,7 +394,12 @@ class SQLiteStore(EventStore):
 
     @staticmethod
     def halls(path: Path | str) -> dict[str, str]:
-        """The halls set up in a database file, with their localities."""
+        """The halls set up in a database file, with their localities.
+
+        Raises:
+            QueueStoreError: If the file is missing or not a queue database.
+        """
+        _must_exist(path)
         con = connect(path)
         try:
             return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
