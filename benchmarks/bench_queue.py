@@ -84,6 +84,11 @@ class Lifecycles:
         return elapsed, time.process_time() - cpu, 4 * n
 
 
+# The raw commit: one small row, as a call event would be.
+RAW_INSERT = "INSERT INTO events (hall, type, ticket, at, win) VALUES (?, ?, ?, ?, ?)"
+RAW_ROW = ("raw", "called", "x", "2026-03-02T09:00:00+08:00", "A01")
+
+
 class RawCommits:
     """Single-row committed inserts with the store's own settings: the disk's limit."""
 
@@ -93,13 +98,10 @@ class RawCommits:
     def run(self, n: int) -> float:
         """Commit ``n`` transactions of one row each; return wall seconds."""
         cur = self.con.cursor()
-        row = ("raw", "called", "x", "2026-03-02T09:00:00+08:00", "A01")
         began = time.perf_counter()
         for _ in range(n):
             cur.execute("BEGIN IMMEDIATE")
-            cur.execute(
-                "INSERT INTO events (hall, type, ticket, at, win) VALUES (?, ?, ?, ?, ?)", row
-            )
+            cur.execute(RAW_INSERT, RAW_ROW)
             cur.execute("COMMIT")
         return time.perf_counter() - began
 
@@ -141,16 +143,13 @@ class Between:
     def run(self, n: int) -> float:
         """Commit ``n`` single-row transactions, each followed by one engine command."""
         cur = self.raw.con.cursor()
-        row = ("raw", "called", "x", "2026-03-02T09:00:00+08:00", "A01")
         engine = self.engine
         lines = ("A", "B")
         ticket = ""
         began = time.perf_counter()
         for i in range(self.i, self.i + n):
             cur.execute("BEGIN IMMEDIATE")
-            cur.execute(
-                "INSERT INTO events (hall, type, ticket, at, win) VALUES (?, ?, ?, ?, ?)", row
-            )
+            cur.execute(RAW_INSERT, RAW_ROW)
             cur.execute("COMMIT")
             step, k = i & 3, i >> 2
             if step == 0:

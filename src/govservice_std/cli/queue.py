@@ -8,7 +8,6 @@ calling on a closed window) exits with status 2 and a one-line message.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -329,8 +328,9 @@ def _fmt(value: float | None, unit: str) -> str:
 
 def _rjust(text: str, width: int) -> str:
     """``text`` right-aligned in ``width`` terminal columns (a Chinese character fills two)."""
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return " " * (width - cells) + text
+    from rich.cells import cell_len  # noqa: PLC0415 - only the KPI table needs it
+
+    return " " * (width - cell_len(text)) + text
 
 
 # Column headings and widths of the KPI table; the Chinese minute columns are one wider.
