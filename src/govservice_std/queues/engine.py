@@ -273,6 +273,7 @@ class QueueEngine:
         self._caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
         self._kinds = {w.code: w.kind for w in hall.windows}
         self._own = {w.code: (("window", w.code),) for w in hall.windows}
+        self._staff_ids = tuple(post.id for post in hall.staff)
         self._rule = SelectionRule(
             weights=self._weights,
             rule=policy.anti_starvation.value,
@@ -520,6 +521,18 @@ class QueueEngine:
                 command,
                 f"no business line {line!r} (lines: {known})",
                 f"没有业务类别 {line}（现有：{known}）",
+            )
+
+    def _check_staff(self, command: str, staff: str) -> None:
+        if not staff.strip():
+            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        known = self._staff_ids
+        if known and staff not in known:
+            # A hall that lists its posts (Hall.staff) signs in only those.
+            raise IllegalCommandError(
+                command,
+                f"hall {self._hall.code} has no staff member {staff!r} (staff: {', '.join(known)})",
+                f"本厅没有工作人员 {staff}（现有：{'、'.join(known)}）",
             )
 
     def _check_group(self, command: str, group: str | None) -> None:
@@ -1036,8 +1049,8 @@ class QueueEngine:
                 f"window {window} serves no business line",
                 f"{window} 窗口未配置业务类别",
             )
-        if staff is not None and not staff.strip():
-            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        if staff is not None:
+            self._check_staff(command, staff)
         try:
             where = (
                 self._policy.transfer_placement
@@ -1197,15 +1210,16 @@ class QueueEngine:
     def sign_in(self, window: str, staff: str) -> WindowState:
         """Sign a staff member in at a window (上岗); a closed window opens.
 
-        A staff member is on one window at a time, and a window has one person.
+        A staff member is on one window at a time, and a window has one person. A hall
+        that lists its staff posts (``Hall.staff``) signs in only their ids.
 
         Raises:
             IllegalCommandError: If the window is unknown, someone is signed in there,
-                the staff id is blank, or the person is signed in at another window.
+                the staff id is blank or not one of the hall's, or the person is signed
+                in at another window.
         """
         self._window_code("sign in", window)
-        if not staff.strip():
-            raise IllegalCommandError("sign in", "the staff id is blank", "工作人员编号为空")
+        self._check_staff("sign in", staff)
 
         def build(now: dt.datetime) -> list[Event]:
             here = self._state.window(window).staff
