@@ -263,6 +263,10 @@ class QueueEngine:
         self._clock: Clock = clock or system_clock
         self._notifier = notifier
         self._state = QueueState()
+        # The state's queries the hot path calls, bound once.
+        self._live = self._state.live
+        self._record = self._state.record
+        self._live_window = self._state.live_window
         self._seq = 0
         self._failures: list[HookFailure] = []
         self._window_lines = {w.code: w.lines for w in hall.windows}
@@ -474,7 +478,7 @@ class QueueEngine:
         self._seq = last
         if self._notifier is not None and made:
             self._failures.extend(self._notifier(self._hall, made, state))
-        return state.record(made[0].ticket).snapshot()  # type: ignore[union-attr]
+        return self._record(made[0].ticket).snapshot()  # type: ignore[union-attr]
 
     def _decide_on(self, pending: Sequence[StoredEvent]) -> Sequence[Event]:
         # May run twice (see EventStore.execute): replace, never add to, the result.
@@ -490,7 +494,7 @@ class QueueEngine:
         return ticket_id
 
     def _rec(self, command: str, ref: str, allowed: tuple[TicketStatus, ...] = ()) -> LiveTicket:
-        rec = self._state.live(ref)
+        rec = self._live(ref)
         if rec is None:
             raise IllegalCommandError(command, f"no ticket {ref!r}", f"没有 {ref} 号")
         if allowed and rec.status not in allowed:
@@ -814,7 +818,7 @@ class QueueEngine:
         return self._run_ticket(self._build_call, window, lines)
 
     def _build_call(self, now: dt.datetime, window: str, lines: tuple[str, ...]) -> list[Event]:
-        win = self._state.live_window(window)
+        win = self._live_window(window)
         if win is None or not win.open or win.ticket is not None or win.staff is None:
             staff = self._ready("call next", window)  # refuses, or allows unstaffed
         else:
