@@ -1346,7 +1346,7 @@ class QueueEngine:
 
         def build(now: dt.datetime) -> list[Event]:
             self._free_slot("book", line, slot, now)
-            ref = f"YY{len(self._state.bookings()) + 1:05d}"
+            ref = f"YY{self._state.booking_serial + 1:05d}"
             return [AppointmentBooked(at=now, appointment=ref, line=line, slot=slot)]
 
         event = self._run(build)[0]

@@ -454,6 +454,7 @@ class QueueState:
         self._staff_at: dict[str, str] = {}
         self._bookings: dict[str, _BookingRec] = {}
         self._booked: dict[tuple[str, dt.datetime], int] = {}
+        self._booking_serial = 0
         self._events = 0
         self._apply: dict[type, Callable[[Event], None]] = {
             TicketIssued: self._issued,  # type: ignore[dict-item]
@@ -670,6 +671,7 @@ class QueueState:
         if e.appointment in self._bookings:
             raise QueueStoreError(f"booking {e.appointment} made twice")
         self._bookings[e.appointment] = _BookingRec(e)
+        self._booking_serial += 1
         key = (e.line, e.slot)
         self._booked[key] = self._booked.get(key, 0) + 1
 
@@ -829,6 +831,11 @@ class QueueState:
             for rec in self._bookings.values()
             if day is None or rec.slot.astimezone(CHINA_TZ).date() == day
         )
+
+    @property
+    def booking_serial(self) -> int:
+        """How many bookings the hall has ever made (references are numbered by it)."""
+        return self._booking_serial
 
     def booked(self, line: str, slot: dt.datetime) -> int:
         """Places taken in a slot of a line (bookings not cancelled)."""
