@@ -67,36 +67,47 @@ class MeasuredMetrics:
     Args:
         values: Values by metric id.
         sources: For each metric id, where its value came from (shown as evidence).
+        samples: For each metric id measured over a count of records (cases, reviews,
+            tickets), that count. A criterion whose sample is below the standard's
+            ``metrics.min_sample`` parameter is reported as insufficient data, not scored.
     """
 
     values: Mapping[str, float] = attrs.field(factory=dict)
     sources: Mapping[str, str] = attrs.field(factory=dict)
+    samples: Mapping[str, int] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, values: Mapping[str, float], source: str) -> MeasuredMetrics:
+    def of(
+        cls, values: Mapping[str, float], source: str, *, samples: Mapping[str, int] | None = None
+    ) -> MeasuredMetrics:
         """Values that all come from one ``source``.
 
         >>> MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml").sources
         {'reviews.follow_up_rate': 'reviews.toml'}
         """
-        return cls(dict(values), dict.fromkeys(values, source))
+        return cls(dict(values), dict.fromkeys(values, source), dict(samples or {}))
 
     def merged(self, other: MeasuredMetrics | Mapping[str, float] | None) -> MeasuredMetrics:
         """These values updated by ``other``'s (a plain mapping has no provenance)."""
         if other is None:
             return self
+        samples: Mapping[str, int] = {}
         if isinstance(other, MeasuredMetrics):
-            values, sources = other.values, other.sources
+            values, sources, samples = other.values, other.sources, other.samples
         else:
             values, sources = other, {}
         kept = {k: v for k, v in self.sources.items() if k not in values}
-        return MeasuredMetrics({**self.values, **values}, {**kept, **sources})
+        counted = {k: v for k, v in self.samples.items() if k not in values}
+        return MeasuredMetrics(
+            {**self.values, **values}, {**kept, **sources}, {**counted, **samples}
+        )
 
     def restricted(self, known: Container[str]) -> MeasuredMetrics:
         """Only the metrics whose ids are in ``known`` (a standard's metric catalog)."""
         return MeasuredMetrics(
             {k: v for k, v in self.values.items() if k in known},
             {k: v for k, v in self.sources.items() if k in known},
+            {k: v for k, v in self.samples.items() if k in known},
         )
 
     def __bool__(self) -> bool:

@@ -82,6 +82,8 @@ class Status(enum.Enum):
     """A waiver in force: not scored."""
     NOT_APPLICABLE = "not_applicable"
     """The criterion does not apply to the hall's tier: not scored."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """Measured over fewer records than the standard's ``metrics.min_sample``: not scored."""
 
     @property
     def label_zh(self) -> str:
@@ -100,6 +102,7 @@ _STATUS_ZH = {
     Status.NOT_MET: "未达标",
     Status.WAIVED: "豁免",
     Status.NOT_APPLICABLE: "不适用",
+    Status.INSUFFICIENT_DATA: "数据不足",
 }
 
 
@@ -613,6 +616,11 @@ class Evaluator:
             if "inspection.order_days" in standard.parameters
             else 15
         )
+        self._min_sample = int(
+            standard.parameters["metrics.min_sample"].parameter.value
+            if "metrics.min_sample" in standard.parameters
+            else 0
+        )
         self._known = {e.criterion.id: e for e in standard.criteria}
         self._due: dict[tuple[dt.date, int], tuple[dt.date, bool]] = {}
         # Results are immutable values; equal outcomes (same criterion, answer and notes) are
@@ -719,9 +727,11 @@ class Evaluator:
         merged: Mapping[str, float] = assessment.metrics
         measured: Mapping[str, float] = {}
         provenance: Mapping[str, str] = {}
+        samples: Mapping[str, int] = {}
         if metrics:
             if isinstance(metrics, MeasuredMetrics):
                 measured, provenance = metrics.values, metrics.sources
+                samples = metrics.samples
             else:
                 measured = metrics
             unknown = [name for name in measured if name not in self.standard.metrics]
@@ -750,7 +760,13 @@ class Evaluator:
             measured = {**measured, **from_inspections}
             provenance = {**provenance, **dict.fromkeys(from_inspections, _INSPECTION_SOURCE)}
         return self._score(
-            assessment, hall, merged, overdue, measured=measured, provenance=provenance
+            assessment,
+            hall,
+            merged,
+            overdue,
+            measured=measured,
+            provenance=provenance,
+            samples=samples,
         )
 
     def _result(
@@ -798,6 +814,7 @@ class Evaluator:
         *,
         measured: Mapping[str, float],
         provenance: Mapping[str, str],
+        samples: Mapping[str, int] | None = None,
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
@@ -819,6 +836,28 @@ class Evaluator:
                     continue
             extra: tuple[str, ...] = ()
             metric = plan.criterion.metric
+            sample = samples.get(metric) if samples and metric is not None else None
+            if (
+                sample is not None
+                and metric is not None
+                and sample < self._min_sample
+                and metric in measured
+            ):
+                # Too few records to judge on: reported, not scored (no points either way).
+                source = provenance.get(metric)
+                results.append(
+                    CriterionResult(
+                        plan.info,
+                        Status.INSUFFICIENT_DATA,
+                        0.0,
+                        0.0,
+                        0.0,
+                        notes=f"样本量 {sample} 少于 {self._min_sample}，数据不足，不计分 "
+                        f"(insufficient data: sample of {sample} < {self._min_sample})",
+                        evidence=(source,) if source else (),
+                    )
+                )
+                continue
             if measured and metric is not None and metric in measured:
                 # Measured data replaces a typed value, and says where it came from.
                 credit, shown, why = _judge(plan, None, measured)
