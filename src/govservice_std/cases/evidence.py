@@ -10,6 +10,8 @@ on too few cases is reported as insufficient data (the standard's ``metrics.min_
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govservice_std.calendar import WorkingCalendar
 from govservice_std.cases.kpis import case_kpis
@@ -19,7 +21,10 @@ from govservice_std.evaluation.measured import MeasuredMetrics
 from govservice_std.evaluation.reviews import ReviewPolicy
 from govservice_std.evaluation.standard import Standard
 
-__all__ = ["case_metrics"]
+if TYPE_CHECKING:
+    from govservice_std.registry import Registry
+
+__all__ = ["case_evidence", "case_metrics"]
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:
@@ -92,3 +97,41 @@ def case_metrics(
         put(metric, value, counted[metric], "条评价")
     measured = MeasuredMetrics(values, sources, samples)
     return measured.restricted(standard.metrics)
+
+
+def case_evidence(
+    registry: Registry,
+    path: Path,
+    locality: str,
+    hall: str,
+    *,
+    start: dt.date | dt.datetime | None = None,
+    end: dt.date | dt.datetime | None = None,
+) -> MeasuredMetrics:
+    """:func:`case_metrics` of a hall from a SQLite case database, on the locality's rules.
+
+    Args:
+        registry: The registry (the locality's standard and calendar).
+        path: The case database.
+        locality: The locality whose standard and calendar apply.
+        hall: The hall whose cases count.
+        start: First day of the period (a ``datetime`` is taken by its date).
+        end: Last day of the period.
+    """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
+    from govservice_std.cases.stores import SQLiteCaseStore  # noqa: PLC0415
+    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
+
+    def day(value: dt.date | dt.datetime | None) -> dt.date | None:
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    with SQLiteCaseStore(path) as store:
+        return case_metrics(
+            store,
+            resolve_standard(registry, locality),
+            name=path.name,
+            hall=hall,
+            start=day(start),
+            end=day(end),
+            calendar=working_calendar(registry, locality),
+        )
