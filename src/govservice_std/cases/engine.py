@@ -50,7 +50,13 @@ from govservice_std.cases.events import (
 )
 from govservice_std.cases.model import CORRECTION_DAYS, Case, CaseStatus, apply, fold
 from govservice_std.cases.stores import CaseStore, Transaction
-from govservice_std.errors import IllegalCaseCommandError, UnknownCaseError
+from govservice_std.errors import (
+    DataProblem,
+    FieldValueError,
+    IllegalCaseCommandError,
+    InvalidDataError,
+    UnknownCaseError,
+)
 from govservice_std.queues.events import CHINA_TZ
 
 __all__ = ["CaseEngine", "case_row", "clock_reading", "review_row"]
@@ -279,7 +285,10 @@ class CaseEngine:
 
         at = self.now()
         # The review model checks the level, channel and dimensions as for imported files.
-        Review(id=review, level=level, channel=channel, date=at.date(), ratings=dict(ratings))
+        try:
+            Review(id=review, level=level, channel=channel, date=at.date(), ratings=dict(ratings))
+        except FieldValueError as exc:
+            raise InvalidDataError([DataProblem(exc.field, exc.message)], "review") from None
         if number is None:
             if ticket is None or hall is None:
                 raise UnknownCaseError("name the case, or the hall and ticket", "请指明办件或取号")

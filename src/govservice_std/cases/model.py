@@ -282,13 +282,13 @@ def apply(case: Case | None, event: CaseEvent) -> Case:  # noqa: PLR0912, PLR091
     case = attrs.evolve(case, version=case.version + 1)
     day = event.at.date()
     if isinstance(event, CorrectionRequested):
-        _need(case, "correct", CaseStatus.RECEIVED)
         if case.corrections:
             raise _illegal(
                 "correct",
                 "a correction notice was already given (一次性告知: one notice)",
                 "已一次性告知补正，不得再次告知",
             )
+        _need(case, "correct", CaseStatus.RECEIVED)
         if not event.materials:
             raise _illegal("correct", "name the materials to add or fix", "请列明需补正的材料")
         return attrs.evolve(
