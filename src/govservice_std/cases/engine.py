@@ -370,8 +370,6 @@ def clock_reading(clock: CaseClock, case: Case, today: dt.date) -> ClockReading:
     """A case's clock on ``today``, read from acceptance (or receipt, before it)."""
     start = case.accepted if case.accepted is not None else case.received.date()
     finished = case.finished.date() if case.finished is not None else None
-    if case.status is CaseStatus.REFUSED:
-        finished = today
     return clock.read(
         start, case.limit, today=today, finished=finished, suspensions=case.suspensions
     )

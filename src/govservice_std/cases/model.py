@@ -180,7 +180,7 @@ class Case:
         suspensions: The clock's suspensions.
         suspension_reasons: Each suspension's kind and reason.
         extension_days: Days added by approved extensions.
-        finished: When it was finished (办结).
+        finished: When it was finished (办结), refused or withdrawn.
         result: ``granted`` or ``denied``.
         delivered: When the result was delivered (送达).
         closed_reason: The reason of a refusal or withdrawal.
@@ -300,7 +300,9 @@ def apply(case: Case | None, event: CaseEvent) -> Case:  # noqa: PLR0912, PLR091
         return attrs.evolve(case, status=CaseStatus.ACCEPTED, accepted=start, deemed=event.deemed)
     if isinstance(event, CaseRefused):
         _need(case, "refuse", CaseStatus.RECEIVED, CaseStatus.CORRECTING)
-        return attrs.evolve(case, status=CaseStatus.REFUSED, closed_reason=event.reason)
+        return attrs.evolve(
+            case, status=CaseStatus.REFUSED, closed_reason=event.reason, finished=event.at
+        )
     if isinstance(event, CaseStepRecorded):
         _need(case, "step", CaseStatus.ACCEPTED)
         steps = allowed_steps(case.opened.kind)
