@@ -38,14 +38,14 @@ def test_killed_writer_loses_no_acknowledged_command(tmp_path: Path) -> None:
         proc.stdout.close()
         for line in lines:
             if line.startswith("ACK "):
-                _, number, version = line.split()
-                acked[number] = max(acked.get(number, 0), int(version))
+                _, number, count = line.split()
+                acked[number] = max(acked.get(number, 0), int(count))
         with SQLiteCaseStore(db) as store:
             rows = dict(store.query("SELECT case_no, status FROM cases"))
-            for number, version in acked.items():
+            for number, seen in acked.items():
                 case = fold(store.events(number))
                 assert case is not None, f"acknowledged case {number} lost"
                 # Every acknowledged event is there; at most one more was committed unacked.
-                assert version <= case.version <= version + 1
+                assert seen <= case.version <= seen + 1
                 assert rows[number] == case.status.value  # projection agrees with the record
     assert len(acked) >= 8
