@@ -16,7 +16,8 @@ The figures (the formulas are this library's own; GB/T 32169.4 names the indicat
   suspended days not counted) over finished;
 * 提前办结率 ``early_rate``: finished with working days to spare over finished;
   ``days_saved``: the working days spared in all;
-* ``overdue``: finished late; ``overdue_open``: still open and past due at the period end;
+* ``overdue``: finished late; ``overdue_open``: still open and past due at the period end
+  (grouped by month, open cases fall under the month ``""``);
 * 即办件占比 ``immediate_share``: finished 即办件 over finished;
 * 一次办成率 ``one_visit_rate``: finished without a 补正 notice over finished; 补正率
   ``correction_rate`` the rest;
@@ -312,9 +313,11 @@ def case_kpis(
         extra.append(value)
     cond = " AND ".join(filters) + extra_sql
     done = "status IN ('finished', 'delivered')"
+    # One pass over the cases: sums per group and whole number of days used, so the P90
+    # comes from the same rows; the result has groups x distinct day counts rows at most.
     # Column expressions come from the constant table above, never from data.
     sums = f"""
-        SELECT {key}, COUNT(*),
+        SELECT {key}, used_days, COUNT(*),
           SUM(CASE WHEN {done} THEN 1 ELSE 0 END),
           SUM(CASE WHEN {done} AND overdue = 0 THEN 1 ELSE 0 END),
           SUM(CASE WHEN {done} AND used_days < limit_days THEN 1 ELSE 0 END),
@@ -323,12 +326,8 @@ def case_kpis(
           SUM(CASE WHEN {done} THEN overdue ELSE 0 END),
           SUM(CASE WHEN {done} AND kind = 'immediate' THEN 1 ELSE 0 END),
           SUM(CASE WHEN {done} THEN corrected ELSE 0 END),
-          SUM(abnormal),
-          SUM(CASE WHEN {done} THEN used_days ELSE 0 END)
+          SUM(abnormal)
         FROM cases WHERE {cond} AND ({done} OR abnormal = 1)
-        GROUP BY {key}"""  # noqa: S608
-    histogram = f"""
-        SELECT {key}, used_days, COUNT(*) FROM cases WHERE {cond} AND {done}
         GROUP BY {key}, used_days"""  # noqa: S608
     asof = end or today
     groups: dict[tuple[str, ...], list[int]] = {}
@@ -338,16 +337,28 @@ def case_kpis(
         return tuple("" if v is None else str(v) for v in row[:nkey]) if by else ()
 
     for row in store.stream(sums, [*params, *extra]):
-        groups[keyof(row)] = [int(v or 0) for v in row[nkey:]]
-    for row in store.stream(histogram, [*params, *extra]):
-        days.setdefault(keyof(row), {})[int(row[nkey])] = int(row[nkey + 1])
+        k = keyof(row)
+        used, count, finished, *rest = (int(v or 0) for v in row[nkey:])
+        sums_of = groups.get(k)
+        if sums_of is None:
+            sums_of = groups[k] = [0] * 10
+            days[k] = {}
+        sums_of[0] += count
+        sums_of[1] += finished
+        for i, amount in enumerate(rest, 2):
+            sums_of[i] += amount
+        sums_of[9] += finished * used
+        if finished:
+            days[k][used] = days[k].get(used, 0) + finished
     open_late: dict[tuple[str, ...], int] = {}
-    if asof is not None and "month" not in by:
+    if asof is not None:
+        # Open cases belong to no month: they are counted under the month "".
+        late_key = ", ".join("''" if g == "month" else _COLUMN[g] for g in by) or "''"
         late = f"""
-            SELECT {key}, COUNT(*) FROM cases
+            SELECT {late_key}, COUNT(*) FROM cases
             WHERE status IN ('received', 'correcting', 'accepted', 'suspended')
-              AND due IS NOT NULL AND due < ?{extra_sql}
-            GROUP BY {key}"""  # noqa: S608
+              AND due < ?{extra_sql}
+            GROUP BY {late_key}"""  # noqa: S608
         for row in store.stream(late, [asof.isoformat(), *extra]):
             open_late[keyof(row)] = int(row[nkey])
     out = []

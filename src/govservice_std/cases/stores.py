@@ -75,6 +75,9 @@ _TABLES = (
     )""",
     "CREATE INDEX IF NOT EXISTS cases_done ON cases (done_on)",
     "CREATE INDEX IF NOT EXISTS cases_ticket ON cases (hall, ticket)",
+    # Open cases only: the overdue count reads them without scanning the year.
+    """CREATE INDEX IF NOT EXISTS cases_open ON cases (due)
+        WHERE status IN ('received', 'correcting', 'accepted', 'suspended')""",
     """CREATE TABLE IF NOT EXISTS case_reviews (
         case_no TEXT PRIMARY KEY, review TEXT NOT NULL UNIQUE, hall TEXT NOT NULL,
         item TEXT NOT NULL, win TEXT NOT NULL, staff TEXT NOT NULL, given TEXT NOT NULL,
