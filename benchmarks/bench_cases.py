@@ -142,6 +142,7 @@ def year_of_cases(path: Path, count: int, seed: int = 2026) -> None:
                 f"{received.isoformat()}T09:00:00+08:00",
                 received.isoformat(),
                 done.isoformat() if done else None,
+                done.isoformat()[:7] if done else None,
                 due.isoformat() if due else None,
                 limit,
                 used,

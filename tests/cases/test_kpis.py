@@ -36,6 +36,7 @@ def rows(draw: st.DrawFn, number: int) -> dict[str, Any]:
         "status": status, "received": f"{day.isoformat()}T09:00:00+08:00",
         "accepted": day.isoformat() if accepted else None,
         "done_on": day.isoformat() if done else None,
+        "month": day.isoformat()[:7] if done else None,
         "due": (day + dt.timedelta(days=limit)).isoformat() if accepted else None,
         "limit_days": limit, "used_days": used, "corrected": draw(st.integers(0, 1)),
         "suspended": 0, "extended": 0, "overdue": int(overdue),
@@ -105,8 +106,8 @@ def test_adding_an_on_time_case_never_lowers_the_on_time_rate(
     on_time = {
         **base,
         "case_no": "NEW", "status": "finished", "limit_days": limit,
-        "used_days": max(limit - spare, 0), "done_on": "2026-05-05", "overdue": 0,
-        "abnormal": 0, "accepted": "2026-05-01",
+        "used_days": max(limit - spare, 0), "done_on": "2026-05-05", "month": "2026-05",
+        "overdue": 0, "abnormal": 0, "accepted": "2026-05-01",
     }  # fmt: skip
     with _store([*records, on_time]) as store:
         after = case_kpis(store)

@@ -387,6 +387,7 @@ def case_row(case: Case, reading: ClockReading) -> tuple[object, ...]:
         o.ticket, o.kind, case.status.value, case.received.isoformat(),
         case.accepted.isoformat() if case.accepted else None,
         case.finished.date().isoformat() if closed and case.finished else None,
+        case.finished.strftime("%Y-%m") if closed and case.finished else None,
         reading.due.isoformat() if reading.due and case.accepted else None,
         case.limit, reading.used, int(bool(case.corrections)), int(bool(case.suspensions)),
         int(case.extension_days > 0), int(overdue), int(abnormal), case.result,

@@ -49,7 +49,7 @@ _COLUMN = {
     "window": "win",
     "staff": "staff",
     "tier": "tier",
-    "month": "substr(done_on, 1, 7)",
+    "month": "month",
 }
 
 
