@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from govservice_std.cases.engine import CaseEngine
+from govservice_std.cases.kpis import case_kpis
 from govservice_std.cases.model import CaseStatus
 from govservice_std.cases.reviews import summarize_case_reviews
 from govservice_std.errors import (
@@ -48,6 +49,9 @@ def test_application_to_delivery_with_correction_and_suspension(
     assert case.steps == ("审查", "决定")
     reading = engine.reading(number)
     assert (reading.used, reading.overdue) == (9, False)
+    [kpis] = case_kpis(engine.store, by=["item", "month"])  # in SQL, on either database
+    assert kpis.key == ("441324-MZ-005", "2026-02")
+    assert (kpis.finished, kpis.on_time, kpis.corrected, kpis.days_used) == (1, 1, 1, 9)
 
 
 def test_illegal_moves_raise_and_change_nothing(engine: CaseEngine, clock: Clock) -> None:
