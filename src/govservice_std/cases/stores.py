@@ -10,10 +10,11 @@ Both keep the same three things in the same tables:
 * ``case_reviews`` — one row per 好差评 review, whose primary key is the case number, so the
   database itself refuses a second review of a case (一事一评).
 
-Every command is one transaction (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``BEGIN`` with the
-case row locked): it reads the case's events, decides on them, appends its events and
-rewrites the rows, all or nothing. Once :meth:`CaseStore.transaction` returns the command
-is durable (SQLite ``synchronous=FULL``); a command cut short by a crash leaves nothing.
+Every command is one transaction (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``BEGIN`` and a
+transaction-scoped advisory lock, so writers take turns as on SQLite): it reads the case's
+events, decides on them, appends its events and rewrites the rows, all or nothing. Once
+:meth:`CaseStore.transaction` returns the command is durable (SQLite
+``synchronous=FULL``); a command cut short by a crash leaves nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import abc
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -418,10 +419,3 @@ def _check_version(cursor: Any, q: Any, name: str) -> None:
             f"{name}: case tables at layout version {row[0]}; this library reads "
             f"version {SCHEMA_VERSION}"
         )
-
-
-def rows_as_dicts(
-    columns: Sequence[str], rows: Sequence[Sequence[object]]
-) -> list[Mapping[str, object]]:
-    """Rows as mappings of column name to value."""
-    return [dict(zip(columns, row, strict=True)) for row in rows]
