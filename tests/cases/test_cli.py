@@ -113,9 +113,15 @@ def test_application_to_delivery_through_the_command_line(
         "satisfied",
     )
     assert err.strip() == "govstd: error: no case 'NO-SUCH' in the store"
+    code, _, err = case(
+        capsys, db, "2026-02-27T10:00", "review", number, "--id", "R1", "--level", "satisfied",
+        "--rating", "颜值=satisfied",
+    )  # fmt: skip
+    assert code == 2
+    assert "unknown dimension" in err
     code, out, _ = case(
         capsys, db, "2026-02-27T10:00", "review", "--ticket", "A001", "--hall", "441324116",
-        "--id", "R1", "--level", "very_satisfied",
+        "--id", "R1", "--level", "very_satisfied", "--rating", "服务态度=very_satisfied",
     )  # fmt: skip
     assert code == 0
     code, _, err = case(

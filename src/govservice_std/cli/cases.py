@@ -560,6 +560,13 @@ def export_cmd(q: CaseContext, fmt: str, output: Path | None) -> None:
     default=True,
     help="Whether the reviewer can be called back (only real-name 差评 count in 回访率).",
 )
+@click.option(
+    "--rating",
+    "ratings",
+    multiple=True,
+    metavar="DIMENSION=LEVEL",
+    help="A level per dimension (整体满意度=satisfied, 服务效率=…; repeatable).",
+)
 @click.option("--comment", default="", help="The reviewer's words.")
 @click.pass_obj
 def review(  # noqa: PLR0917 - click passes each option as an argument
@@ -571,12 +578,24 @@ def review(  # noqa: PLR0917 - click passes each option as an argument
     level: str,
     channel: str,
     real_name: bool,
+    ratings: tuple[str, ...],
     comment: str,
 ) -> None:
     """Record the 好差评 review of CASE (one per case); an unknown case is refused."""
+    pairs = []
+    for rating in ratings:
+        dimension, sep, value = rating.partition("=")
+        if not sep:
+            raise click.BadParameter(
+                zh_en(
+                    f"应为 维度=等级（{rating!r}）", f"expected DIMENSION=LEVEL (got {rating!r})"
+                ),
+                param_hint="--rating",
+            )
+        pairs.append((dimension.strip(), value.strip()))
     c = q.engine().review(
         number, review=review_id, level=level, channel=channel, real_name=real_name,
-        ticket=ticket, hall=hall, comment=comment,
+        ticket=ticket, hall=hall, ratings=pairs, comment=comment,
     )  # fmt: skip
     click.echo(
         zh_en(f"{c.number} 已记录评价 {review_id}", f"{c.number}: review {review_id} recorded")
