@@ -226,3 +226,58 @@ def test_bad_import_reports_lines_and_imports_nothing(
     assert "line 3.承诺时限: must be a whole number of working days" in err
     code, out, _ = run(capsys, "case", "--db", str(db), "export", "--format", "jsonl")
     assert out == ""
+
+
+def test_review_file_is_tied_to_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "cases.db"
+    source = tmp_path / "platform.csv"
+    source.write_text(records_text(_cases(2, 0), "csv"), encoding="utf-8")
+    run(capsys, "case", "--db", str(db), "import", str(source))
+    reviews = tmp_path / "reviews.toml"
+    reviews.write_text(
+        """
+[[reviews]]
+id = "R1"
+case = "P-0000"
+level = "dissatisfied"
+channel = "on_site"
+date = 2026-03-06
+follow_up = { contacted = 2026-03-09, disposition = "immediate", closed = 2026-03-10 }
+
+[[reviews]]
+id = "R2"
+case = "NO-SUCH"
+level = "satisfied"
+channel = "online"
+date = 2026-03-06
+
+[[reviews]]
+id = "R3"
+case = "P-0000"
+level = "satisfied"
+channel = "online"
+date = 2026-03-07
+""",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        capsys, "--lang", "en", "case", "--db", str(db), "import-reviews", str(reviews)
+    )
+    assert code == 2
+    assert "reviews[1].case: no such case in the store (NO-SUCH)" in err
+    assert "(and 1 more)" in err  # R3 is a second review of P-0000
+    code, out, _ = run(capsys, "case", "--db", str(db), "show", "P-0000", "--json")
+    assert json.loads(out)["record"]["评价编号"] == ""  # nothing was imported
+    text = reviews.read_text(encoding="utf-8")
+    reviews.write_text(text.split('[[reviews]]\nid = "R2"')[0], encoding="utf-8")
+    code, out, _ = run(capsys, "case", "--db", str(db), "import-reviews", str(reviews))
+    assert (code, out.strip()) == (0, "已导入 1 条评价")
+    code, out, _ = run(capsys, "case", "--db", str(db), "show", "P-0000", "--json")
+    assert json.loads(out)["record"]["评价等级"] == "不满意"
+    from govservice_std.cases.stores import SQLiteCaseStore
+
+    with SQLiteCaseStore(db) as store:
+        [(contacted, closed, disposition)] = store.query(
+            "SELECT contacted, closed, disposition FROM case_reviews"
+        )
+    assert (contacted[:10], closed[:10], disposition) == ("2026-03-09", "2026-03-10", "immediate")

@@ -15,16 +15,22 @@ follow 国办发〔2019〕51号 and the locality's review policy:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
 from govservice_std.calendar import WorkingCalendar
+from govservice_std.cases.engine import CaseEngine, review_row
+from govservice_std.cases.events import CaseEvent, ReviewClosed, ReviewContacted, ReviewGiven
+from govservice_std.cases.model import Case, fold
 from govservice_std.cases.stores import CaseStore
+from govservice_std.errors import CaseError, DataProblem, InvalidDataError
 from govservice_std.evaluation.deadlines import due_date
-from govservice_std.evaluation.reviews import Disposition, ReviewLevel, ReviewPolicy
+from govservice_std.evaluation.reviews import Disposition, Review, ReviewLevel, ReviewPolicy
+from govservice_std.queues.events import CHINA_TZ
 
-__all__ = ["CaseReviewSummary", "summarize_case_reviews"]
+__all__ = ["CaseReviewSummary", "import_reviews", "summarize_case_reviews"]
 
 
 @attrs.frozen
@@ -175,3 +181,84 @@ def summarize_case_reviews(
 
 
 _DISPOSITIONS = {d.value for d in Disposition}
+
+
+def import_reviews(engine: CaseEngine, reviews: Iterable[Review], *, source: str) -> int:
+    """Tie the reviews of a review file to their cases in the store, with their follow-up.
+
+    Each review names its case (``case``) or the hall and queue ticket linked to a case.
+    Every review is checked first — an unknown case, a second review of a case, a
+    follow-up that does not fit — and every problem is reported with the review's place in
+    the file; if there is any, nothing is imported. A 差评 closed by 申诉复核 in the file is a
+    problem too: the file does not say whether the appeal found 误评 or 恶意差评, so record it
+    with :meth:`CaseEngine.overturn <govservice_std.cases.engine.CaseEngine.overturn>`.
+
+    Returns:
+        How many reviews were imported.
+
+    Raises:
+        InvalidDataError: Listing every problem.
+    """
+    problems: list[DataProblem] = []
+    with engine.store.transaction() as tx:
+        done: list[Case] = []
+        for i, review in enumerate(reviews):
+            where = f"reviews[{i}]"
+            number = review.case or (
+                tx.case_by_ticket(review.hall, review.ticket) if review.ticket else None
+            )
+            events = tx.events(number) if number else []
+            if not events:
+                what = review.case or f"ticket {review.ticket or '?'} at hall {review.hall or '?'}"
+                problems.append(DataProblem(f"{where}.case", f"no such case in the store ({what})"))
+                continue
+            assert number is not None  # noqa: S101 - events were found for it
+            at = dt.datetime.combine(review.date, dt.time(9), CHINA_TZ)
+            new: list[CaseEvent] = [
+                ReviewGiven(
+                    number,
+                    at,
+                    review.id,
+                    review.level.value,
+                    review.channel.value,
+                    review.real_name,
+                    tuple((k, v.value) for k, v in review.ratings.items()),
+                    review.comment,
+                )
+            ]
+            follow = review.follow_up
+            if follow is not None and follow.contacted is not None:
+                new.append(ReviewContacted(number, _noon(follow.contacted)))
+            if follow is not None and follow.closed is not None:
+                if follow.disposition is Disposition.APPEAL:
+                    problems.append(
+                        DataProblem(
+                            f"{where}.follow_up.disposition",
+                            "an appeal's finding (误评 or 恶意差评) is not in the file: "
+                            "record it with govstd case review-overturn",
+                        )
+                    )
+                    continue
+                assert follow.disposition is not None  # noqa: S101 - FollowUp checks it
+                new.append(ReviewClosed(number, _noon(follow.closed), follow.disposition.value))
+            try:
+                case = fold([*events, *new])
+            except CaseError as exc:
+                problems.append(DataProblem(where, exc.localized("en")))
+                continue
+            assert case is not None  # noqa: S101
+            tx.append(new)
+            try:
+                tx.put_review(review_row(case), new=True)
+            except CaseError as exc:
+                problems.append(DataProblem(f"{where}.id", exc.localized("en")))
+                continue
+            done.append(case)
+        if problems:
+            # Raising inside the transaction writes nothing.
+            raise InvalidDataError(problems, source)
+    return len(done)
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), CHINA_TZ)

@@ -633,3 +633,22 @@ def review_overturn(q: CaseContext, number: str, ground: str, notes: str) -> Non
     """申诉复核 upheld: CASE's 差评 was 误评 or 恶意差评; left out of 满意率."""
     q.engine().overturn(number, ground, notes)
     click.echo(zh_en(f"{number} 差评经申诉复核撤销", f"{number}: 差评 overturned on appeal"))
+
+
+@case.command("import-reviews")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_reviews_cmd(q: CaseContext, file: Path) -> None:
+    """Tie the reviews of a 好差评 file (.toml or .json, as for govstd reviews) to their cases.
+
+    Each review names its case (case = "…") or the hall and ticket linked to a case; an
+    unknown case, a second review of a case or a follow-up that does not fit is reported
+    with the review's place in the file, and nothing is imported.
+    """
+    from govservice_std.cases.reviews import import_reviews  # noqa: PLC0415
+    from govservice_std.evaluation.reviews import ReviewsDocument  # noqa: PLC0415
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    document = load(file, ReviewsDocument)
+    count = import_reviews(q.engine(), document.reviews, source=str(file))
+    click.echo(zh_en(f"已导入 {count} 条评价", f"imported {count} reviews"))
