@@ -89,8 +89,10 @@ def test_evaluate_errors_exit_2_with_one_line(tmp_path: Path) -> None:
 def test_standard_json_shows_layers() -> None:
     data = json.loads(run("standard", "441324", "--tier", "town", "--json"))
     ids = {c["id"]: c for c in data["criteria"]}
-    assert "LM-06" in ids
+    assert "LM-06" not in ids  # 百千万工程: a county item
     assert "LM-07" not in ids  # county only
+    county = json.loads(run("standard", "441324", "--tier", "county", "--json"))
+    assert {"LM-06", "LM-07"} <= {c["id"] for c in county["criteria"]}
     assert ids["QS-02"]["provenance"]["target"] == "441324"
     assert ids["QS-02"]["target"] == 0.98
     assert data["grades_layer"] == "441324"
