@@ -228,3 +228,27 @@ def test_an_estimated_due_date_is_flagged_in_text_and_json() -> None:
     calendar = gs.WorkingCalendar(estimate=True)
     assert calendar.is_estimated(D(2026, 12, 30), D(2027, 1, 7))
     assert not calendar.is_estimated(D(2026, 1, 5), D(2026, 12, 31))
+
+
+def test_a_scorecard_names_the_local_days_that_moved_its_due_dates() -> None:
+    from govservice_std.calendar import CalendarDay
+
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(LONGMEN_EXAMPLES / "assessment-441324116.toml")
+    hall = registry.resolve("441324").hall(assessment.hall)
+    standard = gs.resolve_standard(registry, "441324")
+    official = gs.Evaluator(standard).evaluate(assessment, hall)
+    assert official.local_days == ()
+    closed = D(2026, 12, 1)
+    calendar = gs.WorkingCalendar(
+        closures=[closed], reasons={closed: CalendarDay(closed, "停电（测试）", illustrative=True)}
+    )
+    card = gs.Evaluator(standard, calendar=calendar).evaluate(assessment, hall)
+    moved = {r.criterion: r.due for r in card.rectifications}
+    assert official.rectifications
+    for r in official.rectifications:
+        # A working day closed before the due date pushes it one working day later.
+        expected = calendar.next_working_day(r.due) if r.due >= closed else r.due
+        assert moved[r.criterion] == expected
+    assert [d.date for d in card.local_days] == [closed]
+    assert card.to_dict()["local_days"][0]["reason"] == "停电（测试）"

@@ -10,13 +10,14 @@ here.
 A year whose schedule has not been published is never guessed silently: asking about it
 raises :class:`ScheduleUnavailableError` unless the caller opts in with ``estimate=True``,
 in which case the library estimates the schedule from the published rules
-(:func:`estimated_schedule`: 国务院关于修改《全国年节及纪念日放假办法》的决定 and
-国办发明电〔2024〕12号 — 春节 eight days from 除夕, 国庆 seven days or eight with 中秋,
-劳动节 five days, single-day holidays joined to the weekend, and 调休 make-up working days
-on the nearest weekends), and every answer resting on it says so
-(:meth:`WorkingCalendar.is_estimated`). :data:`LAST_OFFICIAL_YEAR` is the last year the
-library treats as published; it is decided here, not inferred from the package, because
-the package happily estimates any year. If the installed ``holidays`` package lacks the
+(:func:`~govservice_std.calendar.estimated_schedule`:
+国务院关于修改《全国年节及纪念日放假办法》的决定 and 国办发明电〔2024〕12号 — 春节 eight
+days from 除夕, 国庆 seven days or eight with 中秋, 劳动节 five days, single-day holidays
+joined to the weekend, and 调休 make-up working days on the nearest weekends), and every
+answer resting on it says so (:meth:`WorkingCalendar.is_estimated`).
+:data:`LAST_OFFICIAL_YEAR` is the last year the library treats as published; it is
+decided here, not inferred from the package, because the package happily estimates any
+year. If the installed ``holidays`` package lacks the
 schedule of a year the library calls published (a release older than the notice), the
 calendar refuses with :class:`HolidayDataError` rather than count on a wrong schedule.
 
@@ -286,8 +287,9 @@ class WorkingCalendar:
     def is_estimated(self, start: dt.date, end: dt.date | None = None) -> bool:
         """Whether any day from ``start`` to ``end`` (inclusive) lies in an estimated year.
 
-        An answer that counted such days rests on :func:`estimated_schedule`, not on a
-        published notice, and may move when the notice comes out.
+        An answer that counted such days rests on
+        :func:`~govservice_std.calendar.estimated_schedule`, not on a published notice, and
+        may move when the notice comes out.
         """
         last = end if end is not None else start
         return any(not self.is_official(y) for y in range(start.year, last.year + 1))

@@ -316,6 +316,9 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
                 item.due.isoformat() + ("（估算）" if item.due_estimated else ""),
             )
         console.print(rect)
+        lang = current_lang()
+        for day in card.local_days:
+            console.print(zh_en("本地调整：", "local day: ") + day.describe(lang), highlight=False)
     if card.overdue_orders:
         orders = Table(title="逾期未完成的督查整改通知", style="red")
         for name in ("督查", "通知", "指标", "问题", "期限"):

@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from govservice_std.calendar import WorkingCalendar
+from govservice_std.calendar import LocalDay, WorkingCalendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError, PluginContractError
 from govservice_std.evaluation.assessment import Answer, Assessment
@@ -462,6 +462,8 @@ class Scorecard:
         overdue_orders: Inspection rectification orders open past their due date.
         assessor: Who assessed.
         illustrative: Whether the assessment is invented for an example.
+        local_days: The locality's own closures and service days that moved a
+            rectification due date (between the assessment date and the last due date).
     """
 
     hall: str
@@ -479,6 +481,7 @@ class Scorecard:
     overdue_orders: tuple[OrderState, ...] = ()
     assessor: str = ""
     illustrative: bool = False
+    local_days: tuple[LocalDay, ...] = ()
 
     def result(self, criterion: str) -> CriterionResult:
         """The result on one criterion.
@@ -557,6 +560,16 @@ class Scorecard:
                     "due_estimated": o.due_estimated,
                 }
                 for o in self.overdue_orders
+            ],
+            "local_days": [
+                {
+                    "date": d.date.isoformat(),
+                    "counts": d.counts,
+                    "reason": d.reason,
+                    "layer": d.layer,
+                    "illustrative": d.illustrative,
+                }
+                for d in self.local_days
             ],
         }
 
@@ -806,6 +819,14 @@ class Evaluator:
             self._shared[key] = result
         return result
 
+    def _local_days(
+        self, date: dt.date, rectifications: Sequence[Rectification]
+    ) -> tuple[LocalDay, ...]:
+        # The locality's own days that moved a due date: name them beside the list.
+        if not rectifications or not isinstance(self.calendar, WorkingCalendar):
+            return ()
+        return self.calendar.local_days(date, max(r.due for r in rectifications))
+
     @staticmethod
     def _insufficient(
         plan: _Plan, answer: Answer | None, extra: tuple[str, ...], sample: int
@@ -918,6 +939,7 @@ class Evaluator:
             overdue_orders=overdue,
             assessor=assessment.assessor,
             illustrative=assessment.illustrative,
+            local_days=self._local_days(date, rectifications),
         )
 
 
