@@ -191,9 +191,8 @@ def test_evaluate_scores_sp02_from_the_case_store(
     sp02 = next(c for c in card["criteria"] if c["id"] == "SP-02")
     assert sp02["answer"].startswith("0.95")
     assert sp02["status"] == "partly_met"
-    assert sp02["evidence"] == [
-        "办件库 cases.db，2026-03-01–2026-03-31，样本 40 件办结 (case store, n=40)"
-    ]
+    assert sp02["evidence"] == ["办件库 cases.db 办结 2026-03-01–2026-03-31 (n=40)"]
+    assert sp02["sample"] == 40
     sp03 = next(c for c in card["criteria"] if c["id"] == "SP-03")
     assert sp03["answer"].startswith("0.05")
 
@@ -210,7 +209,7 @@ def test_too_few_cases_is_insufficient_data_not_a_score(
     )
     sp02 = next(c for c in json.loads(out)["criteria"] if c["id"] == "SP-02")
     assert (sp02["status"], sp02["points"], sp02["max_points"]) == ("insufficient_data", 0.0, 0.0)
-    assert "样本量 2 少于 30" in sp02["notes"]
+    assert "数据不足：样本 2，少于 30" in sp02["notes"]
 
 
 def test_bad_import_reports_lines_and_imports_nothing(

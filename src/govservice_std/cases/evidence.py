@@ -4,7 +4,8 @@
 metrics (按时办结率 for SP-02, 异常办理率 for SP-03, 一次办成率, 提前办结率, 即办件占比) and
 the ``reviews.*`` metrics of the reviews tied to its cases, each with its source — the
 store, the period and the sample size — and the sample size itself, so a criterion measured
-on too few cases is reported as insufficient data (the standard's ``metrics.min_sample``).
+on too few cases is reported as insufficient data (the standard's ``sample.min``
+parameters, :meth:`~govservice_std.evaluation.standard.Standard.min_sample`).
 """
 
 from __future__ import annotations
@@ -67,19 +68,20 @@ def case_metrics(
     sources: dict[str, str] = {}
 
     def put(metric: str, value: float | None, n: int, what: str) -> None:
+        # The scorecard adds the sample size to the source: "办件库 cases.db 办结 … (n=40)".
         if value is None:
             return
         values[metric] = value
         samples[metric] = n
-        sources[metric] = f"办件库 {name}，{period}，样本 {n} {what} (case store, n={n})"
+        sources[metric] = f"办件库 {name} {what} {period}"
 
     if figures:
         k = figures[0]
-        put("items.on_time_rate", k.on_time_rate, k.finished, "件办结")
-        put("items.abnormal_rate", k.abnormal_rate, k.closed, "件")
-        put("items.one_visit_rate", k.one_visit_rate, k.finished, "件办结")
-        put("items.early_rate", k.early_rate, k.finished, "件办结")
-        put("items.immediate_share", k.immediate_share, k.finished, "件办结")
+        put("items.on_time_rate", k.on_time_rate, k.finished, "办结")
+        put("items.abnormal_rate", k.abnormal_rate, k.closed, "办结及受理后撤回")
+        put("items.one_visit_rate", k.one_visit_rate, k.finished, "办结")
+        put("items.early_rate", k.early_rate, k.finished, "办结")
+        put("items.immediate_share", k.immediate_share, k.finished, "办结")
     policy = ReviewPolicy.from_standard(standard)
     flag = standard.parameters.get("reviews.rectify_from_contact")
     reviews = summarize_case_reviews(
@@ -94,7 +96,7 @@ def case_metrics(
     )
     counted = reviews.samples()
     for metric, value in reviews.as_metrics().items():
-        put(metric, value, counted[metric], "条评价")
+        put(metric, value, counted[metric], "好差评")
     measured = MeasuredMetrics(values, sources, samples)
     return measured.restricted(standard.metrics)
 
