@@ -13,6 +13,10 @@ application can catch one type. Each subclass is one kind of failure:
   broken (a missing parent, a cycle, data that does not fit the layer).
 * :class:`QueueError` and its subclasses — a queue command that does not fit the state
   (:class:`IllegalCommandError`) or an unusable event store (:class:`QueueStoreError`).
+* :class:`CaseError` and its subclasses — a 办件 command that does not fit the case
+  (:class:`IllegalCaseCommandError`), a case or review that does not exist or already
+  exists (:class:`UnknownCaseError`, :class:`DuplicateReviewError`), an unusable case
+  store (:class:`CaseStoreError`).
 """
 
 from __future__ import annotations
@@ -22,9 +26,13 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 __all__ = [
+    "CaseError",
+    "CaseStoreError",
     "DataProblem",
+    "DuplicateReviewError",
     "FieldValueError",
     "GovServiceError",
+    "IllegalCaseCommandError",
     "IllegalCommandError",
     "InvalidDataError",
     "LocalityChainError",
@@ -37,6 +45,7 @@ __all__ = [
     "QueueSchemaError",
     "QueueStoreError",
     "ScaffoldError",
+    "UnknownCaseError",
     "UnknownLocalityError",
 ]
 
@@ -288,3 +297,38 @@ class QueueSchemaError(QueueStoreError):
     Raised instead of changing the database: migrations run only when asked for
     (:func:`~govservice_std.queues.stores.postgres.migrate`, ``govstd queue-db migrate``).
     """
+
+
+class CaseError(GovServiceError):
+    """Base class of the 办件 (case) errors; each carries a Chinese message for hall staff.
+
+    Args:
+        message: What went wrong, in English.
+        message_zh: The same in Chinese (shown by default).
+    """
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def localized(self, lang: str = "zh") -> str:
+        """The Chinese message (the default) where there is one, else the English."""
+        if lang != "zh" or not self.message_zh:
+            return str(self)
+        return self.message_zh
+
+
+class IllegalCaseCommandError(CaseError):
+    """A case command does not fit the case's state; nothing was changed."""
+
+
+class UnknownCaseError(CaseError, LookupError):
+    """No case with this number (or linked to this ticket) is in the store."""
+
+
+class DuplicateReviewError(CaseError):
+    """The case already has its review: one review per case (一事一评)."""
+
+
+class CaseStoreError(CaseError):
+    """A case store is unusable: missing file, wrong layout, corrupt record."""

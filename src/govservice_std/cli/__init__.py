@@ -10,6 +10,7 @@ Each area's commands live in their own module and attach themselves to :data:`cl
 from __future__ import annotations
 
 from govservice_std.cli import authoring as _authoring  # noqa: F401 - registers commands
+from govservice_std.cli import cases as _cases  # noqa: F401 - registers its commands
 from govservice_std.cli import evaluation as _evaluation  # noqa: F401 - registers its commands
 from govservice_std.cli import halls as _halls  # noqa: F401 - registers its commands
 from govservice_std.cli import items as _items  # noqa: F401 - registers its commands

@@ -90,6 +90,14 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@click.option(
+    "--cases-db",
+    "cases_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The case database (govstd case): its KPIs replace the items.* and reviews.* metrics.",
+)
+@click.option("--from", "cases_from", type=_DATE, help="With --cases-db: first day of the period.")
+@click.option("--to", "cases_to", type=_DATE, help="With --cases-db: last day of the period.")
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -108,6 +116,9 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     reviews_file: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    cases_db: Path | None,
+    cases_from: dt.datetime | None,
+    cases_to: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
 ) -> None:
@@ -119,9 +130,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     aspects, criteria and rectifications.
 
     Metric criteria read measured data where it is given — the hall's queue record
-    (--queue-db, optionally one --day), 好差评 reviews (--reviews) and inspections
-    (--inspections) — in place of the values typed into the assessment; each such
-    criterion's evidence names the record it was read from.
+    (--queue-db, optionally one --day), 好差评 reviews (--reviews), the hall's cases and
+    their reviews (--cases-db, optionally --from and --to) and inspections (--inspections)
+    — in place of the values typed into the assessment; each such criterion's evidence
+    names the record it was read from, and a criterion measured on fewer records than the
+    locality's minimum sample is reported as insufficient data, not scored.
     """
     from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
@@ -161,6 +174,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
             calendar=working_calendar(registry, locality),
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
+    if cases_db is not None:
+        from govservice_std.cases.evidence import case_evidence  # noqa: PLC0415
+
+        measured = measured.merged(
+            case_evidence(registry, cases_db, locality, record.hall, start=cases_from, end=cases_to)
+        )
     queue = None
     if queue_db is not None:
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
