@@ -17,7 +17,7 @@ in Chinese and English. They accept what real files contain:
 ('2026-11-20', '2026-11-20')
 >>> code("４４１３２４"), code(441324)
 ('441324', '441324')
->>> split_list("申请\\n受理；审查")
+>>> split_list("申请\n受理；审查")
 ['申请', '受理', '审查']
 """
 

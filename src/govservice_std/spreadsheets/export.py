@@ -118,6 +118,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "closed": ("办结日期", "Closed"),
     "orders": ("整改单", "Orders"),
     "count": ("数量", "Count"),
+    "none": ("（无）", "(none)"),
 }
 """Headings and sheet names for the keys of the commands' JSON documents (zh, en)."""
 
@@ -256,10 +257,10 @@ def write_tables(  # noqa: PLR0912 - one branch per cell format
             headings = [_heading("key", lang), _heading("value", lang)]
         else:
             headings = [_heading(c, lang) for c in table.columns]
-        sheet.append(headings)
+        sheet.append(headings or [_heading("none", lang)])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        widths = [display_width(h) for h in headings]
+        widths = [display_width(h) for h in headings] or [display_width(_heading("none", lang))]
         for row in table.rows:
             values: list[object] = []
             for index, value in enumerate(row):

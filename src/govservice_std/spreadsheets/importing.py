@@ -40,6 +40,7 @@ from govservice_std.spreadsheets.tables import (
 
 __all__ = [
     "ImportResult",
+    "SpreadsheetError",
     "import_assessment",
     "import_halls",
     "import_items",

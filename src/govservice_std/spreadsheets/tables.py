@@ -48,7 +48,7 @@ _HEADER_SCAN = 15
 def normalize_heading(heading: object) -> str:
     r"""A heading as compared: NFKC, no white space, no ``*`` required marks.
 
-    >>> normalize_heading(" *承诺办结\\n时限（工作日） ")
+    >>> normalize_heading(" *承诺办结\n时限（工作日） ")
     '承诺办结时限(工作日)'
     """
     text = unicodedata.normalize("NFKC", str(heading))

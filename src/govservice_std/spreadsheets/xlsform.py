@@ -26,7 +26,7 @@ become ``/`` and ``%``, ``true()`` and ``false()`` become ``true`` and ``false``
 
 >>> to_rule("${age} >= 18 and selected(${kinds}, 'a')", {"age": "age", "kinds": "kinds"})
 "age >= 18 and selected(kinds, 'a')"
->>> from_rule("count(members) > 1 and . = true", {"members": "members"})
+>>> from_rule("count(members) > 1 and . == true", {"members": "members"})
 'count(${members}) > 1 and . = true()'
 """
 
