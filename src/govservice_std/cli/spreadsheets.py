@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from govservice_std.cli._base import State, cli, zh_en
 
-__all__ = ["import_group", "write_xlsx", "xlsx_option"]
+__all__ = ["import_group", "report_problems", "write_xlsx", "xlsx_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,7 +37,7 @@ def write_xlsx(path: Path | None, document: object) -> None:
     click.echo(zh_en(f"工作簿已写入 {path}", f"workbook written to {path}"), err=True)
 
 
-def _report(error: Exception) -> None:
+def report_problems(error: Exception) -> NoReturn:
     """Print every problem of a workbook, one per line, and end with status 2."""
     from govservice_std.cli._base import current_lang  # noqa: PLC0415
 
@@ -110,7 +110,7 @@ def _run(
         else:
             result = importing.import_reviews(file, locality, overrides=overrides)
     except importing.SpreadsheetError as error:
-        _report(error)
+        report_problems(error)
     for path in importing.write_files(result, out):
         click.echo(zh_en(f"已写入 {path}", f"wrote {path}"))
     counts = "、".join(f"{k} {v}" for k, v in result.records.items())
@@ -193,7 +193,7 @@ def import_forms(files: tuple[Path, ...], locality: str, out: Path) -> None:
         except SpreadsheetError as exc:
             failures.append(exc)
     if failures:
-        _report(ValueError("\n".join(exc.localized(current_lang()) for exc in failures)))
+        report_problems(ValueError("\n".join(exc.localized(current_lang()) for exc in failures)))
     for spec in specs:
         target = out / "forms" / f"{spec.id}.toml"
         target.parent.mkdir(parents=True, exist_ok=True)

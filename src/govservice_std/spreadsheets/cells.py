@@ -129,6 +129,8 @@ def days(value: object) -> int:
     raw = re.sub(r"\s+", "", half_width(text(value)))
     if raw in _IMMEDIATE:
         return 0
+    if _NUMBER.fullmatch(raw):
+        return integer(raw)
     match = _DAYS.fullmatch(raw)
     if match is None:
         raise CellError(

@@ -284,6 +284,8 @@ def read_table(grid: Grid, spec: TableSpec) -> tuple[list[Record], list[SheetPro
         for column in spec.columns
         if column.required and column.key not in columns
     )
+    if any(column.required and column.key not in columns for column in spec.columns):
+        return [], problems  # one problem per missing column, not one per row
     by_key = {c.key: c for c in spec.columns}
     records: list[Record] = []
     for number, row in enumerate(grid.rows[header + 1 :], start=header + 2):

@@ -291,7 +291,7 @@ class _Row:
     columns: dict[str, tuple[int, str]]
 
     def problem(self, sheet: str, key: str, message: str, message_en: str) -> SheetProblem:
-        column, heading = self.columns.get(key, (0, ""))
+        column, heading = self.columns.get(key, (0, key))
         return SheetProblem(sheet, self.row, column, heading, message, message_en)
 
 
