@@ -46,7 +46,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "total": ("总分", "Total"),
     "grade": ("等级", "Grade"),
     "vetoed": ("一票否决", "Vetoed"),
-    "aspects": ("分项得分", "Aspects"),
+    "aspects": ("各方面得分", "Aspects"),
     "aspect": ("方面", "Aspect"),
     "aspect_name": ("方面名称", "Aspect name"),
     "id": ("编号", "ID"),
@@ -56,7 +56,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "criterion": ("指标编号", "Criterion"),
     "title": ("指标名称", "Title"),
     "requirement": ("要求", "Requirement"),
-    "points": ("得分", "Points"),
+    "points": ("指标得分", "Points"),
     "max_points": ("分值", "Maximum points"),
     "status": ("状态", "Status"),
     "answer": ("评估结论", "Answer"),
@@ -73,7 +73,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "due": ("整改期限", "Due"),
     "due_estimated": ("期限为估算", "Due estimated"),
     "overdue_orders": ("逾期整改单", "Overdue orders"),
-    "overdue": ("逾期", "Overdue"),
+    "overdue": ("逾期未办结", "Overdue"),
     "halls": ("大厅", "Halls"),
     "mean_total": ("平均分", "Mean total"),
     "min_total": ("最低分", "Lowest total"),
@@ -83,7 +83,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "unassessed": ("未评估", "Unassessed"),
     "overall": ("总体", "Overall"),
     "by_tier": ("按层级", "By tier"),
-    "scoring": ("计分模型", "Scoring model"),
+    "scoring": ("采用的计分模型", "Scoring"),
     "scoring_layer": ("计分模型层级", "Scoring layer"),
     "grades_layer": ("等级层级", "Grades layer"),
     "parameters": ("参数", "Parameters"),
@@ -92,10 +92,9 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "removed": ("已删除", "Removed"),
     "tiers": ("适用层级", "Tiers"),
     "method": ("评价方法", "Method"),
-    "levels": ("等级", "Levels"),
+    "levels": ("等级设置", "Levels"),
     "metric": ("数据指标", "Metric"),
     "direction": ("方向", "Direction"),
-    "total_reviews": ("评价总数", "Reviews"),
     "by_level": ("按评价等级", "By level"),
     "by_channel": ("按评价渠道", "By channel"),
     "satisfaction_rate": ("满意率", "Satisfaction rate"),
@@ -110,7 +109,7 @@ HEADINGS: Mapping[str, tuple[str, str]] = {
     "review": ("评价编号", "Review"),
     "window": ("窗口", "Window"),
     "staff": ("工作人员", "Staff"),
-    "deadlines_estimated": ("期限为估算", "Deadlines estimated"),
+    "deadlines_estimated": ("含估算期限", "Deadlines estimated"),
     "basic_counts_as_satisfied": ("基本满意计入满意", "Basic counts as satisfied"),
     "inspection": ("督查编号", "Inspection"),
     "order": ("整改单编号", "Order"),
@@ -162,7 +161,7 @@ def _flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and all(_scalar(v) for v in value.values()):
+        if isinstance(value, dict) and all(_scalar(v) for v in value.values()):
             out.update(_flatten(value, f"{name}."))
         else:
             out[name] = _cell(value)

@@ -165,12 +165,12 @@ def to_rule(  # noqa: PLR0912 - one branch per kind of token
                     raise _unmappable(f"{value}()", f"{value}() with arguments", text)
                 out.append(value)
                 index = closing
+            elif value in _XLS_WORDS:
+                out.append(_XLS_WORDS[value])
             elif nxt == "(":
                 if value not in _XLS_FUNCTIONS:
                     raise _unmappable(f"函数 {value}()", f"function {value}()", text)
                 out.append(_XLS_FUNCTIONS[value])
-            elif value in _XLS_WORDS:
-                out.append(_XLS_WORDS[value])
             else:
                 raise _unmappable(f"“{value}”", repr(value), text)
         else:
@@ -213,7 +213,7 @@ _RULE_TOKEN = re.compile(
     r"""(?P<space>\s+)
       | (?P<str>'[^']*'|"[^"]*")
       | (?P<num>\d+(?:\.\d+)?)
-      | (?P<path>[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)
+      | (?P<path>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
       | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|%|\(|\)|,|\[|\]|\.)
     """,
     re.VERBOSE,
