@@ -1,6 +1,6 @@
 """Spreadsheets in and out: a county's workbooks become plugin data, results become Excel.
 
-* :mod:`~govservice_std.spreadsheets.importing` reads halls, 事项清单, assessments and 好差评
+* ``govservice_std.spreadsheets.importing`` reads halls, 事项清单, assessments and 好差评
   logs from ``.xlsx`` or ``.csv`` files and writes the TOML files the loaders read, reporting
   every problem with its sheet, row, column and heading.
 * :mod:`~govservice_std.spreadsheets.xlsform` turns an XLSForm-style survey/choices
@@ -14,6 +14,7 @@ nothing more.
 from __future__ import annotations
 
 from govservice_std.spreadsheets._problems import (
+    CellError,
     MissingDependencyError,
     SheetProblem,
     SpreadsheetError,
@@ -29,6 +30,7 @@ from govservice_std.spreadsheets.importing import (
 from govservice_std.spreadsheets.tables import load_overrides
 
 __all__ = [
+    "CellError",
     "ImportResult",
     "MissingDependencyError",
     "SheetProblem",

@@ -2,7 +2,7 @@ r"""Reading cell values the way counties' spreadsheets hold them.
 
 Each parser takes a raw cell value (what openpyxl or the CSV reader gives: ``str``,
 ``int``, ``float``, ``bool``, ``datetime`` or ``None``) and returns the value the model
-needs, or raises :class:`~govservice_std.spreadsheets._problems.CellError` with a message
+needs, or raises :class:`~govservice_std.spreadsheets.CellError` with a message
 in Chinese and English. They accept what real files contain:
 
 * numbers stored as text (``"20"``) and full-width digits (``"２０"``);
@@ -46,7 +46,10 @@ __all__ = [
 ]
 
 Parser = Callable[[object], object]
-"""A cell parser: raw value in, model value out (or :class:`CellError`)."""
+"""A cell parser: raw value in, model value out.
+
+It raises :class:`~govservice_std.spreadsheets.CellError` for a value it cannot read.
+"""
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20  # ideographic space

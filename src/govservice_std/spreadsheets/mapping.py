@@ -33,6 +33,7 @@ __all__ = [
     "REVIEWS",
     "WINDOWS",
     "items_table",
+    "reference_markdown",
     "tables",
 ]
 
@@ -615,3 +616,20 @@ REVIEWS = TableSpec(
 def tables() -> tuple[TableSpec, ...]:
     """Every table the importers read, with the national item types."""
     return (items_table(), MATERIALS, FEES, HALLS, WINDOWS, ANSWERS, METRICS, REVIEWS)
+
+
+def reference_markdown() -> str:
+    """The column-mapping reference as Markdown: one section and table per table."""
+    out: list[str] = []
+    for table in tables():
+        out.append(f"### {table.sheets[0]} (`{table.name}`)\n")
+        out.append(f"Sheet names: {'、'.join(table.sheets)}, or `{table.sheet_en}`.\n")
+        out.append("| Field | Headings | English heading | Required | Contents |")
+        out.append("| --- | --- | --- | --- | --- |")
+        out.extend(
+            f"| `{c.key}` | {'、'.join(c.headings)} | {c.heading_en} | "
+            f"{'yes' if c.required else ''} | {c.description} |"
+            for c in table.columns
+        )
+        out.append("")
+    return "\n".join(out)
