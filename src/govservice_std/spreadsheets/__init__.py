@@ -7,8 +7,8 @@
   workbook into a :class:`~govservice_std.forms.spec.FormSpec` and back.
 * :mod:`~govservice_std.spreadsheets.export` writes results as workbooks.
 
-Reading and writing ``.xlsx`` needs the ``spreadsheets`` extra (openpyxl); CSV needs
-nothing more.
+Reading and writing ``.xlsx`` needs the ``spreadsheets`` extra (python-calamine reads,
+openpyxl writes); CSV needs nothing more.
 """
 
 from __future__ import annotations

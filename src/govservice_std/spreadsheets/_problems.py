@@ -118,7 +118,7 @@ class MissingDependencyError(GovServiceError):
 
     def __init__(self) -> None:
         super().__init__(
-            "reading and writing .xlsx workbooks needs openpyxl: "
+            "reading and writing .xlsx workbooks needs python-calamine and openpyxl: "
             "pip install 'govservice-std[spreadsheets]'"
         )
 
@@ -126,4 +126,7 @@ class MissingDependencyError(GovServiceError):
         """The message in ``lang``."""
         if lang != "zh":
             return str(self)
-        return "读写 .xlsx 工作簿需要 openpyxl：pip install 'govservice-std[spreadsheets]'"
+        return (
+            "读写 .xlsx 工作簿需要 python-calamine 和 openpyxl："
+            "pip install 'govservice-std[spreadsheets]'"
+        )

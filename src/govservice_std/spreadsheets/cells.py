@@ -1,6 +1,6 @@
 r"""Reading cell values the way counties' spreadsheets hold them.
 
-Each parser takes a raw cell value (what openpyxl or the CSV reader gives: ``str``,
+Each parser takes a raw cell value (what the workbook or CSV reader gives: ``str``,
 ``int``, ``float``, ``bool``, ``datetime`` or ``None``) and returns the value the model
 needs, or raises :class:`~govservice_std.spreadsheets.CellError` with a message
 in Chinese and English. They accept what real files contain:
