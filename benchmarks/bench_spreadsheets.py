@@ -25,8 +25,10 @@ from govservice_std.serialization import load
 from govservice_std.spreadsheets import import_items
 from govservice_std.spreadsheets.export import tables_from_json, write_rows, write_tables
 
-HEADINGS = ["事项编码", "事项名称", "事项类型", "主管部门", "实施主体", "办件类型",
-            "法定办结时限", "承诺办结时限", "行使层级", "办理渠道", "设定依据", "办理流程"]  # fmt: skip
+HEADINGS: list[object] = [
+    "事项编码", "事项名称", "事项类型", "主管部门", "实施主体", "办件类型",
+    "法定办结时限", "承诺办结时限", "行使层级", "办理渠道", "设定依据", "办理流程",
+]  # fmt: skip
 KIND = {"immediate": "即办件", "promised": "承诺件", "joint": "联办件", "referred": "报批件",
         "urgent": "急办件"}  # fmt: skip
 TIER = {"county": "县级", "town": "镇级", "village": "村级"}
