@@ -140,3 +140,20 @@ def test_a_mapping_file_with_unknown_names_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="unknown field") as caught:
         load_overrides(mapping, tables())
     assert "unknown table" in str(caught.value)
+
+
+def test_model_rules_are_reported_at_their_cell_in_chinese(tmp_path: Path) -> None:
+    item = _longmen().items[0]
+    row = item_row(item, 0)
+    col = {h: i for i, h in enumerate(ITEM_HEADINGS)}
+    row[col["办件类型"]] = "即办件"
+    row[col["承诺办结时限"]] = 3
+    path = tmp_path / "one.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ITEM_HEADINGS, row])
+    with pytest.raises(SpreadsheetError) as caught:
+        import_items(path, "441324")
+    [problem] = caught.value.sheet_problems
+    assert (problem.row, problem.heading) == (2, "承诺办结时限")
+    assert problem.message == "即办件当场办结，承诺时限应为 0（实为 3）"
+    assert "must be 0 (got 3)" in problem.message_en

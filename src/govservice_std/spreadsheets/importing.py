@@ -93,6 +93,45 @@ def _nest(values: Mapping[str, object]) -> dict[str, Any]:
     return out
 
 
+# The models' own messages are in English; these are the ones a county's cells meet most.
+_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh)
+    for pattern, zh in (
+        (r"required field missing", "必填项为空"),
+        (r"must not be empty", "不能为空"),
+        (r"承诺时限 (\d+) exceeds the 法定时限 (\d+) of item .*", r"承诺时限 \1 超过法定时限 \2"),
+        (r"a 即办件 is handled on the spot: must be 0 \(got (\d+)\)",
+         r"即办件当场办结，承诺时限应为 0（实为 \1）"),
+        (r"must name at least one hall tier", "至少应有一个行使层级"),
+        (r"must not repeat a tier", "行使层级重复"),
+        (r"a 主项 has no parent", "主项不应有上级事项编码"),
+        (r"a (\S+) needs its parent's code", r"\1须填写上级事项编码"),
+        (r"must be 0–3650 working days \(got (-?\d+)\)", r"应为 0–3650 个工作日（实为 \1）"),
+        (r"must be >= (\S+) \(got (\S+)\)", r"应不小于 \1（实为 \2）"),
+        (r"must be 6, 9 or 12 ASCII digits \(got (.*)\)", r"应为 6、9 或 12 位数字（实为 \1）"),
+        *(
+            (rf"a (\w+)-tier hall needs a {word}-digit code \(got (.*)\)",
+             rf"该层级的大厅需要 {digits} 位区划代码（实为 \2）")
+            for word, digits in (("six", 6), ("nine", 9), ("twelve", 12))
+        ),
+        (
+            (r"must be 1-64 ASCII letters, digits, '_', '\.' or '-', starting with a letter "
+             r"or digit \(got (.*)\)"),
+            r"应为 1–64 位字母、数字、“_”“.”或“-”（实为 \1）",
+        ),
+        (r"give only one of met, level and value.*", "达标、等级和实测值只能填写一项"),
+    )
+)  # fmt: skip
+
+
+def _zh(message: str) -> str:
+    """A model's English message in Chinese where it is a known one, else as it is."""
+    for pattern, zh in _ZH:
+        if pattern.fullmatch(message):
+            return pattern.sub(zh, message)
+    return message
+
+
 def _build(
     record: Record,
     cls: type[T],
@@ -107,7 +146,7 @@ def _build(
     except InvalidDataError as error:
         for problem in error.problems:
             key = _key_of(problem.path, record)
-            problems.append(record.problem(key, problem.message, problem.message))
+            problems.append(record.problem(key, _zh(problem.message), problem.message))
         return None
 
 
