@@ -181,3 +181,12 @@ def test_staffing_plan_and_queue_kpis(tmp_path: Path, capsys: pytest.CaptureFixt
     kpis = tmp_path / "kpis.xlsx"
     document = json.loads(queue("09:00", "kpis", "--json", "--xlsx", str(kpis)))
     assert assert_workbook_equals_json(kpis, document) > 10
+
+
+def test_control_characters_do_not_break_a_workbook(tmp_path: Path) -> None:
+    from govservice_std.spreadsheets.export import tables_from_json, write_tables
+
+    write_tables(tables_from_json({"comment": "bad\x1fbyte", "rows": [{"a": "x\x00"}]}),
+                 tmp_path / "x.xlsx")  # fmt: skip
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert book["概要"]["B2"].value == "bad\ufffdbyte"

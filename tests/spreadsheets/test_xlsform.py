@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govservice_std.cli import cli
-from govservice_std.forms.spec import FormSpec
+from govservice_std.errors import GovServiceError
+from govservice_std.forms.spec import Field, FormSpec
 from govservice_std.forms.validate import compile_form
 from govservice_std.serialization import load, loads
 from govservice_std.spreadsheets import SpreadsheetError
@@ -128,9 +129,18 @@ def test_rules_the_compiler_refuses_are_placed_at_their_cell(tmp_path: Path) -> 
     assert (problem.row, problem.column, problem.heading) == (2, 4, "constraint")
 
 
-def test_lists_cannot_be_exported() -> None:
+def test_lists_cannot_be_exported(tmp_path: Path) -> None:
     with pytest.raises(ExpressionMappingError):
         from_rule(". in ['a', 'b']", lambda p: p)
+    spec = FormSpec(
+        id="x",
+        title="示例",
+        fields=[Field(name="k", type="text", label="类别", constraint=". in ['a', 'b']")],
+    )
+    with pytest.raises(GovServiceError) as caught:
+        form_to_workbook(spec, tmp_path / "x.xlsx")
+    assert "无法映射" in caught.value.localized("zh")
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 names = st.sampled_from(["a", "b", "c_1"])

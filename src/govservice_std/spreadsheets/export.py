@@ -298,12 +298,18 @@ def write_tables(  # noqa: PLR0912 - one branch per cell format
     book.save(Path(path))
 
 
+# Control characters other than tab and line breaks cannot be stored in a worksheet.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _excel_value(value: object) -> object:
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             return value
+    if isinstance(value, str):
+        return _ILLEGAL.sub("\ufffd", value)
     return value
 
 
@@ -323,7 +329,7 @@ def write_rows(sheets: Mapping[str, Sequence[Sequence[object]]], path: Path | st
         sheet = book.create_sheet(name)
         widths: dict[int, int] = {}
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
             for index, value in enumerate(row, start=1):
                 text = "" if value is None else str(value)
                 widths[index] = max(widths.get(index, 0), display_width(text))

@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from govservice_std.errors import InvalidDataError
+from govservice_std.errors import GovServiceError, InvalidDataError
 from govservice_std.forms.spec import Field, FieldType, FormSpec
 from govservice_std.serialization import structure
 from govservice_std.spreadsheets import cells as c
@@ -86,8 +86,12 @@ SURVEY_COLUMNS = (
 """The ``survey`` sheet's columns, as :func:`form_to_workbook` writes them."""
 
 
-class ExpressionMappingError(CellError):
+class ExpressionMappingError(CellError, GovServiceError):
     """An XLSForm expression (or a rule being exported) has no counterpart."""
+
+    def localized(self, lang: str = "zh") -> str:
+        """The message in ``lang``."""
+        return self.message if lang == "zh" else self.message_en
 
 
 # --- expressions -------------------------------------------------------------------------
