@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govservice_std.cli._base import TIERS, State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -105,6 +106,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="Judge deadlines on this day (default: the assessment date).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -121,6 +123,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     cases_to: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score the hall of ASSESSMENT (a .toml or .json file) against LOCALITY's standard.
 
@@ -211,6 +214,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.evaluation.html import scorecard_html  # noqa: PLC0415
 
         html_out.write_text(scorecard_html(card), encoding="utf-8")
+    write_xlsx(xlsx_out, card.to_dict())
     if as_json:
         echo_json(card.to_dict())
         return
@@ -380,6 +384,7 @@ def _due(state: OrderState | BadReviewState) -> str:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -389,6 +394,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
@@ -442,24 +448,24 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
         html_out.write_text(
             batch_html(result, title=f"{name}（{locality}）批量评估"), encoding="utf-8"
         )
-    if as_json:
-        echo_json(
+    document = {
+        "locality": locality,
+        "summary": result.summary.to_dict(),
+        "halls": [
             {
-                "locality": locality,
-                "summary": result.summary.to_dict(),
-                "halls": [
-                    {
-                        "hall": c.hall,
-                        "name": c.hall_name,
-                        "tier": c.tier.value,
-                        "total": round(c.total, 2),
-                        "grade": c.grade,
-                        "rectifications": len(c.rectifications),
-                    }
-                    for c in result.scorecards
-                ],
+                "hall": c.hall,
+                "name": c.hall_name,
+                "tier": c.tier.value,
+                "total": round(c.total, 2),
+                "grade": c.grade,
+                "rectifications": len(c.rectifications),
             }
-        )
+            for c in result.scorecards
+        ],
+    }
+    write_xlsx(xlsx_out, document)
+    if as_json:
+        echo_json(document)
         return
     _print_batch(result)
 
@@ -514,8 +520,11 @@ def _print_batch(result: BatchResult) -> None:
 @click.argument("locality")
 @click.option("--tier", type=click.Choice(TIERS), help="Only the criteria for this tier.")
 @click.option("--json", "as_json", is_flag=True, help="Print the standard as JSON.")
+@xlsx_option
 @click.pass_obj
-def standard(state: State, locality: str, tier: str | None, as_json: bool) -> None:
+def standard(
+    state: State, locality: str, tier: str | None, as_json: bool, xlsx_out: Path | None = None
+) -> None:
     """Show LOCALITY's effective standard: criteria, parameters and grade bands, with layers.
 
     Each criterion shows the layer that defined it and the layers that changed it; each
@@ -524,6 +533,7 @@ def standard(state: State, locality: str, tier: str | None, as_json: bool) -> No
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
 
     effective = resolve_standard(state.registry, locality)
+    write_xlsx(xlsx_out, effective.to_dict(tier))
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -604,6 +614,7 @@ def _print_standard(effective: Standard, tier: str | None) -> None:
     "--today", "today_at", type=_DATE, help="Judge deadlines on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@xlsx_option
 @click.pass_obj
 def reviews(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -612,6 +623,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     hall: str | None,
     today_at: dt.datetime | None,
     as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Summarise a 好差评 review file: counts, rates and overdue 差评.
 
@@ -639,6 +651,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
         hall=hall,
         calendar=working_calendar(state.registry, locality),
     )
+    write_xlsx(xlsx_out, summary.to_dict())
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -702,9 +715,15 @@ def _print_reviews(summary: ReviewSummary) -> None:
     "--today", "today_at", type=_DATE, help="Judge due dates on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the orders as JSON.")
+@xlsx_option
 @click.pass_obj
-def inspections(
-    state: State, file: Path, locality: str, today_at: dt.datetime | None, as_json: bool
+def inspections(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    file: Path,
+    locality: str,
+    today_at: dt.datetime | None,
+    as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Track the rectification orders of an inspections (督查) file to closure.
 
@@ -730,23 +749,23 @@ def inspections(
         order_days=days,
         calendar=working_calendar(state.registry, locality),
     )
+    orders = [
+        {
+            "inspection": s.inspection,
+            "order": s.order,
+            "hall": s.hall,
+            "criterion": s.criterion,
+            "description": s.description,
+            "due": s.due.isoformat(),
+            "due_estimated": s.due_estimated,
+            "closed": s.closed.isoformat() if s.closed else None,
+            "status": s.status.value,
+        }
+        for s in states
+    ]
+    write_xlsx(xlsx_out, {"orders": orders})
     if as_json:
-        echo_json(
-            [
-                {
-                    "inspection": s.inspection,
-                    "order": s.order,
-                    "hall": s.hall,
-                    "criterion": s.criterion,
-                    "description": s.description,
-                    "due": s.due.isoformat(),
-                    "due_estimated": s.due_estimated,
-                    "closed": s.closed.isoformat() if s.closed else None,
-                    "status": s.status.value,
-                }
-                for s in states
-            ]
-        )
+        echo_json(orders)
         return
     from rich.table import Table  # noqa: PLC0415
 

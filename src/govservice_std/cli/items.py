@@ -226,11 +226,26 @@ def _describe(field: Field) -> str:
 @click.argument("locality")
 @click.argument("item_code")
 @click.option("--json", "as_json", is_flag=True, help="Print the form specification as JSON.")
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the form as an XLSForm-style workbook (survey, choices, settings).",
+)
 @click.pass_obj
-def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
-    """Show the application form of service item ITEM_CODE in LOCALITY."""
+def form(
+    state: State, locality: str, item_code: str, as_json: bool, xlsx_out: Path | None = None
+) -> None:
+    """Show the application form of service item ITEM_CODE in LOCALITY.
+
+    With --xlsx, also write it as a workbook that ``govstd import forms`` reads back.
+    """
     compiled = _item_form(state, locality, item_code)
     spec = compiled.spec
+    if xlsx_out is not None:
+        from govservice_std.spreadsheets.xlsform import form_to_workbook  # noqa: PLC0415
+
+        form_to_workbook(spec, xlsx_out)
     if as_json:
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 

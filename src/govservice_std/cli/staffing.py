@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
@@ -223,6 +224,7 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write an HTML report to this file.",
 )
+@xlsx_option
 @click.pass_obj
 def plan(
     state: State,
@@ -238,6 +240,7 @@ def plan(
     seed: int,
     as_json: bool,
     html_out: Path | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
@@ -297,6 +300,8 @@ def plan(
         result = plan_staffing(day, **kwargs)
     if html_out is not None:
         html_out.write_text(plan_as_html(result), encoding="utf-8")
+    if xlsx_out is not None:
+        write_xlsx(xlsx_out, plan_as_dict(result))
     if as_json:
         echo_json(plan_as_dict(result))
         return
