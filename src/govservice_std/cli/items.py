@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, use_lang, zh_en
+from govservice_std.cli._base import (
+    LANGS,
+    TIERS,
+    State,
+    cli,
+    echo_json,
+    make_console,
+    use_lang,
+    zh_en,
+)
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -89,7 +98,6 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     info = state.registry.info(locality)
@@ -115,7 +123,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             str(item.promised_limit_days),
             source,
         )
-    console = Console(width=max(Console().width, 120))
+    console = make_console()
     console.print(table)
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
@@ -227,7 +235,6 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
 
         echo_json(unstructure(spec))
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.tree import Tree  # noqa: PLC0415
 
     note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
@@ -241,7 +248,7 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
             grow(child, field.fields)
 
     grow(tree, spec.fields)
-    Console(width=max(Console().width, 120)).print(tree)
+    make_console().print(tree)
 
 
 @cli.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json, zh_en
+from govservice_std.cli._base import State, cli, echo_json, make_console, zh_en
 
 if TYPE_CHECKING:
     from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
@@ -307,7 +307,6 @@ def plan(
 
 
 def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
@@ -332,7 +331,7 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
             "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
             "✓" if p.meets_target else "✗",
         )
-    console = Console(width=max(Console().width, 110))
+    console = make_console()
     console.print(table)
     hours = f"{result.window_hours:.1f}"
     per_try, days = result.simulation.replications, result.simulations

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from govservice_std._privacy import mask_identifiers
 from govservice_std.halls import Hall
 from govservice_std.queues.events import Event
 
@@ -51,7 +52,7 @@ class HookFailure:
     hook: str
     event: str
     ticket: str | None
-    error: str
+    error: str = attrs.field(converter=mask_identifiers)
 
     def __str__(self) -> str:
         who = self.plugin
@@ -95,6 +96,9 @@ class PluginNotifier:
                     ticket=ticket_id,
                     error=f"{type(exc).__name__}: {exc}",
                 )
-                logger.error("%s", failure, exc_info=exc)
+                # One line at ERROR; the traceback only for those who asked for DEBUG (with
+                # no handler configured, Python's last-resort handler would print it).
+                logger.error("%s", failure)
+                logger.debug("traceback of %s", failure.plugin, exc_info=exc)
                 failures.append(failure)
         return failures
