@@ -101,11 +101,13 @@ class DataProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class FieldValueError(ValueError):
+class FieldValueError(GovServiceError, ValueError):
     """A model validator's complaint about one field.
 
     Raised inside model constructors; the loaders add the field's name to the path of the
-    :class:`DataProblem` they report, so the problem points at the field itself.
+    :class:`DataProblem` they report, so the problem points at the field itself. A model
+    built directly in Python raises it as it is: like every error of the library it is a
+    :class:`GovServiceError` (and, as before, a :class:`ValueError`).
 
     Args:
         field: Name of the offending field (or a dotted sub-path below it); empty when the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,6 +21,7 @@ __all__ = [
     "LANGS",
     "LANG_ENV",
     "TIERS",
+    "BoundedFloat",
     "State",
     "cli",
     "current_lang",
@@ -73,6 +75,48 @@ def use_lang(state: State, lang: str) -> None:
 def zh_en(zh: str, en: str) -> str:
     """``zh`` under ``--lang zh`` (the default), ``en`` under ``--lang en``."""
     return zh if current_lang() == "zh" else en
+
+
+if TYPE_CHECKING:
+    _FloatParam = click.ParamType[float]
+else:  # generic only from click 8.4 on
+    _FloatParam = click.ParamType
+
+
+class BoundedFloat(_FloatParam):
+    """A finite number within ``[low, high]`` (an end excluded if ``low_open``/``high_open``).
+
+    click's ``FloatRange`` lets ``nan`` through (no comparison with it is true) and ``inf``
+    when there is no upper bound; every number option of the command line uses this instead.
+    """
+
+    name = "number"
+
+    def __init__(
+        self, low: float, high: float, *, low_open: bool = False, high_open: bool = False
+    ) -> None:
+        self.low, self.high, self.low_open, self.high_open = low, high, low_open, high_open
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(zh_en(f"{value!r} 不是数字", f"{value!r} is not a number"), param, ctx)
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        if not (math.isfinite(number) and above and below):
+            span = (
+                f"{'(' if self.low_open else '['}{self.low:g}, "
+                f"{self.high:g}{')' if self.high_open else ']'}"
+            )
+            self.fail(
+                zh_en(f"{value} 不在 {span} 范围内", f"{value} is not in the range {span}"),
+                param,
+                ctx,
+            )
+        return number
 
 
 def echo_json(data: Any) -> None:

@@ -308,7 +308,9 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of acceptance (YYYY-MM-DD); it is not counted.",
 )
-@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--working-days", type=click.IntRange(min=0, max=3650), help="The time limit (at most 3650)."
+)
 @click.option(
     "--item",
     "item_code",
