@@ -10,6 +10,7 @@ collects for :meth:`~govservice_std.queues.engine.QueueEngine.take_failures`.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -96,9 +97,12 @@ class PluginNotifier:
                     ticket=ticket_id,
                     error=f"{type(exc).__name__}: {exc}",
                 )
-                # One line at ERROR; the traceback only for those who asked for DEBUG (with
-                # no handler configured, Python's last-resort handler would print it).
+                # One line at ERROR; the traceback (masked like every message) only for
+                # those who asked for DEBUG: with no handler configured, Python's
+                # last-resort handler would print it to every user.
                 logger.error("%s", failure)
-                logger.debug("traceback of %s", failure.plugin, exc_info=exc)
+                if logger.isEnabledFor(logging.DEBUG):
+                    trace = "".join(traceback.format_exception(exc))
+                    logger.debug("traceback of %s:\n%s", failure.plugin, mask_identifiers(trace))
                 failures.append(failure)
         return failures
