@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import sys
@@ -171,12 +172,16 @@ def cli(ctx: click.Context, no_autoload: bool, blocked: tuple[str, ...], lang: s
     _LANG[0] = lang
 
 
-def _fail(message: str) -> NoReturn:
+def _mask(text: str) -> str:
     from govservice_std._privacy import mask_identifiers  # noqa: PLC0415 - keep startup light
 
+    return mask_identifiers(text)
+
+
+def _fail(message: str) -> NoReturn:
     # Every problem is shown, one a line: a data file with several mistakes is fixed in
     # one pass, as ``validate`` does for an application.
-    lines = [line for line in mask_identifiers(message).splitlines() if line.strip()]
+    lines = [line for line in _mask(message).splitlines() if line.strip()]
     lines = lines or [zh_en("未知错误", "unknown error")]
     head = "govstd: 错误：" if _LANG[0] == "zh" else "govstd: error: "
     if len(lines) > 1:
@@ -207,7 +212,10 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # click quotes the offending value: mask it like every other message.
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(_mask(shown.getvalue()), err=True, nl=False)
         sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
     except GovServiceError as exc:
         _fail(exc.localized(_LANG[0]))
