@@ -48,7 +48,7 @@ class GovServiceError(Exception):
     """Base class of every error raised by govservice_std.
 
     Its text never shows a whole ID number or mobile number: ``str()`` and
-    :meth:`localized` of every subclass pass through one masking step
+    ``localized()`` of every subclass pass through one masking step
     (``4413**********4517``, ``138****8000``), whatever the message was built from.
     """
 

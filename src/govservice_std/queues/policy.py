@@ -404,7 +404,7 @@ class QueuePolicy:
 
     Attributes:
         lines: The business lines; no two can ever issue the same ticket label (see
-            :func:`label_collision`).
+            :func:`~govservice_std.queues.policy.label_collision`).
         priority_groups: The priority groups, highest weight first when listed by
             :meth:`groups_by_rank`.
         outcomes: The outcome codes a window may finish a ticket with.
