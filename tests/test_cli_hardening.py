@@ -178,3 +178,23 @@ def test_evaluate_json_is_valid_json_and_nan_is_refused(tmp_path: Path) -> None:
                             "--json")  # fmt: skip
     assert code == 0
     json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"a": ' + "9" * 5000 + "}", "too many digits"),
+        ('{"a": NaN}', "NaN"),
+    ],
+)
+def test_validate_reads_a_hostile_application_as_a_usage_error(
+    tmp_path: Path, text: str, fragment: str
+) -> None:
+    app = tmp_path / "app.json"
+    app.write_text(text, encoding="utf-8")
+    code, out, err = run_main("--lang", "en", "validate", "441324", "441324-MZ-005", str(app))
+    assert code == 2
+    assert out == ""
+    assert "is not JSON" in err
+    assert fragment in err

@@ -413,6 +413,8 @@ def _file_pool(tmp_path: Path, rng: random.Random) -> list[str]:
     )
     files += [str(app), str(junk_app)]
     (pool / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    (pool / "huge-number.json").write_text('{"a": ' + "9" * 5000 + "}", encoding="utf-8")
+    files.append(str(pool / "huge-number.json"))
     (pool / "junk.db").write_bytes(bytes(range(256)) * 8)
     files += [str(pool / "deep.json"), str(pool / "junk.db")]
     return files

@@ -61,6 +61,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "parse",
     "problems_from_exception",
     "structure",
     "unstructure",
@@ -354,6 +355,25 @@ def _format_of(name: str) -> Format:
     raise InvalidDataError(
         [DataProblem("", f"unsupported file type {suffix!r}: use .json or .toml")], source=name
     )
+
+
+def parse(text: str, format: Format = "json", *, source: str | None = None) -> Any:  # noqa: A002
+    """Parse JSON or TOML text into plain data, with the loaders' limits.
+
+    The one place the library reads a document: a document nested too deeply, holding an
+    integer too long to read, or (JSON) ``NaN``/``Infinity`` is a problem, never a crash.
+
+    >>> parse('{"a": [1, 2]}')
+    {'a': [1, 2]}
+    >>> parse("[" * 100_000, source="deep.json")
+    Traceback (most recent call last):
+    ...
+    govservice_std.errors.InvalidDataError: deep.json: nested too deeply to read
+
+    Raises:
+        InvalidDataError: If the text does not parse.
+    """
+    return _parse(text, format, source)
 
 
 def _parse(text: str, fmt: Format, source: str | None) -> Any:

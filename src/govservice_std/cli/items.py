@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -273,18 +272,26 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     if lang is not None:
         use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415 - lazy
+    from govservice_std.serialization import parse  # noqa: PLC0415
+
     try:
-        data: Any = json.loads(application.read_text(encoding="utf-8"))
+        data: Any = parse(application.read_text(encoding="utf-8"), "json")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
             zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
             param_hint="APPLICATION",
         ) from None
-    except json.JSONDecodeError as exc:
+    except InvalidDataError as exc:
+        first = exc.problems[0]
+        reason = first.message.removeprefix("not valid JSON: ")
+        line = first.path.split(" ")[1] if first.path.startswith("line ") else ""
+        where_zh = f"（第 {line} 行）" if line else ""
+        where_en = f" (line {line})" if line else ""
         raise click.BadParameter(
             zh_en(
-                f"{application} 不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）",
-                f"{application} is not JSON: {exc.msg} (line {exc.lineno})",
+                f"{application} 不是有效的 JSON：{reason}{where_zh}",
+                f"{application} is not JSON: {reason}{where_en}",
             ),
             param_hint="APPLICATION",
         ) from None
