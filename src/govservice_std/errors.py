@@ -21,9 +21,12 @@ application can catch one type. Each subclass is one kind of failure:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
+
+from govservice_std._privacy import mask_identifiers
 
 __all__ = [
     "CaseError",
@@ -51,7 +54,21 @@ __all__ = [
 
 
 class GovServiceError(Exception):
-    """Base class of every error raised by govservice_std."""
+    """Base class of every error raised by govservice_std.
+
+    Its text never shows a whole ID number or mobile number: ``str()`` and
+    ``localized()`` of every subclass pass through one masking step
+    (``4413**********4517``, ``138****8000``), whatever the message was built from.
+    """
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("localized")
+        if own is not None and not getattr(own, "_masked", False):
+            setattr(cls, "localized", _masked_localized(own))  # noqa: B010 - mypy
+
+    def __str__(self) -> str:
+        return mask_identifiers(super().__str__())
 
     def localized(self, lang: str = "zh") -> str:  # noqa: ARG002 - subclasses use it
         """The message in ``lang`` (``"zh"`` or ``"en"``) where the error has one.
@@ -62,9 +79,23 @@ class GovServiceError(Exception):
         return str(self)
 
 
+def _masked_localized(
+    method: Callable[[GovServiceError, str], str],
+) -> Callable[[GovServiceError, str], str]:
+    @functools.wraps(method)
+    def localized(self: GovServiceError, lang: str = "zh") -> str:
+        return mask_identifiers(method(self, lang))
+
+    localized._masked = True  # type: ignore[attr-defined]
+    return localized
+
+
 @attrs.frozen
 class DataProblem:
     """One problem found in a piece of data.
+
+    Both texts are masked when the problem is made: an ID number or mobile number quoted
+    from the data shows as ``4413**********4517``.
 
     Attributes:
         path: Where the problem is, as a dotted path with list indices
@@ -72,18 +103,20 @@ class DataProblem:
         message: What is wrong, naming what was expected and what was got.
     """
 
-    path: str
-    message: str
+    path: str = attrs.field(converter=mask_identifiers)
+    message: str = attrs.field(converter=mask_identifiers)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class FieldValueError(ValueError):
+class FieldValueError(GovServiceError, ValueError):
     """A model validator's complaint about one field.
 
     Raised inside model constructors; the loaders add the field's name to the path of the
-    :class:`DataProblem` they report, so the problem points at the field itself.
+    :class:`DataProblem` they report, so the problem points at the field itself. A model
+    built directly in Python raises it as it is: like every error of the library it is a
+    :class:`GovServiceError` (and, as before, a :class:`ValueError`).
 
     Args:
         field: Name of the offending field (or a dotted sub-path below it); empty when the

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import (
+    TIERS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
@@ -40,9 +48,7 @@ _TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415 - only the text views need rich
-
-    return Console(width=max(Console().width, 120))
+    return make_console()
 
 
 def _today() -> dt.date:

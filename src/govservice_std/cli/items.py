@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from govservice_std.cli._base import (
     cli,
     current_lang,
     echo_json,
+    make_console,
     use_lang,
     zh_en,
 )
@@ -98,7 +98,6 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     info = state.registry.info(locality)
@@ -124,7 +123,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             str(item.promised_limit_days),
             source,
         )
-    console = Console(width=max(Console().width, 120))
+    console = make_console()
     console.print(table)
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
@@ -251,7 +250,6 @@ def form(
 
         echo_json(unstructure(spec))
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.tree import Tree  # noqa: PLC0415
 
     note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
@@ -265,7 +263,7 @@ def form(
             grow(child, field.fields)
 
     grow(tree, spec.fields)
-    Console(width=max(Console().width, 120)).print(tree)
+    make_console().print(tree)
 
 
 @cli.command()
@@ -290,18 +288,26 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     if lang is not None:
         use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415 - lazy
+    from govservice_std.serialization import parse  # noqa: PLC0415
+
     try:
-        data: Any = json.loads(application.read_text(encoding="utf-8"))
+        data: Any = parse(application.read_text(encoding="utf-8"), "json")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
             zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
             param_hint="APPLICATION",
         ) from None
-    except json.JSONDecodeError as exc:
+    except InvalidDataError as exc:
+        first = exc.problems[0]
+        reason = first.message.removeprefix("not valid JSON: ")
+        line = first.path.split(" ")[1] if first.path.startswith("line ") else ""
+        where_zh = f"（第 {line} 行）" if line else ""
+        where_en = f" (line {line})" if line else ""
         raise click.BadParameter(
             zh_en(
-                f"{application} 不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）",
-                f"{application} is not JSON: {exc.msg} (line {exc.lineno})",
+                f"{application} 不是有效的 JSON：{reason}{where_zh}",
+                f"{application} is not JSON: {reason}{where_en}",
             ),
             param_hint="APPLICATION",
         ) from None
@@ -325,7 +331,9 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of acceptance (YYYY-MM-DD); it is not counted.",
 )
-@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--working-days", type=click.IntRange(min=0, max=3650), help="The time limit (at most 3650)."
+)
 @click.option(
     "--item",
     "item_code",

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import (
+    BoundedFloat,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
@@ -26,25 +34,27 @@ def staffing() -> None:
 @staffing.command()
 @click.option(
     "--arrivals-per-hour",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 10_000),
     required=True,
     help="Visitors arriving per hour.",
 )
 @click.option(
     "--service-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0.01, 1440),
     required=True,
     help="Mean service time at a window, in minutes.",
 )
-@click.option("--windows", type=click.IntRange(min=1), required=True, help="Windows open.")
+@click.option(
+    "--windows", type=click.IntRange(min=1, max=1000), required=True, help="Windows open."
+)
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 1440),
     help="Waiting-time target for the service level.",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet the target; adds the fewest windows that do.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
@@ -188,22 +198,24 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
 )
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0, 1440, low_open=True),
     help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     default=20,
     show_default=True,
     help="Simulated days per try.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed."
+)
 @click.option(
     "--queue-db",
     "queue_db",
@@ -312,7 +324,6 @@ def plan(
 
 
 def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
@@ -339,7 +350,7 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
             "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
             ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
         )
-    console = Console(width=max(Console().width, 130))
+    console = make_console()
     console.print(table)
     lang = current_lang()
     for p in result.periods:

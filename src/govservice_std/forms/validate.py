@@ -36,6 +36,7 @@ import attrs
 
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError
+from govservice_std.forms._patterns import compile_pattern
 from govservice_std.forms.expr import (
     Context,
     Evaluator,
@@ -509,7 +510,7 @@ def _text(spec: Field) -> _ScalarCheck:
     name = spec.name
     low = spec.min_length
     high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
-    pattern = re.compile(spec.pattern) if spec.pattern is not None else None
+    pattern = compile_pattern(spec.pattern) if spec.pattern is not None else None
     wrong = _wrong("text")
 
     def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
@@ -522,7 +523,7 @@ def _text(spec: Field) -> _ScalarCheck:
             return
         if low is not None and size < low:
             out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
-        if pattern is not None and not pattern.fullmatch(value):
+        if pattern is not None and not pattern(value):
             out.append((prefix + name, "pattern", spec, {}))
 
     return check
