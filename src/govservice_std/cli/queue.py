@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -547,14 +548,22 @@ _KPI_COLUMNS_EN = (
     show_default=True,
     help="staff: per staff member, with daily caps reached and the booking show rate.",
 )
+@xlsx_option
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None, by: str) -> None:
+def kpis(
+    q: QueueContext,
+    as_json: bool,
+    day: dt.datetime | None,
+    by: str,
+    xlsx_out: Path | None = None,
+) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     if by == "staff":
-        _staff_kpis(engine, day.date() if day else None, as_json)
+        _staff_kpis(engine, day.date() if day else None, as_json, xlsx_out)
         return
     result = engine.kpis(day.date() if day else None)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return
@@ -603,10 +612,13 @@ _STAFF_COLUMNS_EN = (
 )  # fmt: skip
 
 
-def _staff_kpis(engine: QueueEngine, day: dt.date | None, as_json: bool) -> None:
+def _staff_kpis(
+    engine: QueueEngine, day: dt.date | None, as_json: bool, xlsx_out: Path | None
+) -> None:
     from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
 
     result = engine.front_desk_kpis(day)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return
