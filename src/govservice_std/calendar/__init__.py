@@ -12,7 +12,6 @@ from govservice_std.calendar.model import (
     CalendarDocument,
     ScheduleUnavailableError,
     WorkingCalendar,
-    working_calendar,
 )
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "CalendarDocument",
     "ScheduleUnavailableError",
     "WorkingCalendar",
-    "working_calendar",
 ]

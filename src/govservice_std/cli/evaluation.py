@@ -122,25 +122,22 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     (--inspections) — in place of the values typed into the assessment; each such
     criterion's evidence names the record it was read from.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
+    from govservice_std.evaluation.layers import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.evaluation.measured import (  # noqa: PLC0415
         MeasuredMetrics,
         recorded_queue_kpis,
         review_metrics,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
-    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
-    registry = state.registry
+    resolved = state.resolve(locality)
     today = _day(today_at)
     record = load_assessment(assessment)
     inspections = (
@@ -151,13 +148,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
-        policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
             document.reviews,
-            policy,
+            resolved.review_policy,
             today=today or record.date,
             hall=record.hall,
-            calendar=working_calendar(registry, locality),
+            calendar=resolved.calendar,
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
     queue = None
@@ -165,7 +161,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         with SQLiteStore(queue_db, record.hall) as store:
-            queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
+            queue = recorded_queue_kpis(resolved, store, day=_day(queue_day))
         if queue.overall.issued == 0:
             on = f" on {queue.day}" if queue.day is not None else ""
             on_zh = f" 在 {queue.day} " if queue.day is not None else " "
@@ -175,11 +171,10 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
                     f"{queue_db} holds no tickets of hall {record.hall}{on}",
                 )
             )
-    chosen = resolve_scoring_model(registry, locality, model) if model else None
+    chosen = resolve_scoring_model(resolved, model) if model else None
     card = evaluate_hall(
-        registry,
+        resolved,
         record,
-        locality=locality,
         metrics=measured,
         queue=queue,
         inspections=inspections,
@@ -385,6 +380,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     queue: dict[str, QueueKpis] = {}
     if queue_db is not None:
         from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415
+        from govservice_std.queues.engine import default_locality  # noqa: PLC0415
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         recorded = SQLiteStore.halls(queue_db)
@@ -392,18 +388,21 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
             if record.hall in recorded:
                 with SQLiteStore(queue_db, record.hall) as store:
                     queue[record.hall] = recorded_queue_kpis(
-                        state.registry, store, day=_day(queue_day)
+                        state.resolve(
+                            getattr(store, "locality", None) or default_locality(record.hall)
+                        ),
+                        store,
+                        day=_day(queue_day),
                     )
     if as_json:
-        result = evaluate_locality(state.registry, locality, records, queue=queue)
+        result = evaluate_locality(state.resolve(locality), records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
         with Progress(transient=True) as bar:
             task = bar.add_task("评估中", total=len(records))
             result = evaluate_locality(
-                state.registry,
-                locality,
+                state.resolve(locality),
                 records,
                 queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
@@ -494,9 +493,7 @@ def standard(state: State, locality: str, tier: str | None, as_json: bool) -> No
     Each criterion shows the layer that defined it and the layers that changed it; each
     parameter the layer that set its value.
     """
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-    effective = resolve_standard(state.registry, locality)
+    effective = state.resolve(locality).standard
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -593,10 +590,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     counted on LOCALITY's calendar. A deadline in a year whose holiday schedule is not
     published yet is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
@@ -604,13 +598,14 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
 
     today = _day(today_at)
     document = load(file, ReviewsDocument)
-    policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
+    resolved = state.resolve(locality)
+    policy = resolved.review_policy
     summary = summarize_reviews(
         document.reviews,
         policy,
         today=today or _today(),
         hall=hall,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     if as_json:
         echo_json(summary.to_dict())
@@ -685,23 +680,22 @@ def inspections(
     LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
     is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
     document = load(file, InspectionsDocument)
-    standard = resolve_standard(state.registry, locality)
+    resolved = state.resolve(locality)
+    standard = resolved.standard
     entry = standard.parameters.get("inspection.order_days")
     days = int(entry.parameter.value) if entry is not None else 15
     states = track_orders(
         document.inspections,
         today=_day(today_at) or _today(),
         order_days=days,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     if as_json:
         echo_json(

@@ -5,9 +5,11 @@ The model (:mod:`govservice_std.halls.model`) is plain values; the layer reading
 """
 
 from govservice_std.halls.model import (
+    HALLS_FILE,
     Contact,
     DayHours,
     Hall,
+    HallsDocument,
     HallTier,
     OpeningHours,
     ServiceMode,
@@ -23,10 +25,12 @@ from govservice_std.halls.model import (
 )
 
 __all__ = [
+    "HALLS_FILE",
     "Contact",
     "DayHours",
     "Hall",
     "HallTier",
+    "HallsDocument",
     "OpeningHours",
     "ServiceMode",
     "SpecialService",

@@ -19,7 +19,6 @@ from govservice_std.items.model import (
     Material,
     MaterialForm,
     ServiceItem,
-    load_catalog,
 )
 
 __all__ = [
@@ -37,5 +36,4 @@ __all__ = [
     "Material",
     "MaterialForm",
     "ServiceItem",
-    "load_catalog",
 ]
