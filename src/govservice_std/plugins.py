@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import attrs
 import pluggy
 
-from govservice_std import hookspecs
+from govservice_std import hookspecs, national
 from govservice_std._markers import ENTRY_POINT_GROUP, PROJECT
 from govservice_std._version import __version__
 from govservice_std.errors import PluginContractError, PluginError, PluginLoadError
@@ -92,7 +92,6 @@ class PluginInfo:
 
 
 def _builtin_plugins() -> list[tuple[PluginInfo, object]]:
-    from govservice_std import national  # noqa: PLC0415 - loaded with the manager, not at import
 
     return [
         (

@@ -64,6 +64,7 @@ from govservice_std.queues.events import (
     _make_started,
 )
 from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
+from govservice_std.queues.kpis import QueueKpis, engine_kpis
 from govservice_std.queues.policy import (
     AntiStarvationRule,
     LateAppointment,
@@ -74,7 +75,6 @@ from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
-    from govservice_std.queues.kpis import QueueKpis
     from govservice_std.registry import ResolvedLocality
 
 __all__ = ["Clock", "FixedClock", "QueueEngine", "default_locality", "system_clock"]
@@ -321,8 +321,6 @@ class QueueEngine:
 
         See :mod:`govservice_std.queues.kpis` for the definitions.
         """
-        from govservice_std.queues.kpis import engine_kpis  # noqa: PLC0415
-
         return engine_kpis(self, day=day)
 
     def events(self) -> list[StoredEvent]:
