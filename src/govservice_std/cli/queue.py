@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -349,11 +350,15 @@ _KPI_COLUMNS_EN = (
 @queue.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
+@xlsx_option
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
+def kpis(
+    q: QueueContext, as_json: bool, day: dt.datetime | None, xlsx_out: Path | None = None
+) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     result = engine.kpis(day.date() if day else None)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return
