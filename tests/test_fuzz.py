@@ -65,7 +65,7 @@ FILES: dict[str, type[Any]] = {
     "items.toml": ItemsDocument,
     "queue.toml": QueuePolicyLayer,
     "criteria.toml": CriteriaDocument,
-    "calendar.toml": CalendarDocument,
+    "examples/calendar-example.toml": CalendarDocument,
     "staffing.toml": DayProfile,
     "forms/allowance.toml": FormSpec,
     "examples/assessment-441324116.toml": Assessment,

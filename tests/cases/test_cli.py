@@ -264,7 +264,8 @@ date = 2026-03-07
     )
     assert code == 2
     assert "reviews[1].case: no such case in the store (NO-SUCH)" in err
-    assert "(and 1 more)" in err  # R3 is a second review of P-0000
+    # Every problem is shown: R3 is a second review of P-0000.
+    assert "reviews[2]: cannot review: case P-0000 already has review R1" in err
     code, out, _ = run(capsys, "case", "--db", str(db), "show", "P-0000", "--json")
     assert json.loads(out)["record"]["评价编号"] == ""  # nothing was imported
     text = reviews.read_text(encoding="utf-8")
