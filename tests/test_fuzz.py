@@ -404,7 +404,10 @@ def _file_pool(tmp_path: Path, rng: random.Random) -> list[str]:
         bad = pool / f"bad-{good.name}"
         bad.write_text(_render(_mutate(tomllib.loads(source), rng, 0.1), "toml"), encoding="utf-8")
         files.append(str(bad))
-    app = Path(__file__).parent / "data" / "allowance-valid.json"
+    # A copy: a command given it as an output file (an export, a workbook) writes there,
+    # never over the test data.
+    app = pool / "allowance-valid.json"
+    shutil.copyfile(Path(__file__).parent / "data" / "allowance-valid.json", app)
     junk_app = pool / "app.json"
     junk_app.write_text(
         _render(_mutate(json.loads(app.read_text(encoding="utf-8")), rng, 0.3), "json"),
