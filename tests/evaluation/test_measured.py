@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import govservice_std as gs
 from govservice_std.cli import cli
+from govservice_std.evaluation.scoring import Reason
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.stores.memory import MemoryStore
@@ -87,7 +88,8 @@ def test_measured_value_wins_over_an_answer_value() -> None:
     result = card.result(criterion)
     assert result.answer.startswith("12 ")
     assert result.evidence == ("叫号系统导出", "queue record 2026-11-20")
-    assert "40" in result.notes
+    assert result.replaced == 40.0  # the typed value it replaced, for the report to word
+    assert result.reason is Reason.MEASURED
 
 
 def test_queue_metrics_and_merging() -> None:
@@ -102,7 +104,7 @@ def test_queue_metrics_and_merging() -> None:
         "queue.avg_wait_minutes": 6.0,
         "queue.within_target_rate": 0.5,
     }
-    assert set(measured.sources.values()) == {"queue record (3 days)"}
+    assert {str(s) for s in measured.sources.values()} == {"queue record (3 days)"}
     assert not gs.queue_metrics(gs.QueueKpis())
     merged = measured.merged({"queue.avg_wait_minutes": 9.0})
     assert merged.values["queue.avg_wait_minutes"] == 9.0
@@ -153,7 +155,7 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
     satisfaction = next(c for i, c in by_id.items() if metric_of[i] == "reviews.satisfaction_rate")
     assert f"好差评 {REVIEWS.name}" in satisfaction["evidence"]
     evaluate = ["evaluate", "441324", str(ASSESSMENT)]
-    assert "证据：queue record" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
+    assert "evidence: queue" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
     text = _run(*evaluate, "--queue-db", str(db))
     assert "证据：排队记录" in text
     assert "queue record" not in text

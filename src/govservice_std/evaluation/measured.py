@@ -7,7 +7,9 @@ live or a recorded day read back from a store), a 好差评 summary
 (:class:`~govservice_std.evaluation.reviews.ReviewSummary`) and inspection orders. A
 :class:`MeasuredMetrics` carries such values *and their provenance*; measured values
 replace typed ones when a hall is scored, and the scorecard lists the provenance among the
-criterion's evidence (``"queue record 2026-11-20"``).
+criterion's evidence (``"queue record 2026-11-20"``). The provenance is structured — an
+:class:`Evidence` names the kind of record, its day or number of days and its sample size —
+and the reports word it in the language of the run.
 
 The metric ids are those of the national catalog in ``criteria.toml``:
 
@@ -26,13 +28,17 @@ The metric ids are those of the national catalog in ``criteria.toml``:
 >>> measured = queue_metrics(kpis)
 >>> dict(measured.values)
 {'queue.avg_wait_minutes': 6.0, 'queue.within_target_rate': 1.0}
->>> measured.sources["queue.avg_wait_minutes"]
+>>> evidence = measured.sources["queue.avg_wait_minutes"]
+>>> evidence.kind, evidence.day, evidence.sample
+(<EvidenceKind.QUEUE: 'queue'>, datetime.date(2026, 11, 20), 0)
+>>> str(evidence)
 'queue record 2026-11-20'
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Container, Mapping
 from typing import TYPE_CHECKING
 
@@ -47,7 +53,10 @@ if TYPE_CHECKING:
 __all__ = [
     "QUEUE_AVG_WAIT",
     "QUEUE_WITHIN_TARGET",
+    "Evidence",
+    "EvidenceKind",
     "MeasuredMetrics",
+    "queue_evidence",
     "queue_metrics",
     "recorded_queue_kpis",
     "review_metrics",
@@ -60,6 +69,74 @@ QUEUE_WITHIN_TARGET = "queue.within_target_rate"
 """Metric id of the share of tickets called within the waiting-time target."""
 
 
+class EvidenceKind(enum.Enum):
+    """The kind of record a measured value was read from."""
+
+    QUEUE = "queue"
+    """A hall's queue record (tickets issued, called, served)."""
+    REVIEWS = "reviews"
+    """好差评 reviews."""
+    INSPECTIONS = "inspections"
+    """Inspection (督查) records and their rectification orders."""
+    OTHER = "other"
+    """Any other record, named by ``source``."""
+
+
+@attrs.frozen
+class Evidence:
+    """Where measured values came from: structured, so that a report can word it.
+
+    ``str(evidence)`` is a stable English reference kept in the scorecard's JSON
+    (``"queue record 2026-11-20"``, ``"inspection records"``); people read the reports'
+    wording instead, in the language of the run.
+
+    Args:
+        kind: The kind of record.
+        source: The record's name (a file name, a system export), if it has one.
+        day: The one day the values cover, if they cover one day.
+        days: How many days the values cover, if known.
+        sample: How many records the values were computed from (tickets, reviews, orders).
+
+    >>> str(Evidence(EvidenceKind.REVIEWS, source="reviews.toml", sample=12))
+    '好差评 reviews.toml'
+    """
+
+    kind: EvidenceKind
+    source: str = ""
+    day: dt.date | None = None
+    days: int | None = None
+    sample: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind is EvidenceKind.QUEUE:
+            if self.day is not None:
+                return f"queue record {self.day.isoformat()}"
+            return (
+                f"queue record ({self.days} days)"
+                if self.days not in (None, 1)
+                else ("queue record")
+            )
+        if self.kind is EvidenceKind.INSPECTIONS:
+            return "inspection records"
+        if self.kind is EvidenceKind.REVIEWS:
+            return f"好差评 {self.source}".strip()
+        return self.source
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data: kind, source, day, days and sample."""
+        return {
+            "kind": self.kind.value,
+            "source": self.source,
+            "day": self.day.isoformat() if self.day is not None else None,
+            "days": self.days,
+            "sample": self.sample,
+        }
+
+
+def _evidence(source: Evidence | str) -> Evidence:
+    return source if isinstance(source, Evidence) else Evidence(EvidenceKind.OTHER, source)
+
+
 @attrs.frozen
 class MeasuredMetrics:
     """Metric values read from data, each with a note of where it came from.
@@ -70,16 +147,17 @@ class MeasuredMetrics:
     """
 
     values: Mapping[str, float] = attrs.field(factory=dict)
-    sources: Mapping[str, str] = attrs.field(factory=dict)
+    sources: Mapping[str, Evidence] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, values: Mapping[str, float], source: str) -> MeasuredMetrics:
-        """Values that all come from one ``source``.
+    def of(cls, values: Mapping[str, float], source: Evidence | str) -> MeasuredMetrics:
+        """Values that all come from one ``source`` (a bare name is an ``OTHER`` record).
 
-        >>> MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml").sources
-        {'reviews.follow_up_rate': 'reviews.toml'}
+        >>> str(MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml")
+        ...     .sources["reviews.follow_up_rate"])
+        'reviews.toml'
         """
-        return cls(dict(values), dict.fromkeys(values, source))
+        return cls(dict(values), dict.fromkeys(values, _evidence(source)))
 
     def merged(self, other: MeasuredMetrics | Mapping[str, float] | None) -> MeasuredMetrics:
         """These values updated by ``other``'s (a plain mapping has no provenance)."""
@@ -103,18 +181,17 @@ class MeasuredMetrics:
         return bool(self.values)
 
 
-def _queue_label(kpis: QueueKpis) -> str:
-    if kpis.day is not None:
-        return f"queue record {kpis.day.isoformat()}"
-    return f"queue record ({kpis.days} days)" if kpis.days != 1 else "queue record"
+def queue_evidence(kpis: QueueKpis) -> Evidence:
+    """The evidence of a hall's queue KPIs: the day or days and the tickets issued."""
+    return Evidence(EvidenceKind.QUEUE, day=kpis.day, days=kpis.days, sample=kpis.overall.issued)
 
 
-def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetrics:
+def queue_metrics(kpis: QueueKpis, *, source: Evidence | str | None = None) -> MeasuredMetrics:
     """The queue metrics of a hall's KPIs, under the national catalog's metric ids.
 
     Args:
         kpis: The hall's queue KPIs (live, or a recorded day's).
-        source: The provenance to show (default: ``"queue record YYYY-MM-DD"`` for a day).
+        source: The provenance to show (default: :func:`queue_evidence`).
 
     Returns:
         ``queue.avg_wait_minutes`` when any ticket was called and
@@ -126,10 +203,12 @@ def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetr
         values[QUEUE_AVG_WAIT] = overall.waiting.mean
     if overall.within_target is not None:
         values[QUEUE_WITHIN_TARGET] = overall.within_target
-    return MeasuredMetrics.of(values, source or _queue_label(kpis))
+    return MeasuredMetrics.of(values, source or queue_evidence(kpis))
 
 
-def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records") -> MeasuredMetrics:
+def review_metrics(
+    summary: ReviewSummary, *, source: Evidence | str = "好差评 records"
+) -> MeasuredMetrics:
     """The ``reviews.*`` metrics of a 好差评 summary, with their provenance.
 
     Args:

@@ -39,7 +39,7 @@ from govservice_std.evaluation.inspections import (
     inspection_metrics,
     track_orders,
 )
-from govservice_std.evaluation.measured import MeasuredMetrics
+from govservice_std.evaluation.measured import Evidence, EvidenceKind, MeasuredMetrics
 from govservice_std.evaluation.overlays import waiver_in_force
 from govservice_std.evaluation.standard import (
     Aspect,
@@ -58,6 +58,7 @@ __all__ = [
     "CriterionResult",
     "Evaluator",
     "Flat",
+    "Reason",
     "Rectification",
     "Scorecard",
     "ScoringModel",
@@ -92,6 +93,17 @@ class Status(enum.Enum):
     def failed(self) -> bool:
         """Whether the status calls for rectification (not met or partly met)."""
         return self in (Status.NOT_MET, Status.PARTLY_MET)
+
+
+class Reason(enum.Enum):
+    """Why a criterion earned nothing, or what else the scorer notes about it."""
+
+    NO_ANSWER = "no_answer"
+    """The assessment has no answer for the criterion."""
+    NO_DATA = "no_data"
+    """A metric criterion has no value, typed or measured."""
+    MEASURED = "measured"
+    """A measured value replaced the value typed into the assessment."""
 
 
 _STATUS_ZH = {
@@ -326,9 +338,16 @@ class CriterionResult:
         credit: Share of the points won, 0–1.
         answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
             measured value with its unit; empty without an answer.
-        notes: The assessor's notes, or why the criterion earned nothing.
-        evidence: References to the evidence.
+        notes: The assessor's notes.
+        evidence: References to the evidence: the assessor's, then the records measured
+            values were read from (as in ``str(record)``).
         waiver: The justification of the waiver in force, if any.
+        value: The number judged, for a metric criterion with a value.
+        reason: Why nothing was earned (no answer, no data), or that a measured value
+            replaced the typed one.
+        replaced: The typed value a measured one replaced, if any.
+        records: The records measured values were read from, structured (kind, day, sample
+            size) for a report to word.
     """
 
     info: CriterionInfo
@@ -340,6 +359,10 @@ class CriterionResult:
     notes: str = ""
     evidence: tuple[str, ...] = ()
     waiver: str | None = None
+    value: float | None = None
+    reason: Reason | None = None
+    replaced: float | None = None
+    records: tuple[Evidence, ...] = ()
 
     @property
     def id(self) -> str:
@@ -518,6 +541,8 @@ class Scorecard:
                     "target": r.target,
                     "notes": r.notes,
                     "evidence": list(r.evidence),
+                    "records": [e.to_dict() for e in r.records],
+                    "reason": r.reason.value if r.reason is not None else None,
                     "veto": r.veto,
                     "layer": str(r.layer) if r.layer is not None else None,
                     "plugin": r.plugin,
@@ -555,9 +580,7 @@ class Scorecard:
 _ASPECT_INDEX = {aspect: index for index, aspect in enumerate(Aspect)}
 _CHECK, _GRADED, _METRIC = 0, 1, 2
 _METHOD_CODE = {Method.CHECK: _CHECK, Method.GRADED: _GRADED, Method.METRIC: _METRIC}
-_NO_ANSWER = "未作答 (no answer)"
 _SHARED_MAX = 50_000
-_INSPECTION_SOURCE = "inspection records"
 
 
 @attrs.frozen
@@ -718,7 +741,7 @@ class Evaluator:
             self.check(assessment, hall, source=source)
         merged: Mapping[str, float] = assessment.metrics
         measured: Mapping[str, float] = {}
-        provenance: Mapping[str, str] = {}
+        provenance: Mapping[str, Evidence] = {}
         if metrics:
             if isinstance(metrics, MeasuredMetrics):
                 measured, provenance = metrics.values, metrics.sources
@@ -748,7 +771,8 @@ class Evaluator:
             from_inspections = inspection_metrics(states)
             merged = {**merged, **from_inspections}
             measured = {**measured, **from_inspections}
-            provenance = {**provenance, **dict.fromkeys(from_inspections, _INSPECTION_SOURCE)}
+            records = Evidence(EvidenceKind.INSPECTIONS, sample=len(states))
+            provenance = {**provenance, **dict.fromkeys(from_inspections, records)}
         return self._score(
             assessment, hall, merged, overdue, measured=measured, provenance=provenance
         )
@@ -756,26 +780,35 @@ class Evaluator:
     def _result(
         self,
         plan: _Plan,
-        credit: float,
-        shown: str,
-        why: str,
+        judged: _Judged,
         answer: Answer | None,
         *,
-        extra: tuple[str, ...] = (),
+        extra: tuple[Evidence, ...] = (),
     ) -> CriterionResult:
-        key = (plan.info.id, credit, shown, why, answer, extra)
+        key = (plan.info.id, judged, answer, extra)
         result = self._shared.get(key)
         if result is None:
+            credit, shown, reason, value, replaced = judged
             notes = answer.notes if answer is not None else ""
-            if why:
-                notes = f"{notes} {why}".strip()
             evidence = answer.evidence if answer is not None else ()
             if extra:
-                evidence = (*evidence, *(e for e in extra if e not in evidence))
+                named = tuple(str(e) for e in extra)
+                evidence = (*evidence, *(e for e in named if e not in evidence))
             status = _status(credit)
             won = plan.max_points * credit
             result = CriterionResult(
-                plan.info, status, won, plan.max_points, credit, shown, notes, evidence
+                plan.info,
+                status,
+                won,
+                plan.max_points,
+                credit,
+                shown,
+                notes,
+                evidence,
+                value=value,
+                reason=reason,
+                replaced=replaced,
+                records=extra,
             )
             if len(self._shared) >= _SHARED_MAX:
                 self._shared.clear()
@@ -797,7 +830,7 @@ class Evaluator:
         overdue: tuple[OrderState, ...],
         *,
         measured: Mapping[str, float],
-        provenance: Mapping[str, str],
+        provenance: Mapping[str, Evidence],
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
@@ -817,23 +850,24 @@ class Evaluator:
                 if waiver is not None:
                     results.append(_waived(plan, answer, waiver[0].justification))
                     continue
-            extra: tuple[str, ...] = ()
+            extra: tuple[Evidence, ...] = ()
             metric = plan.criterion.metric
             if measured and metric is not None and metric in measured:
                 # Measured data replaces a typed value, and says where it came from.
-                credit, shown, why = _judge(plan, None, measured)
-                if answer is not None and answer.value is not None:
-                    why = f"{why} 实测值替代填报值 {answer.value:g} (measured value used)".strip()
+                judged = _judge(plan, None, measured)
+                if answer is not None and answer.value is not None and judged[2] is None:
+                    judged = (*judged[:2], Reason.MEASURED, judged[3], answer.value)
                 source = provenance.get(metric)
                 extra = (source,) if source else ()
             else:
-                credit, shown, why = _judge(plan, answer, metrics)
+                judged = _judge(plan, answer, metrics)
+            credit = judged[0]
             possible = plan.max_points
             won = possible * credit
             won_by[plan.aspect] += won
             max_by[plan.aspect] += possible
             status = _status(credit)
-            results.append(self._result(plan, credit, shown, why, answer, extra=extra))
+            results.append(self._result(plan, judged, answer, extra=extra))
             if status is not Status.MET:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:
@@ -891,28 +925,33 @@ def _status(credit: float) -> Status:
     return Status.PARTLY_MET if credit > 0.0 else Status.NOT_MET
 
 
-def _judge(
-    plan: _Plan, answer: Answer | None, metrics: Mapping[str, float]
-) -> tuple[float, str, str]:
-    """Credit (0–1), the answer as shown, and why nothing was earned (if so)."""
+# Credit (0–1), the answer as shown, the reason, the value judged, the typed value replaced.
+_Judged = tuple[float, str, Reason | None, float | None, float | None]
+_UNANSWERED: _Judged = (0.0, "", Reason.NO_ANSWER, None, None)
+_MET: _Judged = (1.0, "met", None, None, None)
+_NOT_MET: _Judged = (0.0, "not met", None, None, None)
+_NO_DATA: _Judged = (0.0, "", Reason.NO_DATA, None, None)
+
+
+def _judge(plan: _Plan, answer: Answer | None, metrics: Mapping[str, float]) -> _Judged:
     method = plan.method
     if method == _CHECK:
         if answer is None or answer.met is None:
-            return 0.0, "", _NO_ANSWER
-        return (1.0, "met", "") if answer.met else (0.0, "not met", "")
+            return _UNANSWERED
+        return _MET if answer.met else _NOT_MET
     if method == _GRADED:
         if answer is None or answer.level is None:
-            return 0.0, "", _NO_ANSWER
+            return _UNANSWERED
         credit, shown = plan.credits[answer.level]
-        return credit, shown, ""
+        return credit, shown, None, None, None
     value = answer.value if answer is not None else None
     metric = plan.criterion.metric
     if value is None and metric is not None:
         value = metrics.get(metric)
     if value is None or plan.target is None:
-        return 0.0, "", f"无数据 (no value for metric {metric})"
+        return _NO_DATA
     shown = f"{value:g} {plan.info.unit}".strip()
-    return plan.criterion.credit(value, target=plan.target), shown, ""
+    return plan.criterion.credit(value, target=plan.target), shown, None, value, None
 
 
 def _waived(plan: _Plan, answer: Answer | None, justification: str) -> CriterionResult:

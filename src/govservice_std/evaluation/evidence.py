@@ -1,0 +1,154 @@
+"""Gather a hall's measured evidence from its records, for scoring: one function for all.
+
+An assessment states what an assessor saw; the records say what the hall did. Given where
+the records are — a 好差评 reviews file, an inspections file, the hall's queue database —
+:func:`gather_evidence` reads each one and returns the measured metrics (with their
+structured provenance), the queue KPIs and the inspections, ready for
+:func:`~govservice_std.evaluation.batch.evaluate_hall`. The command line's ``evaluate`` and
+``evaluate-all`` call it, and so can an application.
+
+Each kind of record is one reader in :data:`READERS`: a function of the request and the hall
+that returns what it found. Adding a source of evidence is adding a field to
+:class:`EvidenceRequest` and one reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from govservice_std.calendar import working_calendar
+from govservice_std.evaluation.inspections import Inspection, InspectionsDocument
+from govservice_std.evaluation.measured import (
+    Evidence,
+    EvidenceKind,
+    MeasuredMetrics,
+    recorded_queue_kpis,
+    review_metrics,
+)
+from govservice_std.evaluation.overlays import resolve_standard
+from govservice_std.evaluation.reviews import ReviewPolicy, ReviewsDocument, summarize_reviews
+from govservice_std.queues.kpis import QueueKpis
+from govservice_std.registry import Registry
+from govservice_std.serialization import load
+
+__all__ = ["READERS", "EvidenceRequest", "GatheredEvidence", "gather_evidence"]
+
+
+@attrs.frozen
+class EvidenceRequest:
+    """Where a hall's records are, and which day they should cover.
+
+    Args:
+        reviews: A 好差评 reviews file (its rates become the ``reviews.*`` metrics).
+        inspections: An inspections file (overdue orders, the on-time rate).
+        queue_db: The halls' queue database (SQLite): the hall's KPIs become ``queue.*``.
+        day: With ``queue_db``: one service day (default: every day in the record).
+    """
+
+    reviews: Path | None = None
+    inspections: Path | None = None
+    queue_db: Path | None = None
+    day: dt.date | None = None
+
+
+@attrs.frozen
+class GatheredEvidence:
+    """What the records of one hall say, ready to score.
+
+    Attributes:
+        metrics: Measured metrics with their structured provenance.
+        queue: The hall's queue KPIs, if its queue record was read.
+        inspections: The inspections read (the scorer keeps the hall's own).
+    """
+
+    metrics: MeasuredMetrics = attrs.field(factory=MeasuredMetrics)
+    queue: QueueKpis | None = None
+    inspections: tuple[Inspection, ...] = ()
+
+    def merged(self, other: GatheredEvidence) -> GatheredEvidence:
+        """This evidence with ``other``'s added (``other`` wins on the same metric)."""
+        return GatheredEvidence(
+            self.metrics.merged(other.metrics),
+            other.queue or self.queue,
+            (*self.inspections, *other.inspections),
+        )
+
+
+@attrs.frozen
+class _Context:
+    registry: Registry
+    locality: str
+    hall: str
+    today: dt.date
+
+
+Reader = Callable[[EvidenceRequest, _Context], GatheredEvidence]
+
+
+def _reviews(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
+    if request.reviews is None:
+        return GatheredEvidence()
+    document = load(request.reviews, ReviewsDocument)
+    summary = summarize_reviews(
+        document.reviews,
+        ReviewPolicy.from_standard(resolve_standard(at.registry, at.locality)),
+        today=at.today,
+        hall=at.hall,
+        calendar=working_calendar(at.registry, at.locality),
+    )
+    source = Evidence(EvidenceKind.REVIEWS, source=request.reviews.name, sample=summary.total)
+    return GatheredEvidence(review_metrics(summary, source=source))
+
+
+def _inspections(request: EvidenceRequest, _at: _Context) -> GatheredEvidence:
+    if request.inspections is None:
+        return GatheredEvidence()
+    return GatheredEvidence(inspections=load(request.inspections, InspectionsDocument).inspections)
+
+
+def _queue(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
+    if request.queue_db is None:
+        return GatheredEvidence()
+    from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415 - lazy driver
+
+    if at.hall not in SQLiteStore.halls(request.queue_db):
+        return GatheredEvidence()
+    with SQLiteStore(request.queue_db, at.hall) as store:
+        kpis = recorded_queue_kpis(at.registry, store, locality=at.locality, day=request.day)
+    return GatheredEvidence(queue=kpis)
+
+
+READERS: tuple[Reader, ...] = (_reviews, _inspections, _queue)
+"""The readers :func:`gather_evidence` runs, one per kind of record, in this order."""
+
+
+def gather_evidence(
+    registry: Registry,
+    locality: str,
+    hall: str,
+    request: EvidenceRequest,
+    *,
+    today: dt.date,
+) -> GatheredEvidence:
+    """Read every record ``request`` names for ``hall``, under ``locality``'s rules.
+
+    Args:
+        registry: The registry (the locality's standard, calendar and queue policy).
+        locality: The locality whose rules apply (review deadlines, queue target).
+        hall: The hall's code; records of other halls are left out.
+        request: Where the records are.
+        today: The day deadlines are judged on (an assessment's date, say).
+
+    Returns:
+        The measured metrics, queue KPIs and inspections found; empty for a record that
+        does not name the hall (a queue database without it).
+    """
+    at = _Context(registry, locality, hall, today)
+    gathered = GatheredEvidence()
+    for read in READERS:
+        gathered = gathered.merged(read(request, at))
+    return gathered
