@@ -178,8 +178,9 @@ class LocalizedCommand(click.Command):
     """A command whose help texts (its own and its options') are read from the catalogs."""
 
     @contextmanager
-    def _translated(self) -> Iterator[None]:
-        saved = [(self, self.help)] + [(p, getattr(p, "help", None)) for p in self.params]
+    def _translated(self, ctx: click.Context) -> Iterator[None]:
+        params = self.get_params(ctx)
+        saved = [(self, self.help)] + [(p, getattr(p, "help", None)) for p in params]
         try:
             for owner, text in saved:
                 if text:
@@ -189,8 +190,16 @@ class LocalizedCommand(click.Command):
             for owner, text in saved:
                 owner.help = text
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        fresh = self._help_option is None
+        option = super().get_help_option(ctx)
+        if option is not None and fresh:
+            # click words it once, in the language of that moment; keep the source words.
+            option.help = "Show this message and exit."
+        return option
+
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with self._translated():
+        with self._translated(ctx):
             super().format_help(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:
@@ -232,7 +241,9 @@ def _lang_of(args: Sequence[str]) -> str:
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="govstd")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="govstd", help="Show the version and exit."
+)
 @click.option(
     "--no-autoload",
     is_flag=True,

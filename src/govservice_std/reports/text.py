@@ -17,7 +17,16 @@ from govservice_std.evaluation.scoring import Scorecard
 from govservice_std.evaluation.standard import Criterion, Direction, Method, Standard
 from govservice_std.i18n import _, ngettext, pgettext
 from govservice_std.queues.kpis import KpiFigures
-from govservice_std.reports.words import answer, due, label, notes, percent, target, tier_short
+from govservice_std.reports.words import (
+    answer,
+    due,
+    label,
+    notes,
+    percent,
+    target,
+    tier_short,
+    unit,
+)
 from govservice_std.staffing.plan import StaffingPlan
 
 if TYPE_CHECKING:
@@ -258,7 +267,7 @@ def print_standard(effective: Standard, tier: str | None, out: Console | None = 
             p.parameter.id,
             p.parameter.title,
             f"{p.parameter.value:g}",
-            p.parameter.unit,
+            unit(p.parameter.unit),
             str(p.set_by.layer),
         )
     out.print(params)

@@ -100,6 +100,20 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}%}"
 
 
+_UNITS = {
+    "minutes": N_("minutes"),
+    "working days": N_("working days"),
+    "ratio": N_("ratio"),
+    "flag": N_("flag"),
+}
+
+
+def unit(name: str) -> str:
+    """A unit of the standard's catalog, worded (another unit as it is written)."""
+    known = _UNITS.get(name)
+    return _(known) if known is not None else name
+
+
 def figure(value: float, unit: str) -> str:
     """A measured value with its unit, worded (``ratio`` as a percentage)."""
     if unit == "ratio":
