@@ -25,7 +25,7 @@ from govservice_std import (
     Zone,
     ZoneKind,
 )
-from govservice_std.registry import HallsDocument
+from govservice_std.halls import HallsDocument
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
 names = text.filter(lambda s: s.strip() != "")

@@ -111,7 +111,7 @@ def test_changing_the_generated_overlay_changes_a_hall_score(tmp_path: Path) -> 
 
     def qs02() -> tuple[float, gs.CriterionResult]:
         registry = gs.load_registry(plugins=[plugin])
-        card = gs.evaluate_hall(registry, assessment)
+        card = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)
         return card.total, next(r for r in card.criteria if r.info.id == "QS-02")
 
     total_strict, strict = qs02()

@@ -56,7 +56,7 @@ def test_scorecard_prints_on_a4_with_the_header_on_every_page(
     from govservice_std.serialization import load
 
     card = evaluate_hall(
-        load_registry(),
+        load_registry().resolve("441324"),
         load_assessment(Path(ASSESSMENT)),
         inspections=load(Path(INSPECTIONS), InspectionsDocument).inspections,
     )

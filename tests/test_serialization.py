@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govservice_std as gs
-from govservice_std.registry import HallsDocument
+from govservice_std.halls import HallsDocument
 
 from .strategies import MODELS, halls, halls_documents
 

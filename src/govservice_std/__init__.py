@@ -32,7 +32,6 @@ if TYPE_CHECKING:
         CalendarDocument,
         ScheduleUnavailableError,
         WorkingCalendar,
-        working_calendar,
     )
     from govservice_std.divisions import (
         NATIONAL,
@@ -97,7 +96,6 @@ if TYPE_CHECKING:
         Override,
         Removal,
         compose_standard,
-        resolve_standard,
     )
     from govservice_std.evaluation.reviews import (
         BadReviewState,
@@ -124,7 +122,6 @@ if TYPE_CHECKING:
         Status,
         VetoCap,
         WeightedSum,
-        resolve_scoring_model,
         scoring_model,
     )
     from govservice_std.evaluation.standard import (
@@ -154,12 +151,12 @@ if TYPE_CHECKING:
         Problem,
         ValidationResult,
         compile_form,
-        load_forms,
     )
     from govservice_std.halls import (
         Contact,
         DayHours,
         Hall,
+        HallsDocument,
         HallTier,
         OpeningHours,
         ServiceMode,
@@ -188,11 +185,11 @@ if TYPE_CHECKING:
         Material,
         MaterialForm,
         ServiceItem,
-        load_catalog,
     )
     from govservice_std.localities import (
         Locality,
         LocalityLevel,
+        Provenance,
     )
     from govservice_std.plugins import (
         PluginHost,
@@ -222,7 +219,6 @@ if TYPE_CHECKING:
         QueueParams,
         QueuePolicy,
         QueuePolicyLayer,
-        queue_policy,
     )
     from govservice_std.queues.state import (
         QueueState,
@@ -235,9 +231,7 @@ if TYPE_CHECKING:
     from govservice_std.queues.stores.postgres import LocalityKpis, PostgresStore, locality_kpis
     from govservice_std.queues.stores.sqlite import SQLiteStore
     from govservice_std.registry import (
-        HallsDocument,
         LocalityInfo,
-        Provenance,
         Registry,
         ResolvedLocality,
         load_registry,
@@ -301,7 +295,6 @@ _EXPORTS: dict[str, str] = {
     "Override": "evaluation.overlays",
     "Removal": "evaluation.overlays",
     "compose_standard": "evaluation.overlays",
-    "resolve_standard": "evaluation.overlays",
     "Answer": "evaluation.assessment",
     "Assessment": "evaluation.assessment",
     "Metrics": "evaluation.assessment",
@@ -323,7 +316,6 @@ _EXPORTS: dict[str, str] = {
     "VetoCap": "evaluation.scoring",
     "WeightedSum": "evaluation.scoring",
     "scoring_model": "evaluation.scoring",
-    "resolve_scoring_model": "evaluation.scoring",
     "BadReviewState": "evaluation.reviews",
     "ReviewChannel": "evaluation.reviews",
     "Disposition": "evaluation.reviews",
@@ -370,9 +362,9 @@ _EXPORTS: dict[str, str] = {
     "PluginHost": "plugins",
     "PluginInfo": "plugins",
     "load_plugins": "plugins",
-    "HallsDocument": "registry",
+    "HallsDocument": "halls",
     "LocalityInfo": "registry",
-    "Provenance": "registry",
+    "Provenance": "localities",
     "Registry": "registry",
     "ResolvedLocality": "registry",
     "load_registry": "registry",
@@ -383,7 +375,6 @@ _EXPORTS: dict[str, str] = {
     "CalendarDocument": "calendar",
     "ScheduleUnavailableError": "calendar",
     "WorkingCalendar": "calendar",
-    "working_calendar": "calendar",
     "ITEMS_FILE": "items",
     "NATIONAL_ITEM_TYPES": "items",
     "Catalog": "items",
@@ -398,7 +389,6 @@ _EXPORTS: dict[str, str] = {
     "Material": "items",
     "MaterialForm": "items",
     "ServiceItem": "items",
-    "load_catalog": "items",
     "Choice": "forms",
     "CompiledForm": "forms",
     "CrossCheck": "forms",
@@ -411,7 +401,6 @@ _EXPORTS: dict[str, str] = {
     "Problem": "forms",
     "ValidationResult": "forms",
     "compile_form": "forms",
-    "load_forms": "forms",
     "IllegalCommandError": "errors",
     "NoTicketWaitingError": "errors",
     "QueueError": "errors",
@@ -433,7 +422,6 @@ _EXPORTS: dict[str, str] = {
     "QueueParams": "queues.policy",
     "QueuePolicy": "queues.policy",
     "QueuePolicyLayer": "queues.policy",
-    "queue_policy": "queues.policy",
     "QueueState": "queues.state",
     "Ticket": "queues.state",
     "TicketStatus": "queues.state",
@@ -639,8 +627,6 @@ __all__ = [
     "kpis_from_events",
     "load",
     "load_assessment",
-    "load_catalog",
-    "load_forms",
     "load_plugins",
     "load_profile",
     "load_registry",
@@ -650,10 +636,7 @@ __all__ = [
     "plan_staffing",
     "priority_waits",
     "queue_metrics",
-    "queue_policy",
     "recorded_queue_kpis",
-    "resolve_scoring_model",
-    "resolve_standard",
     "review_metrics",
     "scoring_model",
     "simulate",
@@ -663,7 +646,6 @@ __all__ = [
     "track_orders",
     "unstructure",
     "windows_needed",
-    "working_calendar",
 ]
 
 

@@ -31,7 +31,9 @@ DAY = dt.date(2026, 11, 20)
 def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
     # Two tickets waited 10 and 20 minutes: a mean wait of 15 minutes.
     clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
-    engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
+    engine = QueueEngine.for_hall(
+        registry.resolve("441324"), HALL, store=store, clock=clock, notify=False
+    )
     line = engine.policy.lines[0].id
     window = next(w.code for w in engine.hall.windows if line in w.lines)
     engine.open_window(window)
@@ -46,7 +48,7 @@ def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
 
 
 def _criterion(card: gs.Scorecard, metric: str) -> gs.CriterionResult:
-    standard = gs.resolve_standard(gs.load_registry(), card.locality)
+    standard = gs.load_registry().resolve(card.locality).standard
     ids = {e.criterion.id for e in standard.criteria if e.criterion.metric == metric}
     return next(r for r in card.criteria if r.id in ids)
 
@@ -56,15 +58,19 @@ def test_queue_kpis_replace_the_typed_mean_wait() -> None:
     assessment = gs.load_assessment(ASSESSMENT)
     assert assessment.metrics["queue.avg_wait_minutes"] == 18.0  # typed in
     engine = _record_day(registry, MemoryStore(HALL))
-    card = gs.evaluate_hall(registry, assessment, queue=engine.kpis(DAY))
+    card = gs.evaluate_hall(
+        registry.resolve(assessment.locality), assessment, queue=engine.kpis(DAY)
+    )
     result = _criterion(card, "queue.avg_wait_minutes")
     assert result.answer.startswith("15 ")
     assert "queue record 2026-11-20" in result.evidence
-    typed = gs.evaluate_hall(registry, assessment)
+    typed = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)
     assert _criterion(typed, "queue.avg_wait_minutes").answer.startswith("18 ")
     assert "queue record 2026-11-20" not in _criterion(typed, "queue.avg_wait_minutes").evidence
     # The batch reads the same record the same way.
-    batch = gs.evaluate_locality(registry, "441324", [assessment], queue={HALL: engine.kpis(DAY)})
+    batch = gs.evaluate_locality(
+        registry.resolve("441324"), [assessment], queue={HALL: engine.kpis(DAY)}
+    )
     assert batch.scorecards[0].criteria == card.criteria
 
 
@@ -74,7 +80,7 @@ def test_measured_value_wins_over_an_answer_value() -> None:
     metric_id = "queue.avg_wait_minutes"
     criterion = next(
         e.criterion.id
-        for e in gs.resolve_standard(registry, "441324").criteria
+        for e in registry.resolve("441324").standard.criteria
         if e.criterion.metric == metric_id
     )
     typed = gs.Assessment(
@@ -84,7 +90,7 @@ def test_measured_value_wins_over_an_answer_value() -> None:
         answers=[gs.Answer(criterion=criterion, value=40.0, evidence=("叫号系统导出",))],
     )
     measured = gs.MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
-    card = gs.evaluate_hall(registry, typed, metrics=measured)
+    card = gs.evaluate_hall(registry.resolve(typed.locality), typed, metrics=measured)
     result = card.result(criterion)
     assert result.answer.startswith("12 ")
     assert result.evidence == ("叫号系统导出", "queue record 2026-11-20")
@@ -120,9 +126,9 @@ def test_recorded_queue_kpis_from_a_store(tmp_path: Path) -> None:
     with SQLiteStore(db, HALL, locality="441324") as store:
         _record_day(registry, store)
     with SQLiteStore(db, HALL) as store:
-        kpis = gs.recorded_queue_kpis(registry, store, day=DAY)
-        every_day = gs.recorded_queue_kpis(registry, store)
-    policy = gs.queue_policy(registry, "441324")
+        kpis = gs.recorded_queue_kpis(registry.resolve("441324"), store, day=DAY)
+        every_day = gs.recorded_queue_kpis(registry.resolve("441324"), store)
+    policy = registry.resolve("441324").queue_policy
     assert kpis.target_minutes == policy.target_minutes
     assert kpis.overall.waiting.mean == 15.0
     assert kpis.day == DAY
@@ -148,7 +154,7 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
         )
     )  # fmt: skip
     by_id = {c["id"]: c for c in data["criteria"]}
-    standard = gs.resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     metric_of = {e.criterion.id: e.criterion.metric for e in standard.criteria}
     wait = next(c for i, c in by_id.items() if metric_of[i] == "queue.avg_wait_minutes")
     assert "queue record 2026-11-20" in wait["evidence"]
@@ -201,7 +207,7 @@ def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) 
     assessment = gs.load_assessment(ASSESSMENT)
     measured = gs.MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
     with_typed = assessment.with_metrics({"queue.avg_wait_minutes": typed})
-    one = gs.evaluate_hall(registry, with_typed, metrics=measured)
-    other = gs.evaluate_hall(registry, assessment, metrics=measured)
+    one = gs.evaluate_hall(registry.resolve(with_typed.locality), with_typed, metrics=measured)
+    other = gs.evaluate_hall(registry.resolve(assessment.locality), assessment, metrics=measured)
     assert one.total == other.total
     assert _criterion(one, "queue.avg_wait_minutes") == _criterion(other, "queue.avg_wait_minutes")

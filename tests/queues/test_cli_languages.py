@@ -15,7 +15,8 @@ from .conftest import START
 
 def test_queue_db_kpis_in_both_languages(postgres_url: str, pg_schema: str) -> None:
     store = PostgresStore(postgres_url, "441324", locality="441324", schema=pg_schema)
-    engine = QueueEngine.for_hall(load_registry(), "441324", store=store, clock=FixedClock(START))
+    resolved = load_registry().resolve("441324")
+    engine = QueueEngine.for_hall(resolved, "441324", store=store, clock=FixedClock(START))
     engine.issue("A")
     store.close()
     args = ["queue-db", "--url", postgres_url, "--schema", pg_schema, "kpis", "441324", "--day",

@@ -249,7 +249,9 @@ def test_queue_db_cli(
     # The county centre of Longmen, from the reference plugin, on the shared database.
     store = PostgresStore(postgres_url, "441324", locality="441324", schema=fresh_schema)
     clock = FixedClock(START)
-    engine = QueueEngine.for_hall(load_registry(), "441324", store=store, clock=clock)
+    engine = QueueEngine.for_hall(
+        load_registry().resolve("441324"), "441324", store=store, clock=clock
+    )
     engine.issue("A")
     store.close()
     code, out, _ = _govstd(capsys, *db, "kpis", "441324", "--day", "2026-03-02", "--json")

@@ -25,7 +25,7 @@ from govservice_std._version import __version__
 from govservice_std.i18n import LANG_ENV, LANGS, N_, _
 
 if TYPE_CHECKING:
-    from govservice_std.registry import Registry
+    from govservice_std.registry import Registry, ResolvedLocality
 
 __all__ = [
     "DATE",
@@ -66,6 +66,10 @@ class State:
 
             self._registry = load_registry(autoload=self.autoload, blocked=self.blocked)
         return self._registry
+
+    def resolve(self, code: str) -> ResolvedLocality:
+        """The resolved locality a command works on (the one way commands obtain it)."""
+        return self.registry.resolve(code)
 
 
 def current_lang() -> str:

@@ -93,24 +93,23 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.evidence import EvidenceRequest, gather_evidence  # noqa: PLC0415
-    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
+    from govservice_std.evaluation.layers import resolve_scoring_model  # noqa: PLC0415
 
     _day_needs_db(queue_db, queue_day)
-    registry = state.registry
+    resolved = state.resolve(locality)
     today = day_of(today_at)
     record = load_assessment(assessment)
     request = EvidenceRequest(reviews_file, inspections_file, queue_db, day_of(queue_day))
-    gathered = gather_evidence(registry, locality, record.hall, request, today=today or record.date)
+    gathered = gather_evidence(resolved, record.hall, request, today=today or record.date)
     if queue_db is not None and (gathered.queue is None or gathered.queue.overall.issued == 0):
         where = {"db": queue_db, "hall": record.hall, "day": day_of(queue_day)}
         if queue_day is None:
             raise click.UsageError(_("{db} holds no tickets of hall {hall}").format(**where))
         raise click.UsageError(_("{db} holds no tickets of hall {hall} on {day}").format(**where))
-    chosen = resolve_scoring_model(registry, locality, model) if model else None
+    chosen = resolve_scoring_model(resolved, model) if model else None
     card = evaluate_hall(
-        registry,
+        resolved,
         record,
-        locality=locality,
         metrics=gathered.metrics,
         queue=gathered.queue,
         inspections=gathered.inspections,
@@ -176,20 +175,19 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
         request = EvidenceRequest(queue_db=queue_db, day=day_of(queue_day))
         for record in records:
             found = gather_evidence(
-                state.registry, locality, record.hall, request, today=record.date
+                state.resolve(locality), record.hall, request, today=record.date
             ).queue
             if found is not None:
                 queue[record.hall] = found
     if as_json:
-        result = evaluate_locality(state.registry, locality, records, queue=queue)
+        result = evaluate_locality(state.resolve(locality), records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
         with Progress(transient=True) as bar:
             task = bar.add_task(_("evaluating"), total=len(records))
             result = evaluate_locality(
-                state.registry,
-                locality,
+                state.resolve(locality),
                 records,
                 queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
@@ -235,9 +233,7 @@ def standard(state: State, locality: str, tier: str | None, as_json: bool) -> No
     Each criterion shows the layer that defined it and the layers that changed it; each
     parameter the layer that set its value.
     """
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-    effective = resolve_standard(state.registry, locality)
+    effective = state.resolve(locality).standard
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -272,23 +268,20 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     parameters); working days are counted on LOCALITY's calendar. A deadline in a year
     whose holiday schedule is not published yet is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
     from govservice_std.serialization import load  # noqa: PLC0415
 
     document = load(file, ReviewsDocument)
-    policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
+    resolved = state.resolve(locality)
     summary = summarize_reviews(
         document.reviews,
-        policy,
+        resolved.review_policy,
         today=day_of(today_at) or _today(),
         hall=hall,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     if as_json:
         echo_json(summary.to_dict())
@@ -315,21 +308,20 @@ def inspections(
     LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
     is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
     document = load(file, InspectionsDocument)
-    entry = resolve_standard(state.registry, locality).parameters.get("inspection.order_days")
+    resolved = state.resolve(locality)
+    entry = resolved.standard.parameters.get("inspection.order_days")
     states = track_orders(
         document.inspections,
         today=day_of(today_at) or _today(),
         order_days=int(entry.parameter.value) if entry is not None else 15,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     if as_json:
         echo_json(

@@ -1,8 +1,10 @@
 """Evaluation: the four-aspect standard, overlays, scorecards, 好差评 and inspections.
 
 * :mod:`~govservice_std.evaluation.standard` — aspects, criteria, parameters, grade bands;
-* :mod:`~govservice_std.evaluation.overlays` — each layer's ``criteria.toml`` and
-  :func:`resolve_standard`;
+* :mod:`~govservice_std.evaluation.overlays` — what each layer's ``criteria.toml`` may
+  change;
+* :mod:`~govservice_std.evaluation.layers` — a locality's standard, scoring model and
+  review policy read from its chain (the parts of a resolved locality);
 * :mod:`~govservice_std.evaluation.assessment` — an assessor's answers and metrics;
 * :mod:`~govservice_std.evaluation.measured` — metrics read from queue KPIs, 好差评 and
   inspections, with their provenance;

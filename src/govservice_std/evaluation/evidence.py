@@ -20,7 +20,6 @@ from pathlib import Path
 
 import attrs
 
-from govservice_std.calendar import working_calendar
 from govservice_std.evaluation.inspections import Inspection, InspectionsDocument
 from govservice_std.evaluation.measured import (
     Evidence,
@@ -29,10 +28,9 @@ from govservice_std.evaluation.measured import (
     recorded_queue_kpis,
     review_metrics,
 )
-from govservice_std.evaluation.overlays import resolve_standard
-from govservice_std.evaluation.reviews import ReviewPolicy, ReviewsDocument, summarize_reviews
+from govservice_std.evaluation.reviews import ReviewsDocument, summarize_reviews
 from govservice_std.queues.kpis import QueueKpis
-from govservice_std.registry import Registry
+from govservice_std.registry import ResolvedLocality
 from govservice_std.serialization import load
 
 __all__ = ["READERS", "EvidenceRequest", "GatheredEvidence", "gather_evidence"]
@@ -80,8 +78,7 @@ class GatheredEvidence:
 
 @attrs.frozen
 class _Context:
-    registry: Registry
-    locality: str
+    resolved: ResolvedLocality
     hall: str
     today: dt.date
 
@@ -95,10 +92,10 @@ def _reviews(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
     document = load(request.reviews, ReviewsDocument)
     summary = summarize_reviews(
         document.reviews,
-        ReviewPolicy.from_standard(resolve_standard(at.registry, at.locality)),
+        at.resolved.review_policy,
         today=at.today,
         hall=at.hall,
-        calendar=working_calendar(at.registry, at.locality),
+        calendar=at.resolved.calendar,
     )
     source = Evidence(EvidenceKind.REVIEWS, source=request.reviews.name, sample=summary.total)
     return GatheredEvidence(review_metrics(summary, source=source))
@@ -118,7 +115,7 @@ def _queue(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
     if at.hall not in SQLiteStore.halls(request.queue_db):
         return GatheredEvidence()
     with SQLiteStore(request.queue_db, at.hall) as store:
-        kpis = recorded_queue_kpis(at.registry, store, locality=at.locality, day=request.day)
+        kpis = recorded_queue_kpis(at.resolved, store, day=request.day)
     return GatheredEvidence(queue=kpis)
 
 
@@ -127,18 +124,17 @@ READERS: tuple[Reader, ...] = (_reviews, _inspections, _queue)
 
 
 def gather_evidence(
-    registry: Registry,
-    locality: str,
+    resolved: ResolvedLocality,
     hall: str,
     request: EvidenceRequest,
     *,
     today: dt.date,
 ) -> GatheredEvidence:
-    """Read every record ``request`` names for ``hall``, under ``locality``'s rules.
+    """Read every record ``request`` names for ``hall``, under a locality's rules.
 
     Args:
-        registry: The registry (the locality's standard, calendar and queue policy).
-        locality: The locality whose rules apply (review deadlines, queue target).
+        resolved: The locality whose rules apply (review deadlines on its calendar, the
+            queue target of its queue policy).
         hall: The hall's code; records of other halls are left out.
         request: Where the records are.
         today: The day deadlines are judged on (an assessment's date, say).
@@ -147,7 +143,7 @@ def gather_evidence(
         The measured metrics, queue KPIs and inspections found; empty for a record that
         does not name the hall (a queue database without it).
     """
-    at = _Context(registry, locality, hall, today)
+    at = _Context(resolved, hall, today)
     gathered = GatheredEvidence()
     for read in READERS:
         gathered = gathered.merged(read(request, at))

@@ -12,7 +12,7 @@ terminal tables through Jinja2's ``i18n`` extension, and the language is a param
 >>> from govservice_std.evaluation.batch import evaluate_hall
 >>> from govservice_std.registry import load_registry
 >>> example = files("govservice_longmen") / "data/441324/examples/assessment-441324116.toml"
->>> card = evaluate_hall(load_registry(), load_assessment(example))
+>>> card = evaluate_hall(load_registry().resolve("441324"), load_assessment(example))
 >>> page = scorecard_html(card, lang="en")
 >>> '<html lang="en">' in page, "<thead>" in page, "Assessor (signature)" in page
 (True, True, True)
