@@ -26,6 +26,20 @@ def _is_click(decorator: ast.expr) -> bool:
     return name in {"command", "group"}
 
 
+def _is_labelled(base: ast.expr) -> bool:
+    return getattr(base, "id", getattr(base, "attr", "")) == "LabelledEnum"
+
+
+def _enum_labels(node: ast.ClassDef) -> Iterator[tuple[Any, ...]]:
+    # A LabelledEnum member is `NAME = "value", "label"`: the label, with the class's name
+    # as its context, as LabelledEnum.label() looks it up.
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple):
+            parts = statement.value.elts
+            if len(parts) == 2 and isinstance(parts[1], ast.Constant):
+                yield statement.lineno, "pgettext", (node.name, str(parts[1].value)), []
+
+
 def extract(
     fileobj: IO[bytes],
     keywords: Mapping[str, Any],
@@ -38,7 +52,9 @@ def extract(
     source = fileobj.read()
     yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef) and any(map(_is_click, node.decorator_list)):
+        if isinstance(node, ast.ClassDef) and any(map(_is_labelled, node.bases)):
+            yield from _enum_labels(node)
+        elif isinstance(node, ast.FunctionDef) and any(map(_is_click, node.decorator_list)):
             doc = ast.get_docstring(node, clean=True)
             if doc:
                 yield node.lineno, "", doc, []

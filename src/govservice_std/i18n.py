@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import enum
 import functools
 import gettext as _gettext
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 __all__ = [
     "DEFAULT_LANG",
@@ -37,6 +39,7 @@ __all__ = [
     "LANG_ENV",
     "LOCALE_DIR",
     "N_",
+    "LabelledEnum",
     "_",
     "get_language",
     "gettext",
@@ -133,3 +136,37 @@ def _(message: str) -> str:
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
     """Mark ``message`` for the catalog without translating it yet (translate when shown)."""
     return message
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry an English label that the catalogs translate.
+
+    A member is declared with its value and its label (``MET = "met", "met"``); the label's
+    translation lives in the catalogs under the enum's class name as context, so one table —
+    the catalog — holds every enum's words in every language.
+
+    >>> class Tier(LabelledEnum):
+    ...     TOWN = "town", "town service centre"
+    >>> Tier("town").value, Tier.TOWN.label("en")
+    ('town', 'town service centre')
+    """
+
+    _value_: str
+    label_en: str
+    """The member's label in English, the source language."""
+
+    def __new__(cls, value: object, label: str = "") -> Self:
+        """A member of ``value`` labelled ``label`` (looking a member up takes the value)."""
+        member = object.__new__(cls)
+        member._value_ = str(value)
+        member.label_en = label
+        return member
+
+    def label(self, lang: str | None = None) -> str:
+        """The member's label in ``lang`` (default: this run's language)."""
+        return pgettext(type(self).__name__, self.label_en, lang)
+
+    @property
+    def label_zh(self) -> str:
+        """The member's label in Chinese."""
+        return self.label("zh")

@@ -50,6 +50,7 @@ from govservice_std.evaluation.standard import (
     Standard,
 )
 from govservice_std.halls import Hall, HallTier
+from govservice_std.i18n import LabelledEnum
 
 __all__ = [
     "AspectScore",
@@ -69,24 +70,19 @@ __all__ = [
 ]
 
 
-class Status(enum.Enum):
+class Status(LabelledEnum):
     """How a hall fares on one criterion."""
 
-    MET = "met"
+    MET = "met", "met"
     """Full credit."""
-    PARTLY_MET = "partly_met"
+    PARTLY_MET = "partly_met", "partly met"
     """Some credit, not all."""
-    NOT_MET = "not_met"
+    NOT_MET = "not_met", "not met"
     """No credit (including a criterion with no answer or no data)."""
-    WAIVED = "waived"
+    WAIVED = "waived", "waived"
     """A waiver in force: not scored."""
-    NOT_APPLICABLE = "not_applicable"
+    NOT_APPLICABLE = "not_applicable", "not applicable"
     """The criterion does not apply to the hall's tier: not scored."""
-
-    @property
-    def label_zh(self) -> str:
-        """Chinese label."""
-        return _STATUS_ZH[self]
 
     @property
     def failed(self) -> bool:
@@ -103,15 +99,6 @@ class Reason(enum.Enum):
     """A metric criterion has no value, typed or measured."""
     MEASURED = "measured"
     """A measured value replaced the value typed into the assessment."""
-
-
-_STATUS_ZH = {
-    Status.MET: "达标",
-    Status.PARTLY_MET: "部分达标",
-    Status.NOT_MET: "未达标",
-    Status.WAIVED: "豁免",
-    Status.NOT_APPLICABLE: "不适用",
-}
 
 
 @runtime_checkable

@@ -21,12 +21,11 @@ import enum
 
 from govservice_std.evaluation.inspections import OrderStatus
 from govservice_std.evaluation.measured import Evidence, EvidenceKind
-from govservice_std.evaluation.reviews import ReviewLevel, StepStatus
-from govservice_std.evaluation.scoring import CriterionResult, Reason, Status
-from govservice_std.evaluation.standard import Aspect, Direction, Method
+from govservice_std.evaluation.reviews import StepStatus
+from govservice_std.evaluation.scoring import CriterionResult, Reason
+from govservice_std.evaluation.standard import Direction, Method
 from govservice_std.halls import HallTier
-from govservice_std.i18n import N_, _, ngettext
-from govservice_std.queues.state import TicketStatus
+from govservice_std.i18n import N_, LabelledEnum, _, ngettext
 
 __all__ = [
     "answer",
@@ -40,39 +39,17 @@ __all__ = [
     "tier_short",
 ]
 
+# Labels of the enums that carry none themselves (the library's LabelledEnums do).
 _LABELS: dict[enum.Enum, str] = {
-    Status.MET: N_("met"),
-    Status.PARTLY_MET: N_("partly met"),
-    Status.NOT_MET: N_("not met"),
-    Status.WAIVED: N_("waived"),
-    Status.NOT_APPLICABLE: N_("not applicable"),
-    Aspect.HALL_CONSTRUCTION: N_("hall construction"),
-    Aspect.OPERATION_MANAGEMENT: N_("operation management"),
-    Aspect.SERVICE_PROVISION: N_("service provision"),
-    Aspect.QUALITY_SUPERVISION: N_("quality control, supervision and inspection"),
-    HallTier.COUNTY: N_("county service centre"),
-    HallTier.TOWN: N_("town service centre"),
-    HallTier.VILLAGE: N_("village service station"),
     Method.CHECK: N_("check"),
     Method.GRADED: N_("graded"),
     Method.METRIC: N_("metric"),
-    ReviewLevel.VERY_SATISFIED: N_("very satisfied"),
-    ReviewLevel.SATISFIED: N_("satisfied"),
-    ReviewLevel.BASICALLY_SATISFIED: N_("basically satisfied"),
-    ReviewLevel.DISSATISFIED: N_("dissatisfied"),
-    ReviewLevel.VERY_DISSATISFIED: N_("very dissatisfied"),
     OrderStatus.OPEN: N_("in rectification"),
     OrderStatus.OVERDUE: N_("overdue, not closed"),
     OrderStatus.CLOSED_ON_TIME: N_("closed on time"),
     OrderStatus.CLOSED_LATE: N_("closed late"),
     StepStatus.CONTACT_OVERDUE: N_("follow-up call"),
     StepStatus.CLOSE_OVERDUE: N_("closing"),
-    TicketStatus.WAITING: N_("waiting"),
-    TicketStatus.CALLED: N_("called"),
-    TicketStatus.SERVING: N_("serving"),
-    TicketStatus.FINISHED: N_("finished"),
-    TicketStatus.NO_SHOW: N_("no-show"),
-    TicketStatus.CANCELLED: N_("cancelled"),
     Reason.NO_ANSWER: N_("no answer"),
     Reason.NO_DATA: N_("no data"),
 }
@@ -86,6 +63,8 @@ _TIER_SHORT = {
 
 def label(member: enum.Enum) -> str:
     """The label of an enum member in this run's language (its value if it has none)."""
+    if isinstance(member, LabelledEnum):
+        return member.label()
     text = _LABELS.get(member)
     return _(text) if text is not None else str(member.value)
 
