@@ -137,6 +137,49 @@ class KpiFigures:
     within_target: float | None = None
     no_show_rate: float | None = None
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        issued: int,
+        called: int,
+        served: int,
+        no_shows: int,
+        waiting_now: int,
+        waiting: Distribution,
+        service: Distribution,
+        cancelled: int = 0,
+        hits: int = 0,
+        late_waiting: int = 0,
+        target: float | None = None,
+    ) -> KpiFigures:
+        """Figures from counts: the one place the two shares are defined.
+
+        ``within_target`` is ``hits / (called + late_waiting)`` — the called tickets that
+        waited no longer than the target, among the called ones and those still waiting
+        past it — when a target is set and there is a ticket to judge. ``no_show_rate`` is
+        ``no_shows / (served + no_shows)`` when a ticket has ended.
+
+        >>> KpiFigures.of(issued=4, called=3, served=2, no_shows=1, waiting_now=1,
+        ...     waiting=Distribution(), service=Distribution(), hits=2, late_waiting=1,
+        ...     target=20.0).within_target
+        0.5
+        """
+        judged = called + late_waiting
+        ended = served + no_shows
+        return cls(
+            issued=issued,
+            called=called,
+            served=served,
+            no_shows=no_shows,
+            cancelled=cancelled,
+            waiting_now=waiting_now,
+            waiting=waiting,
+            service=service,
+            within_target=hits / judged if target is not None and judged else None,
+            no_show_rate=no_shows / ended if ended else None,
+        )
+
 
 @attrs.frozen
 class QueueKpis:
@@ -222,12 +265,7 @@ def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) 
                 and (now - t.arrival).total_seconds() > target * 60
             ):
                 late_waiting += 1
-    within: float | None = None
-    if target is not None and (waits or late_waiting):
-        hits = sum(1 for w in waits if w <= target)
-        within = hits / (len(waits) + late_waiting)
-    ended = served + no_shows
-    return KpiFigures(
+    return KpiFigures.of(
         issued=len(tickets),
         called=len(waits),
         served=served,
@@ -236,8 +274,9 @@ def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) 
         waiting_now=waiting_now,
         waiting=Distribution.of(waits),
         service=Distribution.of(services),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+        hits=sum(1 for w in waits if w <= target) if target is not None else 0,
+        late_waiting=late_waiting,
+        target=target,
     )
 
 

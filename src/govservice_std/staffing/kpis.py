@@ -54,21 +54,16 @@ def summarize(
     Returns:
         The slice's KPIs.
     """
-    called = len(waits)
-    served = len(services)
-    within: float | None = None
-    if target_minutes is not None and (called or late_waiting):
-        hits = sum(1 for w in waits if w <= target_minutes)
-        within = hits / (called + late_waiting)
-    ended = served + no_shows
-    return KpiFigures(
-        issued=called + waiting_now,
-        called=called,
-        served=served,
+    target = target_minutes
+    return KpiFigures.of(
+        issued=len(waits) + waiting_now,
+        called=len(waits),
+        served=len(services),
         no_shows=no_shows,
         waiting_now=waiting_now,
         waiting=Distribution.of(waits),
         service=Distribution.of(services),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+        hits=sum(1 for w in waits if w <= target) if target is not None else 0,
+        late_waiting=late_waiting,
+        target=target,
     )
