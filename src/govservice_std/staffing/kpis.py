@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govservice_std.queues.kpis import Distribution, KpiFigures
+from govservice_std.queues.kpis import KpiFigures
 
 __all__ = ["summarize"]
 
@@ -54,16 +54,11 @@ def summarize(
     Returns:
         The slice's KPIs.
     """
-    target = target_minutes
-    return KpiFigures.of(
-        issued=len(waits) + waiting_now,
-        called=len(waits),
-        served=len(services),
+    return KpiFigures.of_samples(
+        waits,
+        services,
         no_shows=no_shows,
         waiting_now=waiting_now,
-        waiting=Distribution.of(waits),
-        service=Distribution.of(services),
-        hits=sum(1 for w in waits if w <= target) if target is not None else 0,
         late_waiting=late_waiting,
-        target=target,
+        target=target_minutes,
     )
