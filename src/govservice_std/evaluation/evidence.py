@@ -33,7 +33,14 @@ from govservice_std.queues.kpis import QueueKpis
 from govservice_std.registry import ResolvedLocality
 from govservice_std.serialization import load
 
-__all__ = ["READERS", "EvidenceRequest", "GatheredEvidence", "gather_evidence"]
+__all__ = [
+    "READERS",
+    "EvidenceContext",
+    "EvidenceRequest",
+    "GatheredEvidence",
+    "Reader",
+    "gather_evidence",
+]
 
 
 @attrs.frozen
@@ -77,16 +84,25 @@ class GatheredEvidence:
 
 
 @attrs.frozen
-class _Context:
+class EvidenceContext:
+    """What a reader knows besides the request: whose rules, which hall, which day.
+
+    Attributes:
+        resolved: The locality whose rules apply.
+        hall: The hall's code.
+        today: The day deadlines are judged on.
+    """
+
     resolved: ResolvedLocality
     hall: str
     today: dt.date
 
 
-Reader = Callable[[EvidenceRequest, _Context], GatheredEvidence]
+Reader = Callable[[EvidenceRequest, EvidenceContext], GatheredEvidence]
+"""A reader of one kind of record: the request and the context in, what it found out."""
 
 
-def _reviews(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
+def _reviews(request: EvidenceRequest, at: EvidenceContext) -> GatheredEvidence:
     if request.reviews is None:
         return GatheredEvidence()
     document = load(request.reviews, ReviewsDocument)
@@ -101,13 +117,13 @@ def _reviews(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
     return GatheredEvidence(review_metrics(summary, source=source))
 
 
-def _inspections(request: EvidenceRequest, _at: _Context) -> GatheredEvidence:
+def _inspections(request: EvidenceRequest, _at: EvidenceContext) -> GatheredEvidence:
     if request.inspections is None:
         return GatheredEvidence()
     return GatheredEvidence(inspections=load(request.inspections, InspectionsDocument).inspections)
 
 
-def _queue(request: EvidenceRequest, at: _Context) -> GatheredEvidence:
+def _queue(request: EvidenceRequest, at: EvidenceContext) -> GatheredEvidence:
     if request.queue_db is None:
         return GatheredEvidence()
     from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415 - lazy driver
@@ -143,7 +159,7 @@ def gather_evidence(
         The measured metrics, queue KPIs and inspections found; empty for a record that
         does not name the hall (a queue database without it).
     """
-    at = _Context(resolved, hall, today)
+    at = EvidenceContext(resolved, hall, today)
     gathered = GatheredEvidence()
     for read in READERS:
         gathered = gathered.merged(read(request, at))

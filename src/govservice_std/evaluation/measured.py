@@ -190,7 +190,8 @@ def queue_metrics(kpis: QueueKpis, *, source: Evidence | str | None = None) -> M
 
     Args:
         kpis: The hall's queue KPIs (live, or a recorded day's).
-        source: The provenance to show (default: :func:`queue_evidence`).
+        source: The provenance to show (default:
+            :func:`~govservice_std.evaluation.measured.queue_evidence`).
 
     Returns:
         ``queue.avg_wait_minutes`` when any ticket was called and
