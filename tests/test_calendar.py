@@ -7,13 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govservice_std import (
-    InvalidDataError,
-    Registry,
-    ScheduleUnavailableError,
-    WorkingCalendar,
-    load_registry,
-)
+from govservice_std import InvalidDataError, Registry, WorkingCalendar, load_registry
+from govservice_std.calendar import ScheduleUnavailableError
 from tests.plugins.datafolder import CountyPlugin
 
 D = dt.date

@@ -14,19 +14,25 @@ from stdnum.cn import ric
 
 from govservice_std import (
     CompiledForm,
-    CrossCheck,
-    Field,
     FormSpec,
     InvalidDataError,
     Locality,
-    PluginContractError,
     PluginError,
     compile_form,
     hookimpl,
     load_registry,
     loads,
 )
-from govservice_std.forms import check_id_card, check_mobile, check_uscc, mask_id, mask_ids
+from govservice_std.errors import PluginContractError
+from govservice_std.forms import (
+    CrossCheck,
+    Field,
+    check_id_card,
+    check_mobile,
+    check_uscc,
+    mask_id,
+    mask_ids,
+)
 from tests.form_strategies import id_numbers, junk
 from tests.plugins.datafolder import CountyPlugin
 

@@ -8,15 +8,14 @@ from hypothesis import strategies as st
 
 from govservice_std import (
     FieldValueError,
-    HandlingKind,
     InvalidDataError,
-    ItemLocalization,
     Registry,
     ServiceItem,
     load_registry,
     structure,
     unstructure,
 )
+from govservice_std.items import HandlingKind, ItemLocalization
 from tests.plugins.datafolder import CountyPlugin
 
 BASE = {

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 import govservice_std as gs
+from govservice_std.evaluation import ReviewPolicy
 from govservice_std.queues import layers as queue_layers
 from govservice_std.registry import PART_PROVIDERS, ResolvedLocality
 
@@ -45,7 +46,7 @@ def test_parts_come_from_the_chain_with_provenance(registry: gs.Registry) -> Non
     longmen = registry.resolve("441324")
     assert longmen.chain_codes == ("000000", "440000", "441300", "441324")
     assert str(longmen.queue_policy.provenance["params.target_minutes"]).startswith("441324")
-    assert longmen.review_policy == gs.ReviewPolicy.from_standard(longmen.standard)
+    assert longmen.review_policy == ReviewPolicy.from_standard(longmen.standard)
     assert longmen.scoring_model.name == longmen.standard.scoring
     assert longmen.staffing_profile is not None
     assert all(longmen.forms.get(item.form) for item in longmen.catalog if item.form)

@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 import govservice_std as gs
+from govservice_std.evaluation import CriterionResult
 
 LONGMEN, BOLUO = "441324", "441322"
 TOWN_CENTRES = {LONGMEN: "441324116", BOLUO: "441322199"}
@@ -64,7 +65,7 @@ def cards(registry: gs.Registry) -> dict[str, gs.Scorecard]:
 
 
 # [docs-explain-start]
-def explain(registry: gs.Registry, county: str, criterion: gs.CriterionResult) -> str:
+def explain(registry: gs.Registry, county: str, criterion: CriterionResult) -> str:
     """Say which layer makes ``criterion`` what it is in ``county`` (empty: nothing local).
 
     A county explains a criterion when it defined it, changed it (an override), or set the

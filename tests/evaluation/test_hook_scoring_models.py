@@ -2,14 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from govservice_std import (
-    Assessment,
-    Flat,
-    InvalidDataError,
-    PluginContractError,
-    VetoCap,
-    evaluate_hall,
-)
+from govservice_std import Assessment, InvalidDataError, evaluate_hall
+from govservice_std.errors import PluginContractError
+from govservice_std.evaluation import Flat, VetoCap
 from govservice_std.evaluation.layers import resolve_scoring_model
 from tests.evaluation.conftest import MakeRegistry
 

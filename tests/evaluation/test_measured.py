@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 import govservice_std as gs
 from govservice_std.cli import cli
+from govservice_std.evaluation import (
+    CriterionResult,
+    MeasuredMetrics,
+    queue_metrics,
+    recorded_queue_kpis,
+)
 from govservice_std.evaluation.scoring import Reason
+from govservice_std.queues import Distribution, EventStore, KpiFigures
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.stores.memory import MemoryStore
@@ -28,7 +35,7 @@ HALL = "441324116"
 DAY = dt.date(2026, 11, 20)
 
 
-def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
+def _record_day(registry: gs.Registry, store: EventStore) -> QueueEngine:
     # Two tickets waited 10 and 20 minutes: a mean wait of 15 minutes.
     clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
     engine = QueueEngine.for_hall(
@@ -47,7 +54,7 @@ def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
     return engine
 
 
-def _criterion(card: gs.Scorecard, metric: str) -> gs.CriterionResult:
+def _criterion(card: gs.Scorecard, metric: str) -> CriterionResult:
     standard = gs.load_registry().resolve(card.locality).standard
     ids = {e.criterion.id for e in standard.criteria if e.criterion.metric == metric}
     return next(r for r in card.criteria if r.id in ids)
@@ -89,7 +96,7 @@ def test_measured_value_wins_over_an_answer_value() -> None:
         date=assessment.date,
         answers=[gs.Answer(criterion=criterion, value=40.0, evidence=("叫号系统导出",))],
     )
-    measured = gs.MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
+    measured = MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
     card = gs.evaluate_hall(registry.resolve(typed.locality), typed, metrics=measured)
     result = card.result(criterion)
     assert result.answer.startswith("12 ")
@@ -103,15 +110,15 @@ def test_queue_metrics_and_merging() -> None:
         hall=HALL,
         target_minutes=20.0,
         days=3,
-        overall=gs.KpiFigures(waiting=gs.Distribution.of([5.0, 7.0]), within_target=0.5),
+        overall=KpiFigures(waiting=Distribution.of([5.0, 7.0]), within_target=0.5),
     )
-    measured = gs.queue_metrics(kpis)
+    measured = queue_metrics(kpis)
     assert dict(measured.values) == {
         "queue.avg_wait_minutes": 6.0,
         "queue.within_target_rate": 0.5,
     }
     assert {str(s) for s in measured.sources.values()} == {"queue record (3 days)"}
-    assert not gs.queue_metrics(gs.QueueKpis())
+    assert not queue_metrics(gs.QueueKpis())
     merged = measured.merged({"queue.avg_wait_minutes": 9.0})
     assert merged.values["queue.avg_wait_minutes"] == 9.0
     assert "queue.avg_wait_minutes" not in merged.sources  # plain numbers carry no source
@@ -126,8 +133,8 @@ def test_recorded_queue_kpis_from_a_store(tmp_path: Path) -> None:
     with SQLiteStore(db, HALL, locality="441324") as store:
         _record_day(registry, store)
     with SQLiteStore(db, HALL) as store:
-        kpis = gs.recorded_queue_kpis(registry.resolve("441324"), store, day=DAY)
-        every_day = gs.recorded_queue_kpis(registry.resolve("441324"), store)
+        kpis = recorded_queue_kpis(registry.resolve("441324"), store, day=DAY)
+        every_day = recorded_queue_kpis(registry.resolve("441324"), store)
     policy = registry.resolve("441324").queue_policy
     assert kpis.target_minutes == policy.target_minutes
     assert kpis.overall.waiting.mean == 15.0
@@ -205,7 +212,7 @@ def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
 def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) -> None:
     registry = gs.load_registry()
     assessment = gs.load_assessment(ASSESSMENT)
-    measured = gs.MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
+    measured = MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
     with_typed = assessment.with_metrics({"queue.avg_wait_minutes": typed})
     one = gs.evaluate_hall(registry.resolve(with_typed.locality), with_typed, metrics=measured)
     other = gs.evaluate_hall(registry.resolve(assessment.locality), assessment, metrics=measured)

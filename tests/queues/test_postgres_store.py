@@ -17,16 +17,11 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from govservice_std import (
-    LocalityKpis,
-    PostgresStore,
-    QueueSchemaError,
-    load_registry,
-    locality_kpis,
-)
+from govservice_std import PostgresStore, load_registry
 from govservice_std.cli import main
-from govservice_std.errors import IllegalCommandError, QueueStoreError
+from govservice_std.errors import IllegalCommandError, QueueSchemaError, QueueStoreError
 from govservice_std.halls import Hall
+from govservice_std.queues import LocalityKpis, locality_kpis
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
 from govservice_std.queues.kpis import QueueKpis, compute_kpis

@@ -28,6 +28,7 @@ from govservice_std.staffing import (
     empirical_services,
     plan_staffing,
     recorded_service_times,
+    simulate,
     with_recorded_services,
 )
 
@@ -157,7 +158,7 @@ def test_service_times_from_a_queue_record() -> None:
     assert services["A"].values == (3.0, 5.0)
     profile = with_recorded_services(_profile(), services)
     assert profile.lines[0].service == services["A"]
-    result = gs.simulate(profile.with_windows([2, 3]), replications=2, seed=1)
+    result = simulate(profile.with_windows([2, 3]), replications=2, seed=1)
     served = result.kpis.overall.service
     assert served.count > 0
     assert served.max is not None

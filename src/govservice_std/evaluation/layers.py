@@ -4,7 +4,7 @@ This is the only evaluation code that reads the registry. It provides these part
 :class:`~govservice_std.registry.ResolvedLocality`:
 
 * ``standard`` — every layer's ``criteria.toml``, parent first
-  (see :mod:`~govservice_std.evaluation.overlays` for what a layer may change);
+  (see ``govservice_std.evaluation.overlays`` for what a layer may change);
 * ``scoring_models`` — the built-in models and those the chain's plugins contribute through
   the ``govservice_scoring_models`` hook;
 * ``scoring_model`` — the model the standard chooses;
