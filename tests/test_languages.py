@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 
 from govservice_std.cli import cli
 from govservice_std.i18n import LOCALE_DIR, gettext, language, ngettext
+from govservice_std.items import NATIONAL_ITEM_TYPES
 from tests.evaluation.test_cli_evaluation import ASSESSMENT, INSPECTIONS, REVIEWS
 from tests.languages import cjk_leaks, english_labels, english_leaks, formats_of, html_text
 
 EXAMPLE_FILES = [Path(ASSESSMENT), Path(INSPECTIONS), Path(REVIEWS)]
 EXAMPLE_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in EXAMPLE_FILES)
+# The national item-type table's names (行政许可 …) are official names: data, not labels.
+EXAMPLE_TEXT += "\n".join(NATIONAL_ITEM_TYPES.values())
 
 
 def govstd(lang: str, *args: str) -> str:
@@ -62,7 +65,15 @@ COMMANDS = {
                         "--service-minutes", "6", "--windows", "5", "--target-minutes", "10",
                         "--target-level", "0.8"],
     "staffing plan": ["staffing", "plan", "441324", "--replications", "2"],
+    "localities": ["localities"],
+    "halls": ["halls", "441324"],
+    "catalog": ["catalog", "441324"],
+    "item": ["item", "441324", "441324-MZ-005"],
+    "form": ["form", "441324", "441324-MZ-005"],
+    "deadline": ["deadline", "441324", "--start", "2026-02-13", "--working-days", "20"],
 }  # fmt: skip
+WITH_JSON = {"evaluate", "standard", "reviews", "staffing plan", "localities", "halls",
+             "catalog", "item", "form"}  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -70,7 +81,7 @@ COMMANDS = {
 def test_every_command_speaks_one_language(command: str, lang: str) -> None:
     args = COMMANDS[command]
     data = ""
-    if command in ("evaluate", "standard", "reviews", "staffing plan"):
+    if command in WITH_JSON:
         data = govstd(lang, *args, "--json")  # its data values are allowed as they are
     check(lang, govstd(lang, *args), data)
 

@@ -44,7 +44,6 @@ __all__ = [
     "main",
     "queue_db_options",
     "use_lang",
-    "zh_en",
 ]
 
 TIERS = ("county", "town", "village")
@@ -81,11 +80,6 @@ def use_lang(state: State, lang: str) -> None:
     """Switch the rest of this run to ``lang`` (for a command's own ``--lang`` option)."""
     state.lang = lang
     i18n.set_language(lang)
-
-
-def zh_en(zh: str, en: str) -> str:
-    """``zh`` under ``--lang zh`` (the default), ``en`` under ``--lang en``."""
-    return zh if current_lang() == "zh" else en
 
 
 def echo_json(data: Any) -> None:
