@@ -38,6 +38,7 @@ __all__ = [
     "LANGS",
     "LANG_ENV",
     "LOCALE_DIR",
+    "NP_",
     "N_",
     "LabelledEnum",
     "_",
@@ -135,6 +136,12 @@ def _(message: str) -> str:
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of the no-op marker
     """Mark ``message`` for the catalog without translating it yet (translate when shown)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 - the no-op marker, with a context
+    """Mark ``message`` for the catalog under ``context`` (translate with :func:`pgettext`)."""
+    del context
     return message
 
 
