@@ -67,7 +67,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k NP_:1c,2 \
 	  --project govservice-std -o $(POT) src/govservice_std \
 	  "$$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')"
-	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D govservice_std --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D govservice_std --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALE) -D govservice_std --statistics
 
 check: lint typecheck test docs

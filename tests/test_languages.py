@@ -19,7 +19,7 @@ from govservice_std.cli import cli
 from govservice_std.i18n import LOCALE_DIR, gettext, language, ngettext
 from govservice_std.items import NATIONAL_ITEM_TYPES
 from tests.evaluation.test_cli_evaluation import ASSESSMENT, INSPECTIONS, REVIEWS
-from tests.languages import cjk_leaks, english_labels, english_leaks, formats_of, html_text
+from tests.languages import CJK, cjk_leaks, english_labels, english_leaks, formats_of, html_text
 
 EXAMPLE_FILES = [Path(ASSESSMENT), Path(INSPECTIONS), Path(REVIEWS)]
 EXAMPLE_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in EXAMPLE_FILES)
@@ -109,8 +109,8 @@ def test_queue_commands_speak_one_language(tmp_path: Path, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(
     "args",
-    [[], ["evaluate"], ["queue"], ["queue", "--db", "x.db", "kpis"], ["staffing", "plan"],
-     ["queue-db"],
+    [[], ["evaluate"], ["evaluate-all"], ["queue"], ["queue", "--db", "x.db", "kpis"],
+     ["staffing", "plan"], ["queue-db"], ["catalog"], ["item"], ["deadline"], ["new-plugin"],
      ["standard"], ["reviews"], ["inspections"]],
     ids=" ".join,
 )  # fmt: skip
@@ -118,6 +118,8 @@ def test_help_speaks_one_language(args: list[str], lang: str) -> None:
     out = govstd(lang, *args, "--help")
     check(lang, out)
     assert ("用法：" if lang == "zh" else "Usage:") in out
+    if lang == "en":
+        assert CJK.findall(out) == []  # help shows no data: not one Chinese character
 
 
 def test_help_is_chinese_by_default() -> None:

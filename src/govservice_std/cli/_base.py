@@ -220,7 +220,25 @@ class _Root(LocalizedGroup):
         # The language is settled before click parses anything, so that `--help`, usage
         # errors and the commands all speak it; the option itself is parsed as usual.
         i18n.set_language(_lang_of(args))
+        _name_path_types(self)
         return super().parse_args(ctx, args)
+
+
+def _name_path_types(command: click.Command) -> None:
+    # click names a path type ("file", "directory", "path") once, when the option is made;
+    # name it again in the run's language, for metavars and messages.
+    for param in command.params:
+        kind = param.type
+        if isinstance(kind, click.Path):
+            if kind.file_okay and not kind.dir_okay:
+                kind.name = _("file")
+            elif kind.dir_okay and not kind.file_okay:
+                kind.name = _("directory")
+            else:
+                kind.name = _("path")
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _name_path_types(sub)
 
 
 def _lang_of(args: Sequence[str]) -> str:

@@ -43,7 +43,9 @@ def check(state: State, locality: str, as_json: bool) -> None:
 
 @cli.command("new-plugin")
 @click.option("--code", required=True, help="Six-digit division code of the locality.")
-@click.option("--name", required=True, help="Official name of the locality (博罗县).")
+@click.option(
+    "--name", required=True, help="Official name of the locality (for example the county's name)."
+)
 @click.option("--parent", help="Parent locality's code (derived from the code by default).")
 @click.option("--package", help="Python package name (default govservice_locality_CODE).")
 @click.argument("directory", type=click.Path(path_type=Path))

@@ -52,7 +52,7 @@ def _day_needs_db(queue_db: Path | None, queue_day: dt.datetime | None) -> None:
     "--reviews",
     "reviews_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Reviews (好差评) file: its rates replace the assessment's reviews.* metrics.",
+    help="Reviews file: its rates replace the assessment's reviews.* metrics.",
 )
 @queue_db_options(
     N_("The hall's queue database (govstd queue): its KPIs replace the queue.* metrics.")
@@ -261,7 +261,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     today_at: dt.datetime | None,
     as_json: bool,
 ) -> None:
-    """Summarise a reviews (好差评) file: counts, rates and overdue bad reviews.
+    """Summarise a reviews file: counts, rates and overdue bad reviews.
 
     Deadlines (the follow-up call and closing, in working days) and whether "basically
     satisfied" counts as satisfied come from LOCALITY's standard (its reviews.*

@@ -48,7 +48,7 @@ def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.pass_obj
 def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> None:
-    """List the service items (政务服务事项) of LOCALITY.
+    """List the government service items of LOCALITY.
 
     With --json, print an array of objects with code, name, type, type_name, level, parent,
     department, handling_kind, tiers, legal_limit_days, promised_limit_days, form, the layer
@@ -126,7 +126,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
 @click.pass_obj
 def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
-    """Show the guide (办事指南) of service item ITEM_CODE in LOCALITY.
+    """Show the service guide of service item ITEM_CODE in LOCALITY.
 
     With --json, print the item's elements, plus the layer that added it and the layers
     that localized it.
@@ -315,7 +315,7 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     "--item",
     "item_code",
     metavar="ITEM_CODE",
-    help="Use this service item's 承诺时限 as the time limit (instead of --working-days).",
+    help="Use this service item's promised time limit (instead of --working-days).",
 )
 @click.option(
     "--estimate",
@@ -335,9 +335,9 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
 ) -> None:
     """Print the due date of a time limit in working days in LOCALITY.
 
-    Counts working days on the official schedule (with 调休) and the locality's closures
-    and service days; the day of acceptance is not counted. Give the limit with
-    --working-days, or --item to use a service item's 承诺时限.
+    Counts working days on the official schedule (with make-up working days) and the
+    locality's closures and service days; the day of acceptance is not counted. Give the
+    limit with --working-days, or --item to use a service item's promised time limit.
     """
     if (working_days is None) == (item_code is None):
         raise click.UsageError(_("give exactly one of --working-days and --item"))
