@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from govservice_std.cli._base import State, cli, echo_json
+from govservice_std.i18n import _, ngettext
 
 __all__ = ["check", "new_plugin"]
 
@@ -35,7 +36,8 @@ def check(state: State, locality: str, as_json: bool) -> None:
     else:
         for problem in problems:
             click.echo(str(problem))
-        summary = f"{len(problems)} problem(s)" if problems else "no problems"
+        n = len(problems)
+        summary = ngettext("{n} problem", "{n} problems", n).format(n=n) if n else _("no problems")
         click.echo(f"{locality}: {summary}", err=True)
     if problems:
         raise click.exceptions.Exit(1)
@@ -61,9 +63,16 @@ def new_plugin(
 
     spec = plan_plugin(code=code, name=name, parent=parent, package=package)
     for path in write_plugin(spec, directory):
-        click.echo(f"created {directory / path}")
+        click.echo(_("created {path}").format(path=directory / path))
     click.echo(
-        f"plugin {spec.entry_name!r} ({spec.distribution}) for {spec.name} ({spec.code}); "
-        f"next: pip install -e {directory}",
+        _(
+            "plugin {entry!r} ({distribution}) for {name} ({code}); next: pip install -e {path}"
+        ).format(
+            entry=spec.entry_name,
+            distribution=spec.distribution,
+            name=spec.name,
+            code=spec.code,
+            path=directory,
+        ),
         err=True,
     )
