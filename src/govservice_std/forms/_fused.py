@@ -6,8 +6,10 @@ apart, reports a missing required one and checks the value's type and limits in 
 The tests compare the two on random applications, so both report the same problems.
 Private: nothing here is public API.
 
-Adding a field type touches one table, ``_FIELD_TYPES``: its value check (the reference)
-and, if it has one, its fused closure.
+Each fused closure tests the usual valid value inline and hands anything else to one shared
+skeleton, ``_otherwise`` (empty → required, string subclass → checked again, other →
+the value check). Adding a field type touches one table, ``_FIELD_TYPES``: its value check
+(the reference) and, if it has one, its fused closure.
 """
 
 from __future__ import annotations
@@ -325,35 +327,60 @@ def _junk(value: object) -> bool:
     return value is not None and not (value.__class__ in (list, dict) and not value)
 
 
+def _otherwise(  # noqa: PLR0917 - positional on the hot path, like the closures
+    check: _Check,
+    spec: Field,
+    value: Any,
+    prefix: str,
+    ctx: Context,
+    out: list[_Raw],
+    report: _ScalarCheck,
+) -> None:
+    """The skeleton every fused scalar closure shares, for a value its fast test did not pass.
+
+    A blank string, ``None``, ``[]`` or ``{}`` is a problem only if the field is required; a
+    string subclass is checked again as a plain string; any other value goes to ``report``
+    (the field's value check, or what it says of a value of the wrong type). The closures
+    call it only off their fast path, so a valid value costs no extra call.
+    """
+    if value.__class__ is str:
+        if value and not value.isspace():
+            report(value, prefix, ctx, out)
+            return
+    elif _junk(value):
+        if isinstance(value, str):
+            check({spec.name: str.__str__(value)}, prefix, ctx, out)
+        else:
+            report(value, prefix, ctx, out)
+        return
+    if spec.required:
+        out.append((prefix + spec.name, "required", spec, {}))
+
+
 def _fused_text(spec: Field) -> _Check:
-    name, required, wrong = spec.name, spec.required, _wrong("text")
+    name, wrong = spec.name, _wrong("text")
     low = spec.min_length
     high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
 
-    def text(container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+    def wrong_type(_value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        out.append((prefix + name, "wrong_type", spec, wrong))
+
+    def text(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
         value = container.get(name)
-        if value.__class__ is str:
-            if value and not value.isspace():
-                size = len(value)
-                if size > high:
-                    out.append((prefix + name, "too_long", spec, {"limit": str(high)}))
-                elif low is not None and size < low:
-                    out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
-                return
-        elif _junk(value):
-            if isinstance(value, str):
-                text({name: str.__str__(value)}, prefix, _ctx, out)
-                return
-            out.append((prefix + name, "wrong_type", spec, wrong))
+        if value.__class__ is str and value and not value.isspace():
+            size = len(value)
+            if size > high:
+                out.append((prefix + name, "too_long", spec, {"limit": str(high)}))
+            elif low is not None and size < low:
+                out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
             return
-        if required:
-            out.append((prefix + name, "required", spec, {}))
+        _otherwise(text, spec, value, prefix, ctx, out, wrong_type)
 
     return text
 
 
 def _fused_identifier(spec: Field) -> _Check:
-    name, required, wrong = spec.name, spec.required, _wrong("text")
+    name, wrong = spec.name, _wrong("text")
     code, check_value = (
         # No cache of verdicts per ID number: the library keeps no citizen's ID number
         # beyond the call that checks it.
@@ -362,8 +389,11 @@ def _fused_identifier(spec: Field) -> _Check:
         else ("invalid_mobile", check_mobile)
     )
 
+    def wrong_type(_value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        out.append((prefix + name, "wrong_type", spec, wrong))
+
     def identifier(
-        container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]
+        container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]
     ) -> None:
         value = container.get(name)
         if value.__class__ is str:
@@ -378,38 +408,23 @@ def _fused_identifier(spec: Field) -> _Check:
                 params = {"value": _show(value), "reason": reason}
                 out.append((prefix + name, code, spec, params))
                 return
-        elif _junk(value):
-            if isinstance(value, str):
-                identifier({name: str.__str__(value)}, prefix, _ctx, out)
-                return
-            out.append((prefix + name, "wrong_type", spec, wrong))
-            return
-        if required:
-            out.append((prefix + name, "required", spec, {}))
+        _otherwise(identifier, spec, value, prefix, ctx, out, wrong_type)
 
     return identifier
 
 
 def _fused_choice(spec: Field) -> _Check:
-    name, required = spec.name, spec.required
+    name = spec.name
     allowed = frozenset(c.value for c in spec.choices)
 
-    def choice(container: Mapping[str, Any], prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+    def not_allowed(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
+
+    def choice(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
         value = container.get(name)
-        if value.__class__ is str:
-            if value in allowed:
-                return
-            if value and not value.isspace():
-                out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
-                return
-        elif _junk(value):
-            if isinstance(value, str):
-                choice({name: str.__str__(value)}, prefix, _ctx, out)
-                return
-            out.append((prefix + name, "invalid_choice", spec, {"value": _show(value)}))
+        if value.__class__ is str and value in allowed:
             return
-        if required:
-            out.append((prefix + name, "required", spec, {}))
+        _otherwise(choice, spec, value, prefix, ctx, out, not_allowed)
 
     return choice
 
@@ -421,19 +436,8 @@ def _fused_scalar(spec: Field) -> _Check:
     missing bound is infinite, which every whole number is within). Anything else takes
     the full path (``rest``).
     """
-    name, required = spec.name, spec.required
+    name = spec.name
     value_check = _SCALARS[spec.type](spec)
-
-    def rest(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
-        value = _plain_text(value)
-        kind = value.__class__
-        if kind is int or kind is float or kind is bool:
-            value_check(value, prefix, ctx, out)
-        elif value is None or (kind is str and (not value or value.isspace())) or not _junk(value):
-            if required:
-                out.append((prefix + name, "required", spec, {}))
-        else:
-            value_check(value, prefix, ctx, out)
 
     if spec.type is FieldType.BOOLEAN:
 
@@ -442,7 +446,7 @@ def _fused_scalar(spec: Field) -> _Check:
         ) -> None:
             value = container.get(name)
             if value.__class__ is not bool:
-                rest(value, prefix, ctx, out)
+                _otherwise(yes_no, spec, value, prefix, ctx, out, value_check)
 
         return yes_no
 
@@ -452,33 +456,21 @@ def _fused_scalar(spec: Field) -> _Check:
     def number(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
         value: Any = container.get(name)
         if value.__class__ is not int or not low <= value <= high:
-            rest(value, prefix, ctx, out)
+            _otherwise(number, spec, value, prefix, ctx, out, value_check)
 
     return number
 
 
 def _fused_division(spec: Field) -> _Check:
     """A division code: a known one passes with one cached test; anything else as usual."""
-    name, required = spec.name, spec.required
+    name = spec.name
     value_check = _division(spec)
 
     def division(container: Mapping[str, Any], prefix: str, ctx: Context, out: list[_Raw]) -> None:
         value: Any = container.get(name)
-        kind = value.__class__
-        if kind is str and len(value) <= 12 and _division_ok(value):
+        if value.__class__ is str and len(value) <= 12 and _division_ok(value):
             return
-        if (
-            value is None
-            or (kind is str and (not value or value.isspace()))
-            or ((kind is list or kind is dict) and not value)
-        ):
-            if required:
-                out.append((prefix + name, "required", spec, {}))
-            return
-        if kind is not str and isinstance(value, str):
-            division({name: str.__str__(value)}, prefix, ctx, out)
-            return
-        value_check(value, prefix, ctx, out)
+        _otherwise(division, spec, value, prefix, ctx, out, value_check)
 
     return division
 
