@@ -19,16 +19,25 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 RUNS = [
     ("bench_registry.py", ["--copies", "2"], ["plain cattrs structure", "resolve 441324 cached"]),
     ("bench_forms.py", ["--apps", "40", "--rounds", "1"],
-     ["all three validators agree on every application: True", "validate() vs jsonschema"]),
+     ["the equal-work peer and govservice_std agree on every application: True",
+      "equal work:  validate() vs jsonschema+ID+rule iter_errors()",
+      "schema only: validate() vs jsonschema is_valid()", "fresh stream"]),
     ("bench_queue.py", ["--lifecycles", "200", "--durable", "40", "--rounds", "1"],
      ["in memory :", "raw SQLite:", "the engine's rows, no engine", "engine command after each",
       "of the raw commit rate"]),
-    ("bench_staffing.py", ["--customers", "5000", "--peer-customers", "500"],
-     ["ours (auto) / ciw", "ours (auto) / simpy"]),
+    ("bench_staffing.py",
+     ["--customers", "500", "--recursion-customers", "5000", "--repeats", "1"],
+     ["ours (events) / ciw", "ours (events) / simpy", "same visitor count",
+      "engine auto, its own line (the Kiefer-Wolfowitz workload recursion"]),
     ("bench_evaluate.py", ["--scale", "0.001"], ["all over json.loads", "peak RSS"]),
+    ("bench_cases.py", ["--durable", "10", "--cases", "3000"],
+     ["durable case commands", "durable queue commands", "KPIs by item and month",
+      "KPI process peak RSS", "streaming fold (peer)"]),
     ("bench_postgres.py",
      ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
      ["SQLite", "PostgreSQL"]),
+    ("bench_spreadsheets.py", ["--items", "40", "--rounds", "1"],
+     ["import_items / openpyxl cells alone", "import_items / TOML load", "workbook / JSON"]),
 ]  # fmt: skip
 
 

@@ -111,7 +111,8 @@ def test_queue_commands_speak_one_language(tmp_path: Path, lang: str) -> None:
     "args",
     [[], ["evaluate"], ["evaluate-all"], ["queue"], ["queue", "--db", "x.db", "kpis"],
      ["staffing", "plan"], ["queue-db"], ["catalog"], ["item"], ["deadline"], ["new-plugin"],
-     ["standard"], ["reviews"], ["inspections"]],
+     ["standard"], ["reviews"], ["inspections"], ["case"], ["case", "--db", "x.db", "kpis"],
+     ["case", "--db", "x.db", "review"], ["case", "--db", "x.db", "show"]],
     ids=" ".join,
 )  # fmt: skip
 def test_help_speaks_one_language(args: list[str], lang: str) -> None:
@@ -120,6 +121,31 @@ def test_help_speaks_one_language(args: list[str], lang: str) -> None:
     assert ("用法：" if lang == "zh" else "Usage:") in out
     if lang == "en":
         assert CJK.findall(out) == []  # help shows no data: not one Chinese character
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_case_commands_speak_one_language(tmp_path: Path, lang: str) -> None:
+    from govservice_std.cases.exchange import records_text
+    from tests.cases.test_cli import _cases
+    from tests.test_cli_hardening import run_main
+
+    db, source = tmp_path / "cases.db", tmp_path / "platform.jsonl"
+    source.write_text(records_text(_cases(2, 1), "jsonl"), encoding="utf-8")
+    records = source.read_text(encoding="utf-8")
+    case = ["case", "--db", str(db), "--at", "2026-03-25T10:00"]
+    check(lang, govstd(lang, *case, "import", str(source)), records)
+    check(lang, govstd(lang, *case, "kpis"), records)
+    check(lang, govstd(lang, *case, "kpis", "--by", "month"), records)
+    check(lang, govstd(lang, *case, "list"), records)
+    shown = govstd(lang, *case, "show", "P-0000", "--json")
+    check(lang, govstd(lang, *case, "show", "P-0000"), records, shown)
+    # Two cases: too few to score on-time completion, worded in the language of the run.
+    card = govstd(lang, "evaluate", "441324", ASSESSMENT, "--cases-db", str(db))
+    check(lang, card, records)
+    assert ("数据不足：样本 3，少于 30" if lang == "zh" else "insufficient data: sample 3") in card
+    code, _out, err = run_main("--lang", lang, *case, "show", "P-9999")
+    assert code == 2
+    check(lang, err, records)
 
 
 def test_help_is_chinese_by_default() -> None:

@@ -71,7 +71,10 @@ def test_scorecard_prints_on_a4_with_the_header_on_every_page(
         width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
         assert (round(width), round(height)) == tuple(round(x) for x in A4_POINTS)
     # NFKC: the PDF's text maps some glyphs to Kangxi radicals (⽅ for 方).
-    texts = [unicodedata.normalize("NFKC", sheet.extract_text()) for sheet in pages]
+    # A header cell may wrap onto two lines: compare with the whitespace collapsed.
+    texts = [
+        " ".join(unicodedata.normalize("NFKC", sheet.extract_text()).split()) for sheet in pages
+    ]
     # The criteria table starts on one page and runs over the next ones, up to where the
     # rectifications begin: every page it covers repeats its header row.
     rectifications = "整改清单" if lang == "zh" else "Rectifications ("

@@ -10,8 +10,11 @@ from govservice_std.calendar.model import (
     LAST_OFFICIAL_YEAR,
     CalendarDay,
     CalendarDocument,
+    HolidayDataError,
+    LocalDay,
     ScheduleUnavailableError,
     WorkingCalendar,
+    estimated_schedule,
 )
 
 __all__ = [
@@ -20,6 +23,9 @@ __all__ = [
     "LAST_OFFICIAL_YEAR",
     "CalendarDay",
     "CalendarDocument",
+    "HolidayDataError",
+    "LocalDay",
     "ScheduleUnavailableError",
     "WorkingCalendar",
+    "estimated_schedule",
 ]

@@ -17,7 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
-from govservice_std.calendar.model import CALENDAR_FILE, CalendarDocument, WorkingCalendar
+from govservice_std.calendar.model import (
+    CALENDAR_FILE,
+    CalendarDay,
+    CalendarDocument,
+    WorkingCalendar,
+)
 from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.localities import Provenance
 from govservice_std.registry import ResolvedLocality, source_name
@@ -38,6 +43,7 @@ def resolve_calendar(resolved: ResolvedLocality) -> WorkingCalendar:
     """
     state: dict[dt.date, bool] = {}
     provenance: dict[dt.date, Provenance] = {}
+    entries: dict[dt.date, CalendarDay] = {}
     for info, file in resolved.layer_files(CALENDAR_FILE):
         source = source_name(info, file)
         document = load(file, CalendarDocument, source=source)
@@ -52,14 +58,17 @@ def resolve_calendar(resolved: ResolvedLocality) -> WorkingCalendar:
         for entry in document.closures:
             state[entry.date] = False
             provenance[entry.date] = prov
+            entries[entry.date] = entry
         for entry in document.service_days:
             state[entry.date] = True
             provenance[entry.date] = prov
+            entries[entry.date] = entry
     return WorkingCalendar(
         closures=[d for d, open_ in state.items() if not open_],
         service_days=[d for d, open_ in state.items() if open_],
         estimate=False,
         provenance=provenance,
+        reasons=entries,
     )
 
 

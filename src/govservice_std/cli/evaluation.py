@@ -22,6 +22,7 @@ from govservice_std.cli._base import (
     json_option,
     queue_db_options,
 )
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import N_, _
 
 __all__ = ["evaluate", "evaluate_all", "inspections", "reviews", "standard"]
@@ -57,6 +58,14 @@ def _day_needs_db(queue_db: Path | None, queue_day: dt.datetime | None) -> None:
 @queue_db_options(
     N_("The hall's queue database (govstd queue): its KPIs replace the queue.* metrics.")
 )
+@click.option(
+    "--cases-db",
+    "cases_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The case database (govstd case): its KPIs replace the items.* and reviews.* metrics.",
+)
+@click.option("--from", "cases_from", type=DATE, help="With --cases-db: first day of the period.")
+@click.option("--to", "cases_to", type=DATE, help="With --cases-db: last day of the period.")
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -64,6 +73,7 @@ def _day_needs_db(queue_db: Path | None, queue_day: dt.datetime | None) -> None:
     type=DATE,
     help="Judge deadlines on this day (default: the assessment date).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -75,8 +85,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     reviews_file: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    cases_db: Path | None,
+    cases_from: dt.datetime | None,
+    cases_to: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score the hall of ASSESSMENT (a .toml or .json file) against LOCALITY's standard.
 
@@ -86,9 +100,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     aspects, criteria and rectifications.
 
     Metric criteria read measured data where it is given — the hall's queue record
-    (--queue-db, optionally one --day), reviews (--reviews) and inspections
-    (--inspections) — in place of the values typed into the assessment; each such
-    criterion's evidence names the record it was read from.
+    (--queue-db, optionally one --day), reviews (--reviews), the hall's cases and their
+    reviews (--cases-db, optionally --from and --to) and inspections (--inspections) — in
+    place of the values typed into the assessment; each such criterion's evidence names the
+    record it was read from, and a criterion measured on fewer records than the locality's
+    minimum sample is reported as insufficient data, not scored.
     """
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
@@ -99,7 +115,15 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     resolved = state.resolve(locality)
     today = day_of(today_at)
     record = load_assessment(assessment)
-    request = EvidenceRequest(reviews_file, inspections_file, queue_db, day_of(queue_day))
+    request = EvidenceRequest(
+        reviews=reviews_file,
+        inspections=inspections_file,
+        queue_db=queue_db,
+        day=day_of(queue_day),
+        cases_db=cases_db,
+        cases_from=day_of(cases_from),
+        cases_to=day_of(cases_to),
+    )
     gathered = gather_evidence(resolved, record.hall, request, today=today or record.date)
     if queue_db is not None and (gathered.queue is None or gathered.queue.overall.issued == 0):
         where = {"db": queue_db, "hall": record.hall, "day": day_of(queue_day)}
@@ -121,6 +145,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.reports.html import scorecard_html  # noqa: PLC0415
 
         html_out.write_text(scorecard_html(card), encoding="utf-8")
+    write_xlsx(xlsx_out, card.to_dict())
     if as_json:
         echo_json(card.to_dict())
         return
@@ -141,6 +166,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
 @queue_db_options(
     N_("Queue database of the halls (govstd queue): their KPIs replace the queue.* metrics.")
 )
+@xlsx_option
 @click.pass_obj
 def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -150,6 +176,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
@@ -198,24 +225,24 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
         name = state.registry.info(locality).locality.name
         title = _("{name} ({code}): batch assessment").format(name=name, code=locality)
         html_out.write_text(batch_html(result, title=title), encoding="utf-8")
-    if as_json:
-        echo_json(
+    document = {
+        "locality": locality,
+        "summary": result.summary.to_dict(),
+        "halls": [
             {
-                "locality": locality,
-                "summary": result.summary.to_dict(),
-                "halls": [
-                    {
-                        "hall": c.hall,
-                        "name": c.hall_name,
-                        "tier": c.tier.value,
-                        "total": round(c.total, 2),
-                        "grade": c.grade,
-                        "rectifications": len(c.rectifications),
-                    }
-                    for c in result.scorecards
-                ],
+                "hall": c.hall,
+                "name": c.hall_name,
+                "tier": c.tier.value,
+                "total": round(c.total, 2),
+                "grade": c.grade,
+                "rectifications": len(c.rectifications),
             }
-        )
+            for c in result.scorecards
+        ],
+    }
+    write_xlsx(xlsx_out, document)
+    if as_json:
+        echo_json(document)
         return
     from govservice_std.reports.text import print_batch  # noqa: PLC0415
 
@@ -226,14 +253,18 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
 @click.argument("locality")
 @click.option("--tier", type=click.Choice(TIERS), help="Only the criteria for this tier.")
 @json_option(N_("Print the standard as JSON."))
+@xlsx_option
 @click.pass_obj
-def standard(state: State, locality: str, tier: str | None, as_json: bool) -> None:
+def standard(
+    state: State, locality: str, tier: str | None, as_json: bool, xlsx_out: Path | None = None
+) -> None:
     """Show LOCALITY's effective standard: criteria, parameters and grade bands, with layers.
 
     Each criterion shows the layer that defined it and the layers that changed it; each
     parameter the layer that set its value.
     """
     effective = state.resolve(locality).standard
+    write_xlsx(xlsx_out, effective.to_dict(tier))
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -252,6 +283,7 @@ def standard(state: State, locality: str, tier: str | None, as_json: bool) -> No
     "--today", "today_at", type=DATE, help="Judge deadlines on this day (default: today in China)."
 )
 @json_option(N_("Print the summary as JSON."))
+@xlsx_option
 @click.pass_obj
 def reviews(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -260,6 +292,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     hall: str | None,
     today_at: dt.datetime | None,
     as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Summarise a reviews file: counts, rates and overdue bad reviews.
 
@@ -283,6 +316,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
         hall=hall,
         calendar=resolved.calendar,
     )
+    write_xlsx(xlsx_out, summary.to_dict())
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -298,9 +332,15 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     "--today", "today_at", type=DATE, help="Judge due dates on this day (default: today in China)."
 )
 @json_option(N_("Print the orders as JSON."))
+@xlsx_option
 @click.pass_obj
-def inspections(
-    state: State, file: Path, locality: str, today_at: dt.datetime | None, as_json: bool
+def inspections(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    file: Path,
+    locality: str,
+    today_at: dt.datetime | None,
+    as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Track the rectification orders of an inspections file to closure.
 
@@ -323,23 +363,23 @@ def inspections(
         order_days=int(entry.parameter.value) if entry is not None else 15,
         calendar=resolved.calendar,
     )
+    orders = [
+        {
+            "inspection": s.inspection,
+            "order": s.order,
+            "hall": s.hall,
+            "criterion": s.criterion,
+            "description": s.description,
+            "due": s.due.isoformat(),
+            "due_estimated": s.due_estimated,
+            "closed": s.closed.isoformat() if s.closed else None,
+            "status": s.status.value,
+        }
+        for s in states
+    ]
+    write_xlsx(xlsx_out, {"orders": orders})
     if as_json:
-        echo_json(
-            [
-                {
-                    "inspection": s.inspection,
-                    "order": s.order,
-                    "hall": s.hall,
-                    "criterion": s.criterion,
-                    "description": s.description,
-                    "due": s.due.isoformat(),
-                    "due_estimated": s.due_estimated,
-                    "closed": s.closed.isoformat() if s.closed else None,
-                    "status": s.status.value,
-                }
-                for s in states
-            ]
-        )
+        echo_json(orders)
         return
     from govservice_std.reports.text import print_orders  # noqa: PLC0415
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import DATE, State, cli, echo_json, json_option
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -324,11 +325,15 @@ def status(q: QueueContext, as_json: bool) -> None:
 @queue.command()
 @json_option()
 @click.option("--day", type=DATE, help="Service day (default: today).")
+@xlsx_option
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
+def kpis(
+    q: QueueContext, as_json: bool, day: dt.datetime | None, xlsx_out: Path | None = None
+) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     result = engine.kpis(day.date() if day else None)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import (
+    BoundedFloat,
     State,
     cli,
     echo_json,
@@ -17,6 +18,7 @@ from govservice_std.cli._base import (
     json_option,
     queue_db_options,
 )
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -33,25 +35,27 @@ def staffing() -> None:
 @staffing.command()
 @click.option(
     "--arrivals-per-hour",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 10_000),
     required=True,
     help="Visitors arriving per hour.",
 )
 @click.option(
     "--service-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0.01, 1440),
     required=True,
     help="Mean service time at a window, in minutes.",
 )
-@click.option("--windows", type=click.IntRange(min=1), required=True, help="Windows open.")
+@click.option(
+    "--windows", type=click.IntRange(min=1, max=1000), required=True, help="Windows open."
+)
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 1440),
     help="Waiting-time target for the service level.",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet the target; adds the fewest windows that do.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
@@ -185,26 +189,29 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
 )
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0, 1440, low_open=True),
     help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     default=20,
     show_default=True,
     help="Simulated days per try.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed."
+)
 @queue_db_options(N_("Queue database (govstd queue): use its recorded service times per line."))
 @click.option("--hall", help="With --queue-db: the hall to read (if the database holds several).")
 @json_option(N_("Print a JSON object."))
 @html_option(N_("Also write an HTML report to this file."))
+@xlsx_option
 @click.pass_obj
 def plan(
     state: State,
@@ -220,6 +227,7 @@ def plan(
     seed: int,
     as_json: bool,
     html_out: Path | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
@@ -276,6 +284,8 @@ def plan(
         from govservice_std.reports.html import staffing_plan_html  # noqa: PLC0415
 
         html_out.write_text(staffing_plan_html(result), encoding="utf-8")
+    if xlsx_out is not None:
+        write_xlsx(xlsx_out, plan_as_dict(result))
     if as_json:
         echo_json(plan_as_dict(result))
         return

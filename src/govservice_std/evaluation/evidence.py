@@ -1,7 +1,8 @@
 """Gather a hall's measured evidence from its records, for scoring: one function for all.
 
 An assessment states what an assessor saw; the records say what the hall did. Given where
-the records are — a 好差评 reviews file, an inspections file, the hall's queue database —
+the records are — a 好差评 reviews file, an inspections file, the hall's queue database, a
+case (办件) database —
 :func:`gather_evidence` reads each one and returns the measured metrics (with their
 structured provenance), the queue KPIs and the inspections, ready for
 :func:`~govservice_std.evaluation.batch.evaluate_hall`. The command line's ``evaluate`` and
@@ -52,12 +53,19 @@ class EvidenceRequest:
         inspections: An inspections file (overdue orders, the on-time rate).
         queue_db: The halls' queue database (SQLite): the hall's KPIs become ``queue.*``.
         day: With ``queue_db``: one service day (default: every day in the record).
+        cases_db: The case database (SQLite, ``govstd case``): the hall's case KPIs and the
+            reviews tied to its cases become the ``items.*`` and ``reviews.*`` metrics.
+        cases_from: With ``cases_db``: the first day of the period (default: unbounded).
+        cases_to: With ``cases_db``: the last day of the period (default: unbounded).
     """
 
     reviews: Path | None = None
     inspections: Path | None = None
     queue_db: Path | None = None
     day: dt.date | None = None
+    cases_db: Path | None = None
+    cases_from: dt.date | None = None
+    cases_to: dt.date | None = None
 
 
 @attrs.frozen
@@ -135,7 +143,19 @@ def _queue(request: EvidenceRequest, at: EvidenceContext) -> GatheredEvidence:
     return GatheredEvidence(queue=kpis)
 
 
-READERS: tuple[Reader, ...] = (_reviews, _inspections, _queue)
+def _cases(request: EvidenceRequest, at: EvidenceContext) -> GatheredEvidence:
+    if request.cases_db is None:
+        return GatheredEvidence()
+    # The case package reads evaluation's models; it is imported only when asked for.
+    from govservice_std.cases.evidence import case_evidence  # noqa: PLC0415
+
+    metrics = case_evidence(
+        at.resolved, request.cases_db, at.hall, start=request.cases_from, end=request.cases_to
+    )
+    return GatheredEvidence(metrics)
+
+
+READERS: tuple[Reader, ...] = (_reviews, _cases, _inspections, _queue)
 """The readers :func:`gather_evidence` runs, one per kind of record, in this order."""
 
 

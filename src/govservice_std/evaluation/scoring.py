@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from govservice_std.calendar import WorkingCalendar
+from govservice_std.calendar import LocalDay, WorkingCalendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.evaluation.assessment import Answer, Assessment
@@ -35,6 +35,7 @@ from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.inspections import (
     Inspection,
     OrderState,
+    OrderStatus,
     check_inspections,
     inspection_metrics,
     track_orders,
@@ -83,6 +84,9 @@ class Status(LabelledEnum):
     """A waiver in force: not scored."""
     NOT_APPLICABLE = "not_applicable", "not applicable"
     """The criterion does not apply to the hall's tier: not scored."""
+    INSUFFICIENT_DATA = "insufficient_data", "insufficient data"
+    """A measured value rests on fewer records than the locality's minimum sample: not
+    scored (数据不足)."""
 
     @property
     def failed(self) -> bool:
@@ -99,6 +103,8 @@ class Reason(enum.Enum):
     """A metric criterion has no value, typed or measured."""
     MEASURED = "measured"
     """A measured value replaced the value typed into the assessment."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """A measured value rests on fewer records than the locality's minimum sample."""
 
 
 @runtime_checkable
@@ -280,7 +286,7 @@ class CriterionResult:
             measured value with its unit; empty without an answer.
         notes: The assessor's notes.
         evidence: References to the evidence: the assessor's, then the records measured
-            values were read from (as in ``str(record)``).
+            values were read from (as in ``str(record)``, the sample size as ``(n=…)``).
         waiver: The justification of the waiver in force, if any.
         value: The number judged, for a metric criterion with a value.
         reason: Why nothing was earned (no answer, no data), or that a measured value
@@ -288,6 +294,9 @@ class CriterionResult:
         replaced: The typed value a measured one replaced, if any.
         records: The records measured values were read from, structured (kind, day, sample
             size) for a report to word.
+        sample: How many records a measured value rests on, when known.
+        min_sample: The locality's minimum sample for the criterion's metric, when a
+            measured value fell short of it (the status is then insufficient data).
     """
 
     info: CriterionInfo
@@ -303,6 +312,8 @@ class CriterionResult:
     reason: Reason | None = None
     replaced: float | None = None
     records: tuple[Evidence, ...] = ()
+    sample: int | None = None
+    min_sample: int | None = None
 
     @property
     def id(self) -> str:
@@ -417,6 +428,8 @@ class Scorecard:
         overdue_orders: Inspection rectification orders open past their due date.
         assessor: Who assessed.
         illustrative: Whether the assessment is invented for an example.
+        local_days: The locality's own closures and service days that moved a
+            rectification due date (between the assessment date and the last due date).
     """
 
     hall: str
@@ -434,6 +447,7 @@ class Scorecard:
     overdue_orders: tuple[OrderState, ...] = ()
     assessor: str = ""
     illustrative: bool = False
+    local_days: tuple[LocalDay, ...] = ()
 
     def result(self, criterion: str) -> CriterionResult:
         """The result on one criterion.
@@ -488,6 +502,8 @@ class Scorecard:
                     "plugin": r.plugin,
                     "changed_by": list(r.changed_by),
                     "waiver": r.waiver,
+                    "sample": r.sample,
+                    "min_sample": r.min_sample,
                     "source": r.source,
                 }
                 for r in self.criteria
@@ -514,6 +530,16 @@ class Scorecard:
                 }
                 for o in self.overdue_orders
             ],
+            "local_days": [
+                {
+                    "date": d.date.isoformat(),
+                    "counts": d.counts,
+                    "reason": d.reason,
+                    "layer": d.layer,
+                    "illustrative": d.illustrative,
+                }
+                for d in self.local_days
+            ],
         }
 
 
@@ -536,6 +562,7 @@ class _Plan:
     max_points: float
     rectify_days: int
     credits: Mapping[str, tuple[float, str]]
+    min_sample: int = 1
 
 
 # A step of a tier's plan: a result shared by every hall (not applicable) or a plan.
@@ -602,6 +629,7 @@ class Evaluator:
                         max_points=self.model.max_points(c),
                         rectify_days=c.rectify_days if c.rectify_days is not None else default_days,
                         credits={lv.id: (lv.credit, f"{lv.id} {lv.label}") for lv in c.levels},
+                        min_sample=standard.min_sample(c.metric) if c.metric is not None else 1,
                     )
                 )
             self._steps[tier] = tuple(steps)
@@ -711,10 +739,16 @@ class Evaluator:
             from_inspections = inspection_metrics(states)
             merged = {**merged, **from_inspections}
             measured = {**measured, **from_inspections}
-            records = Evidence(EvidenceKind.INSPECTIONS, sample=len(states))
+            due = sum(1 for s in states if s.status is not OrderStatus.OPEN)
+            records = Evidence(EvidenceKind.INSPECTIONS, sample=due)
             provenance = {**provenance, **dict.fromkeys(from_inspections, records)}
         return self._score(
-            assessment, hall, merged, overdue, measured=measured, provenance=provenance
+            assessment,
+            hall,
+            merged,
+            overdue,
+            measured=measured,
+            provenance=provenance,
         )
 
     def _result(
@@ -749,11 +783,42 @@ class Evaluator:
                 reason=reason,
                 replaced=replaced,
                 records=extra,
+                sample=next((e.sample for e in extra if e.sample is not None), None),
             )
             if len(self._shared) >= _SHARED_MAX:
                 self._shared.clear()
             self._shared[key] = result
         return result
+
+    def _local_days(
+        self, date: dt.date, rectifications: Sequence[Rectification]
+    ) -> tuple[LocalDay, ...]:
+        # The locality's own days that moved a due date: name them beside the list.
+        if not rectifications or not isinstance(self.calendar, WorkingCalendar):
+            return ()
+        return self.calendar.local_days(date, max(r.due for r in rectifications))
+
+    @staticmethod
+    def _insufficient(
+        plan: _Plan, answer: Answer | None, extra: tuple[Evidence, ...], sample: int
+    ) -> CriterionResult:
+        notes = answer.notes if answer is not None else ""
+        evidence = answer.evidence if answer is not None else ()
+        named = tuple(str(e) for e in extra)
+        evidence = (*evidence, *(e for e in named if e not in evidence))
+        return CriterionResult(
+            plan.info,
+            Status.INSUFFICIENT_DATA,
+            0.0,
+            0.0,
+            0.0,
+            notes=notes,
+            evidence=evidence,
+            reason=Reason.INSUFFICIENT_DATA,
+            records=extra,
+            sample=sample,
+            min_sample=plan.min_sample,
+        )
 
     def _due_date(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
         key = (start, days)
@@ -793,12 +858,17 @@ class Evaluator:
             extra: tuple[Evidence, ...] = ()
             metric = plan.criterion.metric
             if measured and metric is not None and metric in measured:
-                # Measured data replaces a typed value, and says where it came from.
+                # Measured data replaces a typed value, and says where it came from and how
+                # many records it rests on.
+                source = provenance.get(metric)
+                extra = (source,) if source else ()
+                sample = source.sample if source is not None else None
+                if sample is not None and sample < plan.min_sample:
+                    results.append(self._insufficient(plan, answer, extra, sample))
+                    continue
                 judged = _judge(plan, None, measured)
                 if answer is not None and answer.value is not None and judged[2] is None:
                     judged = (*judged[:2], Reason.MEASURED, judged[3], answer.value)
-                source = provenance.get(metric)
-                extra = (source,) if source else ()
             else:
                 judged = _judge(plan, answer, metrics)
             credit = judged[0]
@@ -841,6 +911,7 @@ class Evaluator:
             overdue_orders=overdue,
             assessor=assessment.assessor,
             illustrative=assessment.illustrative,
+            local_days=self._local_days(date, rectifications),
         )
 
 

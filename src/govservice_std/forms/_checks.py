@@ -16,10 +16,11 @@ from functools import lru_cache
 from typing import Any
 
 from govservice_std.divisions import DivisionCode
+from govservice_std.forms._patterns import compile_pattern
 from govservice_std.forms.expr import (
     Context,
 )
-from govservice_std.forms.identifiers import mask_ids
+from govservice_std.forms.identifiers import _id_card_verdict, check_mobile, check_uscc, mask_ids
 from govservice_std.forms.spec import Field
 
 _REASONS = {
@@ -161,7 +162,7 @@ def _text(spec: Field) -> _ScalarCheck:
     name = spec.name
     low = spec.min_length
     high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
-    pattern = re.compile(spec.pattern) if spec.pattern is not None else None
+    pattern = compile_pattern(spec.pattern) if spec.pattern is not None else None
     wrong = _wrong("text")
 
     def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
@@ -174,7 +175,7 @@ def _text(spec: Field) -> _ScalarCheck:
             return
         if low is not None and size < low:
             out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
-        if pattern is not None and not pattern.fullmatch(value):
+        if pattern is not None and not pattern(value):
             out.append((prefix + name, "pattern", spec, {}))
 
     return check
@@ -270,8 +271,21 @@ def _multi_choice(spec: Field) -> _ScalarCheck:
     return check
 
 
+def _id_card_on_day(value: str, ctx: Context) -> str | None:
+    # A birth date after the validation day is invalid: judge it on the context's day.
+    return _id_card_verdict(value, ctx.today.replace("-", ""))
+
+
+def _mobile_any_day(value: str, _ctx: Context) -> str | None:
+    return check_mobile(value)
+
+
+def _uscc_any_day(value: str, _ctx: Context) -> str | None:
+    return check_uscc(value)
+
+
 def _identifier(
-    code: str, checker: Callable[[str], str | None], upper: bool
+    code: str, checker: Callable[[str, Context], str | None], upper: bool
 ) -> Callable[[Field], _ScalarCheck]:
     def build(spec: Field) -> _ScalarCheck:
         name = spec.name
@@ -284,7 +298,7 @@ def _identifier(
             if len(value) > 40:
                 out.append((prefix + name, code, spec, {"value": _show(value), "reason": "format"}))
                 return
-            reason = checker(value.upper() if upper else value)
+            reason = checker(value.upper() if upper else value, _ctx)
             if reason is not None:
                 out.append((prefix + name, code, spec, {"value": _show(value), "reason": reason}))
 

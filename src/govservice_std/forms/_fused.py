@@ -29,8 +29,10 @@ from govservice_std.forms._checks import (
     _division,
     _division_ok,
     _empty,
+    _id_card_on_day,
     _identifier,
     _key,
+    _mobile_any_day,
     _multi_choice,
     _number,
     _object_check,
@@ -39,6 +41,7 @@ from govservice_std.forms._checks import (
     _ScalarCheck,
     _show,
     _text,
+    _uscc_any_day,
     _wrong,
 )
 from govservice_std.forms.expr import (
@@ -46,7 +49,6 @@ from govservice_std.forms.expr import (
     Evaluator,
     truthy,
 )
-from govservice_std.forms.identifiers import check_id_card, check_mobile, check_uscc
 from govservice_std.forms.spec import Field, FieldType
 
 
@@ -384,9 +386,9 @@ def _fused_identifier(spec: Field) -> _Check:
     code, check_value = (
         # No cache of verdicts per ID number: the library keeps no citizen's ID number
         # beyond the call that checks it.
-        ("invalid_id_card", check_id_card)
+        ("invalid_id_card", _id_card_on_day)
         if spec.type is FieldType.ID_CARD
-        else ("invalid_mobile", check_mobile)
+        else ("invalid_mobile", _mobile_any_day)
     )
 
     def wrong_type(_value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
@@ -401,7 +403,7 @@ def _fused_identifier(spec: Field) -> _Check:
             # blank value (required) from a wrong one only after. Both checks reject a string
             # of the wrong length at once (an ID number by its length, a mobile number within
             # its first fourteen characters), so a huge one costs nothing.
-            reason = check_value(value)
+            reason = check_value(value, ctx)
             if reason is None:
                 return
             if value and not value.isspace():
@@ -487,12 +489,12 @@ _FIELD_TYPES: dict[
     FieldType.CHOICE: (_choice, _fused_choice),
     FieldType.MULTI_CHOICE: (_multi_choice, None),
     FieldType.ID_CARD: (
-        _identifier("invalid_id_card", check_id_card, upper=False),
+        _identifier("invalid_id_card", _id_card_on_day, upper=False),
         _fused_identifier,
     ),
-    FieldType.USCC: (_identifier("invalid_uscc", check_uscc, upper=True), None),
+    FieldType.USCC: (_identifier("invalid_uscc", _uscc_any_day, upper=True), None),
     FieldType.MOBILE: (
-        _identifier("invalid_mobile", check_mobile, upper=False),
+        _identifier("invalid_mobile", _mobile_any_day, upper=False),
         _fused_identifier,
     ),
     FieldType.DIVISION: (_division, _fused_division),

@@ -28,6 +28,7 @@ STATUS_COLOUR = {
     Status.NOT_MET: "#c62828",
     Status.WAIVED: "#0277bd",
     Status.NOT_APPLICABLE: "#9e9e9e",
+    Status.INSUFFICIENT_DATA: "#6a1b9a",
 }
 """The colour of each status, in charts and in the scorecard's status column."""
 

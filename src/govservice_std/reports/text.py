@@ -52,6 +52,7 @@ _STATUS_STYLE = {
     "not_met": "bold red",
     "waived": "cyan",
     "not_applicable": "dim",
+    "insufficient_data": "magenta",
 }
 _ORDER_STYLE = {
     OrderStatus.OPEN: "",
@@ -61,11 +62,22 @@ _ORDER_STYLE = {
 }
 
 
-def console(width: int = 120) -> Console:
-    """A console for the tables: the terminal's width, and at least ``width`` columns."""
+# Wide enough for any row: a file or a pipe gets every cell whole, never cut with "…".
+_UNBOUNDED_WIDTH = 100_000
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console for the tables.
+
+    On a terminal it follows the terminal's real width (rich wraps long cells); when the
+    output is a file or a pipe it never truncates or wraps a line.
+    """
     from rich.console import Console  # noqa: PLC0415 - only the text views need rich
 
-    return Console(width=max(Console().width, width))
+    probe = Console(stderr=stderr)
+    if probe.is_terminal:
+        return probe
+    return Console(stderr=stderr, width=_UNBOUNDED_WIDTH)
 
 
 def _styled(text: str, style: str) -> str:
@@ -160,6 +172,8 @@ def _print_rectifications(out: Console, card: Scorecard) -> None:
                 due(item.due, item.due_estimated),
             )
         out.print(rect)
+        for day in card.local_days:
+            out.print(_("local day: {day}").format(day=day.describe()), highlight=False)
     if card.overdue_orders:
         orders = Table(title=_("Overdue inspection orders"), style="red")
         for name in (_("Inspection"), _("Order"), _("Criterion"), _("Problem"), _("Due")):
@@ -428,7 +442,7 @@ def print_staffing_plan(
     """A staffing plan: windows and expected KPIs per period, window-hours, the verdict."""
     from rich.table import Table  # noqa: PLC0415
 
-    out = out or console(110)
+    out = out or console()
     goal = _("{share} within {minutes} min").format(
         share=f"{plan.target_share:.0%}", minutes=f"{plan.target_minutes:g}"
     )
@@ -437,7 +451,8 @@ def print_staffing_plan(
     table = Table(title=f"{title}\n{goal}")
     for column in (_("Start"), _("Arrivals/h"), _("Mean service (min)"), _("Erlang C"),
                    _("Windows"), _("Within target"), _("Mean wait"), _("P90 wait"),
-                   _("No-shows"), _("Met")):  # fmt: skip
+                   _("Max wait"), _("Through closure / day"), _("No-shows"),
+                   _("Met")):  # fmt: skip
         table.add_column(column, justify="right", no_wrap=True)
     for p in plan.periods:
         k = p.kpis
@@ -450,10 +465,15 @@ def print_staffing_plan(
             percent(k.within_target),
             "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
             "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
+            "–" if p.max_wait is None else f"{p.max_wait:.1f}",
+            f"{p.carried_per_day:.1f}" if p.carried else "–",
             percent(k.no_show_rate),
-            "✓" if p.meets_target else "✗",
+            ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
         )
     out.print(table)
+    for p in plan.periods:
+        if p.carried:
+            out.print("* " + p.explanation(), highlight=False)
     met = _("target met in every period") if plan.met else _("target NOT met in every period")
     out.print(
         _("window-hours {hours} · {per_try} days per try, {days} simulated days").format(

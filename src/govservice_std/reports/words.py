@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 
 from govservice_std.evaluation.inspections import OrderStatus
-from govservice_std.evaluation.measured import Evidence, EvidenceKind
+from govservice_std.evaluation.measured import CaseSubject, Evidence, EvidenceKind
 from govservice_std.evaluation.reviews import StepStatus
 from govservice_std.evaluation.scoring import CriterionResult, Reason
 from govservice_std.evaluation.standard import Direction, Method
@@ -52,6 +52,10 @@ _LABELS: dict[enum.Enum, str] = {
     StepStatus.CLOSE_OVERDUE: N_("closing"),
     Reason.NO_ANSWER: N_("no answer"),
     Reason.NO_DATA: N_("no data"),
+    Reason.INSUFFICIENT_DATA: N_("insufficient data"),
+    CaseSubject.FINISHED: N_("cases finished"),
+    CaseSubject.CLOSED: N_("cases finished or withdrawn after acceptance"),
+    CaseSubject.REVIEWS: N_("reviews of the cases"),
 }
 
 _TIER_SHORT = {
@@ -150,7 +154,16 @@ def evidence(record: Evidence) -> str:
         return _("inspection records, {count}").format(
             count=ngettext("{n} order", "{n} orders", n).format(n=n)
         )
-    return record.source
+    if record.kind is EvidenceKind.CASES:
+        n = record.sample or 0
+        period = record.period if record.period != "all" else _("all days")
+        return _("case records {source}, {subject}, {period}, {count}").format(
+            source=record.source,
+            subject=label(record.subject) if record.subject is not None else "",
+            period=period,
+            count=ngettext("{n} record", "{n} records", n).format(n=n),
+        )
+    return str(record)
 
 
 def notes(result: CriterionResult) -> str:
@@ -160,6 +173,12 @@ def notes(result: CriterionResult) -> str:
         parts.append(
             _("measured value used in place of the typed {value}").format(
                 value=figure(result.replaced, result.info.unit)
+            )
+        )
+    elif result.reason is Reason.INSUFFICIENT_DATA and result.min_sample is not None:
+        parts.append(
+            _("insufficient data: sample {n}, fewer than {minimum}").format(
+                n=result.sample, minimum=result.min_sample
             )
         )
     elif result.reason is not None:

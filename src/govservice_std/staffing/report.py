@@ -103,6 +103,10 @@ def plan_as_dict(plan: StaffingPlan) -> dict[str, Any]:
                 "within_target_low": _round(p.within_target.low) if p.within_target else None,
                 "within_target_high": _round(p.within_target.high) if p.within_target else None,
                 "meets_target": p.meets_target,
+                "max_wait": _round(p.max_wait),
+                "carried_through_closure": p.carried,
+                "carried_through_closure_per_day": _round(p.carried_per_day, 2),
+                "explanation": p.explanation("en"),
                 "kpis": _summary(p.kpis),
             }
             for p in plan.periods
