@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import DATE, State, cli, echo_json, json_option
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
+from govservice_std.i18n import N_, _
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
+    from govservice_std.queues.kpis import KpiFigures
     from govservice_std.queues.state import Ticket
 
 __all__ = ["queue"]
@@ -61,8 +63,7 @@ class QueueContext:
         """Print integration failures as warnings (the command itself succeeded)."""
         if self._engine is not None:
             for failure in self._engine.take_failures():
-                prefix = "警告" if self.state.lang == "zh" else "warning"
-                click.echo(f"govstd: {prefix}: {failure}", err=True)
+                click.echo(_("govstd: warning: {message}").format(message=failure), err=True)
 
 
 def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -74,9 +75,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            zh_en(
-                f"不是 ISO 8601 格式的日期时间：{value!r}", f"not an ISO date and time: {value!r}"
-            )
+            _("not an ISO date and time: {value!r}").format(value=value)
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
@@ -107,28 +106,30 @@ def queue(ctx: click.Context, db: Path, hall: str | None, at: dt.datetime | None
     ctx.call_on_close(ctx.obj.report)
 
 
-_ACTIONS_ZH = {
-    "issued": "已取号",
-    "checked in": "预约已签到",
-    "called": "已叫号",
-    "recalled": "已重呼",
-    "started": "开始办理",
-    "finished": "已办结",
-    "marked no-show": "已标记过号",
-    "reactivated": "已恢复",
-    "cancelled": "已取消",
+_ACTIONS = {
+    "issued": N_("issued"),
+    "checked in": N_("checked in"),
+    "called": N_("called"),
+    "recalled": N_("recalled"),
+    "started": N_("started"),
+    "finished": N_("finished"),
+    "marked no-show": N_("marked no-show"),
+    "reactivated": N_("reactivated"),
+    "cancelled": N_("cancelled"),
 }
 
 
 def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
     """Print what a command did to a ticket, in the command line's language."""
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
     where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
-    if current_lang() == "zh":
-        done = f"已转至业务类别 {to_line}" if to_line else _ACTIONS_ZH[action]
-        click.echo(f"{ticket.label}{where} {done}（{ticket.status.label_zh}）")
-        return
-    done = f"transferred to {to_line}" if to_line else action
-    click.echo(f"{ticket.label}{where} {done} ({ticket.status.value})")
+    done = _("transferred to {line}").format(line=to_line) if to_line else _(_ACTIONS[action])
+    click.echo(
+        _("{ticket}{where} {done} ({status})").format(
+            ticket=ticket.label, where=where, done=done, status=label(ticket.status)
+        )
+    )
 
 
 @queue.command("open")
@@ -154,10 +155,7 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
                 engine.open_window(window.code)
                 opened.append(window.code)
     click.echo(f"{engine.hall.name} ({hall}) · {q.db}")
-    if current_lang() == "zh":
-        click.echo(f"已开启窗口：{'、'.join(opened) or '无'}")
-    else:
-        click.echo(f"windows opened: {', '.join(opened) or 'none'}")
+    click.echo(_("windows opened: {windows}").format(windows=_(", ").join(opened) or _("none")))
 
 
 @queue.command()
@@ -254,7 +252,7 @@ def cancel(q: QueueContext, ticket: str) -> None:
 def window_open(q: QueueContext, window: str) -> None:
     """Open WINDOW for calling."""
     q.engine().open_window(window)
-    click.echo(zh_en(f"{window} 窗口已开启", f"window {window} open"))
+    click.echo(_("window {code} open").format(code=window))
 
 
 @queue.command("window-close")
@@ -263,11 +261,11 @@ def window_open(q: QueueContext, window: str) -> None:
 def window_close(q: QueueContext, window: str) -> None:
     """Close WINDOW (it must have no ticket)."""
     q.engine().close_window(window)
-    click.echo(zh_en(f"{window} 窗口已关闭", f"window {window} closed"))
+    click.echo(_("window {code} closed").format(code=window))
 
 
 @queue.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.pass_obj
 def status(q: QueueContext, as_json: bool) -> None:
     """Show the windows and today's waiting tickets."""
@@ -304,52 +302,29 @@ def status(q: QueueContext, as_json: bool) -> None:
             }
         )
         return
-    zh = current_lang() == "zh"
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
     click.echo(f"{engine.hall.name} ({engine.hall.code}) · {today}")
     for w in windows:
         current = tickets[w.ticket] if w.ticket else None
-        if zh:
-            doing = f" {current.label}（{current.status.label_zh}）" if current else ""
-            click.echo(f"  {w.code} 窗口：{'开启' if w.open else '关闭'}{doing}")
-        else:
-            doing = f" {current.label} ({current.status.value})" if current else ""
-            click.echo(f"  window {w.code}: {'open' if w.open else 'closed'}{doing}")
+        doing = ""
+        if current is not None:
+            doing = " " + _("{ticket} ({status})").format(
+                ticket=current.label, status=label(current.status)
+            )
+        state = _("open") if w.open else _("closed")
+        click.echo("  " + _("window {code}: {state}").format(code=w.code, state=state) + doing)
     by_line: dict[str, list[str]] = {}
     for t in waiting:
         by_line.setdefault(t.line, []).append(t.label + ("*" if t.group else ""))
-    if zh:
-        click.echo(f"等候：{len(waiting)} 人（* 为优先群体）")
-    else:
-        click.echo(f"waiting: {len(waiting)} (* priority)")
+    click.echo(_("waiting: {n} (* priority)").format(n=len(waiting)))
     for line, labels in by_line.items():
         click.echo(f"  {line}: {' '.join(labels)}")
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    return "-" if value is None else f"{value:.1f}{unit}"
-
-
-def _rjust(text: str, width: int) -> str:
-    """``text`` right-aligned in ``width`` terminal columns (a Chinese character fills two)."""
-    from rich.cells import cell_len  # noqa: PLC0415 - only the KPI table needs it
-
-    return " " * (width - cell_len(text)) + text
-
-
-# Column headings and widths of the KPI table; the Chinese minute columns are one wider.
-_KPI_COLUMNS_ZH = (
-    ("", 12), ("取号数", 6), ("办结数", 6), ("平均等候", 10), ("P90等候", 10),
-    ("平均办理", 10), ("目标内", 9), ("过号率", 7),
-)  # fmt: skip
-_KPI_COLUMNS_EN = (
-    ("", 12), ("issued", 6), ("served", 6), ("wait avg", 9), ("p90", 9),
-    ("service", 9), ("in target", 9), ("no-show", 7),
-)  # fmt: skip
-
-
 @queue.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
+@json_option()
+@click.option("--day", type=DATE, help="Service day (default: today).")
 @xlsx_option
 @click.pass_obj
 def kpis(
@@ -362,36 +337,12 @@ def kpis(
     if as_json:
         echo_json(result.to_dict())
         return
-    zh = current_lang() == "zh"
-    if result.target_minutes and result.target_share:
-        share, minutes = result.target_share, result.target_minutes
-        target = zh_en(
-            f"目标：{share:.0%} 等候不超过 {minutes:g} 分钟",
-            f"target: {share:.0%} within {minutes:g} min",
-        )
-    else:
-        target = zh_en("未设等候时间目标", "no waiting-time target set")
-    click.echo(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}")
-    columns = _KPI_COLUMNS_ZH if zh else _KPI_COLUMNS_EN
-    widths = [width for _, width in columns]
-    click.echo(" ".join(_rjust(heading, width) for heading, width in columns))
-    unit = " 分钟" if zh else " min"
-    rows: list[tuple[str, Any]] = [(zh_en("全厅", "hall"), result.overall)]
-    rows += [(zh_en(f"业务类别 {k}", f"line {k}"), v) for k, v in result.by_line.items()]
-    rows += [(zh_en(f"{k} 窗口", f"window {k}"), v) for k, v in result.by_window.items()]
+    from govservice_std.reports.text import kpi_target, print_kpis  # noqa: PLC0415
+
+    target = kpi_target(result.target_share, result.target_minutes)
+    rows: list[tuple[str, KpiFigures]] = [(_("hall"), result.overall)]
+    rows += [(_("line {code}").format(code=k), v) for k, v in result.by_line.items()]
+    rows += [(_("window {code}").format(code=k), v) for k, v in result.by_window.items()]
     rows += [(f"{k:02d}:00", v) for k, v in result.by_hour.items()]
     rows += [(f"{k}", v) for k, v in result.by_group.items()]
-    for name, f in rows:
-        within = "-" if f.within_target is None else f"{f.within_target:.0%}"
-        noshow = "-" if f.no_show_rate is None else f"{f.no_show_rate:.0%}"
-        cells = (
-            name,
-            str(f.issued),
-            str(f.served),
-            _fmt(f.waiting.mean, unit),
-            _fmt(f.waiting.p90, unit),
-            _fmt(f.service.mean, unit),
-            within,
-            noshow,
-        )
-        click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))
+    print_kpis(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}", rows)

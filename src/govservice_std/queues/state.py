@@ -9,7 +9,6 @@ frozen values safe to hand out.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import heapq
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -17,6 +16,7 @@ from typing import NamedTuple
 import attrs
 
 from govservice_std.errors import QueueStoreError
+from govservice_std.i18n import LabelledEnum
 from govservice_std.queues.events import (
     CHINA_TZ,
     Event,
@@ -36,36 +36,21 @@ from govservice_std.queues.events import (
 __all__ = ["QueueState", "Ticket", "TicketStatus", "WindowState"]
 
 
-class TicketStatus(enum.Enum):
+class TicketStatus(LabelledEnum):
     """Where a ticket is in its life."""
 
-    WAITING = "waiting"
+    WAITING = "waiting", "waiting"
     """In a line's queue."""
-    CALLED = "called"
+    CALLED = "called", "called"
     """Called to a window; the holder has not arrived yet."""
-    SERVING = "serving"
+    SERVING = "serving", "serving"
     """Being served at a window."""
-    FINISHED = "finished"
+    FINISHED = "finished", "finished"
     """Served, with an outcome."""
-    NO_SHOW = "no_show"
+    NO_SHOW = "no_show", "no-show"
     """Called and did not come (may be reactivated)."""
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled", "cancelled"
     """Withdrawn before service."""
-
-    @property
-    def label_zh(self) -> str:
-        """The status's Chinese name."""
-        return _STATUS_ZH[self]
-
-
-_STATUS_ZH = {
-    TicketStatus.WAITING: "等候中",
-    TicketStatus.CALLED: "已叫号",
-    TicketStatus.SERVING: "办理中",
-    TicketStatus.FINISHED: "已办结",
-    TicketStatus.NO_SHOW: "过号",
-    TicketStatus.CANCELLED: "已取消",
-}
 
 
 class Ticket(NamedTuple):
