@@ -316,6 +316,16 @@ _COMMANDS = (
     NP_("queue command", "cancel"),
     NP_("queue command", "open window"),
     NP_("queue command", "close window"),
+    NP_("queue command", "call ticket"),
+    NP_("queue command", "park"),
+    NP_("queue command", "resume"),
+    NP_("queue command", "sign in"),
+    NP_("queue command", "sign out"),
+    NP_("queue command", "slots"),
+    NP_("queue command", "book"),
+    NP_("queue command", "cancel booking"),
+    NP_("queue command", "reschedule"),
+    NP_("queue command", "position"),
 )
 
 

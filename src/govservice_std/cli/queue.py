@@ -116,6 +116,8 @@ _ACTIONS = {
     "marked no-show": N_("marked no-show"),
     "reactivated": N_("reactivated"),
     "cancelled": N_("cancelled"),
+    "parked": N_("parked"),
+    "resumed": N_("resumed"),
 }
 
 
@@ -123,7 +125,8 @@ def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
     """Print what a command did to a ticket, in the command line's language."""
     from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
 
-    where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
+    shown = ("called", "recalled", "resumed")
+    where = f" → {ticket.window}" if ticket.window and action in shown else ""
     done = _("transferred to {line}").format(line=to_line) if to_line else _(_ACTIONS[action])
     click.echo(
         _("{ticket}{where} {done} ({status})").format(
@@ -169,12 +172,18 @@ def issue(q: QueueContext, line: str, priority: str | None) -> None:
 
 @queue.command("check-in")
 @click.argument("appointment")
-@click.option("--line", required=True, help="The business line booked.")
-@click.option("--slot", required=True, callback=_parse_at, help="The booked time (ISO 8601).")
+@click.option("--line", help="The business line booked (a booking made here knows it).")
+@click.option(
+    "--slot", callback=_parse_at, help="The booked time (ISO 8601; a booking made here knows it)."
+)
 @click.option("--priority", metavar="GROUP", help="Priority group.")
 @click.pass_obj
 def check_in(
-    q: QueueContext, appointment: str, line: str, slot: dt.datetime, priority: str | None
+    q: QueueContext,
+    appointment: str,
+    line: str | None,
+    slot: dt.datetime | None,
+    priority: str | None,
 ) -> None:
     """Check in APPOINTMENT: it joins the queue at its slot."""
     _line(q.engine().check_in(appointment, line=line, slot=slot, priority=priority), "checked in")
@@ -182,10 +191,165 @@ def check_in(
 
 @queue.command()
 @click.argument("window")
+@click.option("--ticket", "label", metavar="LABEL", help="Call this waiting ticket out of turn.")
+@click.option("--reason", default="", help="Why the chosen ticket goes first (recorded).")
 @click.pass_obj
-def call(q: QueueContext, window: str) -> None:
-    """Call the next ticket to WINDOW."""
-    _line(q.engine().call_next(window), "called")
+def call(q: QueueContext, window: str, label: str | None, reason: str) -> None:
+    """Call the next ticket to WINDOW, or a chosen one with --ticket."""
+    if label is None:
+        _line(q.engine().call_next(window), "called")
+    else:
+        _line(q.engine().call_ticket(window, label, reason=reason), "called")
+
+
+@queue.command("sign-in")
+@click.argument("window")
+@click.argument("staff")
+@click.pass_obj
+def sign_in(q: QueueContext, window: str, staff: str) -> None:
+    """Sign STAFF in at WINDOW (the window opens)."""
+    q.engine().sign_in(window, staff)
+    click.echo(_("{staff} signed in at window {window}").format(staff=staff, window=window))
+
+
+@queue.command("sign-out")
+@click.argument("window")
+@click.pass_obj
+def sign_out(q: QueueContext, window: str) -> None:
+    """Sign out whoever is signed in at WINDOW."""
+    engine = q.engine()
+    staff = engine.window(window).staff
+    engine.sign_out(window)
+    click.echo(_("{staff} signed out of window {window}").format(staff=staff, window=window))
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def park(q: QueueContext, ticket: str) -> None:
+    """Set the called or served TICKET aside; its window is free."""
+    _line(q.engine().park(ticket), "parked")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def resume(q: QueueContext, ticket: str) -> None:
+    """Call the parked TICKET back to the window that parked it."""
+    _line(q.engine().resume(ticket), "resumed")
+
+
+@queue.command()
+@click.argument("ticket")
+@json_option()
+@click.pass_obj
+def position(q: QueueContext, ticket: str, as_json: bool) -> None:
+    """Show how many tickets are ahead of the waiting TICKET and the estimated wait."""
+    where = q.engine().position(ticket)
+    if as_json:
+        echo_json(where.to_dict())
+        return
+    wait = where.estimated_wait_minutes
+    about = (
+        _("no window can call it now")
+        if wait is None
+        else _("about {minutes} min").format(minutes=f"{wait:.0f}")
+    )
+    click.echo(
+        _("{ticket}: {ahead} ahead, {about}").format(
+            ticket=where.label, ahead=where.ahead, about=about
+        )
+    )
+
+
+def _booking_dict(booking: Any) -> dict[str, Any]:
+    return {
+        "ref": booking.ref,
+        "line": booking.line,
+        "slot": booking.slot.isoformat(),
+        "status": booking.status.value,
+        "ticket": booking.ticket,
+    }
+
+
+@queue.command()
+@click.argument("line")
+@click.option("--slot", required=True, callback=_parse_at, help="The slot's start (ISO 8601).")
+@json_option()
+@click.pass_obj
+def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
+    """Book a place in a slot of LINE; prints the booking's reference."""
+    booking = q.engine().book(line, slot)
+    if as_json:
+        echo_json(_booking_dict(booking))
+        return
+    click.echo(
+        _("booked {ref}: line {line} at {when}").format(
+            ref=booking.ref, line=line, when=f"{booking.slot:%Y-%m-%d %H:%M}"
+        )
+    )
+
+
+@queue.command("cancel-booking")
+@click.argument("ref")
+@click.pass_obj
+def cancel_booking(q: QueueContext, ref: str) -> None:
+    """Cancel the booking REF."""
+    q.engine().cancel_booking(ref)
+    click.echo(_("booking {ref} cancelled").format(ref=ref))
+
+
+@queue.command()
+@click.argument("ref")
+@click.option("--slot", required=True, callback=_parse_at, help="The new slot (ISO 8601).")
+@click.pass_obj
+def reschedule(q: QueueContext, ref: str, slot: dt.datetime) -> None:
+    """Move the booking REF to another slot of its line."""
+    booking = q.engine().reschedule(ref, slot)
+    click.echo(
+        _("booking {ref} moved to {when}").format(ref=ref, when=f"{booking.slot:%Y-%m-%d %H:%M}")
+    )
+
+
+@queue.command()
+@click.pass_obj
+def remind(q: QueueContext) -> None:
+    """Send the reminders that are due (through the integration plugins)."""
+    refs = [b.ref for b in q.engine().send_reminders()]
+    click.echo(
+        _("reminded {n} bookings: {refs}").format(n=len(refs), refs=_(", ").join(refs) or _("none"))
+    )
+
+
+@queue.command()
+@click.argument("line")
+@click.option("--day", required=True, type=DATE, help="Service day.")
+@json_option()
+@click.pass_obj
+def slots(q: QueueContext, line: str, day: dt.datetime, as_json: bool) -> None:
+    """List the booking slots of LINE on a day, with the places left."""
+    offered = q.engine().slots(line, day.date())
+    if as_json:
+        echo_json(
+            [
+                {
+                    "start": s.start.isoformat(),
+                    "capacity": s.capacity,
+                    "booked": s.booked,
+                    "free": s.free,
+                }
+                for s in offered
+            ]
+        )
+        return
+    if not offered:
+        click.echo(_("line {line} takes no bookings that day").format(line=line))
+    for s in offered:
+        click.echo(
+            _("{time}  {free}/{capacity} free").format(
+                time=f"{s.start:%H:%M}", free=s.free, capacity=s.capacity
+            )
+        )
 
 
 @queue.command()
@@ -231,11 +395,39 @@ def reactivate(q: QueueContext, ticket: str) -> None:
 
 @queue.command()
 @click.argument("ticket")
-@click.argument("line")
+@click.argument("to_line", metavar="[LINE]", required=False)
+@click.option("--line", "line", help="Move it to this business line.")
+@click.option("--window", help="Move it to this window (only that window may call it).")
+@click.option("--staff", help="Move it to this staff member (wherever they sign in).")
+@click.option(
+    "--placement",
+    type=click.Choice(["first", "last", "arrival"]),
+    help="Where it stands in its new queue (default: the policy's).",
+)
 @click.pass_obj
-def transfer(q: QueueContext, ticket: str, line: str) -> None:
-    """Move TICKET to LINE, keeping its original arrival."""
-    _line(q.engine().transfer(ticket, line), "transferred", to_line=line)
+def transfer(  # noqa: PLR0917 - click passes every option
+    q: QueueContext,
+    ticket: str,
+    to_line: str | None,
+    line: str | None,
+    window: str | None,
+    staff: str | None,
+    placement: str | None,
+) -> None:
+    """Move TICKET to a line, a window or a staff member."""
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
+    line = line or to_line
+    moved = q.engine().transfer(ticket, line, window=window, staff=staff, placement=placement)
+    if line is not None:
+        _line(moved, "transferred", to_line=line)
+        return
+    target = _("window {code}").format(code=window) if window else str(staff)
+    click.echo(
+        _("{ticket} transferred to {target} ({status})").format(
+            ticket=moved.label, target=target, status=label(moved.status)
+        )
+    )
 
 
 @queue.command()
@@ -325,13 +517,34 @@ def status(q: QueueContext, as_json: bool) -> None:
 @queue.command()
 @json_option()
 @click.option("--day", type=DATE, help="Service day (default: today).")
+@click.option(
+    "--by",
+    type=click.Choice(["all", "staff"]),
+    default="all",
+    show_default=True,
+    help="staff: per staff member, with daily caps reached and the booking show rate.",
+)
 @xlsx_option
 @click.pass_obj
 def kpis(
-    q: QueueContext, as_json: bool, day: dt.datetime | None, xlsx_out: Path | None = None
+    q: QueueContext,
+    as_json: bool,
+    day: dt.datetime | None,
+    by: str,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
+    if by == "staff":
+        staff = engine.front_desk_kpis(day.date() if day else None)
+        write_xlsx(xlsx_out, staff.to_dict())
+        if as_json:
+            echo_json(staff.to_dict())
+            return
+        from govservice_std.reports.text import print_staff_kpis  # noqa: PLC0415
+
+        print_staff_kpis(f"{engine.hall.name} · {staff.day}", staff)
+        return
     result = engine.kpis(day.date() if day else None)
     write_xlsx(xlsx_out, result.to_dict())
     if as_json:

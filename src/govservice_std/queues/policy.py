@@ -43,6 +43,7 @@ __all__ = [
     "QueueParams",
     "QueuePolicy",
     "QueuePolicyLayer",
+    "TransferPlacement",
     "label_collision",
 ]
 
@@ -73,6 +74,17 @@ class LateAppointment(enum.Enum):
     """Check-in is refused; the visitor takes an ordinary ticket."""
 
 
+class TransferPlacement(enum.Enum):
+    """Where a transferred ticket stands in the queue it joins."""
+
+    FIRST = "first"
+    """Ahead of every ticket waiting there (its priority group still counts)."""
+    LAST = "last"
+    """Behind every ticket waiting there, as if it arrived now."""
+    ARRIVAL = "arrival"
+    """By its original arrival, as if it had been in that queue from the start."""
+
+
 # Typed converters (rather than the generic ``to_tuple``) so that type checkers accept
 # ``QueuePolicy(lines=[...])`` in user code.
 def _lines(value: Iterable[BusinessLine]) -> tuple[BusinessLine, ...]:
@@ -93,6 +105,11 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
 
 def _positive_int(_i: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
+        raise FieldValueError(attribute.name, f"must be >= 1 (got {value!r})")
+
+
+def _positive_int_or_none(_i: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 1:
         raise FieldValueError(attribute.name, f"must be >= 1 (got {value!r})")
 
 
@@ -206,6 +223,9 @@ class BusinessLine:
         number_width: Digits of the number, zero-padded (``A007`` for 3), from 1 to 9;
             larger numbers simply grow longer.
         daily_reset: Whether numbering restarts at 1 each service day.
+        daily_cap: The most walk-in tickets the line issues in a service day (Novo SGA's
+            ``maximo``); ``None`` for no cap. Checked-in bookings are not counted: their
+            place was promised when they were booked.
         illustrative: Whether the line is an invented example rather than a real one.
         notes: Free text.
     """
@@ -217,6 +237,9 @@ class BusinessLine:
     )
     number_width: int = attrs.field(default=3, validator=[_positive_int, _at_most(9)])
     daily_reset: bool = True
+    daily_cap: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(1_000_000)]
+    )
     illustrative: bool = False
     notes: str = ""
 
@@ -269,6 +292,14 @@ def _to_late(value: LateAppointment | str) -> LateAppointment:
     return to_enum(LateAppointment, value, "late_appointment")
 
 
+def _to_placement(value: TransferPlacement | str) -> TransferPlacement:
+    return to_enum(TransferPlacement, value, "transfer_placement")
+
+
+def _to_opt_placement(value: TransferPlacement | str | None) -> TransferPlacement | None:
+    return None if value is None else _to_placement(value)
+
+
 def _to_opt_rule(value: AntiStarvationRule | str | None) -> AntiStarvationRule | None:
     return None if value is None else _to_rule(value)
 
@@ -300,6 +331,22 @@ class QueueParams:
         late_appointment: ``walk_in`` or ``refuse`` (see :class:`LateAppointment`).
         target_minutes: Waiting-time target in minutes (served within N minutes).
         target_share: Share of tickets that should be called within the target (0–1].
+        staff_required: Whether a window calls only while a staff member is signed in.
+        self_service_unstaffed: With ``staff_required``, whether self-service windows
+            still call with nobody signed in.
+        transfer_placement: Where a transferred ticket stands by default: ``first``,
+            ``last`` or ``arrival`` (see
+            :class:`~govservice_std.queues.policy.TransferPlacement`).
+        issue_within_hours: Whether walk-in tickets are issued only within the hall's
+            opening hours (``Hall.hours``); outside them issuing is refused.
+        early_issue_minutes: With ``issue_within_hours``, how long before each opening
+            period tickets may already be issued.
+        booking_slot_minutes: Length of a booking slot.
+        booking_capacity: Bookings per slot and line; ``None`` takes the capacity from
+            the locality's staffing profile (its booked visits).
+        reminder_minutes: How long before its slot a booking is reminded.
+        default_service_minutes: The service time the estimated wait assumes for a
+            window until the day has finished tickets to measure it from.
     """
 
     no_show_after_calls: int | None = None
@@ -324,6 +371,23 @@ class QueueParams:
         default=None, validator=_minutes(optional=True, open_low=True)
     )
     target_share: float | None = attrs.field(default=None, validator=_share)
+    staff_required: bool | None = None
+    self_service_unstaffed: bool | None = None
+    transfer_placement: TransferPlacement | None = attrs.field(
+        default=None, converter=_to_opt_placement
+    )
+    issue_within_hours: bool | None = None
+    early_issue_minutes: float | None = attrs.field(default=None, validator=_minutes(optional=True))
+    booking_slot_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
+    booking_capacity: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(100_000)]
+    )
+    reminder_minutes: float | None = attrs.field(default=None, validator=_minutes(optional=True))
+    default_service_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
 
 
 _PARAM_NAMES = tuple(a.name for a in attrs.fields(QueueParams))
@@ -432,6 +496,19 @@ class QueuePolicy:
         default=None, validator=_minutes(optional=True, open_low=True)
     )
     target_share: float | None = attrs.field(default=None, validator=_share)
+    staff_required: bool = False
+    self_service_unstaffed: bool = True
+    transfer_placement: TransferPlacement = attrs.field(
+        default=TransferPlacement.ARRIVAL, converter=_to_placement
+    )
+    issue_within_hours: bool = False
+    early_issue_minutes: float = attrs.field(default=0.0, validator=_minutes())
+    booking_slot_minutes: float = attrs.field(default=30.0, validator=_minutes(open_low=True))
+    booking_capacity: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(100_000)]
+    )
+    reminder_minutes: float = attrs.field(default=60.0, validator=_minutes())
+    default_service_minutes: float = attrs.field(default=10.0, validator=_minutes(open_low=True))
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
     illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 

@@ -16,7 +16,8 @@ from govservice_std.evaluation.reviews import BadReviewState, ReviewSummary
 from govservice_std.evaluation.scoring import Scorecard
 from govservice_std.evaluation.standard import Criterion, Direction, Method, Standard
 from govservice_std.i18n import _, ngettext, pgettext
-from govservice_std.queues.kpis import KpiFigures
+from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.kpis import FrontDeskKpis, KpiFigures
 from govservice_std.reports.words import (
     answer,
     due,
@@ -434,6 +435,57 @@ def print_kpis(title: str, rows: Sequence[tuple[str, KpiFigures]]) -> None:
             percent(f.no_show_rate, 0).replace("—", "-"),
         )
         click_echo(" ".join(_rjust(c, w) for c, w in zip(cells, widths, strict=True)))
+
+
+def print_staff_kpis(title: str, figures: FrontDeskKpis) -> None:
+    """The per-staff KPI table, then when each capped line was full and the show rate.
+
+    Plain aligned columns, like :func:`print_kpis`.
+    """
+    from click import echo as click_echo  # noqa: PLC0415 - plain text, as the CLI writes it
+    from rich.cells import cell_len  # noqa: PLC0415
+
+    def m(value: float | None) -> str:
+        return "-" if value is None else _("{value} min").format(value=f"{value:.1f}")
+
+    headings = (
+        "",
+        pgettext("kpi column", "called"),
+        pgettext("kpi column", "served"),
+        pgettext("kpi column", "wait avg"),
+        pgettext("kpi column", "walk avg"),
+        pgettext("kpi column", "service"),
+        pgettext("kpi column", "signed in"),
+        pgettext("kpi column", "idle"),
+    )
+    minutes = cell_len(m(999.9))
+    least = (12, 6, 6, minutes, minutes, minutes, minutes + 1, minutes + 1)
+    widths = [max(n, cell_len(h)) for n, h in zip(least, headings, strict=True)]
+    click_echo(_("{title} · by staff").format(title=title))
+    click_echo(" ".join(_rjust(h, w) for h, w in zip(headings, widths, strict=True)))
+    for name, f in figures.by_staff.items():
+        cells = (
+            name,
+            str(f.called),
+            str(f.served),
+            m(f.mean_wait),
+            m(f.mean_walk),
+            m(f.mean_service),
+            m(f.signed_in),
+            m(f.idle),
+        )
+        click_echo(" ".join(_rjust(c, w) for c, w in zip(cells, widths, strict=True)))
+    if not figures.by_staff:
+        click_echo(_("no staff signed in that day"))
+    for line, at in figures.cap_reached_at.items():
+        when = "-" if at is None else f"{at.astimezone(CHINA_TZ):%H:%M}"
+        click_echo(_("line {line} cap reached at: {when}").format(line=line, when=when))
+    rate = "-" if figures.show_rate is None else f"{figures.show_rate:.0%}"
+    click_echo(
+        _("booking show rate: {rate} ({shown}/{due})").format(
+            rate=rate, shown=figures.bookings_shown, due=figures.bookings_due
+        )
+    )
 
 
 def print_staffing_plan(

@@ -43,8 +43,9 @@ from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
 
-SCHEMA_VERSION = 1
-"""The version of the database layout this module writes."""
+SCHEMA_VERSION = 2
+"""The version of the database layout this module writes (version 1 files are upgraded
+in place when opened: version 2 adds the staff, chosen-call and transfer-target columns)."""
 
 Synchronous = Literal["FULL", "NORMAL", "OFF"]
 """SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
@@ -74,11 +75,20 @@ CREATE TABLE IF NOT EXISTS events (
     win TEXT,
     outcome TEXT,
     from_line TEXT,
-    to_line TEXT
+    to_line TEXT,
+    staff TEXT,
+    reason TEXT,
+    to_window TEXT,
+    to_staff TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
     WHERE type = 'issued';
 """
+# What a broken or corrupt database file raises: SQLite's errors, and text it stores that
+# is not valid UTF-8.
+_DB_ERRORS = (sqlite3.Error, UnicodeError)
+# Columns added by each layout version, for upgrading an older file in place.
+_ADDED_COLUMNS = {2: ("staff", "reason", "to_window", "to_staff")}
 # No index on (hall, seq): readers ask for the events after a sequence number, which the
 # primary key finds directly, and every index is one more page to write on each commit.
 # The unique index is partial for the same reason: only issue events carry a number.
@@ -87,7 +97,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, num
 # record can be queried with plain SQL and no JSON is built on the hot path.
 _COLUMNS = (
     "type", "ticket", "at", "label", "line", "number", "day", "order_at", "grp",
-    "appointment", "slot", "win", "outcome", "from_line", "to_line",
+    "appointment", "slot", "win", "outcome", "from_line", "to_line", "staff", "reason",
+    "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
 _MOMENT, _DAY, _PLAIN, _INT = 1, 2, 0, 3
@@ -221,15 +232,15 @@ def _issued_row(hall: str, event: TicketIssued) -> tuple[object, ...]:
 
 
 def _called_row(hall: str, event: TicketCalled) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.staff, event.reason)
 
 
 def _started_row(hall: str, event: ServiceStarted) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.staff)
 
 
 def _finished_row(hall: str, event: ServiceFinished) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome, event.staff)
 
 
 _ROWS: dict[type, _Row] = {
@@ -273,7 +284,9 @@ def _event(row: tuple[object, ...], source: str) -> Event:
         raise QueueStoreError(f"{source}: not a valid event record: {exc}") from exc
 
 
-def _store_error(path: Path | str, exc: sqlite3.Error, timeout: float) -> QueueStoreError:
+def _store_error(
+    path: Path | str, exc: sqlite3.Error | UnicodeError, timeout: float
+) -> QueueStoreError:
     """The one translation of SQLite's errors into the store's: the file, and what is wrong.
 
     A lock held by another process past the timeout is "busy" (try again); anything else
@@ -327,6 +340,11 @@ def connect(
                     if statement.strip():
                         con.execute(statement)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for column in _ADDED_COLUMNS[step]:
+                        con.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise QueueStoreError(
                     f"{path}: database layout version {version}; this library reads "
@@ -339,7 +357,7 @@ def connect(
                 con.execute("ROLLBACK")
             con.close()
             raise
-    except sqlite3.Error as exc:
+    except _DB_ERRORS as exc:
         raise _store_error(path, exc, timeout) from exc
     return con
 
@@ -388,7 +406,7 @@ class SQLiteStore(EventStore):
         self._con = connect(path, synchronous=synchronous, timeout=timeout)
         try:
             halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             self._con.close()
             raise _store_error(path, exc, timeout) from exc
         if hall is None:
@@ -408,7 +426,7 @@ class SQLiteStore(EventStore):
                     "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
                     (hall, locality, now),
                 )
-            except sqlite3.Error as exc:
+            except _DB_ERRORS as exc:
                 self._con.close()
                 raise _store_error(path, exc, timeout) from exc
             halls[hall] = locality
@@ -443,7 +461,7 @@ class SQLiteStore(EventStore):
         con = connect(path)
         try:
             return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(path, exc, 30.0) from exc
         finally:
             con.close()
@@ -459,7 +477,7 @@ class SQLiteStore(EventStore):
         """
         try:
             return self._execute(after, decide)
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
 
     def _execute(self, after: int, decide: Decide) -> int:
@@ -523,7 +541,7 @@ class SQLiteStore(EventStore):
         """The hall's events after ``after``, in order."""
         try:
             rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
         return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
 
