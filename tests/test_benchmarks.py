@@ -29,6 +29,8 @@ RUNS = [
     ("bench_postgres.py",
      ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
      ["SQLite", "PostgreSQL"]),
+    ("bench_service.py", ["--terminals", "6", "--seconds", "2"],
+     ["HTTP / direct", "call-to-display delay", "p99"]),
 ]  # fmt: skip
 
 

@@ -40,7 +40,7 @@ def registry() -> Registry:
 
 def make_tokens(db: Path | str) -> dict[str, str]:
     store = TokenStore(db)
-    made = {
+    return {
         "kiosk": store.create("kiosk", HALL, label="entrance")[0],
         "counter": store.create("counter", HALL, window="A01")[0],
         "counter2": store.create("counter", HALL, window="A02")[0],
@@ -48,7 +48,6 @@ def make_tokens(db: Path | str) -> dict[str, str]:
         "manager": store.create("manager", HALL)[0],
         "api": store.create("api", HALL)[0],
     }
-    return made
 
 
 @pytest.fixture
@@ -58,5 +57,8 @@ def served(tmp_path: Path, registry: Registry) -> Iterator[Served]:
     clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
     app = create_app(registry.resolve("441324"), db, registry=registry, clock=clock)
     tokens = make_tokens(db)
-    with TestClient(app) as client:
-        yield Served(app, client, db, clock, tokens)
+    try:
+        with TestClient(app) as client:
+            yield Served(app, client, db, clock, tokens)
+    finally:
+        app.state.hall.service.close()

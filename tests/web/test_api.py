@@ -35,9 +35,10 @@ def test_a_ticket_from_kiosk_to_finish(served: Served) -> None:
         "recall": False,
     }
     served.clock.advance(minutes=1)
-    assert c.post(f"/api/v1/queue/tickets/{ticket['id']}/start", headers=counter).json()[
-        "status"
-    ] == "serving"
+    assert (
+        c.post(f"/api/v1/queue/tickets/{ticket['id']}/start", headers=counter).json()["status"]
+        == "serving"
+    )
     served.clock.advance(minutes=6)
     done = c.post(
         "/api/v1/queue/tickets/A001/finish", json={"outcome": "completed"}, headers=counter
@@ -86,9 +87,10 @@ def test_a_revoked_token_stops_working(served: Served) -> None:
         "/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk")
     )
     assert refused.status_code == 401
-    assert all(served.tokens["kiosk"] not in line for line in served.db.read_bytes().decode(
-        "latin-1"
-    ).splitlines())
+    assert all(
+        served.tokens["kiosk"] not in line
+        for line in served.db.read_bytes().decode("latin-1").splitlines()
+    )
 
 
 def test_errors_are_problem_details_in_the_requests_language(served: Served) -> None:
@@ -131,9 +133,7 @@ def test_pages_send_a_restrictive_policy_and_cookies_are_safe(served: Served) ->
     assert "unsafe-inline" not in policy
     assert page.headers["x-frame-options"] == "DENY"
     assert "<script>" not in page.text  # no inline code anywhere
-    signed = c.post(
-        "/login", data={"token": served.tokens["counter"]}, follow_redirects=False
-    )
+    signed = c.post("/login", data={"token": served.tokens["counter"]}, follow_redirects=False)
     assert signed.status_code in (301, 302, 303)
     assert signed.headers["location"].startswith("/counter")
     cookie = signed.headers["set-cookie"].lower()

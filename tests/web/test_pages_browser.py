@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page, ViewportSize
 
 from govservice_std.queues.stores.sqlite import SQLiteStore
 from tests.web.conftest import HALL, make_tokens
@@ -58,9 +59,7 @@ def serving(db: Path, port: int) -> Iterator[str]:
     ]  # fmt: skip
     log = db.with_name(f"serve-{port}.log")
     with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, stdout=subprocess.DEVNULL, stderr=sink
-        )
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -83,11 +82,11 @@ def serving(db: Path, port: int) -> Iterator[str]:
             process.kill()
 
 
-def _login(page: object, base: str, token: str, target: str) -> None:
-    page.goto(f"{base}/login?next={target}")  # type: ignore[attr-defined]
-    page.fill('input[name="token"]', token)  # type: ignore[attr-defined]
-    page.click('button[type="submit"]')  # type: ignore[attr-defined]
-    page.wait_for_url(f"{base}/{target}*")  # type: ignore[attr-defined]
+def _login(page: Page, base: str, token: str, target: str) -> None:
+    page.goto(f"{base}/login?next={target}")
+    page.fill('input[name="token"]', token)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{base}/{target}*")
 
 
 def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
@@ -104,9 +103,9 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
     ):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            hall_screen = {"viewport": {"width": 1920, "height": 1080}}
+            hall_screen: ViewportSize = {"width": 1920, "height": 1080}
             # The display board on the first process, its speech spied on.
-            board = browser.new_context(**hall_screen).new_page()
+            board = browser.new_context(viewport=hall_screen).new_page()
             board.add_init_script(
                 "window.__spoken = [];"
                 "window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);"
@@ -114,7 +113,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             _login(board, one, tokens["board"], "board")
 
             # The kiosk on the first process: take a ticket in line A.
-            kiosk = browser.new_context(**hall_screen).new_page()
+            kiosk = browser.new_context(viewport=hall_screen).new_page()
             _login(kiosk, one, tokens["kiosk"], "kiosk")
             expect(kiosk.locator("h1")).to_have_text("请选择办理业务")
             kiosk.screenshot(path=str(SCREENSHOTS / "kiosk.png"))
@@ -122,9 +121,8 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             kiosk.wait_for_url(f"{one}/ticket/*")
             expect(kiosk.locator(".number")).to_have_text("A001")
             expect(kiosk.locator(".ahead b")).to_have_text("0")
-            assert kiosk.locator("img.qr").get_attribute("src", timeout=5000).startswith(
-                "data:image/svg+xml"
-            )
+            source = kiosk.locator("img.qr").get_attribute("src", timeout=5000) or ""
+            assert source.startswith("data:image/svg+xml")
             assert kiosk.evaluate("document.querySelector('img.qr').naturalWidth") > 50
             kiosk.screenshot(path=str(SCREENSHOTS / "ticket.png"))
             ticket_url = kiosk.url
@@ -137,7 +135,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             expect(phone.locator("#position")).to_contain_text("0 位在您之前")
 
             # The counter of window A01 on the second process opens and calls.
-            counter = browser.new_context(**hall_screen).new_page()
+            counter = browser.new_context(viewport=hall_screen).new_page()
             _login(counter, two, tokens["counter"], "counter")
             counter.click('button[data-action="open"]')
             expect(counter.locator("#window-state")).to_have_text("窗口已开启")
@@ -165,7 +163,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             expect(phone.locator("#position")).to_contain_text("已处理完毕")
 
             # The manager's monitor counts it.
-            monitor = browser.new_context(**hall_screen).new_page()
+            monitor = browser.new_context(viewport=hall_screen).new_page()
             _login(monitor, two, tokens["manager"], "monitor")
             expect(monitor.locator(".tiles dd").nth(3)).to_have_text("1")
             monitor.screenshot(path=str(SCREENSHOTS / "monitor.png"))
@@ -176,7 +174,9 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             printed.goto(ticket_url)
             printed.emulate_media(media="print")
             assert printed.locator("nav.no-print").is_hidden()
-            width = printed.evaluate("document.querySelector('.ticket').getBoundingClientRect().width")
+            width = printed.evaluate(
+                "document.querySelector('.ticket').getBoundingClientRect().width"
+            )
             assert 270 <= width <= 285  # 74 mm at 96 px per inch
 
             # English on request, one language per page.

@@ -89,6 +89,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.web.app import ENV_PREFIX, open_store  # noqa: PLC0415
     except ImportError:
         raise _web_missing() from None
+    at_value = _check_at(at)
     resolved = state.registry.resolve(locality)
     try:
         resolved.hall(hall)
@@ -103,7 +104,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         "LANG": current_lang(),
         "AUTOLOAD": "0" if state.autoload is False else "",
         "BLOCKED": ",".join(state.blocked),
-        "AT": _check_at(at),
+        "AT": at_value,
     }
     for name, value in settings.items():
         os.environ[ENV_PREFIX + name] = value

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import attrs
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -27,7 +28,7 @@ from govservice_std.queues.kpis import QueueKpis
 from govservice_std.queues.state import Ticket, WindowState
 from govservice_std.web.auth import Permission
 from govservice_std.web.context import HallContext
-from govservice_std.web.problems import request_lang
+from govservice_std.web.problems import PROBLEM_MEDIA_TYPE, request_lang
 from govservice_std.web.service import CallNotice, waiting_by_line
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "HallInfo",
     "IssueRequest",
     "LineInfo",
+    "Problem",
     "QueueStatus",
     "TicketView",
     "TransferRequest",
@@ -225,6 +227,52 @@ class ValidationView:
     problems: tuple[dict[str, str], ...]
 
 
+@attrs.frozen
+class Problem:
+    """An error (RFC 9457 problem details).
+
+    Attributes:
+        type: A URN naming the kind of problem (``urn:govservice-std:problem:<code>``).
+        title: A short summary of the HTTP status, in the request's language.
+        status: The HTTP status.
+        code: The library's stable code (``illegal-command``, ``access-denied`` …).
+        detail: What went wrong, in the request's language (ID numbers masked).
+        problems: For invalid data: each problem's ``path`` and ``message``.
+    """
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    problems: tuple[dict[str, str], ...] | None = None
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        description=description,
+        media_type=PROBLEM_MEDIA_TYPE,
+        generate_examples=False,
+    )
+
+
+_READ_PROBLEMS: dict[int, ResponseSpec] = {
+    400: _problem("The request's parameters are not valid"),
+    404: _problem("No such ticket, item or path"),
+    409: _problem("The request does not fit the current state"),
+    503: _problem("The hall's database is unavailable"),
+}
+_WRITE_PROBLEMS: dict[int, ResponseSpec] = {
+    **_READ_PROBLEMS,
+    401: _problem("No valid access token"),
+    403: _problem("The token's role may not do this"),
+    422: _problem("The data does not fit the model"),
+}
+
+
+_TOKEN: list[dict[str, list[str]]] = [{"token": []}]
+
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -280,25 +328,31 @@ class QueueController(Controller):
     path = "/api/v1"
     tags = ["queue"]  # noqa: RUF012 - Litestar's own attribute
 
-    @get("/hall", summary="The hall, its lines and windows")
+    @get("/hall", summary="The hall, its lines and windows", responses=_READ_PROBLEMS)
     async def hall(self, request: Request[Any, Any, Any]) -> HallInfo:
         """The hall served, with its business lines, windows and outcome codes."""
         ctx = _ctx(request)
         return await ctx.service.read(lambda e: hall_info(ctx, e))
 
-    @get("/queue/status", summary="The queue now")
+    @get("/queue/status", summary="The queue now", responses=_READ_PROBLEMS)
     async def status(self, request: Request[Any, Any, Any]) -> QueueStatus:
         """Tickets waiting per line, every window's state and the latest calls."""
         ctx = _ctx(request)
         return await ctx.service.read(lambda e: queue_status(ctx, e))
 
-    @get("/queue/tickets/{ref:str}", summary="One ticket")
+    @get("/queue/tickets/{ref:str}", summary="One ticket", responses=_READ_PROBLEMS)
     async def ticket(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """A ticket by its id or display number (the newest with that number)."""
         ctx = _ctx(request)
         return TicketView.of(await ctx.service.read(lambda e: e.ticket(ref)))
 
-    @post("/queue/tickets", summary="Take a ticket", status_code=201)
+    @post(
+        "/queue/tickets",
+        summary="Take a ticket",
+        status_code=201,
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def issue(
         self, request: Request[Any, Any, Any], data: JSONBody[IssueRequest]
     ) -> TicketView:
@@ -309,7 +363,13 @@ class QueueController(Controller):
             await ctx.service.run(lambda e: e.issue(data.line, priority=data.priority))
         )
 
-    @post("/queue/check-ins", summary="Check an appointment in", status_code=201)
+    @post(
+        "/queue/check-ins",
+        summary="Check an appointment in",
+        status_code=201,
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def check_in(
         self, request: Request[Any, Any, Any], data: JSONBody[CheckInRequest]
     ) -> TicketView:
@@ -325,7 +385,12 @@ class QueueController(Controller):
             )
         )
 
-    @post("/queue/windows/{window:str}/call", summary="Call a ticket to a window")
+    @post(
+        "/queue/windows/{window:str}/call",
+        summary="Call a ticket to a window",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def call(
         self, request: Request[Any, Any, Any], window: FromPath[str], data: JSONBody[CallRequest]
     ) -> TicketView:
@@ -345,14 +410,24 @@ class QueueController(Controller):
             )
         return TicketView.of(await ctx.service.run(lambda e: e.call_next(window)))
 
-    @post("/queue/windows/{window:str}/recall", summary="Call the window's ticket again")
+    @post(
+        "/queue/windows/{window:str}/recall",
+        summary="Call the window's ticket again",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def recall(self, request: Request[Any, Any, Any], window: FromPath[str]) -> TicketView:
         """Call the ticket at the window again (the board announces it again)."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.WINDOW, window=window)
         return TicketView.of(await ctx.service.run(lambda e: e.recall(window)))
 
-    @post("/queue/windows/{window:str}/open", summary="Open a window")
+    @post(
+        "/queue/windows/{window:str}/open",
+        summary="Open a window",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def open_window(
         self, request: Request[Any, Any, Any], window: FromPath[str]
     ) -> WindowState:
@@ -361,7 +436,12 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.WINDOW, window=window)
         return await ctx.service.run(lambda e: e.open_window(window))
 
-    @post("/queue/windows/{window:str}/close", summary="Close a window")
+    @post(
+        "/queue/windows/{window:str}/close",
+        summary="Close a window",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def close_window(
         self, request: Request[Any, Any, Any], window: FromPath[str]
     ) -> WindowState:
@@ -370,53 +450,89 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.WINDOW, window=window)
         return await ctx.service.run(lambda e: e.close_window(window))
 
-    @post("/queue/tickets/{ref:str}/start", summary="Start service")
+    @post(
+        "/queue/tickets/{ref:str}/start",
+        summary="Start service",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def start(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """The called visitor has arrived at the window: service starts."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.WINDOW, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.start(ref)))
 
-    @post("/queue/tickets/{ref:str}/finish", summary="Finish service")
+    @post(
+        "/queue/tickets/{ref:str}/finish",
+        summary="Finish service",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def finish(
         self, request: Request[Any, Any, Any], ref: FromPath[str], data: JSONBody[FinishRequest]
     ) -> TicketView:
         """Finish service with an outcome code."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.WINDOW, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.finish(ref, data.outcome)))
 
-    @post("/queue/tickets/{ref:str}/no-show", summary="Mark a no-show")
+    @post(
+        "/queue/tickets/{ref:str}/no-show",
+        summary="Mark a no-show",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def no_show(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """The called visitor did not come."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.WINDOW, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.no_show(ref)))
 
-    @post("/queue/tickets/{ref:str}/reactivate", summary="Reactivate a no-show")
+    @post(
+        "/queue/tickets/{ref:str}/reactivate",
+        summary="Reactivate a no-show",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def reactivate(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """A visitor marked no-show came back within the policy's limits."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.WINDOW, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.reactivate(ref)))
 
-    @post("/queue/tickets/{ref:str}/transfer", summary="Transfer to another line")
+    @post(
+        "/queue/tickets/{ref:str}/transfer",
+        summary="Transfer to another line",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def transfer(
         self, request: Request[Any, Any, Any], ref: FromPath[str], data: JSONBody[TransferRequest]
     ) -> TicketView:
         """Send the ticket to another business line, keeping its original arrival."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.WINDOW, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.transfer(ref, data.line)))
 
-    @post("/queue/tickets/{ref:str}/cancel", summary="Cancel a ticket")
+    @post(
+        "/queue/tickets/{ref:str}/cancel",
+        summary="Cancel a ticket",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
     async def cancel(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """Cancel a ticket that has not finished."""
         ctx = _ctx(request)
-        ctx.authorize(request, Permission.CANCEL, window=await _ticket_window(ctx, ref))
+        info = ctx.authorize(request, Permission.CANCEL)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
         return TicketView.of(await ctx.service.run(lambda e: e.cancel(ref)))
 
-    @get("/queue/kpis", summary="The day's queue KPIs")
+    @get("/queue/kpis", summary="The day's queue KPIs", responses=_WRITE_PROBLEMS, security=_TOKEN)
     async def kpis(
         self,
         request: Request[Any, Any, Any],
@@ -427,7 +543,9 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.FIGURES)
         return await ctx.service.read(lambda e: e.kpis(day))
 
-    @get("/queue/events", summary="Live queue events (Server-Sent Events)")
+    @get(
+        "/queue/events", summary="Live queue events (Server-Sent Events)", responses=_READ_PROBLEMS
+    )
     async def events(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
         """A stream of the hall's queue events as they become durable, in any process.
 
@@ -460,11 +578,11 @@ class CatalogController(Controller):
     path = "/api/v1"
     tags = ["catalog"]  # noqa: RUF012 - Litestar's own attribute
 
-    @get("/items", summary="The service-item catalog")
+    @get("/items", summary="The service-item catalog", responses=_READ_PROBLEMS)
     async def items(
         self,
         request: Request[Any, Any, Any],
-        tier: Annotated[str | None, _TIER] = None,
+        tier: Annotated[Literal["county", "town", "village"] | None, _TIER] = None,
     ) -> list[dict[str, Any]]:
         """Every service item of the locality (optionally only those a tier handles)."""
         from govservice_std.serialization import unstructure  # noqa: PLC0415
@@ -473,7 +591,7 @@ class CatalogController(Controller):
         items = [item for item in catalog if tier is None or item.handled_at(tier)]
         return [unstructure(item) for item in items]
 
-    @get("/items/{code:str}", summary="One item's guide (办事指南)")
+    @get("/items/{code:str}", summary="One item's guide (办事指南)", responses=_READ_PROBLEMS)
     async def item(self, request: Request[Any, Any, Any], code: FromPath[str]) -> dict[str, Any]:
         """The service item: its elements, time limits, fees, materials and form id."""
         from govservice_std.serialization import unstructure  # noqa: PLC0415
@@ -484,7 +602,7 @@ class CatalogController(Controller):
         data: JSONBody[dict[str, Any]] = unstructure(catalog.get(code))
         return data
 
-    @get("/items/{code:str}/form", summary="An item's application form")
+    @get("/items/{code:str}/form", summary="An item's application form", responses=_READ_PROBLEMS)
     async def form(self, request: Request[Any, Any, Any], code: FromPath[str]) -> dict[str, Any]:
         """The form's specification: fields, groups, rules and messages."""
         from govservice_std.serialization import unstructure  # noqa: PLC0415
@@ -500,7 +618,12 @@ class CatalogController(Controller):
         data: JSONBody[dict[str, Any]] = unstructure(form.spec)
         return data
 
-    @post("/items/{code:str}/validate", summary="Validate an application", status_code=200)
+    @post(
+        "/items/{code:str}/validate",
+        summary="Validate an application",
+        status_code=200,
+        responses=_READ_PROBLEMS,
+    )
     async def validate(
         self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[dict[str, Any]]
     ) -> ValidationView:

@@ -162,6 +162,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        # The worker thread and the store live as long as the app; the poller runs while
+        # the server does (an app mounted in another may be started more than once).
         service.start()
         try:
             yield
@@ -203,7 +205,6 @@ def create_app(
                     )
                 }
             ),
-            security=[{"token": []}],
         ),
         debug=False,
     )

@@ -138,12 +138,10 @@ class TokenInfo:
         return self.revoked_at is None
 
     def allows(self, permission: Permission, window: str | None = None) -> bool:
-        """Whether the token may do ``permission`` (at ``window``, for window commands)."""
+        """Whether the token may do ``permission`` (at ``window``: a counter only at its own)."""
         if not self.active or permission not in _GRANTS[self.role]:
             return False
-        if self.role is Role.COUNTER and permission is Permission.WINDOW and window is not None:
-            return window == self.window
-        return True
+        return self.role is not Role.COUNTER or window is None or window == self.window
 
 
 _SQLITE_SCHEMA = """

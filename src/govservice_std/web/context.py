@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from litestar import Request
 
-from govservice_std.web.auth import AccessDeniedError, Permission, TokenInfo, TokenStore
+from govservice_std.web.auth import AccessDeniedError, Permission, Role, TokenInfo, TokenStore
 
 if TYPE_CHECKING:
     from govservice_std.forms.library import FormLibrary
@@ -121,11 +121,23 @@ class HallContext:
                     "the request's CSRF token is missing or wrong",
                     "请求缺少或带有错误的防伪令牌，请刷新页面",
                 )
-        if not info.allows(permission, window):
-            where = f" at window {window}" if window else ""
-            where_zh = f"在 {window} 窗口" if window else ""
+        if not info.allows(permission):
             raise AccessDeniedError(
-                f"a {info.role.value} token may not do this{where}",
-                f"“{info.role.value}”令牌无权{where_zh}执行此操作",
+                f"a {info.role.value} token may not do this",
+                f"“{info.role.value}”令牌无权执行此操作",
             )
+        if window is not None:
+            self.check_window(info, window)
         return info
+
+    def check_window(self, info: TokenInfo, window: str | None) -> None:
+        """Refuse a counter token acting at a window other than its own.
+
+        Raises:
+            AccessDeniedError: 403 if ``info`` is a counter token for another window.
+        """
+        if info.role is Role.COUNTER and window is not None and window != info.window:
+            raise AccessDeniedError(
+                f"a counter token of window {info.window} may not act at window {window}",
+                f"{info.window} 窗口的令牌无权在 {window} 窗口操作",
+            )

@@ -19,6 +19,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from govservice_std.errors import (
+    FieldValueError,
     GovServiceError,
     IllegalCommandError,
     InvalidDataError,
@@ -128,6 +129,9 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
             body["problems"] = [
                 {"path": p.path, "message": mask_ids(p.message)} for p in exc.problems
             ]
+    elif isinstance(exc, FieldValueError):
+        status = 400
+        body = _body(status, "bad-request", str(exc), lang)
     elif isinstance(exc, ValidationException):
         status = 400
         extra = exc.extra if isinstance(exc.extra, list) else []
@@ -155,6 +159,8 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         detail = "服务器内部错误，已记录" if lang == "zh" else "internal error; it has been logged"
         body = _body(status, "internal-error", detail, lang)
     headers = {"Content-Language": "zh-CN" if lang == "zh" else "en"}
+    if isinstance(exc, HTTPException) and exc.headers:
+        headers.update(exc.headers)  # such as the Allow header of a 405
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="govstd"'
     return Response(

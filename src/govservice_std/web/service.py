@@ -221,30 +221,30 @@ class HallService:
 
     async def poll_forever(self) -> None:
         """Publish new events as they come, until cancelled (run as a background task)."""
-        self._wake = asyncio.Event()
+        self._wake = wake = asyncio.Event()
         while not self._closed.is_set():
             await self.publish()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            self._wake.clear()
+                await asyncio.wait_for(wake.wait(), self._poll_seconds)
+            wake.clear()
 
     def start(self) -> None:
-        """Start the feed's poller on the running event loop."""
+        """Start the feed's poller on the running event loop (the app's start-up)."""
         if self._poller is None:
             self._poller = asyncio.get_running_loop().create_task(self.poll_forever())
 
     async def stop(self) -> None:
-        """Stop the poller and the worker thread."""
-        self._closed.set()
-        if self._poller is not None:
-            self._poller.cancel()
+        """Stop the poller (the app's shutdown); :meth:`start` may start it again."""
+        poller, self._poller, self._wake = self._poller, None, None
+        if poller is not None:
+            poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
-        self.close()
+                await poller
 
     def close(self) -> None:
-        """Close the store and stop the worker thread."""
+        """Close the store and stop the worker thread; the service is done for good."""
+        if self._closed.is_set():
+            return
         self._closed.set()
         with contextlib.suppress(RuntimeError):
             self._executor.submit(self._engine.store.close).result()
