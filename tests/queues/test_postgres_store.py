@@ -52,7 +52,7 @@ def test_unmigrated_database_is_refused_not_changed(postgres_url: str, fresh_sch
     with pytest.raises(QueueSchemaError, match=r"not migrated.*govstd queue-db migrate"):
         PostgresStore(postgres_url, "441324116", locality="441324", schema=fresh_schema)
     assert schema_version(postgres_url, schema=fresh_schema) == 0
-    assert migrate(postgres_url, schema=fresh_schema) == [SCHEMA_VERSION]
+    assert migrate(postgres_url, schema=fresh_schema) == list(range(1, SCHEMA_VERSION + 1))
     assert migrate(postgres_url, schema=fresh_schema) == []  # up to date: nothing to do
     assert schema_version(postgres_url, schema=fresh_schema) == SCHEMA_VERSION
     store = PostgresStore(postgres_url, "441324116", locality="441324", schema=fresh_schema)
@@ -242,10 +242,12 @@ def test_queue_db_cli(
     postgres_url: str, fresh_schema: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ["queue-db", "--url", postgres_url, "--schema", fresh_schema]
-    assert "version 0 (this library needs 1)" in _govstd(capsys, *db, "version")[1]
-    assert _govstd(capsys, *db, "migrate")[1].strip() == f"schema {fresh_schema}: applied 1"
+    needs = f"version 0 (this library needs {SCHEMA_VERSION})"
+    assert needs in _govstd(capsys, *db, "version")[1]
+    applied = ", ".join(str(v) for v in range(1, SCHEMA_VERSION + 1))
+    assert _govstd(capsys, *db, "migrate")[1].strip() == f"schema {fresh_schema}: applied {applied}"
     assert "up to date" in _govstd(capsys, *db, "migrate")[1]
-    assert "version 1 (up to date)" in _govstd(capsys, *db, "version")[1]
+    assert f"version {SCHEMA_VERSION} (up to date)" in _govstd(capsys, *db, "version")[1]
     # The county centre of Longmen, from the reference plugin, on the shared database.
     store = PostgresStore(postgres_url, "441324", locality="441324", schema=fresh_schema)
     clock = FixedClock(START)

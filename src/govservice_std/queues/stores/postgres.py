@@ -101,6 +101,16 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX halls_by_locality ON {s}.halls (locality)",
         ),
     ),
+    (
+        2,
+        "staff, chosen calls and transfer targets",
+        (
+            "ALTER TABLE {s}.events ADD COLUMN staff text",
+            "ALTER TABLE {s}.events ADD COLUMN reason text",
+            "ALTER TABLE {s}.events ADD COLUMN to_window text",
+            "ALTER TABLE {s}.events ADD COLUMN to_staff text",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
@@ -109,7 +119,7 @@ SCHEMA_VERSION = _MIGRATIONS[-1][0]
 _COLUMNS = (
     "type", "ticket", "at", "at_offset", "label", "line", "number", "day", "order_at",
     "order_at_offset", "grp", "appointment", "slot", "slot_offset", "win", "outcome",
-    "from_line", "to_line",
+    "from_line", "to_line", "staff", "reason", "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
 _MOMENTS = frozenset({"at", "order_at", "slot"})

@@ -42,8 +42,9 @@ from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
 
-SCHEMA_VERSION = 1
-"""The version of the database layout this module writes."""
+SCHEMA_VERSION = 2
+"""The version of the database layout this module writes (version 1 files are upgraded
+in place when opened: version 2 adds the staff, chosen-call and transfer-target columns)."""
 
 Synchronous = Literal["FULL", "NORMAL", "OFF"]
 """SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
@@ -73,11 +74,17 @@ CREATE TABLE IF NOT EXISTS events (
     win TEXT,
     outcome TEXT,
     from_line TEXT,
-    to_line TEXT
+    to_line TEXT,
+    staff TEXT,
+    reason TEXT,
+    to_window TEXT,
+    to_staff TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
     WHERE type = 'issued';
 """
+# Columns added by each layout version, for upgrading an older file in place.
+_ADDED_COLUMNS = {2: ("staff", "reason", "to_window", "to_staff")}
 # No index on (hall, seq): readers ask for the events after a sequence number, which the
 # primary key finds directly, and every index is one more page to write on each commit.
 # The unique index is partial for the same reason: only issue events carry a number.
@@ -86,7 +93,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, num
 # record can be queried with plain SQL and no JSON is built on the hot path.
 _COLUMNS = (
     "type", "ticket", "at", "label", "line", "number", "day", "order_at", "grp",
-    "appointment", "slot", "win", "outcome", "from_line", "to_line",
+    "appointment", "slot", "win", "outcome", "from_line", "to_line", "staff", "reason",
+    "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
 _MOMENT, _DAY, _PLAIN = 1, 2, 0
@@ -218,15 +226,15 @@ def _issued_row(hall: str, event: TicketIssued) -> tuple[object, ...]:
 
 
 def _called_row(hall: str, event: TicketCalled) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.staff, event.reason)
 
 
 def _started_row(hall: str, event: ServiceStarted) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.staff)
 
 
 def _finished_row(hall: str, event: ServiceFinished) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome)
+    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome, event.staff)
 
 
 _ROWS: dict[type, _Row] = {
@@ -295,6 +303,11 @@ def connect(
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         con.execute(statement)
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for column in _ADDED_COLUMNS[step]:
+                        con.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise QueueStoreError(
