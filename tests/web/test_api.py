@@ -182,3 +182,56 @@ def test_the_openapi_schema_describes_every_route(served: Served) -> None:
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
     # The pages are not part of the API.
     assert "/kiosk" not in paths
+
+
+def test_front_desk_commands_over_http(served: Served) -> None:
+    c = served.client
+    kiosk, counter, counter2 = (served.auth(r) for r in ("kiosk", "counter", "counter2"))
+    for _ in range(3):
+        c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=kiosk)
+    assert c.post("/api/v1/queue/windows/A01/open", headers=counter).status_code == 201
+    signed = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S001"}, headers=counter)
+    assert signed.json()["staff"] == "S001"
+    # A counter may not sign someone in at another window.
+    other = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S002"}, headers=counter2)
+    assert other.status_code == 403
+    # The third ticket's place, public: two ahead of it, A01 may call it.
+    place = c.get("/api/v1/queue/tickets/A003/position").json()
+    assert (place["ahead"], place["label"]) == (2, "A003")
+    assert "A01" in place["windows"]
+    # A chosen call out of order, with its reason; then park it and resume it.
+    chosen = c.post(
+        "/api/v1/queue/windows/A01/call",
+        json={"ticket": "A003", "reason": "老年人代办"},
+        headers=counter,
+    ).json()
+    assert (chosen["label"], chosen["status"]) == ("A003", "called")
+    parked = c.post("/api/v1/queue/tickets/A003/park", headers=counter).json()
+    assert parked["status"] == "parked"
+    resumed = c.post("/api/v1/queue/tickets/A003/resume", headers=counter).json()
+    assert (resumed["status"], resumed["window"]) == ("called", "A01")
+    # Transfer it to window A02: only A02 may call it now.
+    moved = c.post(
+        "/api/v1/queue/tickets/A003/transfer", json={"window": "A02"}, headers=counter
+    ).json()
+    assert moved["status"] == "waiting"
+    assert c.get("/api/v1/queue/tickets/A003/position").json()["windows"] == []  # A02 is closed
+    c.post("/api/v1/queue/windows/A02/open", headers=counter2)
+    assert c.get("/api/v1/queue/tickets/A003/position").json()["windows"] == ["A02"]
+    # Bookings: the slots of line B tomorrow, book one, cancel it.
+    slots = c.get("/api/v1/queue/lines/B/slots?day=2026-03-03").json()
+    assert slots
+    assert slots[0]["capacity"] >= 1
+    booking = c.post(
+        "/api/v1/queue/bookings", json={"line": "B", "slot": slots[0]["start"]}, headers=kiosk
+    )
+    assert booking.status_code == 201
+    ref = booking.json()["ref"]
+    after = c.get("/api/v1/queue/lines/B/slots?day=2026-03-03").json()
+    assert after[0]["booked"] == slots[0]["booked"] + 1
+    cancelled = c.post(f"/api/v1/queue/bookings/{ref}/cancel", headers=kiosk).json()
+    assert cancelled["status"] == "cancelled"
+    # Per-staff figures for the manager.
+    figures = c.get("/api/v1/queue/kpis/front-desk", headers=served.auth("manager")).json()
+    assert "S001" in figures["by_staff"]
+    assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403

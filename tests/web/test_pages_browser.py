@@ -139,10 +139,14 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             _login(counter, two, tokens["counter"], "counter")
             counter.click('button[data-action="open"]')
             expect(counter.locator("#window-state")).to_have_text("窗口已开启")
+            counter.fill("#staff-id", "S001")
+            counter.click('button[data-action="sign-in"]')
+            expect(counter.locator("#staff-state")).to_contain_text("S001")
             expect(counter.locator("#waiting")).to_contain_text("A001")
             counter.screenshot(path=str(SCREENSHOTS / "counter-waiting.png"))
             counter.click('button[data-action="call"]')
             expect(counter.locator("#current-label")).to_have_text("A001")
+            counter.screenshot(path=str(SCREENSHOTS / "counter-called.png"))
 
             # The board (other process) shows the call and says it aloud.
             expect(board.locator("#calls tr.latest td").first).to_have_text("A001")
@@ -154,6 +158,12 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             # The phone is told it is its turn.
             expect(phone.locator("#position")).to_contain_text("轮到您了，请到窗口 A01")
             phone.screenshot(path=str(SCREENSHOTS / "position.png"))
+
+            # The visitor must fetch a document: the ticket is parked, then resumed.
+            counter.click('button[data-action="park"]')
+            expect(counter.locator("#parked")).to_contain_text("A001")
+            counter.click('button[data-action="resume"]')
+            expect(counter.locator("#current-label")).to_have_text("A001")
 
             # Service starts and finishes at the counter.
             counter.click('button[data-action="start"]')

@@ -20,12 +20,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from govservice_std.errors import IllegalCommandError
 from govservice_std.forms.identifiers import mask_ids
-from govservice_std.queues.engine import QueueEngine
+from govservice_std.queues.engine import QueueEngine, Slot
 from govservice_std.queues.events import CHINA_TZ
-from govservice_std.queues.kpis import QueueKpis
-from govservice_std.queues.state import Ticket, WindowState
+from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
+from govservice_std.queues.position import Position
+from govservice_std.queues.state import Booking, Ticket, WindowState
 from govservice_std.web.auth import Permission
 from govservice_std.web.context import HallContext
 from govservice_std.web.problems import PROBLEM_MEDIA_TYPE, request_lang
@@ -33,6 +33,7 @@ from govservice_std.web.service import CallNotice, waiting_by_line
 
 __all__ = [
     "API_HANDLERS",
+    "BookingRequest",
     "CallRequest",
     "CheckInRequest",
     "FinishRequest",
@@ -41,6 +42,8 @@ __all__ = [
     "LineInfo",
     "Problem",
     "QueueStatus",
+    "RescheduleRequest",
+    "SignInRequest",
     "TicketView",
     "TransferRequest",
     "ValidationView",
@@ -209,9 +212,41 @@ class FinishRequest:
 
 @attrs.frozen
 class TransferRequest:
-    """Transfer a ticket to another business line."""
+    """Transfer a ticket: to a business line, a window or a staff member (name exactly one).
+
+    Attributes:
+        line: The business line to join.
+        window: The window that alone may call it next.
+        staff: The staff member who alone may call it next.
+        placement: ``first``, ``last`` or ``arrival`` (default: the policy's).
+    """
+
+    line: str | None = None
+    window: str | None = None
+    staff: str | None = None
+    placement: Literal["first", "last", "arrival"] | None = None
+
+
+@attrs.frozen
+class SignInRequest:
+    """A staff member signs in at a window."""
+
+    staff: str
+
+
+@attrs.frozen
+class BookingRequest:
+    """Book a slot of a business line (its start, as :attr:`Slot.start` gives it)."""
 
     line: str
+    slot: dt.datetime
+
+
+@attrs.frozen
+class RescheduleRequest:
+    """Move a booking to another slot of its line."""
+
+    slot: dt.datetime
 
 
 @attrs.frozen
@@ -312,7 +347,12 @@ def queue_status(ctx: HallContext, engine: QueueEngine) -> QueueStatus:
 
 
 async def _ticket_window(ctx: HallContext, ref: str) -> str | None:
-    return await ctx.service.read(lambda e: e.ticket(ref).window)
+    # The window a ticket is at, or the one it is held for (parked, or sent to a window).
+    def where(engine: QueueEngine) -> str | None:
+        ticket = engine.ticket(ref)
+        return ticket.window or ticket.for_window
+
+    return await ctx.service.read(where)
 
 
 # -- the queue -------------------------------------------------------------------------------
@@ -398,15 +438,9 @@ class QueueController(Controller):
         ctx = _ctx(request)
         ctx.authorize(request, Permission.WINDOW, window=window)
         if data.ticket is not None:
-            chosen = data.ticket
-            reason = data.reason or ""
-            call_ticket = getattr(QueueEngine, "call_ticket", None)
-            if call_ticket is None:
-                raise IllegalCommandError(
-                    "call", "this version cannot call a chosen ticket", "当前版本不支持指定叫号"
-                )
+            chosen, reason = data.ticket, data.reason or ""
             return TicketView.of(
-                await ctx.service.run(lambda e: call_ticket(e, window, chosen, reason=reason))
+                await ctx.service.run(lambda e: e.call_ticket(window, chosen, reason=reason))
             )
         return TicketView.of(await ctx.service.run(lambda e: e.call_next(window)))
 
@@ -506,18 +540,146 @@ class QueueController(Controller):
 
     @post(
         "/queue/tickets/{ref:str}/transfer",
-        summary="Transfer to another line",
+        summary="Transfer to a line, a window or a staff member",
         responses=_WRITE_PROBLEMS,
         security=_TOKEN,
     )
     async def transfer(
         self, request: Request[Any, Any, Any], ref: FromPath[str], data: JSONBody[TransferRequest]
     ) -> TicketView:
-        """Send the ticket to another business line, keeping its original arrival."""
+        """Move the ticket (转办); it keeps its original arrival for the KPIs."""
         ctx = _ctx(request)
         info = ctx.authorize(request, Permission.WINDOW)
         ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.transfer(ref, data.line)))
+        return TicketView.of(
+            await ctx.service.run(
+                lambda e: e.transfer(
+                    ref,
+                    data.line,
+                    window=data.window,
+                    staff=data.staff,
+                    placement=data.placement,
+                )
+            )
+        )
+
+    @post(
+        "/queue/tickets/{ref:str}/park",
+        summary="Park a ticket",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
+    async def park(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
+        """Set the ticket aside while the visitor fetches a document; it keeps its arrival."""
+        ctx = _ctx(request)
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
+        return TicketView.of(await ctx.service.run(lambda e: e.park(ref)))
+
+    @post(
+        "/queue/tickets/{ref:str}/resume",
+        summary="Resume a parked ticket",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
+    async def resume(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
+        """Bring a parked ticket back to the window that parked it."""
+        ctx = _ctx(request)
+        info = ctx.authorize(request, Permission.WINDOW)
+        ctx.check_window(info, await _ticket_window(ctx, ref))
+        return TicketView.of(await ctx.service.run(lambda e: e.resume(ref)))
+
+    @get(
+        "/queue/tickets/{ref:str}/position",
+        summary="A waiting ticket's place and estimated wait",
+        responses=_READ_PROBLEMS,
+    )
+    async def position(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> Position:
+        """Tickets ahead under the actual selection rule, and the wait from the live rate."""
+        ctx = _ctx(request)
+        return await ctx.service.read(lambda e: e.position(ref))
+
+    @post(
+        "/queue/windows/{window:str}/sign-in",
+        summary="Sign a staff member in at a window",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
+    async def sign_in(
+        self,
+        request: Request[Any, Any, Any],
+        window: FromPath[str],
+        data: JSONBody[SignInRequest],
+    ) -> WindowState:
+        """The window serves under this staff member's id until signed out."""
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.WINDOW, window=window)
+        return await ctx.service.run(lambda e: e.sign_in(window, data.staff))
+
+    @post(
+        "/queue/windows/{window:str}/sign-out",
+        summary="Sign the window's staff member out",
+        responses=_WRITE_PROBLEMS,
+        security=_TOKEN,
+    )
+    async def sign_out(self, request: Request[Any, Any, Any], window: FromPath[str]) -> WindowState:
+        """Nobody serves at the window until someone signs in again."""
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.WINDOW, window=window)
+        return await ctx.service.run(lambda e: e.sign_out(window))
+
+    @get(
+        "/queue/lines/{line:str}/slots",
+        summary="Booking slots of a line on a day",
+        responses=_READ_PROBLEMS,
+    )
+    async def slots(
+        self,
+        request: Request[Any, Any, Any],
+        line: FromPath[str],
+        day: Annotated[dt.date | None, _DAY] = None,
+    ) -> tuple[Slot, ...]:
+        """Each slot's start, capacity and bookings.
+
+        The slots come from the policy's booking capacity or the locality's staffing plan.
+        """
+        ctx = _ctx(request)
+        return await ctx.service.read(
+            lambda e: e.slots(line, day or e.now().astimezone(CHINA_TZ).date())
+        )
+
+    @post("/queue/bookings", summary="Book a slot", status_code=201, responses=_WRITE_PROBLEMS,
+          security=_TOKEN)  # fmt: skip
+    async def book(
+        self, request: Request[Any, Any, Any], data: JSONBody[BookingRequest]
+    ) -> Booking:
+        """Book a place in a slot (预约); the booking's reference checks the visitor in."""
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.ISSUE)
+        slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
+        return await ctx.service.run(lambda e: e.book(data.line, slot))
+
+    @post("/queue/bookings/{ref:str}/cancel", summary="Cancel a booking",
+          responses=_WRITE_PROBLEMS, security=_TOKEN)  # fmt: skip
+    async def cancel_booking(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> Booking:
+        """Release the booking's place in its slot."""
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.ISSUE)
+        return await ctx.service.run(lambda e: e.cancel_booking(ref))
+
+    @post("/queue/bookings/{ref:str}/reschedule", summary="Move a booking",
+          responses=_WRITE_PROBLEMS, security=_TOKEN)  # fmt: skip
+    async def reschedule(
+        self,
+        request: Request[Any, Any, Any],
+        ref: FromPath[str],
+        data: JSONBody[RescheduleRequest],
+    ) -> Booking:
+        """Move the booking to another slot of its line."""
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.ISSUE)
+        slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
+        return await ctx.service.run(lambda e: e.reschedule(ref, slot))
 
     @post(
         "/queue/tickets/{ref:str}/cancel",
@@ -542,6 +704,22 @@ class QueueController(Controller):
         ctx = _ctx(request)
         ctx.authorize(request, Permission.FIGURES)
         return await ctx.service.read(lambda e: e.kpis(day))
+
+    @get("/queue/kpis/front-desk", summary="Per-staff figures, caps and bookings",
+         responses=_WRITE_PROBLEMS, security=_TOKEN)  # fmt: skip
+    async def front_desk_kpis(
+        self,
+        request: Request[Any, Any, Any],
+        day: Annotated[dt.date | None, _DAY] = None,
+    ) -> FrontDeskKpis:
+        """Per staff member: tickets, walk, service and idle times.
+
+        Also when each line's daily cap was reached and the booking show rate (manager or
+        api token).
+        """
+        ctx = _ctx(request)
+        ctx.authorize(request, Permission.FIGURES)
+        return await ctx.service.read(lambda e: e.front_desk_kpis(day))
 
     @get(
         "/queue/events", summary="Live queue events (Server-Sent Events)", responses=_READ_PROBLEMS

@@ -253,17 +253,10 @@ def _qr_data_uri(text: str) -> str:
 
 
 def _ahead(engine: QueueEngine, ticket: Ticket) -> int:
-    """Tickets of the same line and priority rank waiting before this one."""
-    position = getattr(engine, "position", None)
-    if position is not None:
-        return int(position(ticket.id).ahead)
+    """Tickets expected to be called before a waiting one (0 once it has been called)."""
     if ticket.status is not TicketStatus.WAITING:
         return 0
-    return sum(
-        1
-        for other in engine.state.waiting(ticket.line)
-        if (other.order_at, other.id) < (ticket.order_at, ticket.id)
-    )
+    return engine.position(ticket.id).ahead
 
 
 @get("/ticket/{ref:str}", include_in_schema=False)
@@ -313,15 +306,33 @@ def _counter_values(engine: QueueEngine, window_code: str) -> dict[str, Any]:
     window = next(w for w in engine.hall.windows if w.code == window_code)
     win_state = state.window(window_code)
     current = state.ticket(win_state.ticket) if win_state.ticket else None
+    today = state.service_day(engine.now())
+    # Who this window may call: its lines' queue, and tickets sent to it or to its staff.
     serves = set(window.lines)
-    waiting = [t for t in state.waiting() if t.line in serves]
+    staff = win_state.staff
+
+    def callable_here(t: Ticket) -> bool:
+        if t.for_window is not None:
+            return t.for_window == window_code
+        if t.for_staff is not None:
+            return t.for_staff == staff
+        return t.line in serves
+
+    waiting = [t for t in state.waiting() if callable_here(t)]
     waiting.sort(key=lambda t: (t.order_at, t.id))
+    parked = [
+        t
+        for t in state.tickets(day=today)
+        if t.status is TicketStatus.PARKED and t.for_window == window_code
+    ]
     return {
         "hall": engine.hall,
         "window": window,
         "state": win_state,
         "current": current,
         "waiting": waiting,
+        "parked": parked,
+        "windows": engine.hall.windows,
         "lines": engine.policy.lines,
         "outcomes": engine.policy.outcomes,
     }
@@ -383,11 +394,8 @@ def position_text(engine: QueueEngine, ticket: Ticket, lang: str) -> str:
         return f"{_('It is your turn: please go to window')} {ticket.window}"
     if ticket.status is not TicketStatus.WAITING:
         return _("Your ticket has been dealt with.")
-    ahead = _ahead(engine, ticket)
-    minutes: float | None = None
-    position = getattr(engine, "position", None)
-    if position is not None:
-        minutes = position(ticket.id).estimated_wait_minutes
+    place = engine.position(ticket.id)
+    ahead, minutes = place.ahead, place.estimated_wait_minutes
     text = f"{ahead} {_('ahead of you')}"
     if minutes is not None and math.isfinite(minutes):
         sep = "，" if lang == "zh" else ", "

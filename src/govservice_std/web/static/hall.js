@@ -153,6 +153,15 @@
         "transfer": () => api("POST", ticketPath + "/transfer", {
           line: document.getElementById("transfer-line").value,
         }),
+        "transfer-window": () => api("POST", ticketPath + "/transfer", {
+          window: document.getElementById("transfer-window").value,
+        }),
+        "park": () => api("POST", ticketPath + "/park"),
+        "resume": () => api("POST", "/queue/tickets/" + encodeURIComponent(button.dataset.ticket) + "/resume"),
+        "sign-in": () => api("POST", w + "/sign-in", {
+          staff: document.getElementById("staff-id").value,
+        }),
+        "sign-out": () => api("POST", w + "/sign-out"),
       };
       const action = actions[button.dataset.action];
       if (!action) return;
