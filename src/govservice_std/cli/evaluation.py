@@ -31,6 +31,7 @@ _STATUS_STYLE = {
     "not_met": "bold red",
     "waived": "cyan",
     "not_applicable": "dim",
+    "insufficient_data": "magenta",
 }
 
 
@@ -209,7 +210,11 @@ _UNITS_ZH = ((" minutes", " 分钟"), (" ratio", ""))
 
 
 def _evidence_zh(source: str) -> str:
-    # The records the library reads measured metrics from, named in English in the JSON.
+    # The records the library reads measured metrics from, named in English in the JSON,
+    # with the sample size as "(n=…)".
+    sample = re.search(r" \(n=(\d+)\)$", source)
+    if sample:
+        return f"{_evidence_zh(source[: sample.start()])}（样本 {sample[1]}）"
     if source == "inspection records":
         return "督查记录"
     if source.startswith("queue record"):
@@ -311,6 +316,9 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
                 item.due.isoformat() + ("（估算）" if item.due_estimated else ""),
             )
         console.print(rect)
+        lang = current_lang()
+        for day in card.local_days:
+            console.print(zh_en("本地调整：", "local day: ") + day.describe(lang), highlight=False)
     if card.overdue_orders:
         orders = Table(title="逾期未完成的督查整改通知", style="red")
         for name in ("督查", "通知", "指标", "问题", "期限"):

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, use_lang, zh_en
+from govservice_std.cli._base import (
+    LANGS,
+    TIERS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    use_lang,
+    zh_en,
+)
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -313,7 +322,12 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     is_flag=True,
     help="Accept an estimated schedule for a year whose official one is not published.",
 )
-@click.option("--json", "as_json", is_flag=True, help='Print {"due": "YYYY-MM-DD"}.')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"due": "YYYY-MM-DD", "estimated": …, "local_days": […]}.',
+)
 @click.pass_obj
 def deadline(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -328,7 +342,9 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
 
     Counts working days on the official schedule (with 调休) and the locality's closures
     and service days; the day of acceptance is not counted. Give the limit with
-    --working-days, or --item to use a service item's 承诺时限.
+    --working-days, or --item to use a service item's 承诺时限. Every local closure or
+    service day that moved the due date is named under it, and a due date counted on an
+    estimated schedule (--estimate) is flagged as an estimate.
     """
     from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
 
@@ -353,8 +369,38 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
         working_days = items.get(item_code).promised_limit_days
     assert working_days is not None  # noqa: S101 - narrowed by the check above
     calendar = working_calendar(state.registry, locality, estimate=estimate)
-    due = calendar.due_date(start.date(), working_days)
+    accepted = start.date()
+    due = calendar.due_date(accepted, working_days)
+    estimated = calendar.is_estimated(accepted, due)
+    local = calendar.local_days(accepted, due)
     if as_json:
-        echo_json({"due": due.isoformat()})
-    else:
-        click.echo(due.isoformat())
+        echo_json(
+            {
+                "due": due.isoformat(),
+                "estimated": estimated,
+                "local_days": [
+                    {
+                        "date": d.date.isoformat(),
+                        "counts": d.counts,
+                        "reason": d.reason,
+                        "layer": d.layer,
+                        "illustrative": d.illustrative,
+                    }
+                    for d in local
+                ],
+            }
+        )
+        return
+    years = sorted({y for y in range(accepted.year, due.year + 1) if not calendar.is_official(y)})
+    flag = ""
+    if estimated:
+        named = "、".join(str(y) for y in years)
+        flag = zh_en(
+            f"（估算：{named} 年的法定节假日安排尚未公布，按放假规则估算，公布后可能变动）",
+            f" (estimate: the official {', '.join(map(str, years))} holiday schedule is not "
+            "published; estimated from the holiday rules, may move)",
+        )
+    click.echo(due.isoformat() + flag)
+    lang = current_lang()
+    for day in local:
+        click.echo(zh_en("本地调整：", "local day: ") + day.describe(lang))

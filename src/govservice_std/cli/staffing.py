@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json, zh_en
+from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
 
 if TYPE_CHECKING:
     from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
@@ -316,7 +316,7 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
         target += zh_en(f" · 采用 {code} 的排队规则", f" · queue policy of {code}")
     table = Table(title=f"{title}\n{target}")
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
-                   "P90等候", "过号率", "达标"):  # fmt: skip
+                   "P90等候", "最长等候", "跨闭厅/天", "过号率", "达标"):  # fmt: skip
         table.add_column(column, justify="right", no_wrap=True)
     for p in result.periods:
         k = p.kpis
@@ -329,11 +329,17 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
             "–" if k.within_target is None else f"{k.within_target:.1%}",
             "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
             "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
+            "–" if p.max_wait is None else f"{p.max_wait:.1f}",
+            f"{p.carried_per_day:.1f}" if p.carried else "–",
             "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
-            "✓" if p.meets_target else "✗",
+            ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
         )
-    console = Console(width=max(Console().width, 110))
+    console = Console(width=max(Console().width, 130))
     console.print(table)
+    lang = current_lang()
+    for p in result.periods:
+        if p.carried:
+            console.print("* " + p.explanation(lang), highlight=False)
     hours = f"{result.window_hours:.1f}"
     per_try, days = result.simulation.replications, result.simulations
     if result.met:

@@ -476,6 +476,18 @@ class ReviewSummary:
             out["reviews.satisfaction_rate"] = self.satisfaction_rate
         return out
 
+    def samples(self) -> dict[str, int]:
+        """How many reviews each of :meth:`as_metrics`' values rests on.
+
+        The satisfaction rate rests on every review counted, the follow-up and
+        rectification rates on the 差评.
+        """
+        return {
+            "reviews.follow_up_rate": self.bad,
+            "reviews.rectification_rate": self.bad,
+            "reviews.satisfaction_rate": self.total,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (the ``govstd reviews --json`` document)."""
         return {
