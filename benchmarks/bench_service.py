@@ -50,7 +50,13 @@ from govservice_std.web.app import open_store
 from govservice_std.web.auth import TokenStore
 
 HALL = "441324"
-DRILL = "2026-03-02T08:30:00+08:00"
+DRILL = "2026-03-02T09:00:00+08:00"
+
+
+def uncapped_lines() -> set[str]:
+    """The county centre's lines without a daily cap: a capped line stops issuing mid-run."""
+    policy = QueueEngine.for_hall(load_registry(), HALL, notify=False).policy
+    return {line.id for line in policy.lines if getattr(line, "daily_cap", None) is None}
 
 
 def _free_port() -> int:
@@ -95,6 +101,7 @@ class Run:
 
     def __init__(self, seconds: float, max_requests: int) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.server: list[float] = []
         self.requests = 0
         self.writes = 0
         self.max_requests = max_requests
@@ -113,6 +120,9 @@ class Run:
         start = time.perf_counter()
         response = await client.request(method, path, **kw)  # type: ignore[arg-type]
         self.latencies[name].append(time.perf_counter() - start)
+        timing = response.headers.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            self.server.append(float(timing[8:]) / 1000)
         self.requests += 1
         if method == "POST" and response.status_code < 300:
             self.writes += 1
@@ -187,7 +197,8 @@ async def drive(base: str, db: str, terminals: int, seconds: float, max_requests
     manager = tokens.create("manager", HALL)[0]
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         hall = (await client.get("/api/v1/hall")).json()
-    windows = [w for w in hall["windows"] if w["lines"]]
+    free = uncapped_lines()
+    windows = [w for w in hall["windows"] if w["lines"] and set(w["lines"]) <= free]
     n_counters = max(1, min(len(windows), terminals // 5))
     windows = windows[:n_counters]
     lines = sorted({line for w in windows for line in w["lines"]})
@@ -225,7 +236,8 @@ def direct(db_spec: str, commands: int) -> float:
     store = open_store(db_spec, HALL, locality="441324")
     clock = FixedClock(dt.datetime(2026, 3, 3, 9, 0, tzinfo=CHINA_TZ))
     engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
-    windows = [w for w in engine.hall.windows if w.lines]
+    free = uncapped_lines()
+    windows = [w for w in engine.hall.windows if w.lines and set(w.lines) <= free]
     for w in windows:
         if not engine.window(w.code).open:
             engine.open_window(w.code)
@@ -264,7 +276,10 @@ def report(name: str, run: Run, direct_rate: float, terminals: int) -> None:
                   f"{pct(values, .9) * 1e3:>8.1f} {pct(values, .99) * 1e3:>8.1f}")  # fmt: skip
     p99 = pct(every, 0.99) * 1e3
     http_rate = run.writes / elapsed
-    print(f"all requests p99: {p99:.1f} ms (target < 100 ms)")
+    print(f"all requests p99: {p99:.1f} ms (target < 100 ms), as the terminals saw it")
+    if run.server:
+        print(f"time inside the service (Server-Timing): p50 {pct(run.server, .5) * 1e3:.1f} ms, "
+              f"p99 {pct(run.server, .99) * 1e3:.1f} ms")  # fmt: skip
     print(f"HTTP write commands/s: {http_rate:,.0f}")
     print(f"direct API (same commands, same kind of store, fresh): {direct_rate:,.0f}/s")
     print(f"HTTP / direct = {http_rate / direct_rate:.0%} (target >= 50%)")

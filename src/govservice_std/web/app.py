@@ -13,6 +13,7 @@ handlers, Server-Sent Events and exception handlers need no further dependency.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -79,9 +80,14 @@ def _security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
 
+        started = time.perf_counter()
+
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                # How long the service took, for clients and benchmarks (RFC: Server-Timing).
+                took = (time.perf_counter() - started) * 1000
+                headers.append((b"server-timing", f"app;dur={took:.2f}".encode()))
                 present = {name.lower() for name, _ in headers}
                 for name, value in _HEADERS.items():
                     key = name.lower().encode()
