@@ -55,7 +55,7 @@ DRILL = "2026-03-02T09:00:00+08:00"
 
 def uncapped_lines() -> set[str]:
     """The county centre's lines without a daily cap: a capped line stops issuing mid-run."""
-    policy = QueueEngine.for_hall(load_registry(), HALL, notify=False).policy
+    policy = load_registry().resolve("441324").queue_policy
     return {line.id for line in policy.lines if getattr(line, "daily_cap", None) is None}
 
 
@@ -235,7 +235,9 @@ def direct(db_spec: str, commands: int) -> float:
     registry = load_registry()
     store = open_store(db_spec, HALL, locality="441324")
     clock = FixedClock(dt.datetime(2026, 3, 3, 9, 0, tzinfo=CHINA_TZ))
-    engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
+    engine = QueueEngine.for_hall(
+        registry.resolve("441324"), HALL, store=store, clock=clock, notify=False
+    )
     free = uncapped_lines()
     windows = [w for w in engine.hall.windows if w.lines and set(w.lines) <= free]
     for w in windows:

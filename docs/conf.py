@@ -1,13 +1,17 @@
 """Sphinx configuration for the govservice_std documentation.
 
 The pages are MyST Markdown. The API reference documents every public name once, at the
-path users import it from (``govservice_std.Hall``); references written against a defining
-module (``govservice_std.halls.Hall``) are redirected there by :func:`_public_alias`.
+path users import it from (``govservice_std.Hall``, ``govservice_std.halls.Zone``);
+references written against a defining module (``govservice_std.halls.model.Hall``) are
+redirected there by :func:`_public_alias`.
 """
 
 from __future__ import annotations
 
 import doctest
+import importlib
+import runpy
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -126,14 +130,45 @@ html_static_path: list[str] = []
 html_show_sourcelink = False
 
 
+# Where each public name is documented: the package itself for the names it exports, else
+# the subpackage or module whose ``__all__`` lists it (``govservice_std.halls.Weekday``).
+_PUBLIC_MODULES = (
+    "registry",
+    "localities",
+    "divisions",
+    "errors",
+    "serialization",
+    "plugins",
+    "hookspecs",
+    "checks",
+    "scaffold",
+    "testing",
+    "halls",
+    "items",
+    "forms",
+    "calendar",
+    "evaluation",
+    "queues",
+    "staffing",
+)
+_PUBLIC_HOME: dict[str, str] = {}
+for _module in reversed(_PUBLIC_MODULES):
+    for _name in importlib.import_module(f"govservice_std.{_module}").__all__:
+        _PUBLIC_HOME[_name] = f"govservice_std.{_module}"
+for _name in govservice_std.__all__:
+    _PUBLIC_HOME[_name] = "govservice_std"
+
+
 def _public_alias(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.reference | None:
     """Resolve references to a public name's defining module at its public path.
 
-    Docstrings refer to ``govservice_std.halls.Hall`` or, in type hints, to a bare ``Hall``;
-    the reference documents it as ``govservice_std.Hall``. Only names the package exports
-    are redirected, so a genuinely missing target still fails the nitpicky build.
+    Docstrings refer to ``govservice_std.halls.model.Hall`` or, in type hints, to a bare
+    ``Hall``; the reference documents it where users import it from: ``govservice_std.Hall``
+    for the names the package exports, else its subpackage (``govservice_std.halls.Zone``).
+    Only public names are redirected, so a genuinely missing target still fails the
+    nitpicky build.
     """
     if node.get("refdomain") != "py":
         return None
@@ -141,13 +176,12 @@ def _public_alias(
     parts = target.split(".")
     if parts[0] == "govservice_std":
         parts = parts[1:]
-        # Drop the defining modules (``halls`` in ``govservice_std.halls.Hall.window``,
-        # ``queues.policy`` in ``govservice_std.queues.policy.queue_policy``).
-        while len(parts) > 1 and parts[0] not in govservice_std.__all__:
+        # Drop the defining modules (``halls.model`` in ``govservice_std.halls.model.Hall``).
+        while len(parts) > 1 and parts[0] not in _PUBLIC_HOME:
             parts = parts[1:]
-    if not parts or parts[0] not in govservice_std.__all__:
+    if not parts or parts[0] not in _PUBLIC_HOME:
         return None
-    public = "govservice_std." + ".".join(parts)
+    public = _PUBLIC_HOME[parts[0]] + "." + ".".join(parts)
     if public == target:
         return None
     domain: Any = env.get_domain("py")
@@ -187,7 +221,6 @@ def _restore_prose(
 def _api_reference(app: Sphinx) -> None:
     """Write the hall service's endpoint reference from its OpenAPI schema (web/api.md)."""
     import tempfile  # noqa: PLC0415 - only when the docs are built
-    from pathlib import Path  # noqa: PLC0415
 
     from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
     from govservice_std.registry import load_registry  # noqa: PLC0415
@@ -197,7 +230,7 @@ def _api_reference(app: Sphinx) -> None:
         db = Path(tmp) / "hall.db"
         SQLiteStore(db, "441324", locality="441324").close()
         registry = load_registry()
-        web = create_app(registry.resolve("441324"), db, registry=registry)
+        web = create_app(registry.resolve("441324"), db)
         try:
             schema = web.openapi_schema.to_schema()
         finally:
@@ -237,8 +270,17 @@ def _api_reference(app: Sphinx) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+def _example_workbook(app: Sphinx) -> None:
+    """Write the spreadsheet guide's example workbook from its script (never committed)."""
+    folder = Path(app.srcdir) / "examples"
+    runpy.run_path(str(folder / "county_workbook.py"))["county_workbook"](
+        folder / "county-workbook.xlsx"
+    )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _api_reference)
+    app.connect("builder-inited", _example_workbook)
     app.connect("missing-reference", _public_alias)
     # napoleon handles this event at the default priority, 500.
     app.connect("autodoc-process-docstring", _hold_prose, priority=400)

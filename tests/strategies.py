@@ -6,13 +6,11 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from govservice_std import (
+from govservice_std import DivisionCode, Hall, HallTier, Locality, Window
+from govservice_std.halls import (
     Contact,
     DayHours,
-    DivisionCode,
-    Hall,
-    HallTier,
-    Locality,
+    HallsDocument,
     OpeningHours,
     ServiceMode,
     SpecialService,
@@ -20,12 +18,10 @@ from govservice_std import (
     StaffRole,
     TimeRange,
     Weekday,
-    Window,
     WindowKind,
     Zone,
     ZoneKind,
 )
-from govservice_std.registry import HallsDocument
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
 names = text.filter(lambda s: s.strip() != "")
@@ -107,7 +103,7 @@ zones = st.builds(
     Zone,
     kind=st.sampled_from([k for k in ZoneKind if k is not ZoneKind.OTHER]),
     name=text,
-    area_m2=st.none() | st.floats(0.5, 10_000, allow_nan=False),
+    area_m2=st.none() | st.floats(0.5, 10_000, allow_nan=False, allow_subnormal=False),
     notes=text,
 )
 windows = st.builds(

@@ -30,11 +30,16 @@ RUNS = [
      ["ours (events) / ciw", "ours (events) / simpy", "same visitor count",
       "engine auto, its own line (the Kiefer-Wolfowitz workload recursion"]),
     ("bench_evaluate.py", ["--scale", "0.001"], ["all over json.loads", "peak RSS"]),
+    ("bench_cases.py", ["--durable", "10", "--cases", "3000"],
+     ["durable case commands", "durable queue commands", "KPIs by item and month",
+      "KPI process peak RSS", "streaming fold (peer)"]),
     ("bench_postgres.py",
      ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
      ["SQLite", "PostgreSQL"]),
     ("bench_service.py", ["--terminals", "6", "--seconds", "2"],
      ["HTTP / direct", "call-to-display delay", "p99"]),
+    ("bench_spreadsheets.py", ["--items", "40", "--rounds", "1"],
+     ["import_items / openpyxl cells alone", "import_items / TOML load", "workbook / JSON"]),
 ]  # fmt: skip
 
 

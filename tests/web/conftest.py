@@ -55,7 +55,7 @@ def served(tmp_path: Path, registry: Registry) -> Iterator[Served]:
     db = tmp_path / "hall.db"
     SQLiteStore(db, HALL, locality="441324").close()
     clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
-    app = create_app(registry.resolve("441324"), db, registry=registry, clock=clock)
+    app = create_app(registry.resolve("441324"), db, clock=clock)
     tokens = make_tokens(db)
     try:
         with TestClient(app) as client:

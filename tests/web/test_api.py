@@ -190,10 +190,10 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     for _ in range(3):
         c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=kiosk)
     assert c.post("/api/v1/queue/windows/A01/open", headers=counter).status_code == 201
-    signed = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S001"}, headers=counter)
-    assert signed.json()["staff"] == "S001"
+    signed = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S02"}, headers=counter)
+    assert signed.json()["staff"] == "S02"
     # A counter may not sign someone in at another window.
-    other = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S002"}, headers=counter2)
+    other = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S03"}, headers=counter2)
     assert other.status_code == 403
     # The third ticket's place, public: two ahead of it, A01 may call it.
     place = c.get("/api/v1/queue/tickets/A003/position").json()
@@ -233,5 +233,5 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     assert cancelled["status"] == "cancelled"
     # Per-staff figures for the manager.
     figures = c.get("/api/v1/queue/kpis/front-desk", headers=served.auth("manager")).json()
-    assert "S001" in figures["by_staff"]
+    assert "S02" in figures["by_staff"]
     assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403

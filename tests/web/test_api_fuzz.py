@@ -24,7 +24,7 @@ def _app(folder: Path) -> tuple[object, dict[str, str]]:
     db = folder / "fuzz.db"
     SQLiteStore(db, HALL, locality="441324").close()
     clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
-    app = create_app(registry.resolve("441324"), db, registry=registry, clock=clock)
+    app = create_app(registry.resolve("441324"), db, clock=clock)
     return app, make_tokens(db)
 
 

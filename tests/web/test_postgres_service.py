@@ -29,7 +29,6 @@ def test_two_apps_share_one_postgres_hall(
         create_app(
             locality,
             PostgresStore(postgres_url, HALL, locality="441324", schema=pg_schema),
-            registry=registry,
             tokens=TokenStore(postgres_url),
             clock=clock,
             poll_seconds=0.05,

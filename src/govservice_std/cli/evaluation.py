@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import (
+    TIERS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,9 +48,7 @@ _TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415 - only the text views need rich
-
-    return Console(width=max(Console().width, 120))
+    return make_console()
 
 
 def _today() -> dt.date:
@@ -90,6 +97,14 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@click.option(
+    "--cases-db",
+    "cases_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The case database (govstd case): its KPIs replace the items.* and reviews.* metrics.",
+)
+@click.option("--from", "cases_from", type=_DATE, help="With --cases-db: first day of the period.")
+@click.option("--to", "cases_to", type=_DATE, help="With --cases-db: last day of the period.")
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -97,6 +112,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="Judge deadlines on this day (default: the assessment date).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -108,8 +124,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     reviews_file: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    cases_db: Path | None,
+    cases_from: dt.datetime | None,
+    cases_to: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score the hall of ASSESSMENT (a .toml or .json file) against LOCALITY's standard.
 
@@ -119,29 +139,28 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     aspects, criteria and rectifications.
 
     Metric criteria read measured data where it is given — the hall's queue record
-    (--queue-db, optionally one --day), 好差评 reviews (--reviews) and inspections
-    (--inspections) — in place of the values typed into the assessment; each such
-    criterion's evidence names the record it was read from.
+    (--queue-db, optionally one --day), 好差评 reviews (--reviews), the hall's cases and
+    their reviews (--cases-db, optionally --from and --to) and inspections (--inspections)
+    — in place of the values typed into the assessment; each such criterion's evidence
+    names the record it was read from, and a criterion measured on fewer records than the
+    locality's minimum sample is reported as insufficient data, not scored.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
+    from govservice_std.evaluation.layers import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.evaluation.measured import (  # noqa: PLC0415
         MeasuredMetrics,
         recorded_queue_kpis,
         review_metrics,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
-    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
-    registry = state.registry
+    resolved = state.resolve(locality)
     today = _day(today_at)
     record = load_assessment(assessment)
     inspections = (
@@ -152,21 +171,26 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
-        policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
             document.reviews,
-            policy,
+            resolved.review_policy,
             today=today or record.date,
             hall=record.hall,
-            calendar=working_calendar(registry, locality),
+            calendar=resolved.calendar,
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
+    if cases_db is not None:
+        from govservice_std.cases.evidence import case_evidence  # noqa: PLC0415
+
+        measured = measured.merged(
+            case_evidence(resolved, cases_db, record.hall, start=cases_from, end=cases_to)
+        )
     queue = None
     if queue_db is not None:
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         with SQLiteStore(queue_db, record.hall) as store:
-            queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
+            queue = recorded_queue_kpis(resolved, store, day=_day(queue_day))
         if queue.overall.issued == 0:
             on = f" on {queue.day}" if queue.day is not None else ""
             on_zh = f" 在 {queue.day} " if queue.day is not None else " "
@@ -176,11 +200,10 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
                     f"{queue_db} holds no tickets of hall {record.hall}{on}",
                 )
             )
-    chosen = resolve_scoring_model(registry, locality, model) if model else None
+    chosen = resolve_scoring_model(resolved, model) if model else None
     card = evaluate_hall(
-        registry,
+        resolved,
         record,
-        locality=locality,
         metrics=measured,
         queue=queue,
         inspections=inspections,
@@ -192,6 +215,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.evaluation.html import scorecard_html  # noqa: PLC0415
 
         html_out.write_text(scorecard_html(card), encoding="utf-8")
+    write_xlsx(xlsx_out, card.to_dict())
     if as_json:
         echo_json(card.to_dict())
         return
@@ -361,6 +385,7 @@ def _due(state: OrderState | BadReviewState) -> str:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -370,6 +395,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
@@ -393,6 +419,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     queue: dict[str, QueueKpis] = {}
     if queue_db is not None:
         from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415
+        from govservice_std.queues.engine import default_locality  # noqa: PLC0415
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         recorded = SQLiteStore.halls(queue_db)
@@ -400,18 +427,21 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
             if record.hall in recorded:
                 with SQLiteStore(queue_db, record.hall) as store:
                     queue[record.hall] = recorded_queue_kpis(
-                        state.registry, store, day=_day(queue_day)
+                        state.resolve(
+                            getattr(store, "locality", None) or default_locality(record.hall)
+                        ),
+                        store,
+                        day=_day(queue_day),
                     )
     if as_json:
-        result = evaluate_locality(state.registry, locality, records, queue=queue)
+        result = evaluate_locality(state.resolve(locality), records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
         with Progress(transient=True) as bar:
             task = bar.add_task("评估中", total=len(records))
             result = evaluate_locality(
-                state.registry,
-                locality,
+                state.resolve(locality),
                 records,
                 queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
@@ -423,24 +453,24 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
         html_out.write_text(
             batch_html(result, title=f"{name}（{locality}）批量评估"), encoding="utf-8"
         )
-    if as_json:
-        echo_json(
+    document = {
+        "locality": locality,
+        "summary": result.summary.to_dict(),
+        "halls": [
             {
-                "locality": locality,
-                "summary": result.summary.to_dict(),
-                "halls": [
-                    {
-                        "hall": c.hall,
-                        "name": c.hall_name,
-                        "tier": c.tier.value,
-                        "total": round(c.total, 2),
-                        "grade": c.grade,
-                        "rectifications": len(c.rectifications),
-                    }
-                    for c in result.scorecards
-                ],
+                "hall": c.hall,
+                "name": c.hall_name,
+                "tier": c.tier.value,
+                "total": round(c.total, 2),
+                "grade": c.grade,
+                "rectifications": len(c.rectifications),
             }
-        )
+            for c in result.scorecards
+        ],
+    }
+    write_xlsx(xlsx_out, document)
+    if as_json:
+        echo_json(document)
         return
     _print_batch(result)
 
@@ -495,16 +525,18 @@ def _print_batch(result: BatchResult) -> None:
 @click.argument("locality")
 @click.option("--tier", type=click.Choice(TIERS), help="Only the criteria for this tier.")
 @click.option("--json", "as_json", is_flag=True, help="Print the standard as JSON.")
+@xlsx_option
 @click.pass_obj
-def standard(state: State, locality: str, tier: str | None, as_json: bool) -> None:
+def standard(
+    state: State, locality: str, tier: str | None, as_json: bool, xlsx_out: Path | None = None
+) -> None:
     """Show LOCALITY's effective standard: criteria, parameters and grade bands, with layers.
 
     Each criterion shows the layer that defined it and the layers that changed it; each
     parameter the layer that set its value.
     """
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-    effective = resolve_standard(state.registry, locality)
+    effective = state.resolve(locality).standard
+    write_xlsx(xlsx_out, effective.to_dict(tier))
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -585,6 +617,7 @@ def _print_standard(effective: Standard, tier: str | None) -> None:
     "--today", "today_at", type=_DATE, help="Judge deadlines on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@xlsx_option
 @click.pass_obj
 def reviews(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -593,6 +626,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     hall: str | None,
     today_at: dt.datetime | None,
     as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Summarise a 好差评 review file: counts, rates and overdue 差评.
 
@@ -601,10 +635,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     counted on LOCALITY's calendar. A deadline in a year whose holiday schedule is not
     published yet is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
@@ -612,14 +643,16 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
 
     today = _day(today_at)
     document = load(file, ReviewsDocument)
-    policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
+    resolved = state.resolve(locality)
+    policy = resolved.review_policy
     summary = summarize_reviews(
         document.reviews,
         policy,
         today=today or _today(),
         hall=hall,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
+    write_xlsx(xlsx_out, summary.to_dict())
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -683,9 +716,15 @@ def _print_reviews(summary: ReviewSummary) -> None:
     "--today", "today_at", type=_DATE, help="Judge due dates on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the orders as JSON.")
+@xlsx_option
 @click.pass_obj
-def inspections(
-    state: State, file: Path, locality: str, today_at: dt.datetime | None, as_json: bool
+def inspections(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    file: Path,
+    locality: str,
+    today_at: dt.datetime | None,
+    as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Track the rectification orders of an inspections (督查) file to closure.
 
@@ -693,41 +732,40 @@ def inspections(
     LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
     is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
     document = load(file, InspectionsDocument)
-    standard = resolve_standard(state.registry, locality)
+    resolved = state.resolve(locality)
+    standard = resolved.standard
     entry = standard.parameters.get("inspection.order_days")
     days = int(entry.parameter.value) if entry is not None else 15
     states = track_orders(
         document.inspections,
         today=_day(today_at) or _today(),
         order_days=days,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
+    orders = [
+        {
+            "inspection": s.inspection,
+            "order": s.order,
+            "hall": s.hall,
+            "criterion": s.criterion,
+            "description": s.description,
+            "due": s.due.isoformat(),
+            "due_estimated": s.due_estimated,
+            "closed": s.closed.isoformat() if s.closed else None,
+            "status": s.status.value,
+        }
+        for s in states
+    ]
+    write_xlsx(xlsx_out, {"orders": orders})
     if as_json:
-        echo_json(
-            [
-                {
-                    "inspection": s.inspection,
-                    "order": s.order,
-                    "hall": s.hall,
-                    "criterion": s.criterion,
-                    "description": s.description,
-                    "due": s.due.isoformat(),
-                    "due_estimated": s.due_estimated,
-                    "closed": s.closed.isoformat() if s.closed else None,
-                    "status": s.status.value,
-                }
-                for s in states
-            ]
-        )
+        echo_json(orders)
         return
     from rich.table import Table  # noqa: PLC0415
 

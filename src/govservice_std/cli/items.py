@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from govservice_std.cli._base import (
     cli,
     current_lang,
     echo_json,
+    make_console,
     use_lang,
     zh_en,
 )
@@ -24,7 +24,7 @@ from govservice_std.cli._base import (
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
     from govservice_std.items import Catalog, ServiceItem
-    from govservice_std.registry import Provenance
+    from govservice_std.localities import Provenance
 
 __all__ = ["catalog", "deadline", "form", "item", "validate"]
 
@@ -39,10 +39,8 @@ def _no_item(item_code: str, locality: str) -> str:
 
 
 def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
-    from govservice_std.forms import load_forms  # noqa: PLC0415 - keep startup light
-    from govservice_std.items import load_catalog  # noqa: PLC0415
-
-    items = load_catalog(state.registry, locality)
+    resolved = state.resolve(locality)
+    items = resolved.catalog
     if item_code not in items:
         raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     item = items.get(item_code)
@@ -54,7 +52,7 @@ def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
             ),
             param_hint="ITEM_CODE",
         )
-    return load_forms(state.registry, locality).for_item(item)
+    return resolved.forms.for_item(item)
 
 
 @cli.command()
@@ -69,9 +67,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
     department, handling_kind, tiers, legal_limit_days, promised_limit_days, form, the layer
     and plugin that added the item, and the layers that localized it.
     """
-    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
-
-    items = load_catalog(state.registry, locality)
+    items = state.resolve(locality).catalog
     chosen = items.filter(tier=tier) if tier else tuple(items)
     if as_json:
         echo_json(
@@ -98,7 +94,6 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     info = state.registry.info(locality)
@@ -124,7 +119,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             str(item.promised_limit_days),
             source,
         )
-    console = Console(width=max(Console().width, 120))
+    console = make_console()
     console.print(table)
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
@@ -142,10 +137,9 @@ def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
     With --json, print the item's elements, plus the layer that added it and the layers
     that localized it.
     """
-    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
-    from govservice_std.serialization import unstructure  # noqa: PLC0415
+    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep startup light
 
-    items = load_catalog(state.registry, locality)
+    items = state.resolve(locality).catalog
     if item_code not in items:
         raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     found = items.get(item_code)
@@ -226,17 +220,31 @@ def _describe(field: Field) -> str:
 @click.argument("locality")
 @click.argument("item_code")
 @click.option("--json", "as_json", is_flag=True, help="Print the form specification as JSON.")
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the form as an XLSForm-style workbook (survey, choices, settings).",
+)
 @click.pass_obj
-def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
-    """Show the application form of service item ITEM_CODE in LOCALITY."""
+def form(
+    state: State, locality: str, item_code: str, as_json: bool, xlsx_out: Path | None = None
+) -> None:
+    """Show the application form of service item ITEM_CODE in LOCALITY.
+
+    With --xlsx, also write it as a workbook that ``govstd import forms`` reads back.
+    """
     compiled = _item_form(state, locality, item_code)
     spec = compiled.spec
+    if xlsx_out is not None:
+        from govservice_std.spreadsheets.xlsform import form_to_workbook  # noqa: PLC0415
+
+        form_to_workbook(spec, xlsx_out)
     if as_json:
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
         echo_json(unstructure(spec))
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.tree import Tree  # noqa: PLC0415
 
     note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
@@ -250,7 +258,7 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
             grow(child, field.fields)
 
     grow(tree, spec.fields)
-    Console(width=max(Console().width, 120)).print(tree)
+    make_console().print(tree)
 
 
 @cli.command()
@@ -275,18 +283,26 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     if lang is not None:
         use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415 - lazy
+    from govservice_std.serialization import parse  # noqa: PLC0415
+
     try:
-        data: Any = json.loads(application.read_text(encoding="utf-8"))
+        data: Any = parse(application.read_text(encoding="utf-8"), "json")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
             zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
             param_hint="APPLICATION",
         ) from None
-    except json.JSONDecodeError as exc:
+    except InvalidDataError as exc:
+        first = exc.problems[0]
+        reason = first.message.removeprefix("not valid JSON: ")
+        line = first.path.split(" ")[1] if first.path.startswith("line ") else ""
+        where_zh = f"（第 {line} 行）" if line else ""
+        where_en = f" (line {line})" if line else ""
         raise click.BadParameter(
             zh_en(
-                f"{application} 不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）",
-                f"{application} is not JSON: {exc.msg} (line {exc.lineno})",
+                f"{application} 不是有效的 JSON：{reason}{where_zh}",
+                f"{application} is not JSON: {reason}{where_en}",
             ),
             param_hint="APPLICATION",
         ) from None
@@ -310,7 +326,9 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of acceptance (YYYY-MM-DD); it is not counted.",
 )
-@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--working-days", type=click.IntRange(min=0, max=3650), help="The time limit (at most 3650)."
+)
 @click.option(
     "--item",
     "item_code",
@@ -346,8 +364,6 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
     service day that moved the due date is named under it, and a due date counted on an
     estimated schedule (--estimate) is flagged as an estimate.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
-
     if (working_days is None) == (item_code is None):
         raise click.UsageError(
             zh_en(
@@ -356,9 +372,7 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
             )
         )
     if item_code is not None:
-        from govservice_std.items import load_catalog  # noqa: PLC0415
-
-        items = load_catalog(state.registry, locality)
+        items = state.resolve(locality).catalog
         if item_code not in items:
             raise click.BadParameter(
                 zh_en(
@@ -368,7 +382,9 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
             )
         working_days = items.get(item_code).promised_limit_days
     assert working_days is not None  # noqa: S101 - narrowed by the check above
-    calendar = working_calendar(state.registry, locality, estimate=estimate)
+    calendar = state.resolve(locality).calendar
+    if estimate:
+        calendar = calendar.estimating()
     accepted = start.date()
     due = calendar.due_date(accepted, working_days)
     estimated = calendar.is_estimated(accepted, due)

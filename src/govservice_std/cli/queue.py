@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -41,14 +42,16 @@ class QueueContext:
     def engine(self, hall: str | None = None, locality: str | None = None) -> QueueEngine:
         """The hall's engine on the database (set up with ``open`` first)."""
         if self._engine is None:
-            from govservice_std.queues.engine import QueueEngine  # noqa: PLC0415
+            from govservice_std.queues.engine import (  # noqa: PLC0415
+                QueueEngine,
+                default_locality,
+            )
             from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
             store = SQLiteStore(self.db, hall or self.hall, locality=locality)
             self._engine = QueueEngine.for_hall(
-                self.state.registry,
+                self.state.resolve(store.locality or default_locality(store.hall)),
                 store.hall,
-                locality=store.locality,
                 store=store,
                 clock=self.clock(),
             )
@@ -145,7 +148,7 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
     from govservice_std.queues.engine import default_locality  # noqa: PLC0415
 
     code = locality or default_locality(hall)
-    q.state.registry.resolve(code)  # an unknown locality fails before the file is touched
+    q.state.resolve(code)  # an unknown locality fails before the file is touched
     engine = q.engine(hall, code)
     opened = []
     if windows:
@@ -547,14 +550,22 @@ _KPI_COLUMNS_EN = (
     show_default=True,
     help="staff: per staff member, with daily caps reached and the booking show rate.",
 )
+@xlsx_option
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None, by: str) -> None:
+def kpis(
+    q: QueueContext,
+    as_json: bool,
+    day: dt.datetime | None,
+    by: str,
+    xlsx_out: Path | None = None,
+) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     if by == "staff":
-        _staff_kpis(engine, day.date() if day else None, as_json)
+        _staff_kpis(engine, day.date() if day else None, as_json, xlsx_out)
         return
     result = engine.kpis(day.date() if day else None)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return
@@ -603,10 +614,13 @@ _STAFF_COLUMNS_EN = (
 )  # fmt: skip
 
 
-def _staff_kpis(engine: QueueEngine, day: dt.date | None, as_json: bool) -> None:
+def _staff_kpis(
+    engine: QueueEngine, day: dt.date | None, as_json: bool, xlsx_out: Path | None
+) -> None:
     from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
 
     result = engine.front_desk_kpis(day)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return

@@ -90,7 +90,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
     except ImportError:
         raise _web_missing() from None
     at_value = _check_at(at)
-    resolved = state.registry.resolve(locality)
+    resolved = state.resolve(locality)
     try:
         resolved.hall(hall)
     except KeyError:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import (
+    BoundedFloat,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
@@ -25,25 +34,27 @@ def staffing() -> None:
 @staffing.command()
 @click.option(
     "--arrivals-per-hour",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 10_000),
     required=True,
     help="Visitors arriving per hour.",
 )
 @click.option(
     "--service-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0.01, 1440),
     required=True,
     help="Mean service time at a window, in minutes.",
 )
-@click.option("--windows", type=click.IntRange(min=1), required=True, help="Windows open.")
+@click.option(
+    "--windows", type=click.IntRange(min=1, max=1000), required=True, help="Windows open."
+)
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 1440),
     help="Waiting-time target for the service level.",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet the target; adds the fewest windows that do.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
@@ -140,12 +151,12 @@ def _print_erlang(
 
 def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     # The profile, and the locality it was found under (a division code given as PROFILE).
-    from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
+    from govservice_std.staffing import PROFILE_FILE, load_profile  # noqa: PLC0415
 
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
         return load_profile(path), None
-    found = locality_profile(state.registry, spec)
+    found = state.resolve(spec).staffing_profile
     if found is None:
         raise click.BadParameter(
             zh_en(
@@ -187,22 +198,24 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
 )
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0, 1440, low_open=True),
     help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     default=20,
     show_default=True,
     help="Simulated days per try.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed."
+)
 @click.option(
     "--queue-db",
     "queue_db",
@@ -223,6 +236,7 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write an HTML report to this file.",
 )
+@xlsx_option
 @click.pass_obj
 def plan(
     state: State,
@@ -238,6 +252,7 @@ def plan(
     seed: int,
     as_json: bool,
     html_out: Path | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
@@ -249,8 +264,7 @@ def plan(
     with at least 10 finished tickets in the hall's record is simulated with their
     recorded service times instead of the profile's distribution.
     """
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415 - lazy
-    from govservice_std.staffing import plan_staffing  # noqa: PLC0415
+    from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
     from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
 
     day, found_under = _load_profile(state, profile)
@@ -271,7 +285,7 @@ def plan(
             zh_en("--hall 和 --day 需与 --queue-db 一起使用", "--hall and --day need --queue-db")
         )
     kwargs: dict[str, Any] = {
-        "policy": queue_policy(state.registry, code) if code is not None else None,
+        "policy": state.resolve(code).queue_policy if code is not None else None,
         "target_minutes": target_minutes,
         "target_share": target_level,
         "replications": replications,
@@ -297,6 +311,8 @@ def plan(
         result = plan_staffing(day, **kwargs)
     if html_out is not None:
         html_out.write_text(plan_as_html(result), encoding="utf-8")
+    if xlsx_out is not None:
+        write_xlsx(xlsx_out, plan_as_dict(result))
     if as_json:
         echo_json(plan_as_dict(result))
         return
@@ -307,7 +323,6 @@ def plan(
 
 
 def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
@@ -334,7 +349,7 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
             "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
             ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
         )
-    console = Console(width=max(Console().width, 130))
+    console = make_console()
     console.print(table)
     lang = current_lang()
     for p in result.periods:

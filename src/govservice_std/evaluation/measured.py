@@ -39,15 +39,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Container, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
-if TYPE_CHECKING:
-    from govservice_std.evaluation.reviews import ReviewSummary
-    from govservice_std.queues.kpis import QueueKpis
-    from govservice_std.queues.stores.base import EventStore
-    from govservice_std.registry import Registry
+from govservice_std.evaluation.reviews import ReviewSummary
+from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.kpis import QueueKpis, kpis_from_events
+from govservice_std.queues.stores.base import EventStore
+from govservice_std.registry import ResolvedLocality
 
 __all__ = [
     "QUEUE_AVG_WAIT",
@@ -164,32 +163,23 @@ def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records")
 
 
 def recorded_queue_kpis(
-    registry: Registry,
+    resolved: ResolvedLocality,
     store: EventStore,
     *,
-    locality: str | None = None,
     day: dt.date | None = None,
 ) -> QueueKpis:
     """A hall's queue KPIs read back from its event store, judged by its locality's target.
 
     Args:
-        registry: The registry (for the locality's queue policy: target and share).
+        resolved: The hall's locality (its queue policy gives the target and share).
         store: The hall's event store (for example a
             :class:`~govservice_std.queues.stores.sqlite.SQLiteStore`).
-        locality: The locality whose queue policy applies (default: the store's, else the
-            county of the hall's code).
         day: One service day (China Standard Time); ``None``: every day in the record.
 
     Returns:
         The KPIs, ``now`` being the end of ``day`` (or the last event for every day).
     """
-    from govservice_std.queues.engine import default_locality  # noqa: PLC0415
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-    from govservice_std.queues.kpis import kpis_from_events  # noqa: PLC0415
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
-
-    code = locality or getattr(store, "locality", None) or default_locality(store.hall)
-    policy = queue_policy(registry, code)
+    policy = resolved.queue_policy
     events = [event for _, event in store.read()]
     if day is not None:
         now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ)

@@ -208,6 +208,10 @@ class Review:
         staff: The staff member's id, if any.
         comment: The reviewer's words.
         follow_up: The 差评 follow-up so far.
+        case: The 办件 (case number) it rates, if known; ``govstd case import-reviews``
+            ties the review to that case in the case store (or to the case of ``ticket``).
+        real_name: Whether the reviewer can be called back (实名); anonymous reviews are left
+            out of 回访率 where the reviews are tied to cases.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -222,6 +226,8 @@ class Review:
     staff: str = ""
     comment: str = ""
     follow_up: FollowUp | None = None
+    case: str = ""
+    real_name: bool = True
 
     def __attrs_post_init__(self) -> None:
         if self.follow_up is not None and not self.level.is_bad:
@@ -382,7 +388,7 @@ def track_bad_reviews(
         policy: The deadlines.
         today: The day to judge on.
         calendar: Working-day calendar (default: the official national calendar; pass the
-            locality's, :func:`~govservice_std.calendar.working_calendar`).
+            locality's, ``resolved.calendar``).
     """
     cal = calendar or WorkingCalendar()
     out: list[BadReviewState] = []
@@ -536,7 +542,7 @@ def summarize_reviews(
         today: The day to judge deadlines on.
         hall: Only the reviews of this hall.
         calendar: Working-day calendar (default: the official national calendar; pass the
-            locality's, :func:`~govservice_std.calendar.working_calendar`). Deadlines in a
+            locality's, ``resolved.calendar``). Deadlines in a
             year without a published holiday schedule are estimated and flagged.
     """
     chosen = [r for r in reviews if hall is None or r.hall == hall]

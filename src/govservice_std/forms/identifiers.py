@@ -42,6 +42,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from govservice_std._privacy import mask_identifiers
+
 __all__ = ["check_id_card", "check_mobile", "check_uscc", "mask_id", "mask_ids"]
 
 _MOBILE = re.compile(r"(?:\+?86)?1[3-9]\d{9}")
@@ -49,8 +51,6 @@ _USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
 # Position 1 of a USCC names the registering authority: 1–9 and A–N for the listed
 # authorities, Y for others (GB 32100 allows these; stdnum accepts only digits here).
 _USCC_AUTHORITY = frozenset("123456789ABCDEFGHJKLMNY")
-# Runs of 15 or more digits (optionally with a final X) are treated as possible ID numbers.
-_ID_RUN = re.compile(r"\d{15,}[Xx]?")
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -175,12 +175,12 @@ def mask_id(number: str) -> str:
 
 
 def mask_ids(text: str) -> str:
-    """Mask every run of text that could be an ID number (15 or more digits)."""
-    # Most texts masked are short paths (``household[1].name``): too short to hold a run.
-    if len(text) < 15:
-        return text
-    return _ID_RUN.sub(_mask_match, text)
+    """Mask every run of text that could be an ID number or a mobile number.
 
+    A run of 15 or more digits (optionally ending in ``X``) counts even when typed with
+    spaces, dashes or invisible characters between the digits:
 
-def _mask_match(match: re.Match[str]) -> str:
-    return mask_id(match.group())
+    >>> mask_ids("441324 19900307 4517")
+    '4413**********4517'
+    """
+    return mask_identifiers(text)

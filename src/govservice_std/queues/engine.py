@@ -72,12 +72,13 @@ from govservice_std.queues.events import (
     _make_started,
 )
 from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
+from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis, engine_kpis, front_desk_kpis
 from govservice_std.queues.policy import (
     LateAppointment,
     QueuePolicy,
     TransferPlacement,
-    queue_policy,
 )
+from govservice_std.queues.position import Position, position
 from govservice_std.queues.state import (
     Booking,
     BookingStatus,
@@ -92,9 +93,7 @@ from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
-    from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
-    from govservice_std.queues.position import Position
-    from govservice_std.registry import Registry
+    from govservice_std.registry import ResolvedLocality
 
 __all__ = [
     "Clock",
@@ -226,7 +225,7 @@ class QueueEngine:
     Args:
         hall: The hall; its windows and the lines each serves come from
             ``Window.lines``, in the order served.
-        policy: The queue policy (usually :func:`~govservice_std.queues.policy.queue_policy`
+        policy: The queue policy (usually ``resolved.queue_policy``
             of the hall's locality).
         store: Where events are kept (default: a new :class:`MemoryStore`). Existing events
             are replayed first.
@@ -263,6 +262,10 @@ class QueueEngine:
         self._clock: Clock = clock or system_clock
         self._notifier = notifier
         self._state = QueueState()
+        # The state's queries the hot path calls, bound once.
+        self._live = self._state.live
+        self._record = self._state.record
+        self._live_window = self._state.live_window
         self._seq = 0
         self._failures: list[HookFailure] = []
         self._window_lines = {w.code: w.lines for w in hall.windows}
@@ -272,6 +275,8 @@ class QueueEngine:
         self._groups = set(self._weights)
         self._caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
         self._kinds = {w.code: w.kind for w in hall.windows}
+        self._own = {w.code: (("window", w.code),) for w in hall.windows}
+        self._staff_ids = tuple(post.id for post in hall.staff)
         self._rule = SelectionRule(
             weights=self._weights,
             rule=policy.anti_starvation.value,
@@ -296,10 +301,9 @@ class QueueEngine:
     @classmethod
     def for_hall(
         cls,
-        registry: Registry,
+        resolved: ResolvedLocality,
         hall: str,
         *,
-        locality: str | None = None,
         store: EventStore | None = None,
         clock: Clock | None = None,
         notify: bool = True,
@@ -307,39 +311,34 @@ class QueueEngine:
         """Build the engine of an installed hall, with its locality's policy and plugins.
 
         Args:
-            registry: The registry.
+            resolved: The locality whose chain declares the hall
+                (``registry.resolve(code)``); its queue policy applies.
             hall: The hall's code.
-            locality: The locality whose chain declares the hall (default: the county of
-                the hall's code).
             store: Where events are kept (default: in memory).
             clock: Where the time comes from.
             notify: Whether the registry's plugins hear about events.
 
         Raises:
-            UnknownLocalityError: If the locality is not installed.
-            QueueError: If the locality has no such hall, or ``locality`` is needed: the
-                hall's code is not a division code.
+            QueueError: If the locality has no such hall.
         """
-        code = locality or default_locality(hall)
+        code = resolved.code
         try:
-            the_hall = registry.resolve(code).hall(hall)
+            the_hall = resolved.hall(hall)
         except KeyError:
             raise QueueError(
                 f"locality {code} has no hall {hall!r}", f"地区 {code} 没有服务场所 {hall}"
             ) from None
-        from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415 - lazy
-
         plan: dict[str, dict[dt.time, int]] = {}
-        profile = locality_profile(registry, code)
+        profile = resolved.staffing_profile
         for booked in profile.appointments if profile is not None else ():
             times = plan.setdefault(booked.line, {})
             times[booked.at] = times.get(booked.at, 0) + booked.count
         return cls(
             the_hall,
-            queue_policy(registry, code),
+            resolved.queue_policy,
             store=store,
             clock=clock,
-            notifier=PluginNotifier(registry.host) if notify else None,
+            notifier=PluginNotifier(resolved.host) if notify else None,
             slot_plan=plan,
         )
 
@@ -426,8 +425,6 @@ class QueueEngine:
 
         See :mod:`govservice_std.queues.kpis` for the definitions.
         """
-        from govservice_std.queues.kpis import engine_kpis  # noqa: PLC0415
-
         return engine_kpis(self, day=day)
 
     def events(self) -> list[StoredEvent]:
@@ -472,7 +469,7 @@ class QueueEngine:
         self._seq = last
         if self._notifier is not None and made:
             self._failures.extend(self._notifier(self._hall, made, state))
-        return state.record(made[0].ticket).snapshot()  # type: ignore[union-attr]
+        return self._record(made[0].ticket).snapshot()  # type: ignore[union-attr]
 
     def _decide_on(self, pending: Sequence[StoredEvent]) -> Sequence[Event]:
         # May run twice (see EventStore.execute): replace, never add to, the result.
@@ -488,7 +485,7 @@ class QueueEngine:
         return ticket_id
 
     def _rec(self, command: str, ref: str, allowed: tuple[TicketStatus, ...] = ()) -> LiveTicket:
-        rec = self._state.live(ref)
+        rec = self._live(ref)
         if rec is None:
             raise IllegalCommandError(command, f"no ticket {ref!r}", f"没有 {ref} 号")
         if allowed and rec.status not in allowed:
@@ -519,6 +516,18 @@ class QueueEngine:
                 command,
                 f"no business line {line!r} (lines: {known})",
                 f"没有业务类别 {line}（现有：{known}）",
+            )
+
+    def _check_staff(self, command: str, staff: str) -> None:
+        if not staff.strip():
+            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        known = self._staff_ids
+        if known and staff not in known:
+            # A hall that lists its posts (Hall.staff) signs in only those.
+            raise IllegalCommandError(
+                command,
+                f"hall {self._hall.code} has no staff member {staff!r} (staff: {', '.join(known)})",
+                f"本厅没有工作人员 {staff}（现有：{'、'.join(known)}）",
             )
 
     def _check_group(self, command: str, group: str | None) -> None:
@@ -552,6 +561,16 @@ class QueueEngine:
         stamp = self._day_stamp
         if stamp[0] != day:
             stamp = self._day_stamp = (day, day.strftime("%Y%m%d"))
+        taken = self._live(label)  # the newest ticket with this label, if any
+        # Decided inside the store's transaction: refused before anything is committed, so
+        # a policy whose labels collide cannot leave a log that no longer replays.
+        if taken is not None and taken.day == day:
+            raise IllegalCommandError(
+                "issue",
+                f"ticket label {label} is already taken today (the ticket prefixes of the "
+                "queue policy overlap)",
+                f"票号 {label} 今日已发出（排队规则中的票号前缀重叠）",
+            )
         return _make_issued(
             now, f"{stamp[1]}-{label}", label, line_id, number, day, order_at, group,
             appointment, slot,
@@ -800,12 +819,14 @@ class QueueEngine:
         return self._run_ticket(self._build_call, window, lines)
 
     def _build_call(self, now: dt.datetime, window: str, lines: tuple[str, ...]) -> list[Event]:
-        staff = self._ready("call next", window)
-        win = self._state.live_window(window)
+        win = self._live_window(window)
+        if win is None or not win.open or win.ticket is not None or win.staff is None:
+            staff = self._ready("call next", window)  # refuses, or allows unstaffed
+        else:
+            staff = win.staff
         assert win is not None  # noqa: S101 - _ready checked it
-        ticket_id = self._state.select(
-            lines, self._targets(window, staff), win.streak, now, self._rule
-        )
+        targets = self._own[window] if staff is None else self._targets(window, staff)
+        ticket_id = self._state.select(lines, targets, win.streak, now, self._rule)
         if ticket_id is None:
             raise NoTicketWaitingError(
                 "call next",
@@ -914,8 +935,9 @@ class QueueEngine:
 
     def _build_start(self, now: dt.datetime, ref: str) -> list[Event]:
         rec = self._rec("start", ref, _CALLED)
-        window = rec.window or ""
-        return [_make_started(now, rec.id, window, self._staff_of(window))]
+        # Whoever called the ticket is still at the window: nobody signs out of a window
+        # that has a ticket.
+        return [_make_started(now, rec.id, rec.window or "", rec.staff)]
 
     def finish(self, ticket: str, outcome: str = "completed") -> Ticket:
         """Finish service with an outcome code from the policy.
@@ -934,8 +956,7 @@ class QueueEngine:
 
     def _build_finish(self, now: dt.datetime, ref: str, outcome: str) -> list[Event]:
         rec = self._rec("finish", ref, _SERVING)
-        window = rec.window or ""
-        return [_make_finished(now, rec.id, window, outcome, self._staff_of(window))]
+        return [_make_finished(now, rec.id, rec.window or "", outcome, rec.staff)]
 
     def no_show(self, ticket: str) -> Ticket:
         """Mark a called ticket a no-show (过号), once it was called often enough.
@@ -1033,8 +1054,8 @@ class QueueEngine:
                 f"window {window} serves no business line",
                 f"{window} 窗口未配置业务类别",
             )
-        if staff is not None and not staff.strip():
-            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        if staff is not None:
+            self._check_staff(command, staff)
         try:
             where = (
                 self._policy.transfer_placement
@@ -1194,15 +1215,16 @@ class QueueEngine:
     def sign_in(self, window: str, staff: str) -> WindowState:
         """Sign a staff member in at a window (上岗); a closed window opens.
 
-        A staff member is on one window at a time, and a window has one person.
+        A staff member is on one window at a time, and a window has one person. A hall
+        that lists its staff posts (``Hall.staff``) signs in only their ids.
 
         Raises:
             IllegalCommandError: If the window is unknown, someone is signed in there,
-                the staff id is blank, or the person is signed in at another window.
+                the staff id is blank or not one of the hall's, or the person is signed
+                in at another window.
         """
         self._window_code("sign in", window)
-        if not staff.strip():
-            raise IllegalCommandError("sign in", "the staff id is blank", "工作人员编号为空")
+        self._check_staff("sign in", staff)
 
         def build(now: dt.datetime) -> list[Event]:
             here = self._state.window(window).staff
@@ -1325,7 +1347,7 @@ class QueueEngine:
 
         def build(now: dt.datetime) -> list[Event]:
             self._free_slot("book", line, slot, now)
-            ref = f"YY{len(self._state.bookings()) + 1:05d}"
+            ref = f"YY{self._state.booking_serial + 1:05d}"
             return [AppointmentBooked(at=now, appointment=ref, line=line, slot=slot)]
 
         event = self._run(build)[0]
@@ -1418,8 +1440,6 @@ class QueueEngine:
         Raises:
             IllegalCommandError: If there is no such ticket or it is not waiting.
         """
-        from govservice_std.queues.position import position  # noqa: PLC0415 - a query
-
         rec = self._rec("position", ticket, (TicketStatus.WAITING,))
         return position(self, rec.id, self.now())
 
@@ -1428,8 +1448,6 @@ class QueueEngine:
 
         The day defaults to today. See :func:`govservice_std.queues.kpis.front_desk_kpis`.
         """
-        from govservice_std.queues.kpis import front_desk_kpis  # noqa: PLC0415
-
         now = self.now()
         return front_desk_kpis(
             [event for _, event in self.events()],

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import heapq
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 import attrs
@@ -454,6 +454,7 @@ class QueueState:
         self._staff_at: dict[str, str] = {}
         self._bookings: dict[str, _BookingRec] = {}
         self._booked: dict[tuple[str, dt.datetime], int] = {}
+        self._booking_serial = 0
         self._events = 0
         self._apply: dict[type, Callable[[Event], None]] = {
             TicketIssued: self._issued,  # type: ignore[dict-item]
@@ -670,6 +671,7 @@ class QueueState:
         if e.appointment in self._bookings:
             raise QueueStoreError(f"booking {e.appointment} made twice")
         self._bookings[e.appointment] = _BookingRec(e)
+        self._booking_serial += 1
         key = (e.line, e.slot)
         self._booked[key] = self._booked.get(key, 0) + 1
 
@@ -830,6 +832,11 @@ class QueueState:
             if day is None or rec.slot.astimezone(CHINA_TZ).date() == day
         )
 
+    @property
+    def booking_serial(self) -> int:
+        """How many bookings the hall has ever made (references are numbered by it)."""
+        return self._booking_serial
+
     def booked(self, line: str, slot: dt.datetime) -> int:
         """Places taken in a slot of a line (bookings not cancelled)."""
         return self._booked.get((line, slot), 0)
@@ -870,11 +877,12 @@ class QueueState:
         queues = self._queues
         tickets = self._tickets
         waiting = TicketStatus.WAITING
-        sources: list[tuple[int, dict[str | None, list[_Entry]] | None]] = [
-            (rank, queues.get(line)) for rank, line in enumerate(lines)
-        ]
-        if targets:
-            sources.extend((0, self._directed.get(target)) for target in targets)
+        sources: Iterable[tuple[int, dict[str | None, list[_Entry]] | None]] = enumerate(
+            map(queues.get, lines)
+        )
+        directed = self._directed
+        if directed:
+            sources = [*sources, *((0, directed.get(target)) for target in targets)]
         for rank, groups in sources:
             if not groups:
                 continue

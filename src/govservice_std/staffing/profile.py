@@ -22,17 +22,16 @@ import math
 from collections.abc import Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from govservice_std._fields import identifier, to_tuple, unique
 from govservice_std.errors import FieldValueError
 from govservice_std.queues.kpis import NORMAL_GROUP as QUEUE_NORMAL_GROUP
+from govservice_std.queues.policy import AntiStarvationRule, QueuePolicy
+from govservice_std.serialization import load
 from govservice_std.staffing.distributions import TimeDistribution
-
-if TYPE_CHECKING:
-    from govservice_std.queues.policy import QueuePolicy
 
 __all__ = [
     "NORMAL_GROUP",
@@ -45,7 +44,6 @@ __all__ = [
     "WindowProfile",
     "apply_queue_policy",
     "load_profile",
-    "locality_profile",
 ]
 
 PROFILE_FILE = "staffing.toml"
@@ -63,6 +61,14 @@ def _to_time(value: dt.time | str) -> dt.time:
         return dt.time.fromisoformat(value)
     except (TypeError, ValueError):
         raise FieldValueError("", f"must be a time such as '08:30' (got {value!r})") from None
+
+
+_MAX_ARRIVALS_PER_HOUR = 10_000.0
+"""The most walk-in arrivals per hour a period may name, for one line (no hall sees more)."""
+_MAX_WINDOWS = 1_000
+"""The most windows a profile or a period may name."""
+# A profile is a day; simulations of the steady state run longer, but never past a week.
+_MAX_MINUTES = 10_080.0
 
 
 def _finite_positive(_i: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -143,10 +149,11 @@ class Period:
     """A stretch of the day with steady arrival rates.
 
     Args:
-        arrivals: Walk-in arrivals per hour, by line id (lines not named get none).
+        arrivals: Walk-in arrivals per hour, by line id (lines not named get none), each
+            from 0 to 10,000.
         windows: Windows open during the period (the first ``windows`` of the profile's
-            windows); ``None`` leaves it to the staffing plan.
-        minutes: Length of the period (default: an hour).
+            windows), up to 1,000; ``None`` leaves it to the staffing plan.
+        minutes: Length of the period (default: an hour), at most a week (10,080).
     """
 
     arrivals: dict[str, float] = attrs.field(factory=dict)
@@ -155,12 +162,19 @@ class Period:
 
     def __attrs_post_init__(self) -> None:
         for line, rate in self.arrivals.items():
-            if not (math.isfinite(rate) and rate >= 0):
+            if not (math.isfinite(rate) and 0 <= rate <= _MAX_ARRIVALS_PER_HOUR):
                 raise FieldValueError(
-                    f"arrivals.{line}", f"must be a finite number >= 0 (got {rate!r})"
+                    f"arrivals.{line}",
+                    f"must be arrivals per hour in [0, {_MAX_ARRIVALS_PER_HOUR:g}] (got {rate!r})",
                 )
-        if self.windows is not None and self.windows < 0:
-            raise FieldValueError("windows", f"must be >= 0 (got {self.windows!r})")
+        if self.windows is not None and not 0 <= self.windows <= _MAX_WINDOWS:
+            raise FieldValueError(
+                "windows", f"must be in [0, {_MAX_WINDOWS}] (got {self.windows!r})"
+            )
+        if self.minutes > _MAX_MINUTES:
+            raise FieldValueError(
+                "minutes", f"must be at most {_MAX_MINUTES:g} (a week; got {self.minutes!r})"
+            )
 
     @property
     def arrivals_total(self) -> float:
@@ -176,7 +190,7 @@ class Appointment:
         at: The booked time of day; the visitor arrives then (or not at all, see
             ``DayProfile.appointment_no_show``) and joins the queue.
         line: The line booked.
-        count: How many visits are booked at that time.
+        count: How many visits are booked at that time (1 to 10,000).
         group: The priority group of the visitors, if any.
     """
 
@@ -186,8 +200,10 @@ class Appointment:
     group: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.count < 1:
-            raise FieldValueError("count", f"must be >= 1 (got {self.count!r})")
+        if not 1 <= self.count <= _MAX_ARRIVALS_PER_HOUR:
+            raise FieldValueError(
+                "count", f"must be in [1, {_MAX_ARRIVALS_PER_HOUR:g}] (got {self.count!r})"
+            )
 
 
 @attrs.frozen
@@ -290,8 +306,14 @@ class DayProfile:
             )
         if self.target_share is not None and not 0 < self.target_share < 1:
             raise FieldValueError("target_share", f"must be in (0, 1) (got {self.target_share!r})")
-        if self.max_windows < 1:
-            raise FieldValueError("max_windows", f"must be >= 1 (got {self.max_windows!r})")
+        if not 1 <= self.max_windows <= _MAX_WINDOWS:
+            raise FieldValueError(
+                "max_windows", f"must be in [1, {_MAX_WINDOWS}] (got {self.max_windows!r})"
+            )
+        if self.total_minutes > _MAX_MINUTES:
+            raise FieldValueError(
+                "periods", f"the periods add up to more than a week ({self.total_minutes:g} min)"
+            )
 
     @property
     def total_minutes(self) -> float:
@@ -353,42 +375,7 @@ def load_profile(path: Path | Traversable | str) -> DayProfile:
     Raises:
         InvalidDataError: With every problem, each with its path, prefixed by the file name.
     """
-    from govservice_std.serialization import load  # noqa: PLC0415 - avoid an import cycle
-
     return load(path, DayProfile)
-
-
-def locality_profile(registry: Any, code: str) -> DayProfile | None:
-    """The day profile a locality's chain ships, from the nearest layer that has one.
-
-    A layer may put a ``staffing.toml`` in its data folder; the most specific layer's
-    file wins (profiles describe one hall's day and are not merged).
-
-    Args:
-        registry: A :class:`~govservice_std.registry.Registry`.
-        code: The locality's division code.
-
-    Returns:
-        The profile, or ``None`` if no layer of the chain ships one.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If the file is invalid; the message names the file and plugin.
-    """
-    from govservice_std.registry import source_name  # noqa: PLC0415 - avoid an import cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
-    key = registry.info(code).code
-
-    def read() -> DayProfile | None:
-        layers = registry.layer_files(key, PROFILE_FILE)
-        if not layers:
-            return None
-        info, file = layers[-1]
-        return load(file, DayProfile, source=source_name(info, file))
-
-    result: DayProfile | None = registry.memo(("staffing_profile", key), read)
-    return result
 
 
 def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
@@ -403,7 +390,7 @@ def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
     Args:
         profile: The day profile.
         policy: The locality's queue policy
-            (:func:`~govservice_std.queues.policy.queue_policy`).
+            (``resolved.queue_policy``).
 
     Returns:
         A copy of the profile with the policy's values filled in.
@@ -430,8 +417,6 @@ def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
     >>> planned.priority_groups[0].weight
     2
     """
-    from govservice_std.queues.policy import AntiStarvationRule  # noqa: PLC0415
-
     known_lines = {line.id for line in policy.lines}
     for index, line in enumerate(profile.lines):
         if line.id not in known_lines:

@@ -40,7 +40,7 @@ from govservice_std.web.service import HallService
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
-    from govservice_std.registry import Registry, ResolvedLocality
+    from govservice_std.registry import ResolvedLocality
 
 __all__ = ["CONTENT_SECURITY_POLICY", "app_from_env", "create_app", "open_store"]
 
@@ -105,7 +105,6 @@ def create_app(
     locality: ResolvedLocality,
     store: EventStore | str | Path,
     *,
-    registry: Registry,
     hall: str | None = None,
     tokens: TokenStore | str | Path | None = None,
     clock: Clock | None = None,
@@ -121,8 +120,6 @@ def create_app(
             URL. A store given as a path is opened on the service's own worker thread (a
             SQLite connection belongs to its thread); a :class:`SQLiteStore` given as an
             object is reopened there by its path.
-        registry: The registry the locality was resolved from (for the queue policy, the
-            catalog and the plugins' hooks).
         hall: The hall's code (default: the store's hall).
         tokens: Where the access tokens are kept (default: the store's own database).
         clock: Where the time comes from (default: the system clock).
@@ -141,15 +138,13 @@ def create_app(
         where, hall = store.path, hall or store.hall
     elif isinstance(store, str | Path):
         where = store
-    locality_code = str(locality.code)
 
     def make_engine() -> QueueEngine:
         the_store = store if where is None else open_store(where, hall)
         assert isinstance(the_store, EventStore)  # noqa: S101 - narrowed above
         return QueueEngine.for_hall(
-            registry,
+            locality,
             the_store.hall,
-            locality=locality_code,
             store=the_store,
             clock=clock,
             notify=notify,
@@ -162,9 +157,7 @@ def create_app(
         tokens = TokenStore(where)
     elif not isinstance(tokens, TokenStore):
         tokens = TokenStore(tokens)
-    context = HallContext(
-        registry=registry, locality=locality, service=service, tokens=tokens, lang=lang
-    )
+    context = HallContext(locality=locality, service=service, tokens=tokens, lang=lang)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -250,7 +243,6 @@ def app_from_env() -> Litestar:
     return create_app(
         locality,
         env("DB", ""),
-        registry=registry,
         hall=env("HALL", "") or None,
         lang=env("LANG", "zh") or "zh",
         clock=clock,

@@ -18,7 +18,7 @@ from govservice_std.web.auth import AccessDeniedError, Permission, Role, TokenIn
 if TYPE_CHECKING:
     from govservice_std.forms.library import FormLibrary
     from govservice_std.items import Catalog
-    from govservice_std.registry import Registry, ResolvedLocality
+    from govservice_std.registry import ResolvedLocality
     from govservice_std.web.service import HallService
 
 __all__ = ["SESSION_COOKIE", "HallContext", "bearer"]
@@ -46,14 +46,12 @@ class HallContext:
     """The hall a service process serves and what its handlers need.
 
     Attributes:
-        registry: The locality registry.
         locality: The hall's resolved locality.
         service: The hall's queue, run by this process.
         tokens: The access tokens of the hall's database.
         lang: The service's default language for pages (``zh`` or ``en``).
     """
 
-    registry: Registry
     locality: ResolvedLocality
     service: HallService
     tokens: TokenStore
@@ -67,15 +65,11 @@ class HallContext:
 
     def catalog(self) -> Catalog:
         """The locality's service-item catalog."""
-        from govservice_std.items import load_catalog  # noqa: PLC0415 - resolved on first use
-
-        return load_catalog(self.registry, self.locality.code)
+        return self.locality.catalog
 
     def forms(self) -> FormLibrary:
         """The locality's compiled forms."""
-        from govservice_std.forms.library import load_forms  # noqa: PLC0415
-
-        return load_forms(self.registry, self.locality.code)
+        return self.locality.forms
 
     def token(self, secret: str) -> TokenInfo | None:
         """The active token ``secret`` is for this hall (cached for two seconds)."""

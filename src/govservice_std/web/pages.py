@@ -332,6 +332,10 @@ def _counter_values(engine: QueueEngine, window_code: str) -> dict[str, Any]:
         "current": current,
         "waiting": waiting,
         "parked": parked,
+        # A hall that lists its staff signs in only them: offer those posted here.
+        "staff_choices": [
+            s for s in engine.hall.staff if not s.windows or window_code in s.windows
+        ],
         "windows": engine.hall.windows,
         "lines": engine.policy.lines,
         "outcomes": engine.policy.outcomes,

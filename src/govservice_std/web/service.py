@@ -122,6 +122,8 @@ class HallService:
         self._feed_seq = self._engine.last_seq
         self._calls: deque[CallNotice] = deque(maxlen=recent_calls)
         self._wake: asyncio.Event | None = None
+        # One publisher at a time (the poller and commands both publish), per event loop.
+        self._publishing: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self._poller: asyncio.Task[None] | None = None
         self._closed = threading.Event()
         self._seed_calls()
@@ -154,10 +156,9 @@ class HallService:
     # -- running commands -----------------------------------------------------------------
 
     async def run(self, command: Callable[[QueueEngine], T]) -> T:
-        """Run a command on the engine's thread; wake the feed once it is durable."""
+        """Run a command on the engine's thread, then publish its events at once."""
         result = await asyncio.wrap_future(self._executor.submit(command, self._engine))
-        if self._wake is not None:
-            self._wake.set()
+        await self.publish()
         return result
 
     async def read(self, query: Callable[[QueueEngine], T]) -> T:
@@ -197,6 +198,13 @@ class HallService:
 
     async def publish(self) -> int:
         """Publish the events not yet published (this process's and others'); how many."""
+        loop = asyncio.get_running_loop()
+        if self._publishing is None or self._publishing[0] is not loop:
+            self._publishing = (loop, asyncio.Lock())
+        async with self._publishing[1]:
+            return await self._publish()
+
+    async def _publish(self) -> int:
         found = await asyncio.wrap_future(self._executor.submit(self._collect, self._engine))
         for seq, event, label, line in found:
             self._feed_seq = max(self._feed_seq, seq)
