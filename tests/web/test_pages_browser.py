@@ -132,7 +132,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             assert "/position/20260302-A001" in qr_target
             phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
             phone.goto(qr_target.replace(one, two))
-            expect(phone.locator("#position")).to_contain_text("0 位在您之前")
+            expect(phone.locator("#position")).to_contain_text("前面还有 0 位")
 
             # The counter of window A01 on the second process opens and calls.
             counter = browser.new_context(viewport=hall_screen).new_page()
@@ -156,7 +156,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             board.screenshot(path=str(SCREENSHOTS / "board.png"))
 
             # The phone is told it is its turn.
-            expect(phone.locator("#position")).to_contain_text("轮到您了，请到窗口 A01")
+            expect(phone.locator("#position")).to_contain_text("轮到您了，请到 A01 窗口办理")
             phone.screenshot(path=str(SCREENSHOTS / "position.png"))
 
             # The visitor must fetch a document: the ticket is parked, then resumed.

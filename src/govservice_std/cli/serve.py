@@ -12,14 +12,15 @@ from typing import Any
 
 import click
 
-from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import LocalizedGroup, State, cli, current_lang, echo_json
+from govservice_std.i18n import _
 
 __all__ = ["serve"]
 
 _ROLES = ("kiosk", "counter", "board", "manager", "api")
 
 
-class _ServeGroup(click.Group):
+class _ServeGroup(LocalizedGroup):
     """``serve`` runs the service unless its first argument names a sub-command (``token``)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -40,10 +41,7 @@ def serve() -> None:
 
 def _web_missing() -> click.ClickException:
     return click.ClickException(
-        zh_en(
-            "服务需要 web 组件：pip install 'govservice-std[web]'",
-            "the service needs the web extra: pip install 'govservice-std[web]'",
-        )
+        _("the service needs the web extra: pip install 'govservice-std[web]'")
     )
 
 
@@ -109,9 +107,8 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
     for name, value in settings.items():
         os.environ[ENV_PREFIX + name] = value
     click.echo(
-        zh_en(
-            f"服务 {hall} 运行于 http://{host}:{port}/（按 Ctrl-C 停止）",
-            f"serving {hall} on http://{host}:{port}/ (Ctrl-C to stop)",
+        _("serving {hall} on http://{host}:{port}/ (Ctrl-C to stop)").format(
+            hall=hall, host=host, port=port
         ),
         err=True,
     )
@@ -133,7 +130,7 @@ def _check_at(at: str | None) -> str:
         dt.datetime.fromisoformat(at)
     except ValueError:
         raise click.BadParameter(
-            zh_en(f"不是 ISO 8601 格式的日期时间：{at!r}", f"not an ISO date and time: {at!r}"),
+            _("not an ISO date and time: {value!r}").format(value=at),
             param_hint="--at",
         ) from None
     return at
@@ -141,7 +138,7 @@ def _check_at(at: str | None) -> str:
 
 def _no_hall(locality: str, hall: str) -> None:
     raise click.ClickException(
-        zh_en(f"地区 {locality} 没有服务场所 {hall}", f"locality {locality} has no hall {hall!r}")
+        _("locality {locality} has no hall {hall!r}").format(locality=locality, hall=hall)
     )
 
 
@@ -156,7 +153,7 @@ def _tokens(db: str) -> Any:
     except ImportError:
         raise _web_missing() from None
     if not db.startswith(("postgresql://", "postgres://")) and not os.path.exists(db):
-        raise click.ClickException(zh_en(f"数据库 {db} 不存在", f"no such database: {db}"))
+        raise click.ClickException(_("no such database: {db}").format(db=db))
     return TokenStore(db)
 
 
@@ -183,12 +180,7 @@ def create(  # noqa: PLR0917 - click passes each option as an argument
     try:
         secret, info = store.create(role, hall, window=window, label=label)
     except ValueError:
-        raise click.UsageError(
-            zh_en(
-                "counter 令牌须指定 --window，其他角色不可指定",
-                "a counter token needs --window; other roles take none",
-            )
-        ) from None
+        raise click.UsageError(_("a counter token needs --window; other roles take none")) from None
     if as_json:
         echo_json(
             {
@@ -202,9 +194,8 @@ def create(  # noqa: PLR0917 - click passes each option as an argument
         return
     click.echo(secret)
     click.echo(
-        zh_en(
-            f"令牌 {info.id}（{role}）已创建；请妥善保管，此后不再显示",
-            f"token {info.id} ({role}) created; keep it safe, it is not shown again",
+        _("token {id} ({role}) created; keep it safe, it is not shown again").format(
+            id=info.id, role=role
         ),
         err=True,
     )
@@ -234,7 +225,7 @@ def list_tokens(db: str, hall: str | None, as_json: bool) -> None:
         )
         return
     for i in infos:
-        state = zh_en("有效", "active") if i.active else zh_en("已吊销", "revoked")
+        state = _("active") if i.active else _("revoked")
         click.echo(
             f"{i.id}  {i.role.value:<8} {i.hall:<12} {i.window or '-':<5} {state}  {i.label}"
         )
@@ -248,7 +239,5 @@ def revoke(token_id: str, db: str) -> None:
     try:
         info = _tokens(db).revoke(token_id)
     except KeyError:
-        raise click.ClickException(
-            zh_en(f"没有有效令牌 {token_id}", f"no active token {token_id!r}")
-        ) from None
-    click.echo(zh_en(f"令牌 {info.id} 已吊销", f"token {info.id} revoked"))
+        raise click.ClickException(_("no active token {id!r}").format(id=token_id)) from None
+    click.echo(_("token {id} revoked").format(id=info.id))

@@ -142,6 +142,88 @@ class KpiFigures:
     within_target: float | None = None
     no_show_rate: float | None = None
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        issued: int,
+        called: int,
+        served: int,
+        no_shows: int,
+        waiting_now: int,
+        waiting: Distribution,
+        service: Distribution,
+        cancelled: int = 0,
+        hits: int = 0,
+        late_waiting: int = 0,
+        target: float | None = None,
+    ) -> KpiFigures:
+        """Figures from counts: the one place the two shares are defined.
+
+        ``within_target`` is ``hits / (called + late_waiting)`` — the called tickets that
+        waited no longer than the target, among the called ones and those still waiting
+        past it — when a target is set and there is a ticket to judge. ``no_show_rate`` is
+        ``no_shows / (served + no_shows)`` when a ticket has ended.
+
+        >>> KpiFigures.of(issued=4, called=3, served=2, no_shows=1, waiting_now=1,
+        ...     waiting=Distribution(), service=Distribution(), hits=2, late_waiting=1,
+        ...     target=20.0).within_target
+        0.5
+        """
+        judged = called + late_waiting
+        ended = served + no_shows
+        return cls(
+            issued=issued,
+            called=called,
+            served=served,
+            no_shows=no_shows,
+            cancelled=cancelled,
+            waiting_now=waiting_now,
+            waiting=waiting,
+            service=service,
+            within_target=hits / judged if target is not None and judged else None,
+            no_show_rate=no_shows / ended if ended else None,
+        )
+
+    @classmethod
+    def of_samples(
+        cls,
+        waits: Sequence[float],
+        services: Sequence[float],
+        *,
+        no_shows: int,
+        waiting_now: int,
+        late_waiting: int = 0,
+        cancelled: int = 0,
+        issued: int | None = None,
+        target: float | None = None,
+    ) -> KpiFigures:
+        """Figures from the waiting and service times themselves (see :meth:`of`).
+
+        Args:
+            waits: Waiting times (minutes) of the called tickets.
+            services: Service times (minutes) of the finished tickets.
+            no_shows: Tickets that ended as no-shows.
+            waiting_now: Tickets still waiting.
+            late_waiting: Of those, how many have waited longer than the target.
+            cancelled: Tickets withdrawn.
+            issued: Tickets issued (default: the called ones and those still waiting).
+            target: The waiting-time target (minutes), if any.
+        """
+        return cls.of(
+            issued=len(waits) + waiting_now if issued is None else issued,
+            called=len(waits),
+            served=len(services),
+            no_shows=no_shows,
+            cancelled=cancelled,
+            waiting_now=waiting_now,
+            waiting=Distribution.of(waits),
+            service=Distribution.of(services),
+            hits=sum(1 for w in waits if w <= target) if target is not None else 0,
+            late_waiting=late_waiting,
+            target=target,
+        )
+
 
 @attrs.frozen
 class QueueKpis:
@@ -206,14 +288,13 @@ def _plain(_inst: Any, _field: Any, value: Any) -> Any:
 def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) -> KpiFigures:
     waits: list[float] = []
     services: list[float] = []
-    served = no_shows = cancelled = waiting_now = late_waiting = 0
+    no_shows = cancelled = waiting_now = late_waiting = 0
     for t in tickets:
         waited = t.waited_seconds
         if waited is not None:
             waits.append(waited / 60.0)
         status = t.status
         if status is TicketStatus.FINISHED:
-            served += 1
             services.append(t.service_seconds / 60.0)
         elif status is TicketStatus.NO_SHOW:
             no_shows += 1
@@ -227,22 +308,15 @@ def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) 
                 and (now - t.arrival).total_seconds() > target * 60
             ):
                 late_waiting += 1
-    within: float | None = None
-    if target is not None and (waits or late_waiting):
-        hits = sum(1 for w in waits if w <= target)
-        within = hits / (len(waits) + late_waiting)
-    ended = served + no_shows
-    return KpiFigures(
-        issued=len(tickets),
-        called=len(waits),
-        served=served,
+    return KpiFigures.of_samples(
+        waits,
+        services,
         no_shows=no_shows,
-        cancelled=cancelled,
         waiting_now=waiting_now,
-        waiting=Distribution.of(waits),
-        service=Distribution.of(services),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+        late_waiting=late_waiting,
+        cancelled=cancelled,
+        issued=len(tickets),
+        target=target,
     )
 
 

@@ -18,6 +18,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 
+from govservice_std.i18n import N_, gettext
 from govservice_std.queues.engine import QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.state import Ticket, TicketStatus
@@ -37,13 +38,7 @@ _HOME = {
 }
 
 # Words the scripts need at run time, given to them in the page (no inline script).
-_SCRIPT_MESSAGES = (
-    "Connection lost; reconnecting…",
-    "Please go to window",
-    "ahead of you",
-    "about",
-    "minutes",
-)
+_SCRIPT_MESSAGES = (N_("Connection lost; reconnecting…"),)
 
 
 class Pages:
@@ -393,18 +388,19 @@ async def board(request: Request[Any, Any, Any]) -> Response[Any]:
 
 def position_text(engine: QueueEngine, ticket: Ticket, lang: str) -> str:
     """What the position page says about a ticket, in ``lang``."""
-    _ = gettext_for(lang)
     if ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING) and ticket.window:
-        return f"{_('It is your turn: please go to window')} {ticket.window}"
+        return gettext("It is your turn: please go to window {window}", lang).format(
+            window=ticket.window
+        )
     if ticket.status is not TicketStatus.WAITING:
-        return _("Your ticket has been dealt with.")
+        return gettext("Your ticket has been dealt with.", lang)
     place = engine.position(ticket.id)
-    ahead, minutes = place.ahead, place.estimated_wait_minutes
-    text = f"{ahead} {_('ahead of you')}"
-    if minutes is not None and math.isfinite(minutes):
-        sep = "，" if lang == "zh" else ", "
-        text += f"{sep}{_('about')} {round(minutes)} {_('minutes')}"
-    return text
+    minutes = place.estimated_wait_minutes
+    if minutes is None or not math.isfinite(minutes):
+        return gettext("{ahead} ahead of you", lang).format(ahead=place.ahead)
+    return gettext("{ahead} ahead of you, about {minutes} minutes", lang).format(
+        ahead=place.ahead, minutes=round(minutes)
+    )
 
 
 @get("/position/{ref:str}", include_in_schema=False)

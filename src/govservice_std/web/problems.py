@@ -27,6 +27,7 @@ from govservice_std.errors import (
     UnknownLocalityError,
 )
 from govservice_std.forms.identifiers import mask_ids
+from govservice_std.i18n import N_, gettext
 from govservice_std.web.auth import AccessDeniedError
 
 __all__ = ["PROBLEM_MEDIA_TYPE", "error_code", "problem_response", "request_lang"]
@@ -38,16 +39,16 @@ _log = logging.getLogger("govservice_std.web")
 _KEBAB = re.compile(r"(?<!^)(?=[A-Z])")
 
 _TITLES = {
-    400: ("请求有误", "Bad request"),
-    401: ("未登录", "Not signed in"),
-    403: ("无权操作", "Forbidden"),
-    404: ("未找到", "Not found"),
-    405: ("不支持的方法", "Method not allowed"),
-    409: ("与当前状态冲突", "Conflict with the current state"),
-    413: ("请求过大", "Request too large"),
-    422: ("数据有误", "Unprocessable data"),
-    500: ("服务器内部错误", "Internal server error"),
-    503: ("服务暂不可用", "Service unavailable"),
+    400: N_("Bad request"),
+    401: N_("Not signed in"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict with the current state"),
+    413: N_("Request too large"),
+    422: N_("Unprocessable data"),
+    500: N_("Internal server error"),
+    503: N_("Service unavailable"),
 }
 
 _STATUS_CODES = {
@@ -108,10 +109,9 @@ def _status(exc: GovServiceError) -> int:
 
 
 def _body(status: int, code: str, detail: str, lang: str, **extra: Any) -> dict[str, Any]:
-    zh, en = _TITLES.get(status, ("错误", "Error"))
     return {
         "type": f"urn:govservice-std:problem:{code}",
-        "title": zh if lang == "zh" else en,
+        "title": gettext(_TITLES.get(status, "Error"), lang),
         "status": status,
         "code": code,
         "detail": mask_ids(detail),
@@ -140,13 +140,12 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
             for item in extra
             if isinstance(item, dict)
         ]
-        detail = "请求的数据不符合要求" if lang == "zh" else "the request's data is not valid"
+        detail = gettext("the request's data is not valid", lang)
         body = _body(status, "bad-request", detail, lang, problems=problems)
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         code = _STATUS_CODES.get(status, f"http-{status}")
-        zh, en = _TITLES.get(status, ("错误", "Error"))
-        body = _body(status, code, zh if lang == "zh" else en, lang)
+        body = _body(status, code, gettext(_TITLES.get(status, "Error"), lang), lang)
     else:
         # Never a traceback to a client: the server's log has it, with ID numbers masked.
         _log.error(
@@ -156,7 +155,7 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
             mask_ids(f"{type(exc).__name__}: {exc}"),
         )
         status = 500
-        detail = "服务器内部错误，已记录" if lang == "zh" else "internal error; it has been logged"
+        detail = gettext("internal error; it has been logged", lang)
         body = _body(status, "internal-error", detail, lang)
     headers = {"Content-Language": "zh-CN" if lang == "zh" else "en"}
     if isinstance(exc, HTTPException) and exc.headers:
