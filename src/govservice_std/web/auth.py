@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from govservice_std.errors import GovServiceError
+from govservice_std.errors import GovServiceError, QueueStoreError
 
 __all__ = [
     "AccessDeniedError",
@@ -144,7 +144,7 @@ class TokenInfo:
         return self.role is not Role.COUNTER or window is None or window == self.window
 
 
-_SQLITE_SCHEMA = """
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_tokens (
     digest TEXT PRIMARY KEY,
     role TEXT NOT NULL,
@@ -157,6 +157,15 @@ CREATE TABLE IF NOT EXISTS web_tokens (
 """
 
 _COLUMNS = "digest, role, hall, window_code, label, created_at, revoked_at"
+
+
+def _where(url: str) -> str:
+    # A connection URL without its password, for messages.
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        user, _, host = rest.rpartition("@")
+        return f"{scheme}://{user.split(':')[0]}@{host}"
+    return url
 
 
 def _row_info(row: tuple[Any, ...]) -> TokenInfo:
@@ -182,24 +191,34 @@ class TokenStore:
         self._db = str(db)
         self._postgres = self._db.startswith(("postgresql://", "postgres://"))
         with self._connect() as con:
-            if self._postgres:
-                con.execute(_SQLITE_SCHEMA)
-            else:
-                con.execute(_SQLITE_SCHEMA)
+            con.execute(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[Any]:
+        # Every database failure becomes the library's own error, naming the database.
         if self._postgres:
             import psycopg  # noqa: PLC0415 - an optional extra, imported when used
 
-            with psycopg.connect(self._db, autocommit=True) as pg:
-                yield pg
-        else:
+            try:
+                with psycopg.connect(self._db, autocommit=True) as pg:
+                    yield pg
+            except psycopg.Error as exc:
+                raise QueueStoreError(
+                    f"{_where(self._db)}: cannot use the tokens table: {exc}",
+                    f"{_where(self._db)}：无法使用令牌表：{exc}",
+                ) from exc
+            return
+        try:
             con = sqlite3.connect(self._db, timeout=30.0, isolation_level=None)
             try:
                 yield con
             finally:
                 con.close()
+        except sqlite3.Error as exc:
+            raise QueueStoreError(
+                f"{self._db}: not a usable hall database: {exc}",
+                f"{self._db}：不是可用的服务场所数据库：{exc}",
+            ) from exc
 
     def _mark(self) -> str:
         return "%s" if self._postgres else "?"
