@@ -206,6 +206,8 @@ def create_app(
             ),
         ),
         debug=False,
+        # The service leaves logging to its host (uvicorn, or the application mounting it).
+        logging_config=None,
     )
 
 
