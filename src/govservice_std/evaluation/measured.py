@@ -157,26 +157,18 @@ def recorded_queue_kpis(
         day: One service day (China Standard Time); ``None``: every day in the record.
 
     Returns:
-        The KPIs, ``now`` being the end of ``day`` (or the last event for every day).
+        The KPIs, ``now`` being the end of ``day`` (or of the last day in the record).
     """
     from govservice_std.queues.engine import default_locality  # noqa: PLC0415
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-    from govservice_std.queues.kpis import kpis_from_events  # noqa: PLC0415
+    from govservice_std.queues.history import recorded_kpis  # noqa: PLC0415
     from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
 
     code = locality or getattr(store, "locality", None) or default_locality(store.hall)
     policy = queue_policy(registry, code)
-    events = [event for _, event in store.read()]
-    if day is not None:
-        now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ)
-    elif events:
-        now = max(event.at for event in events)
-    else:
-        now = dt.datetime.now(CHINA_TZ)
-    return kpis_from_events(
-        events,
-        hall=store.hall,
-        now=now,
+    # Read by day: the closed days' stored facts and the other days' events, one day at
+    # a time, never the whole record at once.
+    return recorded_kpis(
+        store,
         day=day,
         target_minutes=policy.target_minutes,
         target_share=policy.target_share,

@@ -49,6 +49,7 @@ from govservice_std.errors import (
 from govservice_std.halls import Hall
 from govservice_std.queues.events import (
     CHINA_TZ,
+    DayClosed,
     Event,
     TicketCancelled,
     TicketIssued,
@@ -71,7 +72,13 @@ from govservice_std.queues.policy import (
     queue_policy,
 )
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus, WindowState, _Rec
-from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+from govservice_std.queues.stores.base import (
+    Checkpoint,
+    DayRecord,
+    Decide,
+    EventStore,
+    StoredEvent,
+)
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -135,6 +142,10 @@ def default_locality(hall: str) -> str:
 
 _CALLED = (TicketStatus.CALLED,)
 _SERVING = (TicketStatus.SERVING,)
+
+
+class _DayOver(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside a command's decision when its time is past the open service day."""
 
 
 def _no_build(now: dt.datetime, *args: object) -> list[Event]:  # noqa: ARG001
@@ -217,7 +228,18 @@ class QueueEngine:
         self._args: tuple[object, ...] = ()
         self._made: list[Event] = []
         self._decide: Decide = self._decide_on
-        self._catch_up(self._store.read(0))
+        self._closing = False
+        # Open from the latest checkpoint and the events after it; a checkpoint that is
+        # missing, of another version or unreadable only means folding from the start.
+        checkpoint = self._store.load_checkpoint()
+        if checkpoint is not None:
+            try:
+                self._state = QueueState.restore(checkpoint.state)
+                self._seq = checkpoint.seq
+            except ValueError:
+                self._state = QueueState()
+                self._seq = 0
+        self._catch_up(self._store.read(self._seq))
 
     @classmethod
     def for_hall(
@@ -348,7 +370,14 @@ class QueueEngine:
         self._build = build
         self._args = args
         self._made = []
-        last = self._store.execute(self._seq, self._decide)
+        try:
+            last = self._store.execute(self._seq, self._decide)
+        except _DayOver:
+            self._close_open_day()
+            self._build = build
+            self._args = args
+            self._made = []
+            last = self._store.execute(self._seq, self._decide)
         made = self._made
         apply = self._state.apply
         for event in made:
@@ -363,7 +392,13 @@ class QueueEngine:
         # _run's body again: one call less on every command's path.
         self._build = build
         self._args = args
-        last = self._store.execute(self._seq, self._decide)
+        try:
+            last = self._store.execute(self._seq, self._decide)
+        except _DayOver:
+            self._close_open_day()
+            self._build = build
+            self._args = args
+            last = self._store.execute(self._seq, self._decide)
         made = self._made
         state = self._state
         apply = state.apply
@@ -378,7 +413,12 @@ class QueueEngine:
         # May run twice (see EventStore.execute): replace, never add to, the result.
         if pending:
             self._catch_up(pending)
-        made = self._made = self._build(self.now(), *self._args)
+        now = self.now()
+        if now >= self._state._day_end and not self._closing:
+            # The first command of a new service day closes the day before (see
+            # close_day); _run does it and runs this command again.
+            raise _DayOver
+        made = self._made = self._build(now, *self._args)
         return made
 
     def _ticket_id(self, command: str, ref: str) -> str:
@@ -877,3 +917,75 @@ class QueueEngine:
 
         self._run(build)
         return self._state.window(window)
+
+    # -- the day close -----------------------------------------------------------------
+
+    def close_day(self, day: dt.date | None = None) -> DayRecord | None:
+        """Close a service day (日结): its open tickets end, and it becomes history.
+
+        Tickets of the day (or earlier) still waiting, called or in service end with the
+        policy's ``day_close_outcome`` (they count as cancelled), the day's KPI summary and
+        ticket facts are stored, and a checkpoint of the state is written, so opening the
+        store later reads the checkpoint and the events after it, never the whole record.
+        The first command of a new day does this on its own for the day before.
+
+        Args:
+            day: The day to close (default: the open day).
+
+        Returns:
+            What was stored for the day, or ``None`` if there was nothing open to close.
+
+        Raises:
+            IllegalCommandError: If ``day`` has not begun yet.
+        """
+        made = self._run(self._build_close, day)
+        if not made:
+            return None
+        return self._record_day(made[-1])  # type: ignore[arg-type]
+
+    def _build_close(self, now: dt.datetime, day: dt.date | None) -> list[Event]:
+        open_day = self._state._day
+        today = now.astimezone(CHINA_TZ).date()
+        if day is not None and day > today:
+            raise IllegalCommandError(
+                "close day",
+                f"service day {day} has not begun (today is {today})",
+                f"服务日 {day} 尚未开始（今天是 {today}）",
+            )
+        target = day if day is not None else open_day
+        if target is None or open_day is None or open_day > target:
+            return []
+        return [DayClosed(at=now, day=target, outcome=self._policy.day_close_outcome)]
+
+    def _close_open_day(self) -> None:
+        self._closing = True
+        try:
+            made = self._run(self._build_close, None)
+        finally:
+            self._closing = False
+        if made:
+            self._record_day(made[-1])  # type: ignore[arg-type]
+
+    def _record_day(self, closed: DayClosed) -> DayRecord:
+        import json  # noqa: PLC0415
+
+        from govservice_std.queues.history import day_end, day_facts  # noqa: PLC0415
+        from govservice_std.queues.kpis import kpis_from_facts  # noqa: PLC0415
+
+        facts = day_facts(self._store, closed.day)
+        kpis = kpis_from_facts(
+            facts,
+            hall=self._hall.code,
+            now=day_end(closed.day),
+            day=closed.day,
+            target_minutes=self._policy.target_minutes,
+            target_share=self._policy.target_share,
+        )
+        record = DayRecord(
+            closed.day,
+            self._seq,
+            json.dumps(kpis.to_dict(), ensure_ascii=False, sort_keys=True),
+            facts,
+        )
+        self._store.save_checkpoint(Checkpoint(self._seq, self._state.snapshot()), record)
+        return record

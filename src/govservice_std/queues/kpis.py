@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ import attrs
 
 from govservice_std.queues.events import CHINA_TZ, Event
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus
+from govservice_std.queues.stores.base import TicketFact
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -46,6 +48,8 @@ __all__ = [
     "compute_kpis",
     "engine_kpis",
     "kpis_from_events",
+    "kpis_from_facts",
+    "ticket_fact",
 ]
 
 NORMAL_GROUP = "normal"
@@ -198,62 +202,153 @@ def _plain(_inst: Any, _field: Any, value: Any) -> Any:
     return value
 
 
-def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) -> KpiFigures:
-    waits: list[float] = []
-    services: list[float] = []
-    served = no_shows = cancelled = waiting_now = late_waiting = 0
-    for t in tickets:
-        waited = t.waited_seconds
-        if waited is not None:
-            waits.append(waited / 60.0)
-        status = t.status
-        if status is TicketStatus.FINISHED:
-            served += 1
-            services.append(t.service_seconds / 60.0)
-        elif status is TicketStatus.NO_SHOW:
-            no_shows += 1
-        elif status is TicketStatus.CANCELLED:
-            cancelled += 1
-        elif status is TicketStatus.WAITING:
-            waiting_now += 1
-            if (
-                target is not None
-                and t.first_called_at is None
-                and (now - t.arrival).total_seconds() > target * 60
-            ):
-                late_waiting += 1
-    within: float | None = None
-    if target is not None and (waits or late_waiting):
-        hits = sum(1 for w in waits if w <= target)
-        within = hits / (len(waits) + late_waiting)
-    ended = served + no_shows
-    return KpiFigures(
-        issued=len(tickets),
-        called=len(waits),
-        served=served,
-        no_shows=no_shows,
-        cancelled=cancelled,
-        waiting_now=waiting_now,
-        waiting=Distribution.of(waits),
-        service=Distribution.of(services),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+class _Pool:
+    """The running figures of one slice, fed one ticket fact at a time."""
+
+    __slots__ = (
+        "cancelled", "issued", "late", "no_shows", "served", "services", "waiting_now", "waits",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.issued = self.served = self.no_shows = self.cancelled = 0
+        self.waiting_now = self.late = 0
+        # Compact arrays of doubles: a year's waiting times of a busy hall stay a few MiB.
+        self.waits = array("d")
+        self.services = array("d")
+
+    def add(self, fact: TicketFact, late: bool) -> None:
+        self.issued += 1
+        if fact.waited is not None:
+            self.waits.append(fact.waited)
+        status = fact.status
+        if status == _FINISHED:
+            self.served += 1
+            self.services.append(fact.service or 0.0)
+        elif status == _NO_SHOW:
+            self.no_shows += 1
+        elif status == _CANCELLED:
+            self.cancelled += 1
+        elif status == _WAITING:
+            self.waiting_now += 1
+            if late:
+                self.late += 1
+
+    def figures(self, target: float | None) -> KpiFigures:
+        waits = self.waits
+        within: float | None = None
+        if target is not None and (waits or self.late):
+            hits = sum(1 for w in waits if w <= target)
+            within = hits / (len(waits) + self.late)
+        ended = self.served + self.no_shows
+        return KpiFigures(
+            issued=self.issued,
+            called=len(waits),
+            served=self.served,
+            no_shows=self.no_shows,
+            cancelled=self.cancelled,
+            waiting_now=self.waiting_now,
+            waiting=Distribution.of(waits),
+            service=Distribution.of(self.services),
+            within_target=within,
+            no_show_rate=self.no_shows / ended if ended else None,
+        )
+
+
+_FINISHED = TicketStatus.FINISHED.value
+_NO_SHOW = TicketStatus.NO_SHOW.value
+_CANCELLED = TicketStatus.CANCELLED.value
+_WAITING = TicketStatus.WAITING.value
+
+
+def ticket_fact(ticket: Ticket) -> TicketFact:
+    """The facts of a ticket the KPIs are computed from (one row of a closed day).
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
+    >>> t = Ticket(id="20260302-A001", label="A001", line="A", original_line="A", number=1,
+    ...            day=at.date(), group=None, status=TicketStatus.WAITING, issued_at=at,
+    ...            order_at=at, arrival=at)
+    >>> ticket_fact(t).hour, ticket_fact(t).group
+    (9, 'normal')
+    """
+    waited = ticket.waited_seconds
+    status = ticket.status
+    return TicketFact(
+        day=ticket.day,
+        ticket=ticket.id,
+        line=ticket.line,
+        window=ticket.window,
+        group=ticket.group or NORMAL_GROUP,
+        hour=ticket.arrival.astimezone(CHINA_TZ).hour,
+        status=status.value,
+        waited=None if waited is None else waited / 60.0,
+        service=ticket.service_seconds / 60.0 if status is TicketStatus.FINISHED else None,
+        arrival=ticket.arrival.timestamp(),
     )
 
 
-def _hour(ticket: Ticket) -> int:
-    return ticket.arrival.astimezone(CHINA_TZ).hour
+def kpis_from_facts(
+    facts: Iterable[TicketFact],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Compute KPIs from ticket facts, read one at a time (a year's history streams).
 
+    Args:
+        facts: The facts (:func:`ticket_fact`, or a store's closed days).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to.
+        day: The service day the facts are of, if one.
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    overall = _Pool()
+    slices: tuple[dict[Any, _Pool], ...] = ({}, {}, {}, {})
+    by_line, by_window, by_hour, by_group = slices
+    days: set[dt.date] = set()
+    now_ts = now.timestamp()
+    limit = None if target_minutes is None else target_minutes * 60.0
+    for fact in facts:
+        days.add(fact.day)
+        late = (
+            limit is not None
+            and fact.waited is None
+            and fact.status == _WAITING
+            and now_ts - fact.arrival > limit
+        )
+        overall.add(fact, late)
+        for pools, key in (
+            (by_line, fact.line),
+            (by_window, fact.window),
+            (by_hour, fact.hour),
+            (by_group, fact.group),
+        ):
+            if key is not None:
+                pool = pools.get(key)
+                if pool is None:
+                    pool = pools[key] = _Pool()
+                pool.add(fact, late)
 
-def _slices(
-    tickets: Iterable[Ticket], key: Any, now: dt.datetime, target: float | None
-) -> dict[Any, KpiFigures]:
-    groups: dict[Any, list[Ticket]] = {}
-    for t in tickets:
-        k = key(t)
-        if k is not None:
-            groups.setdefault(k, []).append(t)
-    return {k: _figures(v, now, target) for k, v in sorted(groups.items())}
+    def figures(pools: dict[Any, _Pool]) -> dict[Any, KpiFigures]:
+        return {k: pools[k].figures(target_minutes) for k in sorted(pools)}
+
+    return QueueKpis(
+        days=1 if day is not None else max(1, len(days)),
+        hall=hall,
+        day=day,
+        now=now,
+        target_minutes=target_minutes,
+        target_share=target_share,
+        overall=overall.figures(target_minutes),
+        by_line=figures(by_line),
+        by_window=figures(by_window),
+        by_hour=figures(by_hour),
+        by_group=figures(by_group),
+    )
 
 
 def compute_kpis(
@@ -275,19 +370,13 @@ def compute_kpis(
         target_minutes: The waiting-time target, if any.
         target_share: The share that should meet it, if set.
     """
-    chosen = [t for t in tickets if day is None or t.day == day]
-    return QueueKpis(
-        days=1 if day is not None else max(1, len({t.day for t in chosen})),
+    return kpis_from_facts(
+        (ticket_fact(t) for t in tickets if day is None or t.day == day),
         hall=hall,
-        day=day,
         now=now,
+        day=day,
         target_minutes=target_minutes,
         target_share=target_share,
-        overall=_figures(chosen, now, target_minutes),
-        by_line=_slices(chosen, lambda t: t.line, now, target_minutes),
-        by_window=_slices(chosen, lambda t: t.window, now, target_minutes),
-        by_hour=_slices(chosen, _hour, now, target_minutes),
-        by_group=_slices(chosen, lambda t: t.group or NORMAL_GROUP, now, target_minutes),
     )
 
 
@@ -310,7 +399,7 @@ def kpis_from_events(
         target_minutes: The waiting-time target, if any.
         target_share: The share that should meet it, if set.
     """
-    state = QueueState()
+    state = QueueState(keep_closed=True)  # the tickets day closes ended count too
     for event in events:
         state.apply(event)
     return compute_kpis(
@@ -334,6 +423,18 @@ def engine_kpis(engine: QueueEngine, *, day: dt.date | None = None) -> QueueKpis
     engine.refresh()
     now = engine.now()
     the_day = day or now.astimezone(CHINA_TZ).date()
+    closed = engine.state.closed_through
+    if closed is not None and the_day <= closed:
+        # A closed day is history: its tickets have left the live state.
+        from govservice_std.queues.history import day_end, recorded_kpis  # noqa: PLC0415
+
+        return recorded_kpis(
+            engine.store,
+            day=the_day,
+            now=min(now, day_end(the_day)),
+            target_minutes=engine.policy.target_minutes,
+            target_share=engine.policy.target_share,
+        )
     return compute_kpis(
         engine.state.tickets(day=the_day),
         hall=engine.hall.code,

@@ -214,6 +214,8 @@ class QueueParams:
         late_appointment: ``walk_in`` or ``refuse`` (see :class:`LateAppointment`).
         target_minutes: Waiting-time target in minutes (served within N minutes).
         target_share: Share of tickets that should be called within the target (0–1].
+        day_close_outcome: The outcome recorded on the tickets a day close ends (still
+            waiting, called or in service when the service day is closed).
     """
 
     no_show_after_calls: int | None = None
@@ -228,6 +230,7 @@ class QueueParams:
     late_appointment: LateAppointment | None = attrs.field(default=None, converter=_to_opt_late)
     target_minutes: float | None = None
     target_share: float | None = None
+    day_close_outcome: str | None = None
 
 
 _PARAM_NAMES = tuple(a.name for a in attrs.fields(QueueParams))
@@ -338,6 +341,7 @@ class QueuePolicy:
     )
     target_minutes: float | None = attrs.field(default=None, validator=_positive_or_none)
     target_share: float | None = attrs.field(default=None, validator=_share)
+    day_close_outcome: str = attrs.field(default="day_closed", validator=identifier)
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
     illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 

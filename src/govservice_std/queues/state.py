@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import heapq
+import json
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import (
     CHINA_TZ,
+    DayClosed,
     Event,
     ServiceFinished,
     ServiceStarted,
@@ -33,7 +35,14 @@ from govservice_std.queues.events import (
     WindowOpened,
 )
 
-__all__ = ["QueueState", "Ticket", "TicketStatus", "WindowState"]
+__all__ = ["SNAPSHOT_VERSION", "QueueState", "Ticket", "TicketStatus", "WindowState"]
+
+SNAPSHOT_VERSION = 1
+"""The layout version of :meth:`QueueState.snapshot`'s text. A snapshot of another version
+is ignored (the state is then folded from the whole record): snapshots are only a shortcut."""
+
+# The end of time, for a state with no open day: no command is ever past it.
+_NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 class TicketStatus(enum.Enum):
@@ -255,6 +264,44 @@ class _Rec:
 _new_ticket = tuple.__new__
 
 
+def _dump_slots(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in type(obj).__slots__}
+
+
+def _load_slots(obj: Any, fields: dict[str, Any]) -> None:
+    slots = type(obj).__slots__
+    if set(fields) != set(slots):
+        raise TypeError(f"{type(obj).__name__} fields differ: {sorted(set(fields) ^ set(slots))}")
+    for name in slots:
+        setattr(obj, name, fields[name])
+
+
+def _number_key(key: tuple[str, dt.date, int]) -> tuple[str, str, int]:
+    return (key[0], key[1].isoformat(), key[2])
+
+
+# Tagged JSON for the values a state holds beyond JSON's own: times, days, statuses.
+def _encode(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, TicketStatus):
+        return {"$s": value.value}
+    raise TypeError(f"cannot snapshot a {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> object:
+    if len(obj) == 1:
+        if "$t" in obj:
+            return dt.datetime.fromisoformat(obj["$t"])
+        if "$d" in obj:
+            return dt.date.fromisoformat(obj["$d"])
+        if "$s" in obj:
+            return TicketStatus(obj["$s"])
+    return obj
+
+
 class _Win:
     __slots__ = ("code", "open", "streak", "ticket")
 
@@ -286,6 +333,13 @@ _Entry = tuple[float, int, int, str]
 class QueueState:
     """The state of one hall's queue, folded from its events.
 
+    The live state holds the open service day: a :class:`~govservice_std.queues.events.DayClosed`
+    event ends the day's open tickets and drops the day's tickets, so the state stays the
+    size of one day however long the record grows.
+
+    Args:
+        keep_closed: Keep the tickets of closed days (to compute a recorded day's KPIs).
+
     >>> import datetime as dt
     >>> from govservice_std.queues.events import CHINA_TZ, TicketIssued
     >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
@@ -296,7 +350,10 @@ class QueueState:
     <TicketStatus.WAITING: 'waiting'>
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_closed: bool = False) -> None:
+        # A history fold keeps the tickets a day close ends (to compute the day's KPIs);
+        # the live state lets them go.
+        self._keep_closed = keep_closed
         # The engine reads these tables directly on its hot path (same package, one
         # concept split in two modules); everyone else uses the query methods.
         self._tickets: dict[str, _Rec] = {}
@@ -307,6 +364,14 @@ class QueueState:
         self._numbers: set[tuple[str, dt.date, int]] = set()
         self._queues: dict[str, dict[str | None, list[_Entry]]] = {}
         self._events = 0
+        # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
+        # unique when closed days leave the state.
+        self._ordinal = 0
+        # The open service day (the latest day a ticket was issued on, until it is
+        # closed), the moment it ends, and the last day closed.
+        self._day: dt.date | None = None
+        self._day_end: dt.datetime = _NEVER
+        self._closed: dt.date | None = None
         self._apply: dict[type, Callable[[Event], None]] = {
             TicketIssued: self._issued,  # type: ignore[dict-item]
             TicketCalled: self._called,  # type: ignore[dict-item]
@@ -319,6 +384,7 @@ class QueueState:
             TicketCancelled: self._cancelled,  # type: ignore[dict-item]
             WindowOpened: self._window_opened,  # type: ignore[dict-item]
             WindowClosed: self._window_closed,  # type: ignore[dict-item]
+            DayClosed: self._day_closed,  # type: ignore[dict-item]
         }
 
     # -- folding -----------------------------------------------------------------------
@@ -341,6 +407,90 @@ class QueueState:
         """How many events have been folded."""
         return self._events
 
+    @property
+    def open_day(self) -> dt.date | None:
+        """The open service day: the latest day a ticket was issued on, until it is closed."""
+        return self._day
+
+    @property
+    def closed_through(self) -> dt.date | None:
+        """The last service day closed, if any."""
+        return self._closed
+
+    def day_over(self, now: dt.datetime) -> bool:
+        """Whether ``now`` is past the open service day (time to close it)."""
+        return now >= self._day_end
+
+    # -- snapshots ---------------------------------------------------------------------
+
+    def snapshot(self) -> str:
+        """The whole state as JSON text, for a checkpoint (see :meth:`restore`).
+
+        Folding the events after a snapshot into :meth:`restore`'s state gives the same
+        state as folding every event from the start; the tests check it for random
+        histories.
+        """
+        queues = {
+            line: [
+                [group, sorted(e for e in heap if self._live(e))] for group, heap in groups.items()
+            ]
+            for line, groups in self._queues.items()
+        }
+        data = {
+            "version": SNAPSHOT_VERSION,
+            "events": self._events,
+            "ordinal": self._ordinal,
+            "day": self._day,
+            "closed": self._closed,
+            "tickets": [_dump_slots(rec) for rec in self._tickets.values()],
+            "labels": self._labels,
+            "appointments": self._appointments,
+            "windows": [_dump_slots(win) for win in self._windows.values()],
+            "counters": [[line, day, n] for (line, day), n in self._counters.items()],
+            "numbers": sorted(self._numbers, key=_number_key),
+            "queues": queues,
+        }
+        return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+    def _live(self, entry: _Entry) -> bool:
+        rec = self._tickets.get(entry[3])
+        return rec is not None and rec.version == entry[2] and rec.status is TicketStatus.WAITING
+
+    @classmethod
+    def restore(cls, text: str) -> QueueState:
+        """The state a :meth:`snapshot` was taken of.
+
+        Raises:
+            ValueError: If the text is not a snapshot of this version.
+        """
+        try:
+            data = json.loads(text, object_hook=_decode)
+            if data.get("version") != SNAPSHOT_VERSION:
+                raise ValueError(f"snapshot version {data.get('version')!r}")
+            state = cls()
+            state._events = int(data["events"])
+            state._ordinal = int(data["ordinal"])
+            if data["day"] is not None:
+                state._open_day(data["day"])
+            state._closed = data["closed"]
+            for fields in data["tickets"]:
+                rec = _Rec.__new__(_Rec)
+                _load_slots(rec, fields)
+                state._tickets[rec.id] = rec
+            state._labels = dict(data["labels"])
+            state._appointments = dict(data["appointments"])
+            for fields in data["windows"]:
+                win = _Win.__new__(_Win)
+                _load_slots(win, fields)
+                state._windows[win.code] = win
+            state._counters = {(line, day): n for line, day, n in data["counters"]}
+            state._numbers = {(line, day, n) for line, day, n in data["numbers"]}
+            for line, groups in data["queues"].items():
+                state._queues[line] = {group: [tuple(e) for e in heap] for group, heap in groups}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a queue state snapshot: {exc!r}") from exc
+        return state
+
     def _enqueue(self, rec: _Rec) -> None:
         rec.version += 1
         rec.order_ts = _timestamp(rec.order_at)
@@ -359,7 +509,10 @@ class QueueState:
         if key in self._numbers:
             raise QueueStoreError(f"number {e.number} of line {e.line} issued twice on {e.day}")
         self._numbers.add(key)
-        rec = _Rec(e, len(self._tickets))
+        rec = _Rec(e, self._ordinal)
+        self._ordinal += 1
+        if e.day != self._day and (self._day is None or e.day > self._day):
+            self._open_day(e.day)
         self._tickets[e.ticket] = rec
         self._labels[e.label] = e.ticket
         if e.appointment is not None:
@@ -465,6 +618,49 @@ class QueueState:
         rec.version += 1
         rec.status = TicketStatus.CANCELLED
         rec.ended_at = e.at
+
+    def _open_day(self, day: dt.date) -> None:
+        self._day = day
+        self._day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+
+    def _day_closed(self, e: DayClosed) -> None:
+        day = e.day
+        closing = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+        tickets = self._tickets
+        gone = [rec for rec in tickets.values() if rec.day <= day]
+        for rec in gone:
+            if rec.status in closing:
+                self._end_service(rec, e.at)
+                if rec.status is not TicketStatus.WAITING:
+                    self._free_window(rec.window, rec.id)
+                rec.version += 1
+                rec.status = TicketStatus.CANCELLED
+                rec.outcome = e.outcome
+                rec.ended_at = e.at
+            if not self._keep_closed:
+                del tickets[rec.id]
+        if self._keep_closed:
+            self._day = None if self._day is not None and self._day <= day else self._day
+            self._closed = day if self._closed is None or day > self._closed else self._closed
+            return
+        # What the state keeps of closed days: nothing but the numbering of the day just
+        # closed (a day closed early may see a late visitor, whose number continues it).
+        self._labels = {k: v for k, v in self._labels.items() if v in tickets}
+        self._appointments = {k: v for k, v in self._appointments.items() if v in tickets}
+        self._counters = {k: v for k, v in self._counters.items() if k[1] is None or k[1] >= day}
+        self._numbers = {k for k in self._numbers if k[1] >= day}
+        for groups in self._queues.values():
+            for group, heap in groups.items():
+                groups[group] = [entry for entry in heap if entry[3] in tickets]
+                heapq.heapify(groups[group])
+        for win in self._windows.values():
+            if win.ticket is not None and win.ticket not in tickets:
+                win.ticket = None
+        if self._day is not None and self._day <= day:
+            self._day = None
+            self._day_end = _NEVER
+        if self._closed is None or day > self._closed:
+            self._closed = day
 
     def _window_opened(self, e: WindowOpened) -> None:
         win = self._window(e.window)
