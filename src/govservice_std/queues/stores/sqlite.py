@@ -154,11 +154,13 @@ _PLANS = {cls: _plan(cls) for cls in EVENT_TYPES.values()}
 # Built from the constant column names above, never from data.
 _SELECT = (
     f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
-    "WHERE seq > ? AND hall = ? ORDER BY seq"
+    # ``+hall``: the primary key's range finds the events after ``seq``; left to itself,
+    # SQLite would walk the hall's whole history in the day index instead.
+    "WHERE seq > ? AND +hall = ? ORDER BY seq"
 )
 
 
-_MINE_BETWEEN = "SELECT 1 FROM events WHERE seq > ? AND seq < ? AND hall = ? LIMIT 1"
+_MINE_BETWEEN = "SELECT 1 FROM events WHERE seq > ? AND seq < ? AND +hall = ? LIMIT 1"
 _BY_DAY = (
     f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
     "WHERE hall = ? AND day = ? ORDER BY seq"
