@@ -118,8 +118,12 @@ def _child(what: str, path: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - start}))
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """Run a process; its wall time (or the time it reports) and its peak memory in MiB."""
+def measure(args: list[str]) -> tuple[float, float, float]:
+    """Run a process: its wall time (or the time it reports), peak memory (MiB), CPU time.
+
+    The CPU time (user and system, of the whole process) says what the work costs when
+    the machine is shared and the wall time mostly measures the wait for a processor.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
     _, status, usage = os.wait4(proc.pid, 0)
@@ -130,12 +134,12 @@ def measure(args: list[str]) -> tuple[float, float]:
     if proc.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{err}")
     reported = json.loads(out)["seconds"] if out.startswith("{") else wall
-    return reported, usage.ru_maxrss * 1024 / MiB
+    return reported, usage.ru_maxrss * 1024 / MiB, usage.ru_utime + usage.ru_stime
 
 
-def best(rounds: int, args: list[str]) -> tuple[float, float]:
+def best(rounds: int, args: list[str]) -> tuple[float, float, float]:
     runs = [measure(args) for _ in range(rounds)]
-    return min(r[0] for r in runs), min(r[1] for r in runs)
+    return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs)
 
 
 def main() -> None:
@@ -172,6 +176,7 @@ def main() -> None:
         d_cli = best(args.rounds, [*cli, "--db", str(one), "issue", "A"])
         y_cli = best(args.rounds, [*cli, "--db", str(year), "issue", "A"])
         rows.insert(1, ("`govstd queue issue A` (whole process)", d_cli[0], y_cli[0], 1.5))
+        rows.insert(2, ("  the same, CPU time of the process", d_cli[2], y_cli[2], 1.5))
         print(f"{'':42} {'one day':>10} {'a year':>10} {'year/day':>9}  target")
         for name, d_s, y_s, target in rows:
             ratio = y_s / d_s
@@ -183,11 +188,15 @@ def main() -> None:
             f"{'peak memory of that command':42} {d_cli[1]:6.0f} MiB {y_cli[1]:6.0f} MiB "
             f"{ratio:8.2f}×  ≤ 1.5× {verdict}"
         )
-        seconds, peak = best(args.rounds, [*me, "year-kpis", str(year)])
+        seconds, peak, cpu = best(args.rounds, [*me, "year-kpis", str(year)])
         verdict = "met" if seconds < 3 and peak < 200 else "MISSED"
         print(
             f"{'the year`s KPIs (every day)':42} {'':>10} {seconds:9.3f}s"
             f"  peak {peak:.0f} MiB  < 3 s and < 200 MiB {verdict}"
+        )
+        print(
+            f"{'  the same, CPU time of the process':42} {'':>10} {cpu:9.3f}s"
+            f"  (with start-up; {'met' if cpu < 3 else 'MISSED'} on CPU time)"
         )
 
 

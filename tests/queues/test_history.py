@@ -316,9 +316,10 @@ def test_reads_after_a_sequence_number_use_the_primary_key(tmp_path: Path) -> No
     # walk through the hall's whole history in the day index.
     from govservice_std.queues.stores import sqlite as module
 
-    with SQLiteStore(tmp_path / "q.db", HALL.code, locality="441324") as store:
-        con = store._con
-        for query, params in ((module._SELECT, (0, "h")), (module._MINE_BETWEEN, (0, 9, "h"))):
-            plan = " ".join(row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {query}", params))
-            assert "INTEGER PRIMARY KEY" in plan, plan
-            assert "events_by_day" not in plan, plan
+    store = SQLiteStore(tmp_path / "q.db", HALL.code, locality="441324")
+    con = store._con
+    for query, params in ((module._SELECT, (0, "h")), (module._MINE_BETWEEN, (0, 9, "h"))):
+        plan = " ".join(row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {query}", params))
+        assert "INTEGER PRIMARY KEY" in plan, plan
+        assert "events_by_day" not in plan, plan
+    store.close()
