@@ -271,6 +271,16 @@ _COMMANDS_ZH = {
     "cancel": "取消",
     "open window": "开启窗口",
     "close window": "关闭窗口",
+    "call ticket": "指定叫号",
+    "park": "暂挂",
+    "resume": "恢复暂挂",
+    "sign in": "签到上岗",
+    "sign out": "签退",
+    "slots": "查询预约时段",
+    "book": "预约",
+    "cancel booking": "取消预约",
+    "reschedule": "改约",
+    "position": "查询排队位置",
 }
 
 

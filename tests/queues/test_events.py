@@ -78,11 +78,17 @@ def test_engine_constructors_build_the_same_frozen_events(
     )  # fmt: skip
     pairs: list[tuple[Event, Event]] = [
         (_make_issued(at, "t", "A1", "A", 1, at.date(), at, group, appointment, slot), issued),
-        (_make_called(at, "t", "W1"), TicketCalled(at=at, ticket="t", window="W1")),
-        (_make_started(at, "t", "W1"), ServiceStarted(at=at, ticket="t", window="W1")),
         (
-            _make_finished(at, "t", "W1", "completed"),
-            ServiceFinished(at=at, ticket="t", window="W1", outcome="completed"),
+            _make_called(at, "t", "W1", group, appointment),
+            TicketCalled(at=at, ticket="t", window="W1", staff=group, reason=appointment),
+        ),
+        (
+            _make_started(at, "t", "W1", group),
+            ServiceStarted(at=at, ticket="t", window="W1", staff=group),
+        ),
+        (
+            _make_finished(at, "t", "W1", "completed", group),
+            ServiceFinished(at=at, ticket="t", window="W1", outcome="completed", staff=group),
         ),
     ]
     for fast, built in pairs:

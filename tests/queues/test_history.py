@@ -13,30 +13,39 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govservice_std.errors import IllegalCommandError, NoTicketWaitingError
+from govservice_std.halls import OpeningHours
 from govservice_std.queues.engine import FixedClock, QueueEngine
-from govservice_std.queues.events import DayClosed, Event, event_day
+from govservice_std.queues.events import CHINA_TZ, DayClosed, Event, event_day
 from govservice_std.queues.history import day_facts, recorded_kpis
 from govservice_std.queues.kpis import kpis_from_events
 from govservice_std.queues.state import QueueState, TicketStatus
 from govservice_std.queues.stores.base import Checkpoint
 from govservice_std.queues.stores.memory import MemoryStore
 from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.serialization import structure
 
 from .conftest import START, make_hall, make_policy
 
 HALL = make_hall()
+_HOURS = structure(
+    {"regular": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                  "periods": [{"start": "08:30", "end": "17:30"}]}]},
+    OpeningHours,
+)  # fmt: skip
 
 # One step of a random history: (command, argument).
 _steps = st.lists(
     st.tuples(
         st.sampled_from(
             ["issue", "issue", "call", "call", "start", "finish", "no_show", "cancel",
-             "transfer", "reactivate", "wait", "next_day", "close_day", "window"]
+             "transfer", "reactivate", "wait", "next_day", "close_day", "window",
+             "sign_in", "sign_out", "park", "resume", "choose", "to_window", "book"]
         ),
         st.integers(0, 50),
     ),
@@ -74,6 +83,22 @@ def _play(engine: QueueEngine, clock: FixedClock, steps: list[tuple[str, int]]) 
                 clock.advance(days=1 + n % 2, hours=-(n % 3))
             elif name == "close_day":
                 engine.close_day()
+            elif name == "sign_in":
+                engine.sign_in(window, f"S{n % 4}")
+            elif name == "sign_out":
+                engine.sign_out(window)
+            elif name == "park":
+                engine.park(ref)
+            elif name == "resume":
+                engine.resume(ref)
+            elif name == "choose":
+                engine.call_ticket(window, ref, reason="test")
+            elif name == "to_window":
+                engine.transfer(ref, window=window)
+            elif name == "book":
+                day = clock.now.date() + dt.timedelta(days=n % 3)
+                slot = dt.datetime.combine(day, dt.time(9 + n % 3, 30 * (n % 2)), CHINA_TZ)
+                engine.book("ABC"[n % 3], slot)
             elif engine.window(window).open:
                 engine.close_window(window)
             else:
@@ -84,7 +109,8 @@ def _play(engine: QueueEngine, clock: FixedClock, steps: list[tuple[str, int]]) 
 
 def _engine(steps: list[tuple[str, int]]) -> QueueEngine:
     clock = FixedClock(START)
-    engine = QueueEngine(HALL, make_policy(), clock=clock)
+    hall = attrs.evolve(HALL, hours=_HOURS)  # with opening hours: bookings have slots
+    engine = QueueEngine(hall, make_policy(booking_capacity=2), clock=clock)
     for window in ("W1", "W2", "W3"):
         engine.open_window(window)
     _play(engine, clock, steps)
@@ -142,6 +168,7 @@ def test_snapshot_covers_every_part_of_the_state() -> None:
     covered = {
         "_keep_closed", "_tickets", "_labels", "_appointments", "_windows", "_counters",
         "_numbers", "_queues", "_events", "_ordinal", "_day", "_day_end", "_closed", "_apply",
+        "_directed", "_walk_ins", "_staff_at", "_bookings", "_booked", "_bookings_made",
     }  # fmt: skip
     assert set(vars(QueueState())) == covered
 
@@ -227,9 +254,19 @@ def test_several_halls_in_one_file_decide_once(tmp_path: Path) -> None:
 def test_a_version_1_file_is_upgraded_on_open(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     con = sqlite3.connect(path)
-    from govservice_std.queues.stores import sqlite as module
-
-    con.executescript(module._SCHEMA)
+    # The layout of version 1, as the first release wrote it.
+    con.executescript(
+        """
+        CREATE TABLE halls (hall TEXT PRIMARY KEY, locality TEXT NOT NULL,
+                            created_at TEXT NOT NULL);
+        CREATE TABLE events (seq INTEGER PRIMARY KEY, hall TEXT NOT NULL, type TEXT NOT NULL,
+            ticket TEXT, at TEXT NOT NULL, label TEXT, line TEXT, number INTEGER, day TEXT,
+            order_at TEXT, grp TEXT, appointment TEXT, slot TEXT, win TEXT, outcome TEXT,
+            from_line TEXT, to_line TEXT);
+        CREATE UNIQUE INDEX ticket_numbers ON events (hall, line, day, number)
+            WHERE type = 'issued';
+        """
+    )
     con.execute("INSERT INTO halls VALUES ('441324116', '441324', '2026-03-01')")
     con.executemany(
         "INSERT INTO events (hall, type, at, win) VALUES ('441324116', 'window_opened', ?, 'W1')",

@@ -115,12 +115,15 @@ _ACTIONS_ZH = {
     "marked no-show": "已标记过号",
     "reactivated": "已恢复",
     "cancelled": "已取消",
+    "parked": "已暂挂",
+    "resumed": "已恢复叫号",
 }
 
 
 def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
     """Print what a command did to a ticket, in the command line's language."""
-    where = f" → {ticket.window}" if ticket.window and action in ("called", "recalled") else ""
+    shown = ("called", "recalled", "resumed")
+    where = f" → {ticket.window}" if ticket.window and action in shown else ""
     if current_lang() == "zh":
         done = f"已转至业务类别 {to_line}" if to_line else _ACTIONS_ZH[action]
         click.echo(f"{ticket.label}{where} {done}（{ticket.status.label_zh}）")
@@ -169,12 +172,18 @@ def issue(q: QueueContext, line: str, priority: str | None) -> None:
 
 @queue.command("check-in")
 @click.argument("appointment")
-@click.option("--line", required=True, help="The business line booked.")
-@click.option("--slot", required=True, callback=_parse_at, help="The booked time (ISO 8601).")
+@click.option("--line", help="The business line booked (a booking made here knows it).")
+@click.option(
+    "--slot", callback=_parse_at, help="The booked time (ISO 8601; a booking made here knows it)."
+)
 @click.option("--priority", metavar="GROUP", help="Priority group.")
 @click.pass_obj
 def check_in(
-    q: QueueContext, appointment: str, line: str, slot: dt.datetime, priority: str | None
+    q: QueueContext,
+    appointment: str,
+    line: str | None,
+    slot: dt.datetime | None,
+    priority: str | None,
 ) -> None:
     """Check in APPOINTMENT: it joins the queue at its slot."""
     _line(q.engine().check_in(appointment, line=line, slot=slot, priority=priority), "checked in")
@@ -182,10 +191,169 @@ def check_in(
 
 @queue.command()
 @click.argument("window")
+@click.option("--ticket", "label", metavar="LABEL", help="Call this waiting ticket out of turn.")
+@click.option("--reason", default="", help="Why the chosen ticket goes first (recorded).")
 @click.pass_obj
-def call(q: QueueContext, window: str) -> None:
-    """Call the next ticket to WINDOW."""
-    _line(q.engine().call_next(window), "called")
+def call(q: QueueContext, window: str, label: str | None, reason: str) -> None:
+    """Call the next ticket to WINDOW, or a chosen one with --ticket."""
+    if label is None:
+        _line(q.engine().call_next(window), "called")
+    else:
+        _line(q.engine().call_ticket(window, label, reason=reason), "called")
+
+
+@queue.command("sign-in")
+@click.argument("window")
+@click.argument("staff")
+@click.pass_obj
+def sign_in(q: QueueContext, window: str, staff: str) -> None:
+    """Sign STAFF in at WINDOW (the window opens)."""
+    q.engine().sign_in(window, staff)
+    click.echo(zh_en(f"{staff} 已在 {window} 窗口签到", f"{staff} signed in at window {window}"))
+
+
+@queue.command("sign-out")
+@click.argument("window")
+@click.pass_obj
+def sign_out(q: QueueContext, window: str) -> None:
+    """Sign out whoever is signed in at WINDOW."""
+    engine = q.engine()
+    staff = engine.window(window).staff
+    engine.sign_out(window)
+    click.echo(zh_en(f"{staff} 已从 {window} 窗口签退", f"{staff} signed out of window {window}"))
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def park(q: QueueContext, ticket: str) -> None:
+    """Set the called or served TICKET aside; its window is free."""
+    _line(q.engine().park(ticket), "parked")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.pass_obj
+def resume(q: QueueContext, ticket: str) -> None:
+    """Call the parked TICKET back to the window that parked it."""
+    _line(q.engine().resume(ticket), "resumed")
+
+
+@queue.command()
+@click.argument("ticket")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def position(q: QueueContext, ticket: str, as_json: bool) -> None:
+    """Show how many tickets are ahead of the waiting TICKET and the estimated wait."""
+    where = q.engine().position(ticket)
+    if as_json:
+        echo_json(where.to_dict())
+        return
+    wait = where.estimated_wait_minutes
+    if current_lang() == "zh":
+        about = "暂无可叫号窗口" if wait is None else f"预计等候约 {wait:.0f} 分钟"
+        click.echo(f"{where.label}：前面还有 {where.ahead} 人，{about}")
+    else:
+        about = "no window can call it now" if wait is None else f"about {wait:.0f} min"
+        click.echo(f"{where.label}: {where.ahead} ahead, {about}")
+
+
+def _booking_dict(booking: Any) -> dict[str, Any]:
+    return {
+        "ref": booking.ref,
+        "line": booking.line,
+        "slot": booking.slot.isoformat(),
+        "status": booking.status.value,
+        "ticket": booking.ticket,
+    }
+
+
+@queue.command()
+@click.argument("line")
+@click.option("--slot", required=True, callback=_parse_at, help="The slot's start (ISO 8601).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
+    """Book a place in a slot of LINE; prints the booking's reference."""
+    booking = q.engine().book(line, slot)
+    if as_json:
+        echo_json(_booking_dict(booking))
+        return
+    when = f"{booking.slot:%Y-%m-%d %H:%M}"
+    click.echo(
+        zh_en(
+            f"已预约 {booking.ref}：业务类别 {line}，{when}",
+            f"booked {booking.ref}: line {line} at {when}",
+        )
+    )
+
+
+@queue.command("cancel-booking")
+@click.argument("ref")
+@click.pass_obj
+def cancel_booking(q: QueueContext, ref: str) -> None:
+    """Cancel the booking REF."""
+    q.engine().cancel_booking(ref)
+    click.echo(zh_en(f"预约 {ref} 已取消", f"booking {ref} cancelled"))
+
+
+@queue.command()
+@click.argument("ref")
+@click.option("--slot", required=True, callback=_parse_at, help="The new slot (ISO 8601).")
+@click.pass_obj
+def reschedule(q: QueueContext, ref: str, slot: dt.datetime) -> None:
+    """Move the booking REF to another slot of its line."""
+    booking = q.engine().reschedule(ref, slot)
+    when = f"{booking.slot:%Y-%m-%d %H:%M}"
+    click.echo(zh_en(f"预约 {ref} 已改至 {when}", f"booking {ref} moved to {when}"))
+
+
+@queue.command()
+@click.pass_obj
+def remind(q: QueueContext) -> None:
+    """Send the reminders that are due (through the integration plugins)."""
+    reminded = q.engine().send_reminders()
+    refs = [b.ref for b in reminded]
+    click.echo(
+        zh_en(
+            f"已提醒 {len(refs)} 个预约：{'、'.join(refs) or '无'}",
+            f"reminded {len(refs)} bookings: {', '.join(refs) or 'none'}",
+        )
+    )
+
+
+@queue.command()
+@click.argument("line")
+@click.option("--day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Service day.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def slots(q: QueueContext, line: str, day: dt.datetime, as_json: bool) -> None:
+    """List the booking slots of LINE on a day, with the places left."""
+    offered = q.engine().slots(line, day.date())
+    if as_json:
+        echo_json(
+            [
+                {
+                    "start": s.start.isoformat(),
+                    "capacity": s.capacity,
+                    "booked": s.booked,
+                    "free": s.free,
+                }
+                for s in offered
+            ]
+        )
+        return
+    if not offered:
+        click.echo(
+            zh_en(f"业务类别 {line} 当日不接受预约", f"line {line} takes no bookings that day")
+        )
+    for s in offered:
+        click.echo(
+            zh_en(
+                f"{s.start:%H:%M}  余 {s.free}/{s.capacity}",
+                f"{s.start:%H:%M}  {s.free}/{s.capacity} free",
+            )
+        )
 
 
 @queue.command()
@@ -231,11 +399,36 @@ def reactivate(q: QueueContext, ticket: str) -> None:
 
 @queue.command()
 @click.argument("ticket")
-@click.argument("line")
+@click.argument("to_line", metavar="[LINE]", required=False)
+@click.option("--line", "line", help="Move it to this business line.")
+@click.option("--window", help="Move it to this window (only that window may call it).")
+@click.option("--staff", help="Move it to this staff member (wherever they sign in).")
+@click.option(
+    "--placement",
+    type=click.Choice(["first", "last", "arrival"]),
+    help="Where it stands in its new queue (default: the policy's).",
+)
 @click.pass_obj
-def transfer(q: QueueContext, ticket: str, line: str) -> None:
-    """Move TICKET to LINE, keeping its original arrival."""
-    _line(q.engine().transfer(ticket, line), "transferred", to_line=line)
+def transfer(  # noqa: PLR0917 - click passes every option
+    q: QueueContext,
+    ticket: str,
+    to_line: str | None,
+    line: str | None,
+    window: str | None,
+    staff: str | None,
+    placement: str | None,
+) -> None:
+    """Move TICKET to a line, a window or a staff member."""
+    line = line or to_line
+    moved = q.engine().transfer(ticket, line, window=window, staff=staff, placement=placement)
+    if line is not None:
+        _line(moved, "transferred", to_line=line)
+        return
+    target = zh_en(f"{window} 窗口", f"window {window}") if window else str(staff)
+    if current_lang() == "zh":
+        click.echo(f"{moved.label} 已转至 {target}（{moved.status.label_zh}）")
+    else:
+        click.echo(f"{moved.label} transferred to {target} ({moved.status.value})")
 
 
 @queue.command()
@@ -373,10 +566,20 @@ _KPI_COLUMNS_EN = (
 @queue.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
+@click.option(
+    "--by",
+    type=click.Choice(["all", "staff"]),
+    default="all",
+    show_default=True,
+    help="staff: per staff member, with daily caps reached and the booking show rate.",
+)
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
+def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None, by: str) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
+    if by == "staff":
+        _staff_kpis(engine, day.date() if day else None, as_json)
+        return
     result = engine.kpis(day.date() if day else None)
     if as_json:
         echo_json(result.to_dict())
@@ -414,3 +617,59 @@ def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None) -> None:
             noshow,
         )
         click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))
+
+
+_STAFF_COLUMNS_ZH = (
+    ("", 12), ("叫号", 5), ("办结", 5), ("平均等候", 10), ("平均步行", 10),
+    ("平均办理", 10), ("在岗", 10), ("空闲", 10),
+)  # fmt: skip
+_STAFF_COLUMNS_EN = (
+    ("", 12), ("called", 6), ("served", 6), ("wait avg", 9), ("walk avg", 9),
+    ("service", 9), ("signed in", 10), ("idle", 9),
+)  # fmt: skip
+
+
+def _staff_kpis(engine: QueueEngine, day: dt.date | None, as_json: bool) -> None:
+    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
+
+    result = engine.front_desk_kpis(day)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    zh = current_lang() == "zh"
+    click.echo(
+        zh_en(
+            f"{engine.hall.name} · {result.day} · 按工作人员",
+            f"{engine.hall.name} · {result.day} · by staff",
+        )
+    )
+    columns = _STAFF_COLUMNS_ZH if zh else _STAFF_COLUMNS_EN
+    widths = [width for _, width in columns]
+    click.echo(" ".join(_rjust(heading, width) for heading, width in columns))
+    unit = " 分钟" if zh else " min"
+    for name, f in result.by_staff.items():
+        cells = (
+            name,
+            str(f.called),
+            str(f.served),
+            _fmt(f.mean_wait, unit),
+            _fmt(f.mean_walk, unit),
+            _fmt(f.mean_service, unit),
+            _fmt(f.signed_in, unit),
+            _fmt(f.idle, unit),
+        )
+        click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))
+    if not result.by_staff:
+        click.echo(zh_en("当日无工作人员签到记录", "no staff signed in that day"))
+    for line, at in result.cap_reached_at.items():
+        when = "-" if at is None else f"{at.astimezone(CHINA_TZ):%H:%M}"
+        click.echo(
+            zh_en(f"业务类别 {line} 号源满额时间：{when}", f"line {line} cap reached at: {when}")
+        )
+    rate = "-" if result.show_rate is None else f"{result.show_rate:.0%}"
+    click.echo(
+        zh_en(
+            f"预约到场率：{rate}（{result.bookings_shown}/{result.bookings_due}）",
+            f"booking show rate: {rate} ({result.bookings_shown}/{result.bookings_due})",
+        )
+    )

@@ -30,16 +30,24 @@ from govservice_std.errors import DataProblem, InvalidDataError
 __all__ = [
     "CHINA_TZ",
     "EVENT_TYPES",
+    "AppointmentBooked",
+    "AppointmentCancelled",
+    "AppointmentReminded",
+    "AppointmentRescheduled",
     "DayClosed",
     "Event",
     "ServiceFinished",
     "ServiceStarted",
+    "StaffSignedIn",
+    "StaffSignedOut",
     "TicketCalled",
     "TicketCancelled",
     "TicketIssued",
     "TicketNoShow",
+    "TicketParked",
     "TicketReactivated",
     "TicketRecalled",
+    "TicketResumed",
     "TicketTransferred",
     "WindowClosed",
     "WindowOpened",
@@ -85,12 +93,21 @@ class TicketIssued:
 
 @attrs.frozen
 class TicketCalled:
-    """A window called a ticket for the first time."""
+    """A window called a ticket for the first time.
+
+    Attributes:
+        staff: Who was signed in at the window, if anyone.
+        reason: Why this ticket was chosen out of turn, for a chosen call
+            (:meth:`~govservice_std.queues.engine.QueueEngine.call_ticket`); ``None`` for a
+            call of the next ticket in turn.
+    """
 
     type: ClassVar[str] = "called"
     at: dt.datetime
     ticket: str
     window: str
+    staff: str | None = None
+    reason: str | None = None
 
 
 @attrs.frozen
@@ -111,6 +128,7 @@ class ServiceStarted:
     at: dt.datetime
     ticket: str
     window: str
+    staff: str | None = None
 
 
 @attrs.frozen
@@ -122,6 +140,7 @@ class ServiceFinished:
     ticket: str
     window: str
     outcome: str
+    staff: str | None = None
 
 
 @attrs.frozen
@@ -146,10 +165,16 @@ class TicketReactivated:
 
 @attrs.frozen
 class TicketTransferred:
-    """A ticket moved to another line, keeping its place by its original arrival.
+    """A ticket moved to another line, to a window or to a staff member.
 
     Attributes:
+        from_line: The line it was in.
+        to_line: The line it is in now (the same line for a move to a window or a person).
         window: The window that transferred it, if it was at one.
+        order_at: Where it now stands in its queue (decided by the engine from the
+            placement: first, last or by original arrival); ``None`` keeps its place.
+        to_window: The only window that may call it now, for a transfer to a window.
+        to_staff: The only staff member who may call it now, for a transfer to a person.
     """
 
     type: ClassVar[str] = "transferred"
@@ -158,6 +183,100 @@ class TicketTransferred:
     from_line: str
     to_line: str
     window: str | None = None
+    order_at: dt.datetime | None = None
+    to_window: str | None = None
+    to_staff: str | None = None
+
+
+@attrs.frozen
+class TicketParked:
+    """A called or served ticket left the window for a while (the visitor fetches a paper).
+
+    It keeps its arrival and waits outside every queue until the window resumes it.
+    """
+
+    type: ClassVar[str] = "parked"
+    at: dt.datetime
+    ticket: str
+    window: str
+    staff: str | None = None
+
+
+@attrs.frozen
+class TicketResumed:
+    """A parked ticket was called back to the window that parked it."""
+
+    type: ClassVar[str] = "resumed"
+    at: dt.datetime
+    ticket: str
+    window: str
+    staff: str | None = None
+
+
+@attrs.frozen
+class StaffSignedIn:
+    """A staff member signed in at a window (it opens if it was closed)."""
+
+    type: ClassVar[str] = "signed_in"
+    at: dt.datetime
+    window: str
+    staff: str
+
+
+@attrs.frozen
+class StaffSignedOut:
+    """A staff member signed out of a window."""
+
+    type: ClassVar[str] = "signed_out"
+    at: dt.datetime
+    window: str
+    staff: str
+
+
+@attrs.frozen
+class AppointmentBooked:
+    """A visitor booked a slot of a business line.
+
+    Attributes:
+        appointment: The booking's reference (given to the visitor; used to check in).
+        line: The business line.
+        slot: The slot's start.
+    """
+
+    type: ClassVar[str] = "booked"
+    at: dt.datetime
+    appointment: str
+    line: str
+    slot: dt.datetime
+
+
+@attrs.frozen
+class AppointmentCancelled:
+    """A booking was cancelled; its place in the slot is free again."""
+
+    type: ClassVar[str] = "booking_cancelled"
+    at: dt.datetime
+    appointment: str
+
+
+@attrs.frozen
+class AppointmentRescheduled:
+    """A booking moved to another slot of its line."""
+
+    type: ClassVar[str] = "rescheduled"
+    at: dt.datetime
+    appointment: str
+    slot: dt.datetime
+
+
+@attrs.frozen
+class AppointmentReminded:
+    """A reminder of a booking is due: integration plugins send it (SMS, WeChat …)."""
+
+    type: ClassVar[str] = "reminded"
+    at: dt.datetime
+    appointment: str
+    slot: dt.datetime
 
 
 @attrs.frozen
@@ -222,6 +341,14 @@ Event: TypeAlias = (
     | WindowOpened
     | WindowClosed
     | DayClosed
+    | TicketParked
+    | TicketResumed
+    | StaffSignedIn
+    | StaffSignedOut
+    | AppointmentBooked
+    | AppointmentCancelled
+    | AppointmentRescheduled
+    | AppointmentReminded
 )
 """Any queue event."""
 
@@ -240,6 +367,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
         WindowOpened,
         WindowClosed,
         DayClosed,
+        TicketParked,
+        TicketResumed,
+        StaffSignedIn,
+        StaffSignedOut,
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentRescheduled,
+        AppointmentReminded,
     )
 }
 """Event classes by their ``type`` tag."""
@@ -305,12 +440,14 @@ def _slot_setters(cls: type, *names: str) -> tuple[Callable[[object, object], No
     TicketIssued,
     "at", "ticket", "label", "line", "number", "day", "order_at", "group", "appointment", "slot",
 )  # fmt: skip
-_called_at, _called_ticket, _called_window = _slot_setters(TicketCalled, "at", "ticket", "window")
-_started_at, _started_ticket, _started_window = _slot_setters(
-    ServiceStarted, "at", "ticket", "window"
+_called_at, _called_ticket, _called_window, _called_staff, _called_reason = _slot_setters(
+    TicketCalled, "at", "ticket", "window", "staff", "reason"
 )
-_finished_at, _finished_ticket, _finished_window, _finished_outcome = _slot_setters(
-    ServiceFinished, "at", "ticket", "window", "outcome"
+_started_at, _started_ticket, _started_window, _started_staff = _slot_setters(
+    ServiceStarted, "at", "ticket", "window", "staff"
+)
+_finished_at, _finished_ticket, _finished_window, _finished_outcome, _finished_staff = (
+    _slot_setters(ServiceFinished, "at", "ticket", "window", "outcome", "staff")
 )
 
 
@@ -341,31 +478,39 @@ def _make_issued(  # noqa: PLR0917 - positional, in field order (see above)
     return event
 
 
-def _make_called(at: dt.datetime, ticket: str, window: str) -> TicketCalled:
+def _make_called(
+    at: dt.datetime, ticket: str, window: str, staff: str | None, reason: str | None
+) -> TicketCalled:
     """``TicketCalled(...)``, faster (see above)."""
     event: TicketCalled = _new(TicketCalled)
     _called_at(event, at)
     _called_ticket(event, ticket)
     _called_window(event, window)
+    _called_staff(event, staff)
+    _called_reason(event, reason)
     return event
 
 
-def _make_started(at: dt.datetime, ticket: str, window: str) -> ServiceStarted:
+def _make_started(at: dt.datetime, ticket: str, window: str, staff: str | None) -> ServiceStarted:
     """``ServiceStarted(...)``, faster (see above)."""
     event: ServiceStarted = _new(ServiceStarted)
     _started_at(event, at)
     _started_ticket(event, ticket)
     _started_window(event, window)
+    _started_staff(event, staff)
     return event
 
 
-def _make_finished(at: dt.datetime, ticket: str, window: str, outcome: str) -> ServiceFinished:
+def _make_finished(
+    at: dt.datetime, ticket: str, window: str, outcome: str, staff: str | None
+) -> ServiceFinished:
     """``ServiceFinished(...)``, faster (see above)."""
     event: ServiceFinished = _new(ServiceFinished)
     _finished_at(event, at)
     _finished_ticket(event, ticket)
     _finished_window(event, window)
     _finished_outcome(event, outcome)
+    _finished_staff(event, staff)
     return event
 
 

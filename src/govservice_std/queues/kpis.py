@@ -39,14 +39,18 @@ from govservice_std.queues.stores.base import TicketFact
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
+    from govservice_std.queues.policy import QueuePolicy
 
 __all__ = [
     "NORMAL_GROUP",
     "Distribution",
+    "FrontDeskKpis",
     "KpiFigures",
     "QueueKpis",
+    "StaffFigures",
     "compute_kpis",
     "engine_kpis",
+    "front_desk_kpis",
     "kpis_from_events",
     "kpis_from_facts",
     "ticket_fact",
@@ -442,4 +446,230 @@ def engine_kpis(engine: QueueEngine, *, day: dt.date | None = None) -> QueueKpis
         day=the_day,
         target_minutes=engine.policy.target_minutes,
         target_share=engine.policy.target_share,
+    )
+
+
+# -- front of house: staff, caps, bookings -------------------------------------------------
+
+
+@attrs.frozen
+class StaffFigures:
+    """What one staff member did in a service day.
+
+    Attributes:
+        staff: The staff member's id.
+        called: Tickets they called (next in turn, chosen, or resumed after parking).
+        served: Tickets they finished.
+        mean_wait: Mean wait (arrival to first call) of the tickets they called first,
+            in minutes.
+        mean_walk: Mean walk time from a call to the start of service, in minutes.
+        mean_service: Mean service time per service stretch (start to finish, park or
+            transfer), in minutes.
+        signed_in: Minutes signed in at a window.
+        idle: Minutes signed in with no ticket called or in service at their window.
+    """
+
+    staff: str
+    called: int = 0
+    served: int = 0
+    mean_wait: float | None = None
+    mean_walk: float | None = None
+    mean_service: float | None = None
+    signed_in: float = 0.0
+    idle: float = 0.0
+
+
+@attrs.frozen
+class FrontDeskKpis:
+    """Per-staff figures, daily caps reached and booking show rate of a service day.
+
+    Attributes:
+        day: The service day.
+        by_staff: Figures per staff member, by id.
+        cap_reached_at: For each line with a daily cap, when its last walk-in ticket of
+            the day was issued, or ``None`` if the cap was not reached.
+        bookings_due: Bookings of the day whose slot has begun (not cancelled).
+        bookings_shown: Of those, the ones checked in.
+        show_rate: ``bookings_shown / bookings_due``; ``None`` with none due.
+    """
+
+    day: dt.date
+    by_staff: Mapping[str, StaffFigures]
+    cap_reached_at: Mapping[str, dt.datetime | None]
+    bookings_due: int
+    bookings_shown: int
+    show_rate: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as JSON-ready data (times as ISO 8601 text)."""
+        return {
+            "day": self.day.isoformat(),
+            "by_staff": {k: attrs.asdict(v) for k, v in self.by_staff.items()},
+            "cap_reached_at": {
+                k: None if v is None else v.isoformat() for k, v in self.cap_reached_at.items()
+            },
+            "bookings_due": self.bookings_due,
+            "bookings_shown": self.bookings_shown,
+            "show_rate": self.show_rate,
+        }
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+class _StaffTally:
+    __slots__ = ("busy", "called", "served", "service", "signed_in", "waits", "walks")
+
+    def __init__(self) -> None:
+        self.called = 0
+        self.served = 0
+        self.waits: list[float] = []
+        self.walks: list[float] = []
+        self.service: list[float] = []
+        self.signed_in = 0.0
+        self.busy = 0.0
+
+
+def front_desk_kpis(  # noqa: PLR0912, PLR0915 - one pass over the day's events
+    events: Iterable[Event], policy: QueuePolicy, *, day: dt.date, now: dt.datetime
+) -> FrontDeskKpis:
+    """Per-staff figures, caps reached and the booking show rate of one service day.
+
+    Computed in one pass over the hall's events in order (events of other days only
+    give tickets their arrival and bookings their slot). Walk time runs from a call (or
+    a resume) to the start of service; service time from a start to a finish, park or
+    transfer; a staff member is busy from a call to the end of that ticket's stay at the
+    window, and idle for the rest of the time signed in (a session still open counts up
+    to ``now`` or the end of the day).
+
+    Args:
+        events: The hall's events, in order.
+        policy: The queue policy (for the daily caps).
+        day: The service day.
+        now: The moment the figures are for.
+    """
+    from govservice_std.queues import events as ev  # noqa: PLC0415 - the event classes
+
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA_TZ)
+    cut = min(now, end_of_day)
+    caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
+    walk_ins: dict[str, int] = {}
+    cap_at: dict[str, dt.datetime | None] = dict.fromkeys(caps)
+    arrival: dict[str, dt.datetime] = {}
+    called_once: set[str] = set()
+    last_call: dict[str, dt.datetime] = {}
+    started: dict[str, tuple[dt.datetime, str | None]] = {}
+    sessions: dict[str, tuple[str, dt.datetime]] = {}
+    busy: dict[str, tuple[str, dt.datetime, str | None]] = {}
+    tally: dict[str, _StaffTally] = {}
+    slots: dict[str, dt.datetime] = {}
+    cancelled: set[str] = set()
+    shown: set[str] = set()
+
+    def staff_of(name: str) -> _StaffTally:
+        found = tally.get(name)
+        if found is None:
+            found = tally[name] = _StaffTally()
+        return found
+
+    def end_busy(window: str | None, ticket: str, at: dt.datetime) -> None:
+        if window is None:
+            return
+        current = busy.get(window)
+        if current is not None and current[0] == ticket:
+            del busy[window]
+            if current[2] is not None:
+                staff_of(current[2]).busy += (at - current[1]).total_seconds()
+
+    def end_service(ticket: str, at: dt.datetime) -> None:
+        begun = started.pop(ticket, None)
+        if begun is not None and begun[1] is not None:
+            staff_of(begun[1]).service.append((at - begun[0]).total_seconds() / 60.0)
+
+    def close_session(window: str, at: dt.datetime) -> None:
+        session = sessions.pop(window, None)
+        if session is not None:
+            staff_of(session[0]).signed_in += max(0.0, (at - session[1]).total_seconds())
+
+    for event in events:
+        at = event.at
+        on_day = at.astimezone(CHINA_TZ).date() == day
+        if isinstance(event, ev.TicketIssued):
+            slot = event.slot
+            arrival[event.ticket] = at if slot is None or slot < at else slot
+            if event.appointment is not None:
+                shown.add(event.appointment)
+            elif on_day and event.line in caps:
+                count = walk_ins[event.line] = walk_ins.get(event.line, 0) + 1
+                if count == caps[event.line]:
+                    cap_at[event.line] = at
+        elif isinstance(event, (ev.AppointmentBooked, ev.AppointmentRescheduled)):
+            slots[event.appointment] = event.slot
+        elif isinstance(event, ev.AppointmentCancelled):
+            cancelled.add(event.appointment)
+        elif not on_day:
+            continue
+        elif isinstance(event, ev.StaffSignedIn):
+            sessions[event.window] = (event.staff, at)
+        elif isinstance(event, (ev.StaffSignedOut, ev.WindowClosed)):
+            close_session(event.window, at)
+        elif isinstance(event, (ev.TicketCalled, ev.TicketResumed)):
+            ticket, staff = event.ticket, event.staff
+            busy[event.window] = (ticket, at, staff)
+            last_call[ticket] = at
+            if staff is not None:
+                person = staff_of(staff)
+                person.called += 1
+                if ticket not in called_once and ticket in arrival:
+                    person.waits.append(max(0.0, (at - arrival[ticket]).total_seconds()) / 60.0)
+            called_once.add(ticket)
+        elif isinstance(event, ev.ServiceStarted):
+            ticket, staff = event.ticket, event.staff
+            started[ticket] = (at, staff)
+            if staff is not None and ticket in last_call:
+                staff_of(staff).walks.append((at - last_call[ticket]).total_seconds() / 60.0)
+        elif isinstance(event, ev.ServiceFinished):
+            if event.staff is not None:
+                staff_of(event.staff).served += 1
+            end_service(event.ticket, at)
+            end_busy(event.window, event.ticket, at)
+        elif isinstance(
+            event, (ev.TicketNoShow, ev.TicketParked, ev.TicketTransferred, ev.TicketCancelled)
+        ):
+            end_service(event.ticket, at)
+            end_busy(event.window, event.ticket, at)
+    for window in list(busy):
+        ticket, since, staff = busy.pop(window)
+        if staff is not None:
+            staff_of(staff).busy += max(0.0, (cut - since).total_seconds())
+    for window in list(sessions):
+        close_session(window, cut)
+
+    by_staff = {
+        name: StaffFigures(
+            staff=name,
+            called=t.called,
+            served=t.served,
+            mean_wait=_mean(t.waits),
+            mean_walk=_mean(t.walks),
+            mean_service=_mean(t.service),
+            signed_in=t.signed_in / 60.0,
+            idle=max(0.0, t.signed_in - t.busy) / 60.0,
+        )
+        for name, t in sorted(tally.items())
+    }
+    due = [
+        ref
+        for ref, slot in slots.items()
+        if ref not in cancelled and slot.astimezone(CHINA_TZ).date() == day and slot <= now
+    ]
+    came = sum(1 for ref in due if ref in shown)
+    return FrontDeskKpis(
+        day=day,
+        by_staff=by_staff,
+        cap_reached_at=cap_at,
+        bookings_due=len(due),
+        bookings_shown=came,
+        show_rate=came / len(due) if due else None,
     )

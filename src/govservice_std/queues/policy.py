@@ -22,6 +22,7 @@ targets: the national baseline ships neutral library defaults and localities set
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ __all__ = [
     "QueueParams",
     "QueuePolicy",
     "QueuePolicyLayer",
+    "TransferPlacement",
     "queue_policy",
 ]
 
@@ -75,6 +77,17 @@ class LateAppointment(enum.Enum):
     """Check-in is refused; the visitor takes an ordinary ticket."""
 
 
+class TransferPlacement(enum.Enum):
+    """Where a transferred ticket stands in the queue it joins."""
+
+    FIRST = "first"
+    """Ahead of every ticket waiting there (its priority group still counts)."""
+    LAST = "last"
+    """Behind every ticket waiting there, as if it arrived now."""
+    ARRIVAL = "arrival"
+    """By its original arrival, as if it had been in that queue from the start."""
+
+
 # Typed converters (rather than the generic ``to_tuple``) so that type checkers accept
 # ``QueuePolicy(lines=[...])`` in user code.
 def _lines(value: Iterable[BusinessLine]) -> tuple[BusinessLine, ...]:
@@ -95,6 +108,11 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
 
 def _positive_int(_i: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
+        raise FieldValueError(attribute.name, f"must be >= 1 (got {value!r})")
+
+
+def _positive_int_or_none(_i: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and value < 1:
         raise FieldValueError(attribute.name, f"must be >= 1 (got {value!r})")
 
 
@@ -120,6 +138,9 @@ class BusinessLine:
         number_width: Digits of the number, zero-padded (``A007`` for 3); larger numbers
             simply grow longer.
         daily_reset: Whether numbering restarts at 1 each service day.
+        daily_cap: The most walk-in tickets the line issues in a service day (Novo SGA's
+            ``maximo``); ``None`` for no cap. Checked-in bookings are not counted: their
+            place was promised when they were booked.
         illustrative: Whether the line is an invented example rather than a real one.
         notes: Free text.
     """
@@ -131,6 +152,7 @@ class BusinessLine:
     )
     number_width: int = attrs.field(default=3, validator=_positive_int)
     daily_reset: bool = True
+    daily_cap: int | None = attrs.field(default=None, validator=_positive_int_or_none)
     illustrative: bool = False
     notes: str = ""
 
@@ -183,6 +205,14 @@ def _to_late(value: LateAppointment | str) -> LateAppointment:
     return to_enum(LateAppointment, value, "late_appointment")
 
 
+def _to_placement(value: TransferPlacement | str) -> TransferPlacement:
+    return to_enum(TransferPlacement, value, "transfer_placement")
+
+
+def _to_opt_placement(value: TransferPlacement | str | None) -> TransferPlacement | None:
+    return None if value is None else _to_placement(value)
+
+
 def _to_opt_rule(value: AntiStarvationRule | str | None) -> AntiStarvationRule | None:
     return None if value is None else _to_rule(value)
 
@@ -216,6 +246,21 @@ class QueueParams:
         target_share: Share of tickets that should be called within the target (0–1].
         day_close_outcome: The outcome recorded on the tickets a day close ends (still
             waiting, called or in service when the service day is closed).
+        staff_required: Whether a window calls only while a staff member is signed in.
+        self_service_unstaffed: With ``staff_required``, whether self-service windows
+            still call with nobody signed in.
+        transfer_placement: Where a transferred ticket stands by default: ``first``,
+            ``last`` or ``arrival`` (see :class:`TransferPlacement`).
+        issue_within_hours: Whether walk-in tickets are issued only within the hall's
+            opening hours (``Hall.hours``); outside them issuing is refused.
+        early_issue_minutes: With ``issue_within_hours``, how long before each opening
+            period tickets may already be issued.
+        booking_slot_minutes: Length of a booking slot.
+        booking_capacity: Bookings per slot and line; ``None`` takes the capacity from
+            the locality's staffing profile (its booked visits).
+        reminder_minutes: How long before its slot a booking is reminded.
+        default_service_minutes: The service time the estimated wait assumes for a
+            window until the day has finished tickets to measure it from.
     """
 
     no_show_after_calls: int | None = None
@@ -231,6 +276,17 @@ class QueueParams:
     target_minutes: float | None = None
     target_share: float | None = None
     day_close_outcome: str | None = None
+    staff_required: bool | None = None
+    self_service_unstaffed: bool | None = None
+    transfer_placement: TransferPlacement | None = attrs.field(
+        default=None, converter=_to_opt_placement
+    )
+    issue_within_hours: bool | None = None
+    early_issue_minutes: float | None = None
+    booking_slot_minutes: float | None = None
+    booking_capacity: int | None = None
+    reminder_minutes: float | None = None
+    default_service_minutes: float | None = None
 
 
 _PARAM_NAMES = tuple(a.name for a in attrs.fields(QueueParams))
@@ -285,12 +341,12 @@ class QueuePolicyLayer:
 
 
 def _non_negative(_i: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
+    if not (math.isfinite(value) and value >= 0):
         raise FieldValueError(attribute.name, f"must be >= 0 (got {value!r})")
 
 
 def _positive_or_none(_i: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not value > 0:
+    if value is not None and not (math.isfinite(value) and value > 0):
         raise FieldValueError(attribute.name, f"must be > 0 (got {value!r})")
 
 
@@ -342,6 +398,17 @@ class QueuePolicy:
     target_minutes: float | None = attrs.field(default=None, validator=_positive_or_none)
     target_share: float | None = attrs.field(default=None, validator=_share)
     day_close_outcome: str = attrs.field(default="day_closed", validator=identifier)
+    staff_required: bool = False
+    self_service_unstaffed: bool = True
+    transfer_placement: TransferPlacement = attrs.field(
+        default=TransferPlacement.ARRIVAL, converter=_to_placement
+    )
+    issue_within_hours: bool = False
+    early_issue_minutes: float = attrs.field(default=0.0, validator=_non_negative)
+    booking_slot_minutes: float = attrs.field(default=30.0, validator=_positive_or_none)
+    booking_capacity: int | None = attrs.field(default=None, validator=_positive_int_or_none)
+    reminder_minutes: float = attrs.field(default=60.0, validator=_non_negative)
+    default_service_minutes: float = attrs.field(default=10.0, validator=_positive_or_none)
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
     illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 

@@ -1,9 +1,15 @@
 """The state of a hall's queue: a fold of its events.
 
 :class:`QueueState` applies events one by one (:meth:`QueueState.apply`); it never decides
-anything, so the same events always give the same state. The engine reads it to validate
-commands and pick the next ticket; snapshots (:class:`Ticket`, :class:`WindowState`) are
-frozen values safe to hand out.
+anything, so the same events always give the same state. Snapshots (:class:`Ticket`,
+:class:`WindowState`, :class:`Booking`) are frozen values safe to hand out.
+
+The engine reads the state through a narrow, named interface and nothing else: the live
+records :class:`LiveTicket` and :class:`LiveWindow` (:meth:`QueueState.live`,
+:meth:`QueueState.live_window`; read them, never write them), the numbering and counting
+queries (:meth:`QueueState.last_number`, :meth:`QueueState.walk_ins`), the staff and booking
+queries, and the selection rule itself (:meth:`QueueState.select`), which works on the
+state's own queues.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import datetime as dt
 import enum
 import heapq
 import json
+import math
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
@@ -20,22 +27,41 @@ import attrs
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import (
     CHINA_TZ,
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentReminded,
+    AppointmentRescheduled,
     DayClosed,
     Event,
     ServiceFinished,
     ServiceStarted,
+    StaffSignedIn,
+    StaffSignedOut,
     TicketCalled,
     TicketCancelled,
     TicketIssued,
     TicketNoShow,
+    TicketParked,
     TicketReactivated,
     TicketRecalled,
+    TicketResumed,
     TicketTransferred,
     WindowClosed,
     WindowOpened,
 )
 
-__all__ = ["SNAPSHOT_VERSION", "QueueState", "Ticket", "TicketStatus", "WindowState"]
+__all__ = [
+    "SNAPSHOT_VERSION",
+    "Booking",
+    "BookingStatus",
+    "LiveTicket",
+    "LiveWindow",
+    "QueueState",
+    "SelectionRule",
+    "Ticket",
+    "TicketStatus",
+    "WindowState",
+]
 
 SNAPSHOT_VERSION = 1
 """The layout version of :meth:`QueueState.snapshot`'s text. A snapshot of another version
@@ -60,6 +86,8 @@ class TicketStatus(enum.Enum):
     """Called and did not come (may be reactivated)."""
     CANCELLED = "cancelled"
     """Withdrawn before service."""
+    PARKED = "parked"
+    """Set aside by a window (the visitor fetches a missing paper); resumed there later."""
 
     @property
     def label_zh(self) -> str:
@@ -74,6 +102,7 @@ _STATUS_ZH = {
     TicketStatus.FINISHED: "已办结",
     TicketStatus.NO_SHOW: "过号",
     TicketStatus.CANCELLED: "已取消",
+    TicketStatus.PARKED: "暂挂",
 }
 
 
@@ -110,6 +139,11 @@ class Ticket(NamedTuple):
         reactivations: How often it was reactivated.
         transfers: How often it was transferred.
         ended_at: When it finished, was cancelled, or last marked a no-show.
+        staff: Who called it last (the staff member signed in at the window), if known.
+        for_window: The only window that may call it (after a transfer to a window, or
+            while parked: the window that parked it).
+        for_staff: The only staff member who may call it (after a transfer to a person).
+        chosen_reason: The reason given when it was last called out of turn, if it was.
     """
 
     id: str
@@ -137,6 +171,10 @@ class Ticket(NamedTuple):
     reactivations: int = 0
     transfers: int = 0
     ended_at: dt.datetime | None = None
+    staff: str | None = None
+    for_window: str | None = None
+    for_staff: str | None = None
+    chosen_reason: str | None = None
 
     @property
     def waited_seconds(self) -> float | None:
@@ -155,26 +193,111 @@ class WindowState:
         open: Whether it is open.
         ticket: The ticket called to or served at it, if any.
         priority_streak: Priority tickets called in a row here (for anti-starvation).
+        staff: The staff member signed in at it, if anyone.
     """
 
     code: str
     open: bool
     ticket: str | None
     priority_streak: int
+    staff: str | None = None
 
 
-class _Rec:
-    """The mutable record behind a :class:`Ticket` (private; fast to update)."""
+class BookingStatus(enum.Enum):
+    """Where a booking (预约) is in its life."""
+
+    BOOKED = "booked"
+    """Holds a place in its slot."""
+    CANCELLED = "cancelled"
+    """Cancelled; its place is free again."""
+    CHECKED_IN = "checked_in"
+    """Checked in: it became a ticket in the live queue."""
+
+
+@attrs.frozen
+class Booking:
+    """A snapshot of one booking.
+
+    Attributes:
+        ref: The booking's reference (used to check in).
+        line: The business line.
+        slot: The slot's start.
+        status: Where it is.
+        booked_at: When it was made.
+        reminded_at: When a reminder was last sent, if one was.
+        ticket: The ticket it was checked in as, if it was.
+    """
+
+    ref: str
+    line: str
+    slot: dt.datetime
+    status: BookingStatus
+    booked_at: dt.datetime
+    reminded_at: dt.datetime | None = None
+    ticket: str | None = None
+
+
+class _BookingRec:
+    __slots__ = ("booked_at", "line", "ref", "reminded_at", "slot", "status", "ticket")
+
+    def __init__(self, event: AppointmentBooked) -> None:
+        self.ref = event.appointment
+        self.line = event.line
+        self.slot = event.slot
+        self.status = BookingStatus.BOOKED
+        self.booked_at = event.at
+        self.reminded_at: dt.datetime | None = None
+        self.ticket: str | None = None
+
+    def snapshot(self) -> Booking:
+        return Booking(
+            ref=self.ref,
+            line=self.line,
+            slot=self.slot,
+            status=self.status,
+            booked_at=self.booked_at,
+            reminded_at=self.reminded_at,
+            ticket=self.ticket,
+        )
+
+
+@attrs.frozen
+class SelectionRule:
+    """What :meth:`QueueState.select` ranks by, built once from the queue policy.
+
+    Attributes:
+        weights: The weight of each priority group.
+        rule: ``"none"``, ``"after_n"`` or ``"ageing"`` (the policy's anti-starvation rule).
+        after: N for ``after_n``.
+        ageing_seconds: Seconds of waiting per weight step for ``ageing``.
+    """
+
+    weights: dict[str, int]
+    rule: str
+    after: int
+    ageing_seconds: float
+
+
+class LiveTicket:
+    """The state's own record of one ticket: read it, never write it.
+
+    It has the fields of :class:`Ticket` (same names and meaning), and is updated in
+    place as events are folded, which is what makes folding fast; :meth:`snapshot` gives
+    the frozen value to hand out.
+    """
 
     __slots__ = (
         "appointment",
         "arrival",
         "called_at",
         "calls",
+        "chosen_reason",
         "day",
         "ended_at",
         "finished_at",
         "first_called_at",
+        "for_staff",
+        "for_window",
         "group",
         "id",
         "issued_at",
@@ -190,6 +313,7 @@ class _Rec:
         "reactivations",
         "service_seconds",
         "slot",
+        "staff",
         "started_at",
         "status",
         "transfers",
@@ -223,11 +347,16 @@ class _Rec:
         self.reactivations = 0
         self.transfers = 0
         self.ended_at: dt.datetime | None = None
+        self.staff: str | None = None
+        self.for_window: str | None = None
+        self.for_staff: str | None = None
+        self.chosen_reason: str | None = None
         self.ordinal = ordinal
         self.order_ts = 0.0  # set when it joins a queue
         self.version = 0
 
     def snapshot(self) -> Ticket:
+        """The ticket as a frozen value."""
         # Positional, in field order: the fastest way to build the tuple.
         return _new_ticket(
             Ticket,
@@ -257,6 +386,10 @@ class _Rec:
                 self.reactivations,
                 self.transfers,
                 self.ended_at,
+                self.staff,
+                self.for_window,
+                self.for_staff,
+                self.chosen_reason,
             ),
         )
 
@@ -288,6 +421,8 @@ def _encode(value: object) -> object:
         return {"$d": value.isoformat()}
     if isinstance(value, TicketStatus):
         return {"$s": value.value}
+    if isinstance(value, BookingStatus):
+        return {"$b": value.value}
     raise TypeError(f"cannot snapshot a {type(value).__name__}")
 
 
@@ -299,17 +434,30 @@ def _decode(obj: dict[str, Any]) -> object:
             return dt.date.fromisoformat(obj["$d"])
         if "$s" in obj:
             return TicketStatus(obj["$s"])
+        if "$b" in obj:
+            return BookingStatus(obj["$b"])
     return obj
 
 
-class _Win:
-    __slots__ = ("code", "open", "streak", "ticket")
+class LiveWindow:
+    """The state's own record of one window: read it, never write it.
+
+    Attributes:
+        code: The window's code.
+        open: Whether it is open.
+        ticket: The ticket called to or served at it, if any.
+        streak: Priority tickets called in a row here (for anti-starvation).
+        staff: The staff member signed in at it, if anyone.
+    """
+
+    __slots__ = ("code", "open", "staff", "streak", "ticket")
 
     def __init__(self, code: str) -> None:
         self.code = code
         self.open = False
         self.ticket: str | None = None
         self.streak = 0
+        self.staff: str | None = None
 
 
 # The start of Unix time in China Standard Time. Subtracting two times of the same fixed
@@ -333,9 +481,10 @@ _Entry = tuple[float, int, int, str]
 class QueueState:
     """The state of one hall's queue, folded from its events.
 
-    The live state holds the open service day: a :class:`~govservice_std.queues.events.DayClosed`
-    event ends the day's open tickets and drops the day's tickets, so the state stays the
-    size of one day however long the record grows.
+    The live state holds the open service day: a
+    :class:`~govservice_std.queues.events.DayClosed` event ends the day's open tickets and
+    drops the day's tickets and bookings, so the state stays the size of one day however
+    long the record grows. Windows, signed-in staff and bookings of later days carry over.
 
     Args:
         keep_closed: Keep the tickets of closed days (to compute a recorded day's KPIs).
@@ -354,15 +503,22 @@ class QueueState:
         # A history fold keeps the tickets a day close ends (to compute the day's KPIs);
         # the live state lets them go.
         self._keep_closed = keep_closed
-        # The engine reads these tables directly on its hot path (same package, one
-        # concept split in two modules); everyone else uses the query methods.
-        self._tickets: dict[str, _Rec] = {}
+        self._tickets: dict[str, LiveTicket] = {}
         self._labels: dict[str, str] = {}
         self._appointments: dict[str, str] = {}
-        self._windows: dict[str, _Win] = {}
+        self._windows: dict[str, LiveWindow] = {}
         self._counters: dict[tuple[str, dt.date | None], int] = {}
         self._numbers: set[tuple[str, dt.date, int]] = set()
         self._queues: dict[str, dict[str | None, list[_Entry]]] = {}
+        # Tickets only one window or one person may call: ("window", code) or
+        # ("staff", id), then by group as in a line's queue.
+        self._directed: dict[tuple[str, str], dict[str | None, list[_Entry]]] = {}
+        self._walk_ins: dict[tuple[str, dt.date], int] = {}
+        self._staff_at: dict[str, str] = {}
+        self._bookings: dict[str, _BookingRec] = {}
+        self._booked: dict[tuple[str, dt.datetime], int] = {}
+        # Bookings ever made: references stay unique when closed days' bookings go.
+        self._bookings_made = 0
         self._events = 0
         # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
         # unique when closed days leave the state.
@@ -384,6 +540,14 @@ class QueueState:
             TicketCancelled: self._cancelled,  # type: ignore[dict-item]
             WindowOpened: self._window_opened,  # type: ignore[dict-item]
             WindowClosed: self._window_closed,  # type: ignore[dict-item]
+            TicketParked: self._parked,  # type: ignore[dict-item]
+            TicketResumed: self._resumed,  # type: ignore[dict-item]
+            StaffSignedIn: self._signed_in,  # type: ignore[dict-item]
+            StaffSignedOut: self._signed_out,  # type: ignore[dict-item]
+            AppointmentBooked: self._booked_event,  # type: ignore[dict-item]
+            AppointmentCancelled: self._booking_cancelled,  # type: ignore[dict-item]
+            AppointmentRescheduled: self._rescheduled,  # type: ignore[dict-item]
+            AppointmentReminded: self._reminded,  # type: ignore[dict-item]
             DayClosed: self._day_closed,  # type: ignore[dict-item]
         }
 
@@ -408,6 +572,11 @@ class QueueState:
         return self._events
 
     @property
+    def bookings_made(self) -> int:
+        """How many bookings were ever made (closed days' included)."""
+        return self._bookings_made
+
+    @property
     def open_day(self) -> dt.date | None:
         """The open service day: the latest day a ticket was issued on, until it is closed."""
         return self._day
@@ -430,12 +599,12 @@ class QueueState:
         state as folding every event from the start; the tests check it for random
         histories.
         """
-        queues = {
-            line: [
+
+        def heaps(groups: dict[str | None, list[_Entry]]) -> list[Any]:
+            return [
                 [group, sorted(e for e in heap if self._live(e))] for group, heap in groups.items()
             ]
-            for line, groups in self._queues.items()
-        }
+
         data = {
             "version": SNAPSHOT_VERSION,
             "events": self._events,
@@ -448,7 +617,13 @@ class QueueState:
             "windows": [_dump_slots(win) for win in self._windows.values()],
             "counters": [[line, day, n] for (line, day), n in self._counters.items()],
             "numbers": sorted(self._numbers, key=_number_key),
-            "queues": queues,
+            "queues": [[line, heaps(groups)] for line, groups in self._queues.items()],
+            "directed": [[list(key), heaps(groups)] for key, groups in self._directed.items()],
+            "walk_ins": [[line, day, n] for (line, day), n in self._walk_ins.items()],
+            "staff_at": self._staff_at,
+            "bookings": [_dump_slots(booking) for booking in self._bookings.values()],
+            "booked": [[line, slot, n] for (line, slot), n in self._booked.items()],
+            "bookings_made": self._bookings_made,
         }
         return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
 
@@ -474,29 +649,47 @@ class QueueState:
                 state._open_day(data["day"])
             state._closed = data["closed"]
             for fields in data["tickets"]:
-                rec = _Rec.__new__(_Rec)
+                rec = LiveTicket.__new__(LiveTicket)
                 _load_slots(rec, fields)
                 state._tickets[rec.id] = rec
             state._labels = dict(data["labels"])
             state._appointments = dict(data["appointments"])
             for fields in data["windows"]:
-                win = _Win.__new__(_Win)
+                win = LiveWindow.__new__(LiveWindow)
                 _load_slots(win, fields)
                 state._windows[win.code] = win
             state._counters = {(line, day): n for line, day, n in data["counters"]}
             state._numbers = {(line, day, n) for line, day, n in data["numbers"]}
-            for line, groups in data["queues"].items():
+            for line, groups in data["queues"]:
                 state._queues[line] = {group: [tuple(e) for e in heap] for group, heap in groups}
+            for key, groups in data["directed"]:
+                state._directed[key[0], key[1]] = {
+                    group: [tuple(e) for e in heap] for group, heap in groups
+                }
+            state._walk_ins = {(line, day): n for line, day, n in data["walk_ins"]}
+            state._staff_at = dict(data["staff_at"])
+            for fields in data["bookings"]:
+                booking = _BookingRec.__new__(_BookingRec)
+                _load_slots(booking, fields)
+                state._bookings[booking.ref] = booking
+            state._booked = {(line, slot): n for line, slot, n in data["booked"]}
+            state._bookings_made = int(data["bookings_made"])
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a queue state snapshot: {exc!r}") from exc
         return state
 
-    def _enqueue(self, rec: _Rec) -> None:
+    def _enqueue(self, rec: LiveTicket) -> None:
         rec.version += 1
         rec.order_ts = _timestamp(rec.order_at)
-        groups = self._queues.get(rec.line)
-        if groups is None:
-            groups = self._queues[rec.line] = {}
+        if rec.for_window is not None or rec.for_staff is not None:
+            key = (
+                ("window", rec.for_window)
+                if rec.for_window is not None
+                else ("staff", rec.for_staff or "")
+            )
+            groups = self._directed.setdefault(key, {})
+        else:
+            groups = self._queues.setdefault(rec.line, {})
         heap = groups.get(rec.group)
         if heap is None:
             heap = groups[rec.group] = []
@@ -509,7 +702,7 @@ class QueueState:
         if key in self._numbers:
             raise QueueStoreError(f"number {e.number} of line {e.line} issued twice on {e.day}")
         self._numbers.add(key)
-        rec = _Rec(e, self._ordinal)
+        rec = LiveTicket(e, self._ordinal)
         self._ordinal += 1
         if e.day != self._day and (self._day is None or e.day > self._day):
             self._open_day(e.day)
@@ -517,6 +710,13 @@ class QueueState:
         self._labels[e.label] = e.ticket
         if e.appointment is not None:
             self._appointments[e.appointment] = e.ticket
+            booking = self._bookings.get(e.appointment)
+            if booking is not None:
+                booking.status = BookingStatus.CHECKED_IN
+                booking.ticket = e.ticket
+        else:
+            walk_in = (e.line, e.day)
+            self._walk_ins[walk_in] = self._walk_ins.get(walk_in, 0) + 1
         counters = self._counters
         number = e.number
         line = e.line
@@ -535,10 +735,10 @@ class QueueState:
             heap = groups[e.group] = []
         heapq.heappush(heap, (order_ts, rec.ordinal, 1, rec.id))
 
-    def _window(self, code: str) -> _Win:
+    def _window(self, code: str) -> LiveWindow:
         win = self._windows.get(code)
         if win is None:
-            win = self._windows[code] = _Win(code)
+            win = self._windows[code] = LiveWindow(code)
         return win
 
     def _called(self, e: TicketCalled) -> None:
@@ -548,6 +748,9 @@ class QueueState:
         rec.window = e.window
         rec.calls += 1
         rec.called_at = e.at
+        rec.staff = e.staff
+        rec.chosen_reason = e.reason
+        rec.for_window = rec.for_staff = None
         if rec.first_called_at is None:
             rec.first_called_at = e.at
         win = self._window(e.window)
@@ -564,7 +767,7 @@ class QueueState:
         rec.status = TicketStatus.SERVING
         rec.started_at = e.at
 
-    def _end_service(self, rec: _Rec, at: dt.datetime) -> None:
+    def _end_service(self, rec: LiveTicket, at: dt.datetime) -> None:
         if rec.status is TicketStatus.SERVING and rec.started_at is not None:
             rec.service_seconds += (at - rec.started_at).total_seconds()
 
@@ -609,7 +812,66 @@ class QueueState:
         rec.window = None
         rec.calls = 0
         rec.transfers += 1
+        rec.for_window = e.to_window
+        rec.for_staff = e.to_staff
+        if e.order_at is not None:
+            rec.order_at = e.order_at
         self._enqueue(rec)
+
+    def _parked(self, e: TicketParked) -> None:
+        rec = self._tickets[e.ticket]
+        self._end_service(rec, e.at)
+        self._free_window(e.window, rec.id)
+        rec.version += 1
+        rec.status = TicketStatus.PARKED
+        rec.for_window = e.window
+        rec.window = None
+
+    def _resumed(self, e: TicketResumed) -> None:
+        rec = self._tickets[e.ticket]
+        rec.status = TicketStatus.CALLED
+        rec.window = e.window
+        rec.for_window = None
+        rec.calls = 1
+        rec.called_at = e.at
+        rec.staff = e.staff
+        self._window(e.window).ticket = rec.id
+
+    def _signed_in(self, e: StaffSignedIn) -> None:
+        win = self._window(e.window)
+        win.staff = e.staff
+        win.open = True
+        self._staff_at[e.staff] = e.window
+
+    def _signed_out(self, e: StaffSignedOut) -> None:
+        win = self._window(e.window)
+        if win.staff == e.staff:
+            win.staff = None
+        if self._staff_at.get(e.staff) == e.window:
+            del self._staff_at[e.staff]
+
+    def _booked_event(self, e: AppointmentBooked) -> None:
+        if e.appointment in self._bookings:
+            raise QueueStoreError(f"booking {e.appointment} made twice")
+        self._bookings[e.appointment] = _BookingRec(e)
+        self._bookings_made += 1
+        key = (e.line, e.slot)
+        self._booked[key] = self._booked.get(key, 0) + 1
+
+    def _booking_cancelled(self, e: AppointmentCancelled) -> None:
+        booking = self._bookings[e.appointment]
+        booking.status = BookingStatus.CANCELLED
+        self._booked[booking.line, booking.slot] -= 1
+
+    def _rescheduled(self, e: AppointmentRescheduled) -> None:
+        booking = self._bookings[e.appointment]
+        self._booked[booking.line, booking.slot] -= 1
+        booking.slot = e.slot
+        key = (booking.line, e.slot)
+        self._booked[key] = self._booked.get(key, 0) + 1
+
+    def _reminded(self, e: AppointmentReminded) -> None:
+        self._bookings[e.appointment].reminded_at = e.at
 
     def _cancelled(self, e: TicketCancelled) -> None:
         rec = self._tickets[e.ticket]
@@ -625,7 +887,12 @@ class QueueState:
 
     def _day_closed(self, e: DayClosed) -> None:
         day = e.day
-        closing = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+        closing = (
+            TicketStatus.WAITING,
+            TicketStatus.CALLED,
+            TicketStatus.SERVING,
+            TicketStatus.PARKED,
+        )
         tickets = self._tickets
         gone = [rec for rec in tickets.values() if rec.day <= day]
         for rec in gone:
@@ -639,9 +906,12 @@ class QueueState:
                 rec.ended_at = e.at
             if not self._keep_closed:
                 del tickets[rec.id]
+        if self._day is not None and self._day <= day:
+            self._day = None
+            self._day_end = _NEVER
+        if self._closed is None or day > self._closed:
+            self._closed = day
         if self._keep_closed:
-            self._day = None if self._day is not None and self._day <= day else self._day
-            self._closed = day if self._closed is None or day > self._closed else self._closed
             return
         # What the state keeps of closed days: nothing but the numbering of the day just
         # closed (a day closed early may see a late visitor, whose number continues it).
@@ -649,18 +919,25 @@ class QueueState:
         self._appointments = {k: v for k, v in self._appointments.items() if v in tickets}
         self._counters = {k: v for k, v in self._counters.items() if k[1] is None or k[1] >= day}
         self._numbers = {k for k in self._numbers if k[1] >= day}
-        for groups in self._queues.values():
-            for group, heap in groups.items():
-                groups[group] = [entry for entry in heap if entry[3] in tickets]
-                heapq.heapify(groups[group])
+        self._walk_ins = {k: v for k, v in self._walk_ins.items() if k[1] >= day}
+        for queues in (self._queues, self._directed):
+            for groups in queues.values():
+                for group, heap in groups.items():
+                    kept = [entry for entry in heap if entry[3] in tickets]
+                    heapq.heapify(kept)
+                    groups[group] = kept
         for win in self._windows.values():
             if win.ticket is not None and win.ticket not in tickets:
                 win.ticket = None
-        if self._day is not None and self._day <= day:
-            self._day = None
-            self._day_end = _NEVER
-        if self._closed is None or day > self._closed:
-            self._closed = day
+        # Bookings of the days closed are history; later days' bookings carry over.
+        self._bookings = {
+            ref: booking
+            for ref, booking in self._bookings.items()
+            if booking.slot.astimezone(CHINA_TZ).date() > day
+        }
+        self._booked = {
+            key: n for key, n in self._booked.items() if key[1].astimezone(CHINA_TZ).date() > day
+        }
 
     def _window_opened(self, e: WindowOpened) -> None:
         win = self._window(e.window)
@@ -670,6 +947,10 @@ class QueueState:
         win = self._window(e.window)
         win.open = False
         win.streak = 0
+        if win.staff is not None:
+            if self._staff_at.get(win.staff) == e.window:
+                del self._staff_at[win.staff]
+            win.staff = None
 
     # -- queries -----------------------------------------------------------------------
 
@@ -705,7 +986,13 @@ class QueueState:
         win = self._windows.get(code)
         if win is None:
             return WindowState(code=code, open=False, ticket=None, priority_streak=0)
-        return WindowState(code=code, open=win.open, ticket=win.ticket, priority_streak=win.streak)
+        return WindowState(
+            code=code,
+            open=win.open,
+            ticket=win.ticket,
+            priority_streak=win.streak,
+            staff=win.staff,
+        )
 
     def windows(self) -> tuple[WindowState, ...]:
         """Snapshots of every window that has had an event, by code."""
@@ -742,6 +1029,136 @@ class QueueState:
                 return ticket_id
             heapq.heappop(heap)
         return None
+
+    # -- the engine's interface -------------------------------------------------------
+
+    def live(self, ref: str) -> LiveTicket | None:
+        """The live record of the ticket ``ref`` names (id or display number), if any."""
+        rec = self._tickets.get(ref)
+        if rec is None:
+            ticket_id = self._labels.get(ref)
+            rec = None if ticket_id is None else self._tickets[ticket_id]
+        return rec
+
+    def record(self, ticket_id: str) -> LiveTicket:
+        """The live record of a ticket by its id.
+
+        Raises:
+            KeyError: If there is no such ticket.
+        """
+        return self._tickets[ticket_id]
+
+    def live_window(self, code: str) -> LiveWindow | None:
+        """The live record of a window, if it has had an event."""
+        return self._windows.get(code)
+
+    def walk_ins(self, line: str, day: dt.date) -> int:
+        """Walk-in tickets issued in a line on a day (check-ins of bookings not counted)."""
+        return self._walk_ins.get((line, day), 0)
+
+    def staff_window(self, staff: str) -> str | None:
+        """The window a staff member is signed in at, if any."""
+        return self._staff_at.get(staff)
+
+    def booking(self, ref: str) -> Booking | None:
+        """A snapshot of a booking, if there is one with this reference."""
+        rec = self._bookings.get(ref)
+        return None if rec is None else rec.snapshot()
+
+    def bookings(self, *, day: dt.date | None = None) -> tuple[Booking, ...]:
+        """Snapshots of every booking in booking order, or only those with a slot on ``day``."""
+        return tuple(
+            rec.snapshot()
+            for rec in self._bookings.values()
+            if day is None or rec.slot.astimezone(CHINA_TZ).date() == day
+        )
+
+    def booked(self, line: str, slot: dt.datetime) -> int:
+        """Places taken in a slot of a line (bookings not cancelled)."""
+        return self._booked.get((line, slot), 0)
+
+    def select(
+        self,
+        lines: tuple[str, ...],
+        targets: tuple[tuple[str, str], ...],
+        streak: int,
+        now: dt.datetime,
+        rule: SelectionRule,
+    ) -> str | None:
+        """The waiting ticket a window calls next, by the policy's selection rule.
+
+        Rank: highest weight (with ageing, if the rule says so), then the window's line
+        order, then queue order (``order_at``, then issue order). Tickets transferred to
+        this window or to the person signed in at it (``targets``: ``("window", code)``,
+        ``("staff", id)``) rank as the window's first line. Under ``after_n``, once the
+        window has called N priority tickets in a row (``streak``), a waiting normal ticket
+        goes first.
+
+        Args:
+            lines: The lines the window serves, in its order.
+            targets: The directed queues the window may call from.
+            streak: Priority tickets the window called in a row.
+            now: The time of the call (for ageing).
+            rule: The ranking parameters.
+        """
+        weights = rule.weights
+        after_n = rule.rule == "after_n"
+        ages = rule.rule == "ageing"
+        ageing = rule.ageing_seconds
+        now_ts = _timestamp(now) if ages else 0.0
+        best: tuple[float, int, float, int] | None = None
+        best_id: str | None = None
+        best_normal: tuple[float, int, float, int] | None = None
+        best_normal_id: str | None = None
+        queues = self._queues
+        tickets = self._tickets
+        waiting = TicketStatus.WAITING
+        sources: list[tuple[int, dict[str | None, list[_Entry]] | None]] = [
+            (rank, queues.get(line)) for rank, line in enumerate(lines)
+        ]
+        if targets:
+            sources.extend((0, self._directed.get(target)) for target in targets)
+        for rank, groups in sources:
+            if not groups:
+                continue
+            for group, heap in groups.items():
+                # The queue's head, as _head finds it (inlined: this loop runs for every
+                # group of every line on each call).
+                while heap:
+                    order_ts, ordinal, version, ticket_id = heap[0]
+                    rec = tickets[ticket_id]
+                    if rec.version == version and rec.status is waiting:
+                        break
+                    heapq.heappop(heap)
+                else:
+                    continue
+                weight: float = 0 if group is None else weights.get(group, 1)
+                if ages:
+                    weight += math.floor(max(0.0, now_ts - order_ts) / ageing)
+                key = (-weight, rank, order_ts, ordinal)
+                if best is None or key < best:
+                    best, best_id = key, ticket_id
+                if group is None and (best_normal is None or key < best_normal):
+                    best_normal, best_normal_id = key, ticket_id
+        if after_n and best_normal_id is not None and streak >= rule.after:
+            return best_normal_id
+        return best_id
+
+    def earliest_order(
+        self, lines: tuple[str, ...], targets: tuple[tuple[str, str], ...]
+    ) -> dt.datetime | None:
+        """The earliest ``order_at`` among the waiting tickets of some lines and targets."""
+        found: dt.datetime | None = None
+        groups_list = [self._queues.get(line) for line in lines]
+        groups_list += [self._directed.get(target) for target in targets]
+        for groups in groups_list:
+            for heap in (groups or {}).values():
+                head = self._head(heap)
+                if head is not None:
+                    order_at = self._tickets[head].order_at
+                    if found is None or order_at < found:
+                        found = order_at
+        return found
 
     @staticmethod
     def service_day(moment: dt.datetime) -> dt.date:

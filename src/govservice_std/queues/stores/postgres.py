@@ -108,15 +108,25 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX halls_by_locality ON {s}.halls (locality)",
         ),
     ),
+    (
+        2,
+        "staff, chosen calls and transfer targets",
+        (
+            "ALTER TABLE {s}.events ADD COLUMN staff text",
+            "ALTER TABLE {s}.events ADD COLUMN reason text",
+            "ALTER TABLE {s}.events ADD COLUMN to_window text",
+            "ALTER TABLE {s}.events ADD COLUMN to_staff text",
+        ),
+    ),
 )
 
-# Version 2: events partitioned by month of their service day (native partitioning), so
+# Version 3: events partitioned by month of their service day (native partitioning), so
 # years of a province's history keep inserts and day reads flat; every event has its
 # service day; a hall's checkpoint, and each closed day's KPI summary and ticket facts.
 # The rows of version 1 move into the partitioned table in the same transaction.
 _MIGRATIONS += (
     (
-        2,
+        3,
         "events partitioned by month; checkpoints and closed days",
         (
             "ALTER TABLE {s}.events RENAME TO events_v1",
@@ -144,6 +154,10 @@ _MIGRATIONS += (
                 outcome text,
                 from_line text,
                 to_line text,
+                staff text,
+                reason text,
+                to_window text,
+                to_staff text,
                 PRIMARY KEY (hall, day, seq)
             ) PARTITION BY RANGE (day)""",
             # Anything outside the monthly partitions (see _ensure_partitions) lands here.
@@ -187,7 +201,7 @@ _MIGRATIONS += (
                 line, number,
                 coalesce(day, ((at AT TIME ZONE 'UTC') + interval '8 hours')::date),
                 order_at, order_at_offset, grp, appointment, slot, slot_offset, win, outcome,
-                from_line, to_line
+                from_line, to_line, staff, reason, to_window, to_staff
                 FROM {s}.events_v1""",
             "DROP TABLE {s}.events_v1",
         ),
@@ -204,7 +218,7 @@ SCHEMA_VERSION = _MIGRATIONS[-1][0]
 _COLUMNS = (
     "type", "ticket", "at", "at_offset", "label", "line", "number", "day", "order_at",
     "order_at_offset", "grp", "appointment", "slot", "slot_offset", "win", "outcome",
-    "from_line", "to_line",
+    "from_line", "to_line", "staff", "reason", "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
 _MOMENTS = frozenset({"at", "order_at", "slot"})

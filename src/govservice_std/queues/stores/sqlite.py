@@ -49,10 +49,11 @@ from govservice_std.queues.stores.base import (
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
 
-SCHEMA_VERSION = 2
-"""The version of the database layout this module writes. A file of version 1 is upgraded
-when it is opened (one transaction): its events get their service day and the history
-tables are added."""
+SCHEMA_VERSION = 3
+"""The version of the database layout this module writes. Older files are upgraded in
+place when opened (one transaction): version 2 adds the staff, chosen-call and
+transfer-target columns; version 3 gives every event its service day, indexes events by
+hall and day, and adds the checkpoints and the closed days' summaries and ticket facts."""
 
 Synchronous = Literal["FULL", "NORMAL", "OFF"]
 """SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
@@ -82,18 +83,24 @@ CREATE TABLE IF NOT EXISTS events (
     win TEXT,
     outcome TEXT,
     from_line TEXT,
-    to_line TEXT
+    to_line TEXT,
+    staff TEXT,
+    reason TEXT,
+    to_window TEXT,
+    to_staff TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
     WHERE type = 'issued';
 """
+# Columns added by each layout version, for upgrading an older file in place.
+_ADDED_COLUMNS = {2: ("staff", "reason", "to_window", "to_staff")}
 # No index on (hall, seq): readers ask for the events after a sequence number, which the
 # primary key finds directly, and every index is one more page to write on each commit.
 # The unique index is partial for the same reason: only issue events carry a number.
 
-# Layout 2: every event has its service day (``day``), read by day through an index; a
+# Layout 3: every event has its service day (``day``), read by day through an index; a
 # hall's checkpoint, and each closed day's KPI summary and ticket facts.
-_SCHEMA_2 = """
+_SCHEMA_3 = """
 CREATE INDEX IF NOT EXISTS events_by_day ON events (hall, day);
 CREATE TABLE IF NOT EXISTS checkpoints (
     hall TEXT PRIMARY KEY,
@@ -124,15 +131,16 @@ CREATE TABLE IF NOT EXISTS day_tickets (
     PRIMARY KEY (hall, day, ticket)
 ) WITHOUT ROWID;
 """
-# Version 1 kept the day on issue events only; SQLite's date() reads the offset of the
+# Versions 1 and 2 kept the day on issue events only; SQLite's date() reads the offset of the
 # stored times, so each event's service day (China Standard Time) is its date + 8 hours.
-_UPGRADE_1 = "UPDATE events SET day = date(at, '+8 hours') WHERE day IS NULL"
+_UPGRADE_DAYS = "UPDATE events SET day = date(at, '+8 hours') WHERE day IS NULL"
 
 # Every event field has its own column (times as ISO 8601 text with their offset), so the
 # record can be queried with plain SQL and no JSON is built on the hot path.
 _COLUMNS = (
     "type", "ticket", "at", "label", "line", "number", "day", "order_at", "grp",
-    "appointment", "slot", "win", "outcome", "from_line", "to_line",
+    "appointment", "slot", "win", "outcome", "from_line", "to_line", "staff", "reason",
+    "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
 _MOMENT, _DAY, _PLAIN = 1, 2, 0
@@ -289,21 +297,21 @@ def _called_row(hall: str, event: TicketCalled) -> tuple[object, ...]:
     at = event.at
     stamp = _stamp(at)
     day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
-    return (hall, stamp, event.ticket, event.window, day)
+    return (hall, stamp, event.ticket, event.window, event.staff, event.reason, day)
 
 
 def _started_row(hall: str, event: ServiceStarted) -> tuple[object, ...]:
     at = event.at
     stamp = _stamp(at)
     day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
-    return (hall, stamp, event.ticket, event.window, day)
+    return (hall, stamp, event.ticket, event.window, event.staff, day)
 
 
 def _finished_row(hall: str, event: ServiceFinished) -> tuple[object, ...]:
     at = event.at
     stamp = _stamp(at)
     day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
-    return (hall, stamp, event.ticket, event.window, event.outcome, day)
+    return (hall, stamp, event.ticket, event.window, event.outcome, event.staff, day)
 
 
 _ROWS: dict[type, _Row] = {
@@ -366,13 +374,17 @@ def connect(
         con.execute("BEGIN IMMEDIATE")
         try:
             version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version in (0, 1):
+            if version == 0:
                 # One statement at a time: executescript() would commit our transaction
                 # and let another process race us through the set-up.
-                statements = (_SCHEMA if version == 0 else _UPGRADE_1) + ";" + _SCHEMA_2
-                for statement in statements.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
+                _run_script(con, _SCHEMA + ";" + _SCHEMA_3)
+                con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version < SCHEMA_VERSION:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for column in _ADDED_COLUMNS.get(step, ()):
+                        con.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+                    if step == 3:
+                        _run_script(con, _UPGRADE_DAYS + ";" + _SCHEMA_3)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise QueueStoreError(
@@ -389,6 +401,12 @@ def connect(
     except sqlite3.DatabaseError as exc:
         raise QueueStoreError(f"{path}: not a usable queue database: {exc}") from exc
     return con
+
+
+def _run_script(con: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            con.execute(statement)
 
 
 def _must_exist(path: Path | str) -> None:
