@@ -39,7 +39,6 @@ from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore
 
 LOCALITY = "441324"
 HALL = "441324"
-LINES = ("A", "B", "C", "D")
 LAST_DAY = dt.date(2026, 12, 30)
 MiB = 1024 * 1024
 
@@ -49,13 +48,16 @@ def _day(engine: QueueEngine, clock: FixedClock, day: dt.date, tickets: int, see
     rng = random.Random(seed)
     clock.now = dt.datetime.combine(day, dt.time(8, 30), CHINA_TZ)
     windows = [w.code for w in engine.hall.windows if w.lines]
+    served = {line for w in engine.hall.windows for line in w.lines}
+    # Lines with a daily cap would refuse a busy day's walk-ins: the traffic uses the others.
+    lines = [line.id for line in engine.policy.lines if line.id in served and not line.daily_cap]
     for window in windows:
         if not engine.window(window).open:
             engine.open_window(window)
     step = dt.timedelta(seconds=8 * 3600 / tickets)
     for i in range(tickets):
         clock.now += step
-        engine.issue(LINES[i % len(LINES)], priority="elderly" if rng.random() < 0.05 else None)
+        engine.issue(lines[i % len(lines)], priority="elderly" if rng.random() < 0.05 else None)
         if i < 8:
             continue  # a queue builds up in the morning
         window = windows[i % len(windows)]

@@ -14,6 +14,9 @@ evaluation and dashboards read from it. The rules that make it safe:
   have no gaps either;
 * the database refuses a second ticket with the same hall, line, day and number (a unique
   index over the issue events), whatever a buggy writer does;
+* events are partitioned by the month of their service day (native partitioning; the
+  partitions are created by :func:`migrate`, months ahead), so years of a province's
+  history keep inserts and a day's reads flat;
 * the schema is created and upgraded only by :func:`migrate` (``govstd queue-db migrate``),
   never as a side effect of opening a store: opening a database that is not migrated to
   this library's :data:`SCHEMA_VERSION` raises
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SCHEMA",
+    "PARTITION_MONTHS_AHEAD",
     "SCHEMA_VERSION",
     "LocalityKpis",
     "PostgresStore",
