@@ -1,9 +1,11 @@
 """A queue writer run as a separate process by the crash and concurrency tests.
 
 Usage: ``python _worker.py STORE GO MODE WINDOW SEED COUNT``: STORE is a SQLite file or
-``postgres:SCHEMA:URL``; in ``concurrent`` mode the worker starts once the file GO exists.
-After each acknowledged command it prints ``ACK <seq> <type> <ticket>`` and flushes, so the
-parent knows what was committed.
+``postgres:SCHEMA:URL``; in ``concurrent`` and ``race`` mode the worker starts once the
+file GO exists. After each acknowledged command it prints ``ACK <seq> <type> <ticket>``
+and flushes, so the parent knows what was committed. In ``race`` mode the worker calls the
+chosen tickets ``A001`` … up to COUNT to its window in turn, printing ``WON <label>`` or
+``LOST <label>`` for each, and serves each it won.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from govservice_std.errors import NoTicketWaitingError
+from govservice_std.errors import IllegalCommandError, NoTicketWaitingError
 from govservice_std.halls import Hall
 from govservice_std.queues.engine import QueueEngine
 from govservice_std.queues.policy import BusinessLine, PriorityGroup, QueuePolicy
@@ -70,12 +72,15 @@ def main(argv: list[str]) -> None:
     spec, go, mode, window = argv[1], Path(argv[2]), argv[3], argv[4]
     seed, count = int(argv[5]), int(argv[6])
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
-    e = engine(spec, "NORMAL" if mode == "concurrent" else "FULL")
-    if mode == "concurrent":
+    e = engine(spec, "NORMAL" if mode in ("concurrent", "race") else "FULL")
+    if mode in ("concurrent", "race"):
         # Start together with the other workers, so that their commands interleave.
         print("READY", flush=True)
         while not go.exists():
             time.sleep(0.005)
+    if mode == "race":
+        race(e, window, count, rng)
+        return
     done = 0
     while count < 0 or done < count:
         win = e.window(window)
@@ -96,6 +101,23 @@ def main(argv: list[str]) -> None:
                 ticket = e.issue("A", priority="elderly" if rng.random() < 0.3 else None)
         print(f"ACK {e.last_seq} {command} {ticket.id}", flush=True)
         done += 1
+
+
+def race(e: QueueEngine, window: str, count: int, rng: random.Random) -> None:
+    """Call the chosen tickets A001 … to ``window``; report which calls this window won."""
+    for number in range(1, count + 1):
+        label = f"A{number:03d}"
+        try:
+            ticket = e.call_ticket(window, label, reason="race")
+        except IllegalCommandError:
+            print(f"LOST {label}", flush=True)
+        else:
+            print(f"WON {label}", flush=True)
+            e.start(ticket.id)
+            e.finish(ticket.id)
+        # A random pause after each attempt keeps both windows near the same label, and
+        # lets either be first to it: they race.
+        time.sleep(rng.uniform(0.0, 0.006))
 
 
 if __name__ == "__main__":

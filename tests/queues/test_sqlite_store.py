@@ -14,10 +14,19 @@ from govservice_std.errors import QueueStoreError
 from govservice_std.queues import events as ev
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import TicketIssued
-from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore, _inserter, _stamp, connect
+from govservice_std.queues.state import TicketStatus
+from govservice_std.queues.stores.sqlite import (
+    _INSERTS,
+    _SCHEMA,
+    SCHEMA_VERSION,
+    SQLiteStore,
+    _inserter,
+    _stamp,
+    connect,
+)
 
 from . import _worker
-from .conftest import make_hall, make_policy
+from .conftest import START, make_hall, make_policy
 
 WORKER = Path(_worker.__file__)
 HALL = "441324116"
@@ -197,3 +206,30 @@ def test_stamps_are_isoformat(first: dt.datetime, seconds: list[int], micro: int
     assert _stamp(local) == local.isoformat()
     assert _stamp(local.replace(second=59)) == local.replace(second=59).isoformat()
     assert _stamp(local.replace(tzinfo=dt.UTC)) == local.replace(tzinfo=dt.UTC).isoformat()
+
+
+def test_a_version_1_file_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    old_schema = _SCHEMA.replace(
+        ",\n    staff TEXT,\n    reason TEXT,\n    to_window TEXT,\n    to_staff TEXT", ""
+    )
+    assert "staff" not in old_schema
+    con.executescript(old_schema)
+    con.execute("INSERT INTO halls VALUES ('441324116', '441324', '2026-03-01T00:00:00+00:00')")
+    con.execute(
+        "INSERT INTO events (hall, type, ticket, at, label, line, number, day, order_at) "
+        "VALUES ('441324116', 'issued', '20260302-A001', '2026-03-02T09:00:00+08:00', 'A001',"
+        " 'A', 1, '2026-03-02', '2026-03-02T09:00:00+08:00')"
+    )
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+    con.close()
+    with SQLiteStore(path) as store:
+        engine = QueueEngine(make_hall(), make_policy(), store=store, clock=FixedClock(START))
+        assert engine.ticket("A001").status is TicketStatus.WAITING
+        engine.sign_in("W1", "li")
+        assert engine.call_next("W1").staff == "li"
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    con.close()

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -37,6 +38,11 @@ WINDOWS = ("W1", "W2", "W3")
 LINES = ("A", "B", "C")
 GROUPS = (None, None, "elderly", "military")
 OUTCOMES = ("completed", "nonsense")
+STAFF = ("li", "wang", "zhao", " ")
+PLACEMENTS = (None, "first", "last", "arrival")
+# Booking capacity by slot, as a locality's staffing profile gives it.
+SLOT_PLAN = {"A": {dt.time(9, 30): 2, dt.time(10, 0): 1}, "C": {dt.time(9, 15): 1}}
+SLOT_TIMES = ((9, 30), (10, 0), (9, 15), (9, 45))
 
 
 def expected_next(engine: QueueEngine, window: str) -> str | None:
@@ -47,7 +53,15 @@ def expected_next(engine: QueueEngine, window: str) -> str | None:
     if engine.state.day_over(now):
         return None  # the command closes the day first: nothing of it is left waiting
     order = {t.id: i for i, t in enumerate(engine.state.tickets())}
-    waiting = [t for t in engine.state.waiting() if t.line in lines]
+    staff = engine.state.window(window).staff
+
+    def rank(t: Ticket) -> int | None:
+        if t.for_window is not None or t.for_staff is not None:
+            directed = t.for_window == window or (t.for_staff is not None and t.for_staff == staff)
+            return 0 if directed else None
+        return lines.index(t.line) if t.line in lines else None
+
+    waiting = [t for t in engine.state.waiting() if rank(t) is not None]
     if not waiting:
         return None
 
@@ -59,7 +73,7 @@ def expected_next(engine: QueueEngine, window: str) -> str | None:
         return w
 
     def key(t: Ticket) -> tuple[float, int, float, int]:
-        return (-weight(t), lines.index(t.line), t.order_at.timestamp(), order[t.id])
+        return (-weight(t), rank(t) or 0, t.order_at.timestamp(), order[t.id])
 
     streak = engine.state.window(window).priority_streak
     normals = [t for t in waiting if t.group is None]
@@ -86,9 +100,17 @@ class QueueMachine(RuleBasedStateMachine):
         after=st.integers(1, 3),
         no_show_calls=st.integers(1, 2),
         keeps_place=st.booleans(),
+        staff_required=st.booleans(),
+        cap=st.sampled_from([None, 2, 5]),
     )
     def setup(
-        self, rule: AntiStarvationRule, after: int, no_show_calls: int, keeps_place: bool
+        self,
+        rule: AntiStarvationRule,
+        after: int,
+        no_show_calls: int,
+        keeps_place: bool,
+        staff_required: bool,
+        cap: int | None,
     ) -> None:
         self.policy = make_policy(
             anti_starvation=rule,
@@ -97,8 +119,12 @@ class QueueMachine(RuleBasedStateMachine):
             no_show_after_calls=no_show_calls,
             reactivation_keeps_place=keeps_place,
             max_reactivations=2,
+            staff_required=staff_required,
         )
-        self.mem = QueueEngine(HALL, self.policy, clock=self.clock)
+        if cap is not None:
+            lines = [attrs.evolve(self.policy.lines[0], daily_cap=cap), *self.policy.lines[1:]]
+            self.policy = attrs.evolve(self.policy, lines=lines)
+        self.mem = QueueEngine(HALL, self.policy, clock=self.clock, slot_plan=SLOT_PLAN)
         # Two terminals on one database (a kiosk and a window, say): commands go to either,
         # so each often decides on a state the other has moved on from.
         self.sql = self._open_sql()
@@ -109,7 +135,7 @@ class QueueMachine(RuleBasedStateMachine):
 
     def _open_sql(self) -> QueueEngine:
         store = self.backend.open(HALL.code, locality="441324")
-        return QueueEngine(HALL, self.policy, store=store, clock=self.clock)
+        return QueueEngine(HALL, self.policy, store=store, clock=self.clock, slot_plan=SLOT_PLAN)
 
     def teardown(self) -> None:
         if hasattr(self, "sql"):
@@ -138,8 +164,10 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(line=st.sampled_from(LINES), group=st.sampled_from(GROUPS))
     def issue(self, line: str, group: str | None) -> None:
         status, ticket = self.both("issue", line, priority=group)
-        assert status == "ok"
-        assert ticket.status is TicketStatus.WAITING
+        if status == "ok":
+            assert ticket.status is TicketStatus.WAITING
+        else:
+            assert "daily cap" in ticket
 
     @rule(line=st.sampled_from(LINES), offset=st.integers(-60, 60))
     def check_in(self, line: str, offset: int) -> None:
@@ -156,7 +184,8 @@ class QueueMachine(RuleBasedStateMachine):
             assert result.status is TicketStatus.CALLED
         else:
             win = self.mem.state.window(window)
-            assert expected is None or not win.open or win.ticket is not None, result
+            busy = not win.open or win.ticket is not None or not self.mem.staffed(window)
+            assert expected is None or busy, result
 
     @rule(
         window=st.sampled_from(WINDOWS),
@@ -238,6 +267,112 @@ class QueueMachine(RuleBasedStateMachine):
     def cancel(self, index: int) -> None:
         self.both("cancel", self.pick(index))
 
+    @rule(window=st.sampled_from(WINDOWS), staff=st.sampled_from(STAFF))
+    def sign_in(self, window: str, staff: str) -> None:
+        self.both("sign_in", window, staff)
+
+    @rule(window=st.sampled_from(WINDOWS))
+    def sign_out(self, window: str) -> None:
+        self.both("sign_out", window)
+
+    @rule(window=st.sampled_from(WINDOWS), index=st.integers(0, 60), any_ticket=st.booleans())
+    def call_ticket(self, window: str, index: int, any_ticket: bool) -> None:
+        waiting = self.mem.state.waiting()
+        ref = waiting[index % len(waiting)].id if waiting and not any_ticket else self.pick(index)
+        status, result = self.both("call_ticket", window, ref, reason="chosen")
+        if status == "ok":
+            assert result.window == window
+            assert result.chosen_reason == "chosen"
+
+    @rule(
+        index=st.integers(0, 60),
+        window=st.sampled_from((None, *WINDOWS)),
+        staff=st.sampled_from(STAFF[:3]),
+        placement=st.sampled_from(PLACEMENTS),
+    )
+    def transfer_to(
+        self, index: int, window: str | None, staff: str, placement: str | None
+    ) -> None:
+        """Transfer to a window, or (without one) to a person."""
+        ref = self.pick(index)
+        if window is not None:
+            self.both("transfer", ref, window=window, placement=placement)
+        else:
+            self.both("transfer", ref, staff=staff, placement=placement)
+
+    @rule(index=st.integers(0, 60), window=st.sampled_from((None, *WINDOWS)))
+    def park(self, index: int, window: str | None) -> None:
+        current = self.mem.state.window(window).ticket if window else None
+        self.both("park", current or self.pick(index))
+
+    @rule(window=st.sampled_from(WINDOWS), staff=st.sampled_from(STAFF[:3]))
+    def counter_round(self, window: str, staff: str) -> None:
+        """A window's front-desk round: sign in, call, park, resume, finish, sign out."""
+        self.both("sign_in", window, staff)
+        self.both("open_window", window)
+        lines = HALL.window(window).lines
+        self.both("issue", lines[0])
+        if self.mem.state.window(window).ticket is None:
+            mine = [t for t in self.mem.state.waiting() if t.line in lines and not t.for_staff]
+            if mine:  # the newest, out of turn
+                self.both("call_ticket", window, mine[-1].id, reason="chosen")
+            else:
+                self.call_next(window)
+        ticket = self.mem.state.window(window).ticket
+        if ticket is not None:
+            self.both("park", ticket)
+            self.both("resume", ticket)
+            self.both("start", ticket)
+            self.both("finish", ticket, "completed")
+        self.both("sign_out", window)
+
+    @rule(index=st.integers(0, 60), parked=st.booleans())
+    def resume(self, index: int, parked: bool) -> None:
+        waiting = [t for t in self.mem.state.tickets() if t.status is TicketStatus.PARKED]
+        ref = waiting[index % len(waiting)].id if waiting and parked else self.pick(index)
+        status, result = self.both("resume", ref)
+        if status == "ok":
+            assert result.status is TicketStatus.CALLED
+
+    @rule(line=st.sampled_from(LINES), slot=st.sampled_from(SLOT_TIMES), days=st.integers(0, 1))
+    def book(self, line: str, slot: tuple[int, int], days: int) -> None:
+        day = self.clock.now.date() + dt.timedelta(days=days)
+        at = dt.datetime.combine(day, dt.time(*slot), self.clock.now.tzinfo)
+        self.both("book", line, at)
+
+    def pick_booking(self, index: int) -> str:
+        bookings = self.mem.state.bookings()
+        return bookings[index % len(bookings)].ref if bookings else "YY00001"
+
+    @rule(index=st.integers(0, 20))
+    def cancel_booking(self, index: int) -> None:
+        self.both("cancel_booking", self.pick_booking(index))
+
+    @rule(index=st.integers(0, 20), slot=st.sampled_from(SLOT_TIMES))
+    def reschedule(self, index: int, slot: tuple[int, int]) -> None:
+        at = dt.datetime.combine(self.clock.now.date(), dt.time(*slot), self.clock.now.tzinfo)
+        self.both("reschedule", self.pick_booking(index), at)
+
+    @rule(index=st.integers(0, 20))
+    def check_in_booking(self, index: int) -> None:
+        self.both("check_in", self.pick_booking(index))
+
+    @rule()
+    def send_reminders(self) -> None:
+        self.both("send_reminders")
+
+    @rule(index=st.integers(0, 60))
+    def position(self, index: int) -> None:
+        """Position is a query: both terminals give the same answer; nothing changes."""
+        ref = self.pick(index)
+        before = self.mem.last_seq
+        status, result = self.both("position", ref)
+        assert self.mem.last_seq == before
+        if status == "ok":
+            assert result.ahead >= 0
+            waiting = [t for t in self.mem.state.waiting() if t.id != result.ticket]
+            assert result.ahead <= len(waiting)
+
     @rule(window=st.sampled_from(WINDOWS))
     def open_window(self, window: str) -> None:
         self.both("open_window", window)
@@ -270,6 +405,7 @@ class QueueMachine(RuleBasedStateMachine):
             terminal.refresh()
             assert self.mem.state.tickets() == terminal.state.tickets()
             assert self.mem.state.windows() == terminal.state.windows()
+            assert self.mem.state.bookings() == terminal.state.bookings()
 
     @invariant()
     def nothing_lost_or_doubled(self) -> None:
@@ -296,9 +432,36 @@ class QueueMachine(RuleBasedStateMachine):
         for t in self.mem.state.tickets():
             if t.status in (TicketStatus.CALLED, TicketStatus.SERVING):
                 assert at_window.get(t.id) == t.window
-                assert t.line in HALL.window(t.window or "").lines or t.transfers == 0
+                # By its line, unless it was transferred (to a window or a person).
+                assert t.line in HALL.window(t.window or "").lines or t.transfers > 0
             else:
                 assert t.id not in at_window
+
+    @invariant()
+    def staff_and_caps_hold(self) -> None:
+        if not hasattr(self, "mem"):
+            return
+        staffed = [w.staff for w in self.mem.state.windows() if w.staff is not None]
+        assert len(staffed) == len(set(staffed))  # one window per person
+        for w in self.mem.state.windows():
+            if w.staff is not None:
+                assert self.mem.state.staff_window(w.staff) == w.code
+        cap = self.policy.lines[0].daily_cap
+        if cap is not None:
+            walk_ins = Counter(
+                t.day
+                for t in self.mem.state.tickets()
+                if t.original_line == "A" and not t.appointment
+            )
+            assert max(walk_ins.values(), default=0) <= cap
+        for booking in self.mem.state.bookings():
+            assert self.mem.state.booked(booking.line, booking.slot) <= SLOT_PLAN.get(
+                booking.line, {}
+            ).get(booking.slot.timetz().replace(tzinfo=None), 0)
+        for t in self.mem.state.tickets():
+            if t.status is TicketStatus.PARKED:
+                assert t.for_window is not None
+                assert t.window is None
 
 
 def test_queue_machine(backend: Backend) -> None:

@@ -44,6 +44,16 @@ def test_reopen_replays_the_same_state(backend: Backend, clock: FixedClock) -> N
     engine.call_next("W1")
     engine.start(engine.window("W1").ticket or "")
     engine.transfer(a.id, "C")
+    # The front-desk events, with their staff, reasons, targets and placements.
+    engine.sign_in("W2", "li")
+    b = engine.issue("A")
+    engine.call_ticket("W2", b.id, reason="材料已预审")
+    engine.park(b.id)
+    engine.resume(b.id)
+    engine.start(b.id)
+    engine.transfer(b.id, window="W3", placement="first")
+    engine.transfer(a.id, staff="li", placement="last")
+    engine.sign_out("W2")
     before = engine.state.tickets()
     record = engine.events()
     engine.store.close()
@@ -207,3 +217,41 @@ def test_processes_issue_and_call_concurrently(backend: Backend, tmp_path: Path)
     assert issued_acks == {e.ticket for e in issued}
     # Sequence numbers are gapless too: nothing was half-written.
     assert [seq for seq, _ in events] == list(range(1, len(events) + 1))
+
+
+def test_two_windows_race_for_the_same_chosen_ticket(backend: Backend, tmp_path: Path) -> None:
+    _setup(backend)
+    count = 30
+    engine = _worker.engine(backend.spec)
+    for _ in range(count):
+        engine.issue("A")
+    engine.store.close()
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), backend.spec, str(go), "race", w, str(i), str(count)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i, w in enumerate(("W1", "W2"))
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "READY"
+    go.touch()
+    outcomes: list[dict[str, str]] = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        outcomes.append({line.split()[1]: line.split()[0] for line in out.splitlines()})
+    for number in range(1, count + 1):
+        label = f"A{number:03d}"
+        # Exactly one window won each chosen ticket; the other was refused.
+        assert sorted(o[label] for o in outcomes) == ["LOST", "WON"]
+    events = [e for _, e in backend.open().read()]
+    calls = Counter(e.ticket for e in events if isinstance(e, TicketCalled))
+    assert len(calls) == count
+    assert set(calls.values()) == {1}
+    assert all(e.reason == "race" for e in events if isinstance(e, TicketCalled))
+    # Both windows won some: the calls really raced.
+    assert all("WON" in o.values() for o in outcomes), outcomes
