@@ -392,3 +392,29 @@ def test_migration_from_the_unpartitioned_layout(postgres_url: str, fresh_schema
     assert engine.state.closed_through == dt.date(2025, 1, 10)  # closed by the first command
     assert store.closed_days() == {dt.date(2025, 1, 10): 4}
     store.close()
+
+
+def test_events_beyond_the_partitions_move_into_their_month(
+    postgres_url: str, pg_schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govservice_std.queues.stores import postgres as module
+
+    far = dt.datetime.now(CHINA_TZ) + dt.timedelta(days=31 * (module.PARTITION_MONTHS_AHEAD + 3))
+    store = PostgresStore(postgres_url, "441324116", locality="441324", schema=pg_schema)
+    engine = QueueEngine(make_hall(), make_policy(), store=store, clock=FixedClock(far))
+    engine.issue("A")
+
+    def where() -> str:
+        with psycopg.connect(postgres_url) as con:
+            row = con.execute(
+                f'SELECT tableoid::regclass::text FROM "{pg_schema}".events'  # noqa: S608
+            ).fetchone()
+        assert row is not None
+        return str(row[0])
+
+    assert where().endswith("events_other")
+    monkeypatch.setattr(module, "PARTITION_MONTHS_AHEAD", module.PARTITION_MONTHS_AHEAD + 6)
+    assert migrate(postgres_url, schema=pg_schema) == []
+    assert where().endswith(f"events_{far:%Y_%m}")
+    assert [e.label for _, e in store.read_day(far.date())] == ["A001"]  # type: ignore[union-attr]
+    store.close()

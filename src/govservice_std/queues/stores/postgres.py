@@ -420,21 +420,21 @@ def _ensure_partitions(
 ) -> None:
     """Create the monthly event partitions that are missing, up to months ahead.
 
-    From the first month with events (in ``old``, the version 1 table, while migrating to
-    partitions) to :data:`PARTITION_MONTHS_AHEAD` months after this one. Rows already in
-    the default partition for a new month are moved into it.
+    From this month (or, while migrating to partitions, the first month with events in
+    ``old``, the unpartitioned table) to :data:`PARTITION_MONTHS_AHEAD` months after this
+    one. Rows already in the default partition for a new month are moved into it.
     """
     today = dt.datetime.now(CHINA_TZ).date()
     first = today
-    table = old or "events"
-    row = conn.execute(
-        sql.SQL(
-            "SELECT min(coalesce(day, ((at AT TIME ZONE 'UTC') + interval '8 hours')::date)) "
-            "FROM {}"
-        ).format(sql.Identifier(schema, table))
-    ).fetchone()
-    if row and row[0] is not None and row[0] < first:
-        first = row[0]
+    if old is not None:  # the months of the rows to move (later runs need only new months)
+        row = conn.execute(
+            sql.SQL(
+                "SELECT min(coalesce(day, ((at AT TIME ZONE 'UTC') + interval '8 hours')::date))"
+                " FROM {}"
+            ).format(sql.Identifier(schema, old))
+        ).fetchone()
+        if row and row[0] is not None and row[0] < first:
+            first = row[0]
     last = today
     for _ in range(PARTITION_MONTHS_AHEAD):
         last = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
