@@ -155,9 +155,17 @@ def main() -> None:
         _child(*args.child)
         return
     tickets = args.tickets_per_day
-    # A ticket makes 3.5 events on average here (issue, call, start, finish; the last few
-    # of a day are closed by the day close instead).
-    days = max(2, round(args.events / (3.5 * tickets)))
+    # How many events a day of this traffic makes (issue, call, start, finish; the last
+    # few of a day are closed by the day close instead), to size the year.
+    registry = load_registry()
+    sample = QueueEngine(
+        registry.resolve(LOCALITY).hall(HALL),
+        queue_policy(registry, LOCALITY),
+        store=MemoryStore(HALL),
+        clock=(clock := FixedClock(dt.datetime.combine(LAST_DAY, dt.time(8), CHINA_TZ))),
+    )
+    _day(sample, clock, LAST_DAY, tickets, seed=0)
+    days = max(2, round(args.events / (len(sample.events()) + 1)))
     with tempfile.TemporaryDirectory() as tmp:
         year, one = Path(tmp) / "year.db", Path(tmp) / "day.db"
         started = time.perf_counter()

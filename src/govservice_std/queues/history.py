@@ -58,8 +58,9 @@ def day_facts(store: EventStore, day: dt.date) -> list[TicketFact]:
     return [ticket_fact(ticket) for ticket in state.tickets(day=day)]
 
 
-def _facts(store: EventStore, first: dt.date | None, last: dt.date | None) -> Iterator[TicketFact]:
-    days = store.days(first, last)
+def _facts(
+    store: EventStore, days: dict[dt.date, int], first: dt.date | None, last: dt.date | None
+) -> Iterator[TicketFact]:
     closed = store.closed_days(first, last)
     # A day's stored facts hold if nothing was appended to the day after its close.
     fresh = [day for day, seq in closed.items() if days.get(day, seq) <= seq]
@@ -94,11 +95,12 @@ def recorded_kpis(
     """
     if day is not None:
         first = last = day
+    days = store.days(first, last)
     if now is None:
-        end = last if last is not None else max(store.days(first, None), default=None)
+        end = last if last is not None else max(days, default=None)
         now = day_end(end) if end is not None else dt.datetime.now(CHINA_TZ)
     return kpis_from_facts(
-        _facts(store, first, last),
+        _facts(store, days, first, last),
         hall=store.hall,
         now=now,
         day=day,

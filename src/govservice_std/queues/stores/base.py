@@ -161,9 +161,10 @@ class EventStore(abc.ABC):
         first: dt.date | None = None,  # noqa: ARG002 - the default keeps none
         last: dt.date | None = None,  # noqa: ARG002
     ) -> dict[dt.date, int]:
-        """The days with a stored :class:`DayRecord`, with the sequence number of each close.
+        """The closed days with a stored record, with the sequence number of each close.
 
-        ``first`` and ``last`` bound the days (inclusive; ``None``: open).
+        ``first`` and ``last`` bound the days (inclusive; ``None``: open). The record is a
+        :class:`~govservice_std.queues.stores.base.DayRecord`.
         """
         return {}
 
