@@ -253,5 +253,7 @@ def test_two_windows_race_for_the_same_chosen_ticket(backend: Backend, tmp_path:
     assert len(calls) == count
     assert set(calls.values()) == {1}
     assert all(e.reason == "race" for e in events if isinstance(e, TicketCalled))
-    # Both windows won some: the calls really raced.
-    assert all("WON" in o.values() for o in outcomes), outcomes
+    # Which window wins how many depends on the scheduler (on a loaded machine one
+    # process may run through every label first); that each ticket has one winner
+    # does not.
+    assert sum(list(o.values()).count("WON") for o in outcomes) == count

@@ -283,6 +283,7 @@ class QueueEngine:
         self._groups = set(self._weights)
         self._caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
         self._kinds = {w.code: w.kind for w in hall.windows}
+        self._own = {w.code: (("window", w.code),) for w in hall.windows}
         self._rule = SelectionRule(
             weights=self._weights,
             rule=policy.anti_starvation.value,
@@ -840,12 +841,14 @@ class QueueEngine:
         return self._run_ticket(self._build_call, window, lines)
 
     def _build_call(self, now: dt.datetime, window: str, lines: tuple[str, ...]) -> list[Event]:
-        staff = self._ready("call next", window)
         win = self._state.live_window(window)
+        if win is None or not win.open or win.ticket is not None or win.staff is None:
+            staff = self._ready("call next", window)  # refuses, or allows unstaffed
+        else:
+            staff = win.staff
         assert win is not None  # noqa: S101 - _ready checked it
-        ticket_id = self._state.select(
-            lines, self._targets(window, staff), win.streak, now, self._rule
-        )
+        targets = self._own[window] if staff is None else self._targets(window, staff)
+        ticket_id = self._state.select(lines, targets, win.streak, now, self._rule)
         if ticket_id is None:
             raise NoTicketWaitingError(
                 "call next",
@@ -954,8 +957,9 @@ class QueueEngine:
 
     def _build_start(self, now: dt.datetime, ref: str) -> list[Event]:
         rec = self._rec("start", ref, _CALLED)
-        window = rec.window or ""
-        return [_make_started(now, rec.id, window, self._staff_of(window))]
+        # Whoever called the ticket is still at the window: nobody signs out of a window
+        # that has a ticket.
+        return [_make_started(now, rec.id, rec.window or "", rec.staff)]
 
     def finish(self, ticket: str, outcome: str = "completed") -> Ticket:
         """Finish service with an outcome code from the policy.
@@ -974,8 +978,7 @@ class QueueEngine:
 
     def _build_finish(self, now: dt.datetime, ref: str, outcome: str) -> list[Event]:
         rec = self._rec("finish", ref, _SERVING)
-        window = rec.window or ""
-        return [_make_finished(now, rec.id, window, outcome, self._staff_of(window))]
+        return [_make_finished(now, rec.id, rec.window or "", outcome, rec.staff)]
 
     def no_show(self, ticket: str) -> Ticket:
         """Mark a called ticket a no-show (过号), once it was called often enough.

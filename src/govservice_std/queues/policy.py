@@ -250,7 +250,8 @@ class QueueParams:
         self_service_unstaffed: With ``staff_required``, whether self-service windows
             still call with nobody signed in.
         transfer_placement: Where a transferred ticket stands by default: ``first``,
-            ``last`` or ``arrival`` (see :class:`TransferPlacement`).
+            ``last`` or ``arrival`` (see
+            :class:`~govservice_std.queues.policy.TransferPlacement`).
         issue_within_hours: Whether walk-in tickets are issued only within the hall's
             opening hours (``Hall.hours``); outside them issuing is refused.
         early_issue_minutes: With ``issue_within_hours``, how long before each opening

@@ -11,8 +11,9 @@ from now, without changing it:
   priority weights, ageing or the ``after_n`` streak, the window's line order, tickets
   transferred to it or to the person signed in at it), then is busy for its service
   time, and so on until the ticket asked about is called;
-* ``ahead`` counts the tickets called before it, and the estimated wait is the time until
-  its call.
+* ``ahead`` counts the tickets called before it that the windows able to call it could
+  have called too (a ticket of a line only other windows serve is not in its way), and
+  the estimated wait is the time until its call.
 
 A window's service time is its live rate: the mean time from call to finish of the last
 twenty tickets it finished that day; a window that finished none yet takes the hall's mean
@@ -158,7 +159,8 @@ def position(engine: QueueEngine, ticket_id: str, now: dt.datetime) -> Position:
             _Window(code, engine.window_lines(code), snap.staff, snap.priority_streak, free_at,
                     service)
         )  # fmt: skip
-    reachable = tuple(w.code for w in windows if _may_call(w, target) is not None)
+    reach = [w for w in windows if _may_call(w, target) is not None]
+    reachable = tuple(w.code for w in reach)
     if not reachable:
         return Position(
             ticket=target.id,
@@ -189,7 +191,8 @@ def position(engine: QueueEngine, ticket_id: str, now: dt.datetime) -> Position:
                 windows=reachable,
             )
         del pool[chosen.id]
-        ahead += 1
+        if any(_may_call(w, chosen) is not None for w in reach):
+            ahead += 1  # a ticket the windows serving this one could have called
         window.streak = window.streak + 1 if chosen.group is not None else 0
         window.free_at += window.service
     return Position(  # pragma: no cover - a reachable window always gets to it

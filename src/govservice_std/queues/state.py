@@ -19,7 +19,7 @@ import enum
 import heapq
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import attrs
@@ -1113,11 +1113,12 @@ class QueueState:
         queues = self._queues
         tickets = self._tickets
         waiting = TicketStatus.WAITING
-        sources: list[tuple[int, dict[str | None, list[_Entry]] | None]] = [
-            (rank, queues.get(line)) for rank, line in enumerate(lines)
-        ]
-        if targets:
-            sources.extend((0, self._directed.get(target)) for target in targets)
+        sources: Iterable[tuple[int, dict[str | None, list[_Entry]] | None]] = enumerate(
+            map(queues.get, lines)
+        )
+        directed = self._directed
+        if directed:
+            sources = [*sources, *((0, directed.get(target)) for target in targets)]
         for rank, groups in sources:
             if not groups:
                 continue
