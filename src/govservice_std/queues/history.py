@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import CHINA_TZ
-from govservice_std.queues.kpis import QueueKpis, kpis_from_facts, ticket_fact
+from govservice_std.queues.kpis import FactTable, QueueKpis, kpis_from_tables, ticket_fact
 from govservice_std.queues.state import QueueState
 from govservice_std.queues.stores.base import EventStore, StoredEvent, TicketFact
 
@@ -58,17 +58,21 @@ def day_facts(store: EventStore, day: dt.date) -> list[TicketFact]:
     return [ticket_fact(ticket) for ticket in state.tickets(day=day)]
 
 
-def _facts(
+def _tables(
     store: EventStore, days: dict[dt.date, int], first: dt.date | None, last: dt.date | None
-) -> Iterator[TicketFact]:
+) -> Iterator[FactTable]:
     closed = store.closed_days(first, last)
     # A day's stored facts hold if nothing was appended to the day after its close.
     fresh = [day for day, seq in closed.items() if days.get(day, seq) <= seq]
-    yield from store.facts(fresh)
+    tables = store.fact_tables(fresh)
+    if tables is None:
+        yield FactTable.of(store.facts(fresh))
+    else:
+        yield from tables
     done = set(fresh)
     for day in days:
         if day not in done:
-            yield from day_facts(store, day)
+            yield FactTable.of(day_facts(store, day))
 
 
 def recorded_kpis(
@@ -99,8 +103,8 @@ def recorded_kpis(
     if now is None:
         end = last if last is not None else max(days, default=None)
         now = day_end(end) if end is not None else dt.datetime.now(CHINA_TZ)
-    return kpis_from_facts(
-        _facts(store, days, first, last),
+    return kpis_from_tables(
+        _tables(store, days, first, last),
         hall=store.hall,
         now=now,
         day=day,

@@ -26,9 +26,10 @@ there; :attr:`QueueKpis.days` says how many days the figures pool.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
-from array import array
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NORMAL_GROUP",
     "Distribution",
+    "FactTable",
     "FrontDeskKpis",
     "KpiFigures",
     "QueueKpis",
@@ -53,6 +55,7 @@ __all__ = [
     "front_desk_kpis",
     "kpis_from_events",
     "kpis_from_facts",
+    "kpis_from_tables",
     "ticket_fact",
 ]
 
@@ -206,58 +209,6 @@ def _plain(_inst: Any, _field: Any, value: Any) -> Any:
     return value
 
 
-class _Pool:
-    """The running figures of one slice, fed one ticket fact at a time."""
-
-    __slots__ = (
-        "cancelled", "issued", "late", "no_shows", "served", "services", "waiting_now", "waits",
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        self.issued = self.served = self.no_shows = self.cancelled = 0
-        self.waiting_now = self.late = 0
-        # Compact arrays of doubles: a year's waiting times of a busy hall stay a few MiB.
-        self.waits = array("d")
-        self.services = array("d")
-
-    def add(self, fact: TicketFact, late: bool) -> None:
-        self.issued += 1
-        if fact.waited is not None:
-            self.waits.append(fact.waited)
-        status = fact.status
-        if status == _FINISHED:
-            self.served += 1
-            self.services.append(fact.service or 0.0)
-        elif status == _NO_SHOW:
-            self.no_shows += 1
-        elif status == _CANCELLED:
-            self.cancelled += 1
-        elif status == _WAITING:
-            self.waiting_now += 1
-            if late:
-                self.late += 1
-
-    def figures(self, target: float | None) -> KpiFigures:
-        waits = self.waits
-        within: float | None = None
-        if target is not None and (waits or self.late):
-            hits = sum(1 for w in waits if w <= target)
-            within = hits / (len(waits) + self.late)
-        ended = self.served + self.no_shows
-        return KpiFigures(
-            issued=self.issued,
-            called=len(waits),
-            served=self.served,
-            no_shows=self.no_shows,
-            cancelled=self.cancelled,
-            waiting_now=self.waiting_now,
-            waiting=Distribution.of(waits),
-            service=Distribution.of(self.services),
-            within_target=within,
-            no_show_rate=self.no_shows / ended if ended else None,
-        )
-
-
 _FINISHED = TicketStatus.FINISHED.value
 _NO_SHOW = TicketStatus.NO_SHOW.value
 _CANCELLED = TicketStatus.CANCELLED.value
@@ -300,7 +251,7 @@ def kpis_from_facts(
     target_minutes: float | None = None,
     target_share: float | None = None,
 ) -> QueueKpis:
-    """Compute KPIs from ticket facts, read one at a time (a year's history streams).
+    """Compute KPIs from ticket facts, read a batch at a time (a year's history streams).
 
     Args:
         facts: The facts (:func:`ticket_fact`, or a store's closed days).
@@ -310,49 +261,285 @@ def kpis_from_facts(
         target_minutes: The waiting-time target, if any.
         target_share: The share that should meet it, if set.
     """
-    overall = _Pool()
-    slices: tuple[dict[Any, _Pool], ...] = ({}, {}, {}, {})
-    by_line, by_window, by_hour, by_group = slices
-    days: set[dt.date] = set()
-    now_ts = now.timestamp()
-    limit = None if target_minutes is None else target_minutes * 60.0
-    for fact in facts:
-        days.add(fact.day)
+    return kpis_from_tables(
+        [FactTable.of(facts)],
+        hall=hall,
+        now=now,
+        day=day,
+        target_minutes=target_minutes,
+        target_share=target_share,
+    )
+
+
+def kpis_from_tables(
+    tables: Iterable[FactTable],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Compute KPIs from tables of ticket facts (a closed day's is stored as one).
+
+    Every slice is computed from the joined columns at once; the figures are the same as
+    :func:`kpis_from_facts` gives for the same tickets.
+
+    Args:
+        tables: The tables (:meth:`FactTable.of`, :meth:`FactTable.from_bytes`).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to.
+        day: The service day the facts are of, if one.
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    table = FactTable.join(tables)
+    np = _numpy()
+    n = len(table.status)
+    if target_minutes is not None:
         late = (
-            limit is not None
-            and fact.waited is None
-            and fact.status == _WAITING
-            and now_ts - fact.arrival > limit
+            (table.status == _STATUS_CODES[_WAITING])
+            & np.isnan(table.waited)
+            & ((now.timestamp() - table.arrival) > target_minutes * 60.0)
         )
-        overall.add(fact, late)
-        for pools, key in (
-            (by_line, fact.line),
-            (by_window, fact.window),
-            (by_hour, fact.hour),
-            (by_group, fact.group),
-        ):
-            if key is not None:
-                pool = pools.get(key)
-                if pool is None:
-                    pool = pools[key] = _Pool()
-                pool.add(fact, late)
+    else:
+        late = np.zeros(n, dtype=bool)
 
-    def figures(pools: dict[Any, _Pool]) -> dict[Any, KpiFigures]:
-        return {k: pools[k].figures(target_minutes) for k in sorted(pools)}
+    def sliced(name: str) -> dict[Any, KpiFigures]:
+        codes, keys = table.slice(name)
+        figures = _figures_by(np, codes, len(keys), table, late, target_minutes)
+        return {key: figures[i] for key, i in sorted((k, i) for i, k in enumerate(keys))}
 
+    overall = _figures_by(np, np.zeros(n, dtype=np.int64), 1, table, late, target_minutes)[0]
     return QueueKpis(
-        days=1 if day is not None else max(1, len(days)),
+        days=1 if day is not None else max(1, len(table.days)),
         hall=hall,
         day=day,
         now=now,
         target_minutes=target_minutes,
         target_share=target_share,
-        overall=overall.figures(target_minutes),
-        by_line=figures(by_line),
-        by_window=figures(by_window),
-        by_hour=figures(by_hour),
-        by_group=figures(by_group),
+        overall=overall,
+        by_line=sliced("line"),
+        by_window=sliced("window"),
+        by_hour=sliced("hour"),
+        by_group=sliced("group"),
     )
+
+
+def _numpy() -> Any:
+    import numpy as np  # noqa: PLC0415 - keep importing the package light
+
+    return np
+
+
+_STATUS_CODES = {status.value: i for i, status in enumerate(TicketStatus)}
+_KEYED = ("line", "window", "group")  # slices whose keys are names (an hour is its own key)
+# The columns of a stored table, in order, with their types (little-endian).
+_LAYOUT = (
+    ("line", "<i2"), ("window", "<i2"), ("group", "<i2"), ("hour", "<i1"), ("status", "<i1"),
+    ("waited", "<f8"), ("service", "<f8"), ("arrival", "<f8"),
+)  # fmt: skip
+
+
+class FactTable:
+    """Ticket facts as numeric columns: what a closed day stores, and what KPIs read.
+
+    Names (lines, windows, groups) are small integer codes into the table's own lists;
+    times are minutes, ``NaN`` where a ticket was not called or not finished.
+    """
+
+    def __init__(
+        self, columns: dict[str, Any], names: dict[str, list[Any]], days: set[dt.date]
+    ) -> None:
+        self.columns = columns
+        self.names = names
+        self.days = days
+        self.status = columns["status"]
+        self.waited = columns["waited"]
+        self.service = columns["service"]
+        self.arrival = columns["arrival"]
+
+    @classmethod
+    def of(cls, facts: Iterable[TicketFact]) -> FactTable:
+        """Build a table from facts, a batch at a time."""
+        np = _numpy()
+        codes: dict[str, dict[Any, int]] = {name: {} for name in _KEYED}
+        parts: dict[str, list[Any]] = {name: [] for name, _ in _LAYOUT}
+        days: set[dt.date] = set()
+        iterator = iter(facts)
+        while batch := list(islice(iterator, 65536)):
+            day, _, line, window, group, hour, status, waited, service, arrival = zip(
+                *batch, strict=True
+            )
+            days.update(day)
+            for name, values in (("line", line), ("window", window), ("group", group)):
+                known = codes[name]
+                parts[name].append(
+                    np.array(
+                        [-1 if v is None else known.setdefault(v, len(known)) for v in values],
+                        dtype=np.int64,
+                    )
+                )
+            parts["hour"].append(np.array(hour, dtype=np.int64))
+            parts["status"].append(np.array([_STATUS_CODES[v] for v in status], dtype=np.int64))
+            # None becomes NaN: not called, or not finished.
+            for name, values in (("waited", waited), ("service", service), ("arrival", arrival)):
+                parts[name].append(np.array(values, dtype=np.float64))
+        columns = {
+            name: np.concatenate(chunks) if chunks else np.zeros(0, dtype=_kind(np, kind))
+            for (name, kind), chunks in zip(_LAYOUT, parts.values(), strict=True)
+        }
+        names = {name: list(codes[name]) for name in _KEYED}
+        return cls(columns, names, days)
+
+    def to_bytes(self) -> bytes:
+        """The table as bytes, to store with a closed day (see :meth:`from_bytes`)."""
+        np = _numpy()
+        header = {
+            "n": len(self.status),
+            "names": self.names,
+            "days": sorted(day.isoformat() for day in self.days),
+        }
+        body = b"".join(
+            np.ascontiguousarray(self.columns[name], dtype=kind).tobytes() for name, kind in _LAYOUT
+        )
+        return json.dumps(header, ensure_ascii=False).encode() + b"\n" + body
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FactTable:
+        """Read a table written by :meth:`to_bytes`.
+
+        Raises:
+            ValueError: If the bytes are not such a table.
+        """
+        np = _numpy()
+        try:
+            head, _, body = data.partition(b"\n")
+            header = json.loads(head)
+            n = int(header["n"])
+            columns: dict[str, Any] = {}
+            offset = 0
+            for name, kind in _LAYOUT:
+                dtype = np.dtype(kind)
+                columns[name] = np.frombuffer(body, dtype=dtype, count=n, offset=offset).astype(
+                    np.float64 if dtype.kind == "f" else np.int64
+                )
+                offset += n * dtype.itemsize
+            if offset != len(body):
+                raise ValueError("the columns do not fill the table")
+            names = {name: list(header["names"][name]) for name in _KEYED}
+            days = {dt.date.fromisoformat(day) for day in header["days"]}
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"not a table of ticket facts: {exc!r}") from exc
+        return cls(columns, names, days)
+
+    @classmethod
+    def join(cls, tables: Iterable[FactTable]) -> FactTable:
+        """One table of all the tables' rows, their names merged."""
+        np = _numpy()
+        merged: dict[str, dict[Any, int]] = {name: {} for name in _KEYED}
+        parts: dict[str, list[Any]] = {name: [] for name, _ in _LAYOUT}
+        days: set[dt.date] = set()
+        for table in tables:
+            days |= table.days
+            for name, _ in _LAYOUT:
+                column = table.columns[name]
+                if name in merged:
+                    known = merged[name]
+                    mapping = np.array(
+                        [known.setdefault(v, len(known)) for v in table.names[name]] + [-1],
+                        dtype=np.int64,
+                    )
+                    column = mapping[column]  # -1 (no name) picks the appended -1
+                parts[name].append(column)
+        columns = {
+            name: np.concatenate(chunks) if chunks else np.zeros(0, dtype=_kind(np, kind))
+            for (name, kind), chunks in zip(_LAYOUT, parts.values(), strict=True)
+        }
+        return cls(columns, {name: list(merged[name]) for name in _KEYED}, days)
+
+    def slice(self, name: str) -> tuple[Any, list[Any]]:
+        """A slice's codes per row and its keys by code."""
+        if name == "hour":
+            np = _numpy()
+            hours = self.columns["hour"]
+            present = sorted(set(np.unique(hours).tolist())) if len(hours) else []
+            index = np.full(24, -1, dtype=np.int64)
+            for code, hour in enumerate(present):
+                index[hour] = code
+            return index[hours], present
+        return self.columns[name], self.names[name]
+
+
+def _kind(np: Any, kind: str) -> Any:
+    return np.float64 if np.dtype(kind).kind == "f" else np.int64
+
+
+def _distributions(np: Any, keys: Any, values: Any, n: int) -> tuple[list[Distribution], Any]:
+    """One distribution per group of ``keys`` (codes 0..n-1), and the counts."""
+    order = np.lexsort((values, keys))
+    ordered = values[order]
+    counts = np.bincount(keys, minlength=n)
+    result = []
+    start = 0
+    for count in counts.tolist():
+        if count:
+            part = ordered[start : start + count]
+            # Summed in ascending order, as Distribution.of sums a sorted list.
+            result.append(Distribution.of_sorted(part, sum(part.tolist()) / count))
+        else:
+            result.append(Distribution())
+        start += count
+    return result, counts
+
+
+def _figures_by(  # noqa: PLR0917 - a private helper of kpis_from_tables
+    np: Any, codes: Any, n: int, table: FactTable, late: Any, target: float | None
+) -> list[KpiFigures]:
+    valid = codes >= 0
+    status = table.status
+
+    def count(mask: Any) -> list[int]:
+        counted: list[int] = np.bincount(codes[valid & mask], minlength=n).tolist()
+        return counted
+
+    issued = count(np.ones(len(codes), dtype=bool))
+    served = count(status == _STATUS_CODES[_FINISHED])
+    no_shows = count(status == _STATUS_CODES[_NO_SHOW])
+    cancelled = count(status == _STATUS_CODES[_CANCELLED])
+    waiting_now = count(status == _STATUS_CODES[_WAITING])
+    late_count = count(late)
+    called = valid & ~np.isnan(table.waited)
+    waits, wait_counts = _distributions(np, codes[called], table.waited[called], n)
+    hits = (
+        np.bincount(codes[called & (table.waited <= target)], minlength=n).tolist()
+        if target is not None
+        else [0] * n
+    )
+    finished = valid & (status == _STATUS_CODES[_FINISHED])
+    services, _ = _distributions(np, codes[finished], np.nan_to_num(table.service[finished]), n)
+    figures = []
+    for g in range(n):
+        calls = int(wait_counts[g])
+        within: float | None = None
+        if target is not None and (calls or late_count[g]):
+            within = hits[g] / (calls + late_count[g])
+        ended = served[g] + no_shows[g]
+        figures.append(
+            KpiFigures(
+                issued=issued[g],
+                called=calls,
+                served=served[g],
+                no_shows=no_shows[g],
+                cancelled=cancelled[g],
+                waiting_now=waiting_now[g],
+                waiting=waits[g],
+                service=services[g],
+                within_target=within,
+                no_show_rate=no_shows[g] / ended if ended else None,
+            )
+        )
+    return figures
 
 
 def compute_kpis(

@@ -13,9 +13,12 @@ from __future__ import annotations
 import abc
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from govservice_std.queues.events import Event, event_day
+
+if TYPE_CHECKING:
+    from govservice_std.queues.kpis import FactTable
 
 __all__ = ["Checkpoint", "DayRecord", "Decide", "EventStore", "StoredEvent", "TicketFact"]
 
@@ -171,6 +174,13 @@ class EventStore(abc.ABC):
     def facts(self, days: Iterable[dt.date]) -> Iterator[TicketFact]:  # noqa: ARG002
         """The stored ticket facts of closed days (see :meth:`closed_days`)."""
         return iter(())
+
+    def fact_tables(self, days: Iterable[dt.date]) -> Iterator[FactTable] | None:  # noqa: ARG002
+        """The stored ticket facts of closed days as tables, if the store keeps them so.
+
+        ``None`` (the default) means: read :meth:`facts` instead.
+        """
+        return None
 
     def day_summary(self, day: dt.date) -> str | None:  # noqa: ARG002
         """The KPI summary stored when ``day`` was closed (JSON text), if any."""
