@@ -1,25 +1,38 @@
-# Set-up and everyday commands. `make demo` and `make test` each set up a virtual
-# environment in .venv (once) with the library, the reference plugins and the dev tools.
+# Set-up and everyday commands. Both set up a virtual environment in .venv (once):
+# `make demo` with what the library needs at run time (the library and the reference
+# plugins), `make test` (and every other target) with the dev tools on top.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 PLUGINS := plugins/guangdong plugins/longmen plugins/boluo
 
-.PHONY: setup demo test lint typecheck docs linkcheck dist wheels-smoke check clean
+.PHONY: setup runtime demo test lint typecheck docs linkcheck dist wheels-smoke check clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+runtime: $(RUNTIME_STAMP)
+
+# The library and the reference plugins, editable, with their run-time dependencies only.
+$(RUNTIME_STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e . $(addprefix -e ,$(PLUGINS))
+	touch $(RUNTIME_STAMP)
+
+# The dev tools (tests, lint, type check, docs, benchmarks, release) on top.
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet -e . $(addprefix -e ,$(PLUGINS)) --group dev
 	touch $(STAMP)
 
 DEMO_ASSESSMENT := plugins/longmen/src/govservice_longmen/data/441324/examples/assessment-441324116.toml
 
-demo: $(STAMP)
+demo: $(RUNTIME_STAMP)
 	$(BIN)/govstd evaluate 441324 $(DEMO_ASSESSMENT)
+	@echo
+	@echo "The govstd command is $(BIN)/govstd (or run '. $(BIN)/activate' first): try"
+	@echo "  $(BIN)/govstd halls 441324"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -8,6 +8,8 @@ module (``govservice_std.halls.Hall``) are redirected there by :func:`_public_al
 from __future__ import annotations
 
 import doctest
+import runpy
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -183,7 +185,16 @@ def _restore_prose(
         lines[:] = held
 
 
+def _example_workbook(app: Sphinx) -> None:
+    """Write the spreadsheet guide's example workbook from its script (never committed)."""
+    folder = Path(app.srcdir) / "examples"
+    runpy.run_path(str(folder / "county_workbook.py"))["county_workbook"](
+        folder / "county-workbook.xlsx"
+    )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _example_workbook)
     app.connect("missing-reference", _public_alias)
     # napoleon handles this event at the default priority, 500.
     app.connect("autodoc-process-docstring", _hold_prose, priority=400)

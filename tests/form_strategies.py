@@ -107,7 +107,10 @@ def service_items(draw: st.DrawFn) -> Any:
         fees=draw(
             st.lists(
                 st.builds(
-                    Fee, name=_text, amount_yuan=st.none() | st.floats(min_value=0, max_value=1e6)
+                    Fee,
+                    name=_text,
+                    amount_yuan=st.none()
+                    | st.floats(min_value=0, max_value=1e6, allow_subnormal=False),
                 ),
                 max_size=2,
             )

@@ -107,7 +107,7 @@ zones = st.builds(
     Zone,
     kind=st.sampled_from([k for k in ZoneKind if k is not ZoneKind.OTHER]),
     name=text,
-    area_m2=st.none() | st.floats(0.5, 10_000, allow_nan=False),
+    area_m2=st.none() | st.floats(0.5, 10_000, allow_nan=False, allow_subnormal=False),
     notes=text,
 )
 windows = st.builds(

@@ -572,3 +572,54 @@ def test_numbers_and_booleans(data: dict[str, Any], expected: list[tuple[str, st
         )
     )
     assert [(p.path, p.code) for p in form.validate(data).problems] == expected
+
+
+def _with_check_digit(body: str) -> str:
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_elderly_citizens_keep_the_area_code_their_number_was_issued_with(tmp_path: Path) -> None:
+    # 龙门县 has been 441324 since 1988 (440124 before); a resident born in 1940 holds a
+    # 441324… number, and is exactly the beneficiary of the county's 高龄津贴.
+    elderly = "441324194003011230"
+    assert check_id_card(elderly) is None
+    assert check_id_card(_with_check_digit("44012419400301123")) is None
+    assert check_id_card(_with_check_digit("99999919400301123")) == "area"
+    data = json.loads(
+        (Path(__file__).parent / "data/allowance-valid.json").read_text(encoding="utf-8")
+    )
+    data["beneficiary"]["id_number"] = elderly
+    from click.testing import CliRunner
+
+    from govservice_std.cli import cli
+
+    application = tmp_path / "elderly.json"
+    application.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["validate", "441324", "441324-MZ-005", str(application), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"valid": True, "problems": []}
+
+
+@settings(max_examples=40)
+@given(
+    area=st.sampled_from(["441324", "440124", "110105", "441302", "440100"]),
+    born=st.dates(dt.date(1900, 1, 1), dt.date(2026, 6, 1)),
+    seq=st.integers(0, 999),
+)
+def test_any_area_code_that_ever_existed_is_valid_whatever_the_birth_year(
+    area: str, born: dt.date, seq: int
+) -> None:
+    number = _with_check_digit(f"{area}{born:%Y%m%d}{seq:03d}")
+    assert check_id_card(number, today=dt.date(2026, 6, 1)) is None
+
+
+@settings(max_examples=25)
+@given(days=st.integers(1, 3650))
+def test_a_birth_date_in_the_future_is_invalid(days: int) -> None:
+    today = dt.date(2026, 6, 1)
+    born = today + dt.timedelta(days=days)
+    number = _with_check_digit(f"441324{born:%Y%m%d}123")
+    assert check_id_card(number, today=today) == "birth_date"
+    assert check_id_card(_with_check_digit(f"441324{today:%Y%m%d}123"), today=today) is None

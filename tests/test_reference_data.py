@@ -87,10 +87,11 @@ def test_sample_applications(registry: Registry) -> None:
     ]
 
 
-def test_longmen_calendar_marks_illustrative_closure(registry: Registry) -> None:
+def test_longmen_live_calendar_holds_no_invented_day(registry: Registry) -> None:
+    # The invented typhoon closure is example data, not part of the county's calendar.
     calendar = working_calendar(registry, "441324")
-    assert not calendar.is_working_day(dt.date(2026, 9, 16))
-    assert calendar.provenance[dt.date(2026, 9, 16)].plugin == "longmen"
+    assert calendar.is_working_day(dt.date(2026, 9, 16))
+    assert dt.date(2026, 9, 16) not in calendar.provenance
 
 
 def test_reference_models_round_trip(registry: Registry) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -71,3 +72,32 @@ def unique(items: Iterable[T], key: Callable[[T], str], field: str, what: str) -
                 f"{field}[{index}]", f"duplicate {what} {k!r} (first at {field}[{seen[k]}])"
             )
         seen[k] = index
+
+
+NUMBER_LIMIT = 1e15
+"""The largest size of any number the library reads (no figure of a hall comes near it)."""
+
+
+def finite_number(field: str, value: object) -> float:
+    """``value`` as a float if it is a finite number of at most :data:`NUMBER_LIMIT` in size.
+
+    Raises:
+        FieldValueError: naming ``field``, for NaN, an infinity, a number too large, or
+            anything that is not a number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FieldValueError(field, f"must be a number (got {type(value).__name__})")
+    if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
+        raise FieldValueError(field, f"must be a number between -1e15 and 1e15 (got {value:.3g})")
+    number = float(value)
+    if not (math.isfinite(number) and abs(number) <= NUMBER_LIMIT):
+        raise FieldValueError(
+            field, f"must be a finite number between -1e15 and 1e15 (got {number!r})"
+        )
+    return number
+
+
+def finite_or_none(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: ``None`` or a finite number (see :func:`finite_number`)."""
+    if value is not None:
+        finite_number(attribute.name, value)

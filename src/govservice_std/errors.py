@@ -13,18 +13,29 @@ application can catch one type. Each subclass is one kind of failure:
   broken (a missing parent, a cycle, data that does not fit the layer).
 * :class:`QueueError` and its subclasses — a queue command that does not fit the state
   (:class:`IllegalCommandError`) or an unusable event store (:class:`QueueStoreError`).
+* :class:`CaseError` and its subclasses — a 办件 command that does not fit the case
+  (:class:`IllegalCaseCommandError`), a case or review that does not exist or already
+  exists (:class:`UnknownCaseError`, :class:`DuplicateReviewError`), an unusable case
+  store (:class:`CaseStoreError`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from govservice_std._privacy import mask_identifiers
+
 __all__ = [
+    "CaseError",
+    "CaseStoreError",
     "DataProblem",
+    "DuplicateReviewError",
     "FieldValueError",
     "GovServiceError",
+    "IllegalCaseCommandError",
     "IllegalCommandError",
     "InvalidDataError",
     "LocalityChainError",
@@ -37,12 +48,27 @@ __all__ = [
     "QueueSchemaError",
     "QueueStoreError",
     "ScaffoldError",
+    "UnknownCaseError",
     "UnknownLocalityError",
 ]
 
 
 class GovServiceError(Exception):
-    """Base class of every error raised by govservice_std."""
+    """Base class of every error raised by govservice_std.
+
+    Its text never shows a whole ID number or mobile number: ``str()`` and
+    ``localized()`` of every subclass pass through one masking step
+    (``4413**********4517``, ``138****8000``), whatever the message was built from.
+    """
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("localized")
+        if own is not None and not getattr(own, "_masked", False):
+            setattr(cls, "localized", _masked_localized(own))  # noqa: B010 - mypy
+
+    def __str__(self) -> str:
+        return mask_identifiers(super().__str__())
 
     def localized(self, lang: str = "zh") -> str:  # noqa: ARG002 - subclasses use it
         """The message in ``lang`` (``"zh"`` or ``"en"``) where the error has one.
@@ -53,9 +79,23 @@ class GovServiceError(Exception):
         return str(self)
 
 
+def _masked_localized(
+    method: Callable[[GovServiceError, str], str],
+) -> Callable[[GovServiceError, str], str]:
+    @functools.wraps(method)
+    def localized(self: GovServiceError, lang: str = "zh") -> str:
+        return mask_identifiers(method(self, lang))
+
+    localized._masked = True  # type: ignore[attr-defined]
+    return localized
+
+
 @attrs.frozen
 class DataProblem:
     """One problem found in a piece of data.
+
+    Both texts are masked when the problem is made: an ID number or mobile number quoted
+    from the data shows as ``4413**********4517``.
 
     Attributes:
         path: Where the problem is, as a dotted path with list indices
@@ -63,18 +103,20 @@ class DataProblem:
         message: What is wrong, naming what was expected and what was got.
     """
 
-    path: str
-    message: str
+    path: str = attrs.field(converter=mask_identifiers)
+    message: str = attrs.field(converter=mask_identifiers)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class FieldValueError(ValueError):
+class FieldValueError(GovServiceError, ValueError):
     """A model validator's complaint about one field.
 
     Raised inside model constructors; the loaders add the field's name to the path of the
-    :class:`DataProblem` they report, so the problem points at the field itself.
+    :class:`DataProblem` they report, so the problem points at the field itself. A model
+    built directly in Python raises it as it is: like every error of the library it is a
+    :class:`GovServiceError` (and, as before, a :class:`ValueError`).
 
     Args:
         field: Name of the offending field (or a dotted sub-path below it); empty when the
@@ -298,3 +340,38 @@ class QueueSchemaError(QueueStoreError):
     Raised instead of changing the database: migrations run only when asked for
     (:func:`~govservice_std.queues.stores.postgres.migrate`, ``govstd queue-db migrate``).
     """
+
+
+class CaseError(GovServiceError):
+    """Base class of the 办件 (case) errors; each carries a Chinese message for hall staff.
+
+    Args:
+        message: What went wrong, in English.
+        message_zh: The same in Chinese (shown by default).
+    """
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def localized(self, lang: str = "zh") -> str:
+        """The Chinese message (the default) where there is one, else the English."""
+        if lang != "zh" or not self.message_zh:
+            return str(self)
+        return self.message_zh
+
+
+class IllegalCaseCommandError(CaseError):
+    """A case command does not fit the case's state; nothing was changed."""
+
+
+class UnknownCaseError(CaseError, LookupError):
+    """No case with this number (or linked to this ticket) is in the store."""
+
+
+class DuplicateReviewError(CaseError):
+    """The case already has its review: one review per case (一事一评)."""
+
+
+class CaseStoreError(CaseError):
+    """A case store is unusable: missing file, wrong layout, corrupt record."""

@@ -172,7 +172,8 @@ class PluginHost:
             return impl.function(**args)
         except PluginError:
             raise
-        except Exception as exc:
+        # A plugin's SystemExit must not end the host's command with the plugin's code.
+        except (Exception, SystemExit) as exc:
             raise info.error(PluginError, f"raised {type(exc).__name__}: {exc}", hook=hook) from exc
 
     def _checked_list(
@@ -221,7 +222,7 @@ class PluginHost:
 
         return self.call_scoped("govservice_form_checks", plugin, CrossCheck, locality=locality)
 
-    def deliver(self, hook: str, **kwargs: Any) -> list[tuple[PluginInfo, Exception]]:
+    def deliver(self, hook: str, **kwargs: Any) -> list[tuple[PluginInfo, BaseException]]:
         """Call a notification hook on every plugin, isolating each from the others.
 
         A plugin that raises does not stop the others; its exception is returned with who
@@ -234,12 +235,12 @@ class PluginHost:
         Returns:
             The plugins that raised, with their exceptions, in call order.
         """
-        failed: list[tuple[PluginInfo, Exception]] = []
+        failed: list[tuple[PluginInfo, BaseException]] = []
         for impl in self._impls(hook):
             args = {name: kwargs[name] for name in impl.argnames}
             try:
                 impl.function(**args)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 failed.append((self._infos[impl.plugin_name], exc))
         return failed
 
@@ -296,13 +297,15 @@ def _check_unknown_hooks(pm: pluggy.PluginManager, info: PluginInfo) -> None:
     for caller in pm.get_hookcallers(plugin) or []:
         if caller.has_spec():
             continue
-        if not caller.name.startswith("govservice_"):
-            continue
         impls = [i for i in caller.get_hookimpls() if i.plugin_name == info.name]
         if all(i.optionalhook for i in impls):
             continue
         close = difflib.get_close_matches(caller.name, known, n=1)
+        if not close and not caller.name.startswith("govservice_"):
+            close = difflib.get_close_matches(f"govservice_{caller.name}", known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        if not caller.name.startswith("govservice_"):
+            hint = f" (hook names start with 'govservice_'){hint}"
         raise info.error(
             PluginLoadError, f"implements unknown hook {caller.name!r}{hint}", hook=caller.name
         )
@@ -318,7 +321,7 @@ def _load_entry_point(ep: EntryPoint) -> tuple[PluginInfo, object]:
     )
     try:
         plugin = ep.load()
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise info.error(
             PluginLoadError, f"cannot import {ep.value!r}: {type(exc).__name__}: {exc}"
         ) from exc
@@ -383,5 +386,10 @@ def load_plugins(
     for plugin in plugins:
         info = PluginInfo(name=_name_of(plugin), value=_name_of(plugin))
         _register(pm, plugin, info, infos)
-    pm.check_pending()
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:  # every case is caught at registration
+        name = pm.get_name(exc.plugin) or _name_of(exc.plugin)
+        info = next((i for i in infos if i.name == name), PluginInfo(name=name, value=name))
+        raise info.error(PluginLoadError, str(exc)) from exc
     return PluginHost(pm, infos)

@@ -188,8 +188,9 @@ class Registry:
             parent = info.locality.parent
             if parent is not None and parent not in self._index:
                 raise LocalityChainError(
-                    f"locality {info.locality.label} from plugin {info.plugin.label} names "
-                    f"parent {parent}, which no installed plugin declares"
+                    f"locality {info.locality.label} from plugin {info.plugin.label} "
+                    f"(hook govservice_localities) names parent {parent}, which no installed "
+                    "plugin declares"
                 )
 
     @property

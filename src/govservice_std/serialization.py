@@ -9,6 +9,12 @@ rules to a converter of your own. The rules:
   times as ``"HH:MM"``; dates as ISO ``"YYYY-MM-DD"`` (TOML's native dates load too);
   date-times as ISO 8601 with their UTC offset (a date-time without one is refused);
 * primitive types are strict: ``"5"`` is not an integer and ``true`` is not a number;
+* numbers are finite: NaN and infinities are refused (JSON's ``NaN``/``Infinity`` too),
+  integers fit in 63 bits, and a float is at most 1e15 in size and not subnormal (each
+  model states its own narrower range where it has one);
+* a model is read from a table (a JSON object): anything else is a problem at its path;
+* a document nested too deeply or holding an integer too long to read is a problem, not a
+  crash;
 * every problem in a document is collected and raised as one
   :class:`~govservice_std.errors.InvalidDataError`, each problem with its path.
 
@@ -26,8 +32,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import math
+import sys
 import tomllib
-from collections.abc import Callable, MutableSequence, Sequence
+from collections.abc import Callable, Mapping, MutableSequence, Sequence
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -53,6 +61,7 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "parse",
     "problems_from_exception",
     "structure",
     "unstructure",
@@ -63,6 +72,13 @@ Format = Literal["json", "toml"]
 """A file format the loaders understand."""
 
 _SEP = "\x00"
+# Every integer a data file holds fits in 63 bits (counts, minutes, years, points).
+_INT_BITS = 63
+_INT_LIMIT = 2**63 - 1
+# Every number a data file holds is a figure of a hall: no more than 10^15 in size, and
+# none so small that dividing by it overflows.
+_FLOAT_LIMIT = 1e15
+_FLOAT_TINY = sys.float_info.min
 
 
 def _strict(kind: type[Any], accept: tuple[type[Any], ...], name: str) -> Callable[[Any, Any], Any]:
@@ -70,10 +86,47 @@ def _strict(kind: type[Any], accept: tuple[type[Any], ...], name: str) -> Callab
         if isinstance(value, bool) and kind is not bool:
             raise TypeError(f"must be {name} (got a boolean)")
         if not isinstance(value, accept):
-            raise TypeError(f"must be {name} (got {type(value).__name__} {value!r:.40})")
+            raise TypeError(f"must be {name} (got {type(value).__name__} {_short(value)})")
         return kind(value)
 
     return hook
+
+
+def _short(value: Any) -> str:
+    # Never repr() a huge integer: past 4,300 digits Python refuses to print it.
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _INT_BITS:
+        return "(an integer of more than 18 digits)"
+    return f"{value!r:.40}"
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = "a boolean" if isinstance(value, bool) else f"{type(value).__name__} {_short(value)}"
+        raise TypeError(f"must be an integer (got {kind})")
+    if value.bit_length() > _INT_BITS:
+        raise ValueError(
+            f"must be an integer between {-_INT_LIMIT} and {_INT_LIMIT} (got {_short(value)})"
+        )
+    return int(value)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a boolean" if isinstance(value, bool) else f"{type(value).__name__} {_short(value)}"
+        raise TypeError(f"must be a number (got {kind})")
+    if isinstance(value, int) and value.bit_length() > _INT_BITS:
+        raise ValueError(
+            f"must be a number between {-_FLOAT_LIMIT:g} and {_FLOAT_LIMIT:g} (got {_short(value)})"
+        )
+    number = float(value)
+    # TOML and Python's JSON both read nan and inf; no figure of a hall is either, and a
+    # subnormal or astronomically large one only overflows later, far from its file.
+    if not math.isfinite(number) or not (number == 0 or _FLOAT_TINY <= abs(number) <= _FLOAT_LIMIT):
+        raise ValueError(
+            f"must be a finite number between {-_FLOAT_LIMIT:g} and {_FLOAT_LIMIT:g}, "
+            f"and not subnormal (got {number!r})"
+        )
+    return number
 
 
 def _structure_time(value: Any, _: Any) -> dt.time:
@@ -151,6 +204,18 @@ def _strict_sequence(type_: Any, converter: cattrs.Converter) -> Callable[[Any, 
     return hook
 
 
+def _mapping_only(cls: type[Any], converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    base = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+    def hook(value: Any, t: Any) -> Any:
+        # A model is a table: say so, rather than fail inside on a string's missing keys.
+        if not isinstance(value, Mapping):
+            raise TypeError(f"must be a table (got {type(value).__name__} {_short(value)})")
+        return base(value, t)
+
+    return hook
+
+
 def configure_converter(converter: cattrs.Converter) -> None:
     """Apply the library's serialization rules (listed in the module docs) to ``converter``.
 
@@ -160,8 +225,9 @@ def configure_converter(converter: cattrs.Converter) -> None:
     """
     converter.register_structure_hook_factory(_is_sequence, _strict_sequence)
     converter.register_structure_hook(str, _strict(str, (str,), "a string"))
-    converter.register_structure_hook(int, _strict(int, (int,), "an integer"))
-    converter.register_structure_hook(float, _strict(float, (int, float), "a number"))
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook_factory(attrs.has, _mapping_only)
     converter.register_structure_hook(bool, _strict(bool, (bool,), "true or false"))
     converter.register_structure_hook(DivisionCode, _structure_code)
     converter.register_unstructure_hook(DivisionCode, str)
@@ -269,8 +335,10 @@ def structure(data: Any, cls: type[T], *, source: str | None = None) -> T:
     """
     try:
         return get_converter().structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise InvalidDataError(problems_from_exception(exc), source=source) from exc
+    except RecursionError as exc:
+        raise InvalidDataError([DataProblem("", "nested too deeply")], source=source) from exc
 
 
 def unstructure(obj: Any) -> Any:
@@ -289,16 +357,45 @@ def _format_of(name: str) -> Format:
     )
 
 
+def parse(text: str, format: Format = "json", *, source: str | None = None) -> Any:  # noqa: A002
+    """Parse JSON or TOML text into plain data, with the loaders' limits.
+
+    The one place the library reads a document: a document nested too deeply, holding an
+    integer too long to read, or (JSON) ``NaN``/``Infinity`` is a problem, never a crash.
+
+    >>> parse('{"a": [1, 2]}')
+    {'a': [1, 2]}
+    >>> parse("[" * 100_000, source="deep.json")
+    Traceback (most recent call last):
+    ...
+    govservice_std.errors.InvalidDataError: deep.json: nested too deeply to read
+
+    Raises:
+        InvalidDataError: If the text does not parse.
+    """
+    return _parse(text, format, source)
+
+
 def _parse(text: str, fmt: Format, source: str | None) -> Any:
     try:
         if fmt == "json":
-            return json.loads(text)
+            return json.loads(text, parse_constant=_no_constant)
         return tomllib.loads(text)
     except json.JSONDecodeError as exc:
         problem = DataProblem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")
     except tomllib.TOMLDecodeError as exc:
         problem = DataProblem("", f"not valid TOML: {exc}")
+    except RecursionError:
+        problem = DataProblem("", "nested too deeply to read")
+    except ValueError as exc:  # an integer of more than 4,300 digits, a JSON NaN
+        reason = "a number has too many digits" if "digits" in str(exc) else str(exc)
+        problem = DataProblem("", f"not a valid document: {reason}")
     raise InvalidDataError([problem], source=source)
+
+
+def _no_constant(name: str) -> Any:
+    # JSON has no NaN or Infinity; Python's reader accepts them unless told otherwise.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def loads(text: str, cls: type[T], *, format: Format = "json", source: str | None = None) -> T:  # noqa: A002

@@ -55,15 +55,15 @@ def criterion_and_answer(draw: st.DrawFn, index: int) -> tuple[Criterion, Answer
         criterion = Criterion(**common)
         answer = Answer(criterion=cid, met=draw(st.booleans())) if answered else None
     elif method == "graded":
-        middle = draw(st.floats(0, 1))
+        middle = draw(st.floats(0, 1, allow_subnormal=False))
         levels = [Level("A", "好", 1.0), Level("B", "中", middle), Level("C", "差", 0.0)]
         criterion = Criterion(**common, method="graded", levels=levels)
         level = draw(st.sampled_from(["A", "B", "C"]))
         answer = Answer(criterion=cid, level=level) if answered else None
     else:
-        floor = draw(st.one_of(st.none(), st.floats(0, 0.89)))
+        floor = draw(st.one_of(st.none(), st.floats(0, 0.89, allow_subnormal=False)))
         criterion = Criterion(**common, method="metric", metric="m.rate", target=0.9, floor=floor)
-        value = draw(st.floats(0, 1))
+        value = draw(st.floats(0, 1, allow_subnormal=False))
         answer = Answer(criterion=cid, value=value) if answered else None
     return criterion, answer
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,20 +28,21 @@ HALL = "441324116"
 DAY = dt.date(2026, 11, 20)
 
 
-def _record_day(registry: gs.Registry, store: gs.EventStore) -> QueueEngine:
-    # Two tickets waited 10 and 20 minutes: a mean wait of 15 minutes.
+def _record_day(registry: gs.Registry, store: gs.EventStore, tickets: int = 30) -> QueueEngine:
+    # Every ticket is issued at 09:00 and called at 09:15: a mean wait of 15 minutes, over
+    # ``tickets`` called tickets (the national minimum sample is 30).
     clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
     engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
     line = engine.policy.lines[0].id
     window = next(w.code for w in engine.hall.windows if line in w.lines)
     engine.open_window(window)
-    tickets = [engine.issue(line), engine.issue(line)]
-    for minutes in (10, 10):
-        clock.advance(minutes=minutes)
+    for _ in range(tickets):
+        engine.issue(line)
+    clock.advance(minutes=15)
+    for _ in range(tickets):
         called = engine.call_next(window)
         engine.start(called.id)
         engine.finish(called.id)
-    assert {t.id for t in tickets}
     return engine
 
 
@@ -58,7 +60,8 @@ def test_queue_kpis_replace_the_typed_mean_wait() -> None:
     card = gs.evaluate_hall(registry, assessment, queue=engine.kpis(DAY))
     result = _criterion(card, "queue.avg_wait_minutes")
     assert result.answer.startswith("15 ")
-    assert "queue record 2026-11-20" in result.evidence
+    assert "queue record 2026-11-20 (n=30)" in result.evidence
+    assert result.sample == 30
     typed = gs.evaluate_hall(registry, assessment)
     assert _criterion(typed, "queue.avg_wait_minutes").answer.startswith("18 ")
     assert "queue record 2026-11-20" not in _criterion(typed, "queue.avg_wait_minutes").evidence
@@ -149,13 +152,17 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
     standard = gs.resolve_standard(registry, "441324")
     metric_of = {e.criterion.id: e.criterion.metric for e in standard.criteria}
     wait = next(c for i, c in by_id.items() if metric_of[i] == "queue.avg_wait_minutes")
-    assert "queue record 2026-11-20" in wait["evidence"]
+    assert "queue record 2026-11-20 (n=30)" in wait["evidence"]
+    assert wait["sample"] == 30
     satisfaction = next(c for i, c in by_id.items() if metric_of[i] == "reviews.satisfaction_rate")
-    assert f"好差评 {REVIEWS.name}" in satisfaction["evidence"]
+    # The example holds nine reviews: too few to score a satisfaction rate.
+    assert f"好差评 {REVIEWS.name} (n=9)" in satisfaction["evidence"]
+    assert satisfaction["status"] == "insufficient_data"
     evaluate = ["evaluate", "441324", str(ASSESSMENT)]
     assert "证据：queue record" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
     text = _run(*evaluate, "--queue-db", str(db))
     assert "证据：排队记录" in text
+    assert "排队记录（样本" in text
     assert "queue record" not in text
     other_day = [*evaluate, "--queue-db", str(db), "--day", "2026-11-21"]
     result = CliRunner().invoke(cli, ["--lang", "en", *other_day])
@@ -203,3 +210,60 @@ def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) 
     other = gs.evaluate_hall(registry, assessment, metrics=measured)
     assert one.total == other.total
     assert _criterion(one, "queue.avg_wait_minutes") == _criterion(other, "queue.avg_wait_minutes")
+
+
+def test_too_small_a_sample_is_insufficient_data_not_a_score() -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    few = _record_day(registry, MemoryStore(HALL), tickets=2)
+    card = gs.evaluate_hall(registry, assessment, queue=few.kpis(DAY))
+    result = _criterion(card, "queue.avg_wait_minutes")
+    assert result.status is gs.Status.INSUFFICIENT_DATA
+    assert (result.points, result.max_points, result.sample) == (0.0, 0.0, 2)
+    assert "queue record 2026-11-20 (n=2)" in result.evidence
+    assert "数据不足" in result.notes
+    assert result.id not in {r.criterion for r in card.rectifications}
+    # Left out of the total, like a waiver: the other criteria decide it alone.
+    typed = gs.evaluate_hall(registry, assessment)
+    assert sum(r.max_points for r in card.criteria) == sum(
+        r.max_points for r in typed.criteria if r.id != result.id
+    )
+    data = card.to_dict()
+    shown = next(c for c in data["criteria"] if c["id"] == result.id)
+    assert (shown["status"], shown["sample"]) == ("insufficient_data", 2)
+
+
+def test_the_minimum_sample_is_the_locality_s_parameter() -> None:
+    standard = gs.resolve_standard(gs.load_registry(), "441324")
+    assert standard.min_sample("queue.avg_wait_minutes") == 30
+    assert standard.min_sample("reviews.follow_up_rate") == 1
+    assert standard.min_sample("a.metric.of.a.plugin") == 30
+    bare = attrs.evolve(standard, parameters={})
+    assert bare.min_sample("queue.avg_wait_minutes") == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(minimum=st.integers(1, 60), sample=st.integers(0, 80))
+def test_scored_exactly_when_the_sample_reaches_the_minimum(minimum: int, sample: int) -> None:
+    registry = gs.load_registry()
+    assessment = gs.load_assessment(ASSESSMENT)
+    standard = gs.resolve_standard(registry, "441324")
+    entry = standard.parameters["sample.min"]
+    lowered = attrs.evolve(
+        standard,
+        parameters={
+            **standard.parameters,
+            "sample.min": attrs.evolve(
+                entry, parameter=attrs.evolve(entry.parameter, value=minimum)
+            ),
+        },
+    )
+    measured = gs.MeasuredMetrics.of(
+        {"queue.avg_wait_minutes": 12.0}, "queue record", {"queue.avg_wait_minutes": sample}
+    )
+    hall = registry.resolve("441324").hall(HALL)
+    card = gs.Evaluator(lowered).evaluate(assessment, hall, metrics=measured)
+    result = _criterion(card, "queue.avg_wait_minutes")
+    assert (result.status is gs.Status.INSUFFICIENT_DATA) == (sample < minimum)
+    assert result.sample == sample
+    assert f"queue record (n={sample})" in result.evidence

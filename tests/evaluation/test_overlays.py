@@ -31,7 +31,9 @@ def test_longmen_overlay_encodes_the_2023_meeting() -> None:
     for lm in ("LM-01", "LM-02", "LM-03", "LM-04", "LM-05", "LM-06", "LM-07", "LM-08"):
         assert str(ids[lm].defined_by.layer) == "441324"
         assert "2023-08-17" in ids[lm].criterion.source
-    assert [t.value for t in ids["LM-06"].criterion.tiers] == ["town"]
+    # 百千万工程: the county strives to add town-centre construction to its town assessment,
+    # a county action, not scored per town hall.
+    assert [t.value for t in ids["LM-06"].criterion.tiers] == ["county"]
     assert {t.value for t in ids["LM-04"].criterion.tiers} == {"town", "village"}
     qs02 = ids["QS-02"]
     assert str(qs02.defined_by.layer) == "000000"

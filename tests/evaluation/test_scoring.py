@@ -47,7 +47,8 @@ def test_bundled_assessment_of_longtan_explains_every_criterion(registry: Regist
     standard = resolve_standard(registry, "441324")
     assert {r.id for r in card.criteria} == {e.criterion.id for e in standard.criteria}
     assert card.result("HC-06").status is Status.NOT_APPLICABLE  # county only
-    assert card.result("LM-06").status is Status.NOT_MET
+    assert card.result("LM-06").status is Status.NOT_APPLICABLE  # 百千万工程: a county item
+    assert card.result("LM-06").max_points == 0.0
     assert str(card.result("LM-06").layer) == "441324"
     assert card.result("HC-03").status is Status.PARTLY_MET
     assert card.result("HC-02").evidence
@@ -331,3 +332,25 @@ def test_batch_passes_measured_metrics_and_inspections(registry: Registry) -> No
     assert card.result("OM-06").status is Status.MET
     assert [o.order for o in card.overdue_orders] == ["Z"]
     assert card.result("LM-08").answer == "0 ratio"
+
+
+def test_bai_qian_wan_is_a_county_item_not_a_town_score(registry: Registry) -> None:
+    # 百千万工程: the county strives to add town-centre construction to its town assessment.
+    # It is judged once, at the county tier; no town hall wins or loses points on it.
+    locality = registry.resolve("441324")
+    standard = resolve_standard(registry, "441324")
+    evaluator = Evaluator(standard)
+    for hall in locality.halls:
+        answers = (Answer(criterion="LM-06", met=True),)
+        card = evaluator.evaluate(
+            Assessment(hall=hall.code, locality="441324", date=DATE, answers=answers),
+            hall,
+            check=False,
+        )
+        result = card.result("LM-06")
+        if hall.tier is HallTier.COUNTY:
+            assert (result.status, result.points, result.max_points) == (Status.MET, 3.0, 3.0)
+        else:
+            assert result.status is Status.NOT_APPLICABLE
+            assert result.max_points == 0.0
+            assert "LM-06" not in {r.criterion for r in card.rectifications}

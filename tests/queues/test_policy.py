@@ -100,7 +100,7 @@ ageing_minutes = 5.0
         ('remove_lines = ["Z"]', "remove_lines[0]: no inherited lines entry 'Z'"),
         ('[params]\nanti_starvation = "sometimes"', "params.anti_starvation: must be one of"),
         ("[params]\ntarget_share = 1.5", "target_share: must be in (0, 1]"),
-        ('[[lines]]\nid = "X"\nname = "x"\nprefix = "A"', "duplicate ticket prefix 'A'"),
+        ('[[lines]]\nid = "X"\nname = "x"\nprefix = "A"', "(prefix 'A'): both would issue A001"),
         ('[[lines]]\nid = "X"\nname = "x"\nprefx = "A"', "unknown key 'prefx'"),
         ('illustrative_params = ["nope"]', "illustrative_params[0]: must name a parameter"),
     ],

@@ -16,7 +16,7 @@ from govservice_std.staffing import (
     WindowProfile,
 )
 
-minutes = st.floats(min_value=0.1, max_value=120.0, allow_nan=False)
+minutes = st.floats(min_value=0.1, max_value=120.0, allow_nan=False, allow_subnormal=False)
 
 time_distributions = st.one_of(
     st.builds(TimeDistribution.exponential, minutes),
@@ -24,7 +24,9 @@ time_distributions = st.one_of(
     st.builds(TimeDistribution.fixed, minutes),
     st.builds(
         TimeDistribution.empirical,
-        st.lists(st.floats(min_value=0, max_value=200.0), min_size=1, max_size=5),
+        st.lists(
+            st.floats(min_value=0, max_value=200.0, allow_subnormal=False), min_size=1, max_size=5
+        ),
     ),
 )
 
@@ -35,10 +37,14 @@ def day_profiles(draw: st.DrawFn) -> DayProfile:
     lines = [LineProfile(id=i, service=draw(time_distributions)) for i in line_ids]
     n_groups = draw(st.integers(0, 2))
     groups = [
-        GroupProfile(id=f"g{k}", share=draw(st.floats(0, 0.4)), weight=draw(st.integers(1, 3)))
+        GroupProfile(
+            id=f"g{k}",
+            share=draw(st.floats(0, 0.4, allow_subnormal=False)),
+            weight=draw(st.integers(1, 3)),
+        )
         for k in range(n_groups)
     ]
-    rates = st.floats(min_value=0, max_value=60.0)
+    rates = st.floats(min_value=0, max_value=60.0, allow_subnormal=False)
     periods = draw(
         st.lists(
             st.builds(
@@ -74,11 +80,11 @@ def day_profiles(draw: st.DrawFn) -> DayProfile:
         priority_groups=groups,
         windows=windows,
         appointments=appointments,
-        appointment_no_show=draw(st.floats(0, 1)),
+        appointment_no_show=draw(st.floats(0, 1, allow_subnormal=False)),
         patience=draw(st.one_of(st.none(), time_distributions)),
         anti_starvation_after=draw(st.one_of(st.none(), st.integers(1, 4))),
         target_minutes=draw(st.one_of(st.none(), minutes)),
-        target_share=draw(st.one_of(st.none(), st.floats(0.05, 0.95))),
+        target_share=draw(st.one_of(st.none(), st.floats(0.05, 0.95, allow_subnormal=False))),
         name=draw(st.text(max_size=10)),
         illustrative=draw(st.booleans()),
     )

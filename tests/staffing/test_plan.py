@@ -113,3 +113,62 @@ def test_locality_profile_comes_from_the_nearest_layer() -> None:
     assert profile.illustrative
     assert locality_profile(registry, "441324") is profile  # cached
     assert locality_profile(registry, "000000") is None
+
+
+def test_no_period_is_marked_met_with_an_unexplained_mean_above_its_p90() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from govservice_std.cli import cli
+
+    out = CliRunner().invoke(cli, ["staffing", "plan", "441324", "--json"]).output
+    periods = json.loads(out)["periods"]
+    skewed = [
+        p
+        for p in periods
+        if p["kpis"]["waiting"]["mean"] is not None
+        and p["kpis"]["waiting"]["mean"] > p["kpis"]["waiting"]["p90"]
+    ]
+    assert skewed  # the bundled day has visitors waiting through lunch
+    for p in skewed:
+        # The cause: visitors still queued when the lunch closure begins wait through it.
+        assert p["carried_through_closure"] > 0
+        assert p["max_wait"] > 120  # the closure lasts two and a half hours
+        assert "closure" in p["explanation"]
+    for p in periods:
+        assert p["max_wait"] is None or p["max_wait"] >= p["kpis"]["waiting"]["p90"]
+    text = CliRunner().invoke(cli, ["staffing", "plan", "441324"]).output
+    assert "最长等候" in text
+    assert "跨闭厅" in text
+    assert "平均等候因此高于 P90" in text
+
+
+def test_visitors_carried_through_a_closure_are_counted() -> None:
+    from govservice_std.staffing import simulate
+
+    # Four windows for eight erlangs before a two-hour closure: a queue is left at noon.
+    closed = day(
+        periods=[
+            Period(arrivals={"A": 60.0}, minutes=60, windows=4),
+            Period(arrivals={}, minutes=120, windows=0),
+            Period(arrivals={"A": 20.0}, minutes=60, windows=4),
+        ],
+    )
+    result = simulate(closed, replications=5, seed=3)
+    before, lunch, after = result.by_period_carried
+    assert before > 0
+    assert (lunch, after) == (0, 0)  # nobody arrives at lunch; no closure after the end
+    longest = result.by_period[0].waiting.max
+    assert longest is not None
+    assert longest >= 120  # they waited at least until the hall reopened
+    # The same day without the closure carries nobody.
+    open_all_day = day(
+        periods=[
+            Period(arrivals={"A": 60.0}, minutes=60, windows=4),
+            Period(arrivals={"A": 20.0}, minutes=60, windows=4),
+        ],
+    )
+    assert set(simulate(open_all_day, replications=5, seed=3).by_period_carried) == {0}
+    plan = plan_staffing(open_all_day, replications=5)
+    assert all(p.carried == 0 and p.explanation() == "" for p in plan.periods)

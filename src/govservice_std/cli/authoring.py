@@ -46,19 +46,45 @@ def check(state: State, locality: str, as_json: bool) -> None:
 @click.option("--name", required=True, help="Official name of the locality (博罗县).")
 @click.option("--parent", help="Parent locality's code (derived from the code by default).")
 @click.option("--package", help="Python package name (default govservice_locality_CODE).")
+@click.option(
+    "--from",
+    "workbook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Pre-fill halls, items and a form from this workbook (.xlsx) or CSV file.",
+)
 @click.argument("directory", type=click.Path(path_type=Path))
-def new_plugin(
-    code: str, name: str, parent: str | None, package: str | None, directory: Path
+@click.pass_obj
+def new_plugin(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    code: str,
+    name: str,
+    parent: str | None,
+    package: str | None,
+    directory: Path,
+    workbook: Path | None = None,
 ) -> None:
     """Write a new locality plugin project into DIRECTORY.
 
     The project installs with pip, declares the locality with a data folder holding an
-    illustrative halls.toml, and runs the contract suite in its tests.
+    illustrative halls.toml, and runs the contract suite in its tests. With --from, the
+    halls, service items and form found in the workbook replace the illustrative examples
+    (see govstd import); every problem of the workbook is reported and nothing is written.
     """
     from govservice_std.scaffold import plan_plugin, write_plugin  # noqa: PLC0415 - lazy
 
     spec = plan_plugin(code=code, name=name, parent=parent, package=package)
-    for path in write_plugin(spec, directory):
+    if workbook is not None:
+        from govservice_std.cli.spreadsheets import report_problems  # noqa: PLC0415
+        from govservice_std.spreadsheets import SpreadsheetError  # noqa: PLC0415
+        from govservice_std.spreadsheets.plugin import write_plugin_from_workbook  # noqa: PLC0415
+
+        try:
+            written = write_plugin_from_workbook(spec, directory, workbook, registry=state.registry)
+        except SpreadsheetError as error:
+            report_problems(error)
+    else:
+        written = write_plugin(spec, directory)
+    for path in written:
         click.echo(f"created {directory / path}")
     click.echo(
         f"plugin {spec.entry_name!r} ({spec.distribution}) for {spec.name} ({spec.code}); "

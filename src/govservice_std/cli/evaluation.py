@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import (
+    TIERS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,6 +40,7 @@ _STATUS_STYLE = {
     "not_met": "bold red",
     "waived": "cyan",
     "not_applicable": "dim",
+    "insufficient_data": "magenta",
 }
 
 
@@ -38,9 +48,7 @@ _TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415 - only the text views need rich
-
-    return Console(width=max(Console().width, 120))
+    return make_console()
 
 
 def _today() -> dt.date:
@@ -89,6 +97,14 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@click.option(
+    "--cases-db",
+    "cases_db",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The case database (govstd case): its KPIs replace the items.* and reviews.* metrics.",
+)
+@click.option("--from", "cases_from", type=_DATE, help="With --cases-db: first day of the period.")
+@click.option("--to", "cases_to", type=_DATE, help="With --cases-db: last day of the period.")
 @click.option("--model", help="Scoring model, built in or from a plugin (default: the locality's).")
 @click.option(
     "--today",
@@ -96,6 +112,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     type=_DATE,
     help="Judge deadlines on this day (default: the assessment date).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -107,8 +124,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     reviews_file: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    cases_db: Path | None,
+    cases_from: dt.datetime | None,
+    cases_to: dt.datetime | None,
     model: str | None,
     today_at: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score the hall of ASSESSMENT (a .toml or .json file) against LOCALITY's standard.
 
@@ -118,9 +139,11 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     aspects, criteria and rectifications.
 
     Metric criteria read measured data where it is given — the hall's queue record
-    (--queue-db, optionally one --day), 好差评 reviews (--reviews) and inspections
-    (--inspections) — in place of the values typed into the assessment; each such
-    criterion's evidence names the record it was read from.
+    (--queue-db, optionally one --day), 好差评 reviews (--reviews), the hall's cases and
+    their reviews (--cases-db, optionally --from and --to) and inspections (--inspections)
+    — in place of the values typed into the assessment; each such criterion's evidence
+    names the record it was read from, and a criterion measured on fewer records than the
+    locality's minimum sample is reported as insufficient data, not scored.
     """
     from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
@@ -160,6 +183,12 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
             calendar=working_calendar(registry, locality),
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
+    if cases_db is not None:
+        from govservice_std.cases.evidence import case_evidence  # noqa: PLC0415
+
+        measured = measured.merged(
+            case_evidence(registry, cases_db, locality, record.hall, start=cases_from, end=cases_to)
+        )
     queue = None
     if queue_db is not None:
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
@@ -191,6 +220,7 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.evaluation.html import scorecard_html  # noqa: PLC0415
 
         html_out.write_text(scorecard_html(card), encoding="utf-8")
+    write_xlsx(xlsx_out, card.to_dict())
     if as_json:
         echo_json(card.to_dict())
         return
@@ -209,7 +239,11 @@ _UNITS_ZH = ((" minutes", " 分钟"), (" ratio", ""))
 
 
 def _evidence_zh(source: str) -> str:
-    # The records the library reads measured metrics from, named in English in the JSON.
+    # The records the library reads measured metrics from, named in English in the JSON,
+    # with the sample size as "(n=…)".
+    sample = re.search(r" \(n=(\d+)\)$", source)
+    if sample:
+        return f"{_evidence_zh(source[: sample.start()])}（样本 {sample[1]}）"
     if source == "inspection records":
         return "督查记录"
     if source.startswith("queue record"):
@@ -311,6 +345,9 @@ def _print_rectifications(console: Console, card: Scorecard) -> None:
                 item.due.isoformat() + ("（估算）" if item.due_estimated else ""),
             )
         console.print(rect)
+        lang = current_lang()
+        for day in card.local_days:
+            console.print(zh_en("本地调整：", "local day: ") + day.describe(lang), highlight=False)
     if card.overdue_orders:
         orders = Table(title="逾期未完成的督查整改通知", style="red")
         for name in ("督查", "通知", "指标", "问题", "期限"):
@@ -353,6 +390,7 @@ def _due(state: OrderState | BadReviewState) -> str:
     type=_DATE,
     help="With --queue-db: only this service day (default: every day in the record).",
 )
+@xlsx_option
 @click.pass_obj
 def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -362,6 +400,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     html_out: Path | None,
     queue_db: Path | None,
     queue_day: dt.datetime | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Score every hall of LOCALITY that has an assessment among ASSESSMENTS.
 
@@ -415,24 +454,24 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
         html_out.write_text(
             batch_html(result, title=f"{name}（{locality}）批量评估"), encoding="utf-8"
         )
-    if as_json:
-        echo_json(
+    document = {
+        "locality": locality,
+        "summary": result.summary.to_dict(),
+        "halls": [
             {
-                "locality": locality,
-                "summary": result.summary.to_dict(),
-                "halls": [
-                    {
-                        "hall": c.hall,
-                        "name": c.hall_name,
-                        "tier": c.tier.value,
-                        "total": round(c.total, 2),
-                        "grade": c.grade,
-                        "rectifications": len(c.rectifications),
-                    }
-                    for c in result.scorecards
-                ],
+                "hall": c.hall,
+                "name": c.hall_name,
+                "tier": c.tier.value,
+                "total": round(c.total, 2),
+                "grade": c.grade,
+                "rectifications": len(c.rectifications),
             }
-        )
+            for c in result.scorecards
+        ],
+    }
+    write_xlsx(xlsx_out, document)
+    if as_json:
+        echo_json(document)
         return
     _print_batch(result)
 
@@ -487,8 +526,11 @@ def _print_batch(result: BatchResult) -> None:
 @click.argument("locality")
 @click.option("--tier", type=click.Choice(TIERS), help="Only the criteria for this tier.")
 @click.option("--json", "as_json", is_flag=True, help="Print the standard as JSON.")
+@xlsx_option
 @click.pass_obj
-def standard(state: State, locality: str, tier: str | None, as_json: bool) -> None:
+def standard(
+    state: State, locality: str, tier: str | None, as_json: bool, xlsx_out: Path | None = None
+) -> None:
     """Show LOCALITY's effective standard: criteria, parameters and grade bands, with layers.
 
     Each criterion shows the layer that defined it and the layers that changed it; each
@@ -497,6 +539,7 @@ def standard(state: State, locality: str, tier: str | None, as_json: bool) -> No
     from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
 
     effective = resolve_standard(state.registry, locality)
+    write_xlsx(xlsx_out, effective.to_dict(tier))
     if as_json:
         echo_json(effective.to_dict(tier))
         return
@@ -577,6 +620,7 @@ def _print_standard(effective: Standard, tier: str | None) -> None:
     "--today", "today_at", type=_DATE, help="Judge deadlines on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@xlsx_option
 @click.pass_obj
 def reviews(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -585,6 +629,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     hall: str | None,
     today_at: dt.datetime | None,
     as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Summarise a 好差评 review file: counts, rates and overdue 差评.
 
@@ -612,6 +657,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
         hall=hall,
         calendar=working_calendar(state.registry, locality),
     )
+    write_xlsx(xlsx_out, summary.to_dict())
     if as_json:
         echo_json(summary.to_dict())
         return
@@ -675,9 +721,15 @@ def _print_reviews(summary: ReviewSummary) -> None:
     "--today", "today_at", type=_DATE, help="Judge due dates on this day (default: today in China)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the orders as JSON.")
+@xlsx_option
 @click.pass_obj
-def inspections(
-    state: State, file: Path, locality: str, today_at: dt.datetime | None, as_json: bool
+def inspections(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    file: Path,
+    locality: str,
+    today_at: dt.datetime | None,
+    as_json: bool,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Track the rectification orders of an inspections (督查) file to closure.
 
@@ -703,23 +755,23 @@ def inspections(
         order_days=days,
         calendar=working_calendar(state.registry, locality),
     )
+    orders = [
+        {
+            "inspection": s.inspection,
+            "order": s.order,
+            "hall": s.hall,
+            "criterion": s.criterion,
+            "description": s.description,
+            "due": s.due.isoformat(),
+            "due_estimated": s.due_estimated,
+            "closed": s.closed.isoformat() if s.closed else None,
+            "status": s.status.value,
+        }
+        for s in states
+    ]
+    write_xlsx(xlsx_out, {"orders": orders})
     if as_json:
-        echo_json(
-            [
-                {
-                    "inspection": s.inspection,
-                    "order": s.order,
-                    "hall": s.hall,
-                    "criterion": s.criterion,
-                    "description": s.description,
-                    "due": s.due.isoformat(),
-                    "due_estimated": s.due_estimated,
-                    "closed": s.closed.isoformat() if s.closed else None,
-                    "status": s.status.value,
-                }
-                for s in states
-            ]
-        )
+        echo_json(orders)
         return
     from rich.table import Table  # noqa: PLC0415
 

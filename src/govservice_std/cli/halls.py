@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from govservice_std.cli._base import TIERS, State, cli, echo_json
+from govservice_std.cli._base import TIERS, State, cli, echo_json, make_console
 
 __all__ = ["halls", "localities"]
 
@@ -36,7 +36,6 @@ def localities(state: State, as_json: bool) -> None:
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.tree import Tree  # noqa: PLC0415
 
     def label(code: str) -> str:
@@ -48,7 +47,7 @@ def localities(state: State, as_json: bool) -> None:
         )
 
     roots = [info for info in infos if info.locality.parent is None]
-    console = Console()
+    console = make_console()
     for root in roots:
         tree = Tree(label(str(root.code)))
 
@@ -93,7 +92,6 @@ def halls(state: State, locality: str, tier: str | None, as_json: bool) -> None:
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     info = registry.info(locality)
@@ -113,4 +111,4 @@ def halls(state: State, locality: str, tier: str | None, as_json: bool) -> None:
             str(len(hall.windows)),
             f"{prov.layer}/{prov.plugin}",
         )
-    Console(width=max(Console().width, 100)).print(table)
+    make_console().print(table)

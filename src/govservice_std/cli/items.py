@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, use_lang, zh_en
+from govservice_std.cli._base import (
+    LANGS,
+    TIERS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    use_lang,
+    zh_en,
+)
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -89,7 +98,6 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             ]
         )
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     info = state.registry.info(locality)
@@ -115,7 +123,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             str(item.promised_limit_days),
             source,
         )
-    console = Console(width=max(Console().width, 120))
+    console = make_console()
     console.print(table)
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
@@ -217,17 +225,31 @@ def _describe(field: Field) -> str:
 @click.argument("locality")
 @click.argument("item_code")
 @click.option("--json", "as_json", is_flag=True, help="Print the form specification as JSON.")
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the form as an XLSForm-style workbook (survey, choices, settings).",
+)
 @click.pass_obj
-def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
-    """Show the application form of service item ITEM_CODE in LOCALITY."""
+def form(
+    state: State, locality: str, item_code: str, as_json: bool, xlsx_out: Path | None = None
+) -> None:
+    """Show the application form of service item ITEM_CODE in LOCALITY.
+
+    With --xlsx, also write it as a workbook that ``govstd import forms`` reads back.
+    """
     compiled = _item_form(state, locality, item_code)
     spec = compiled.spec
+    if xlsx_out is not None:
+        from govservice_std.spreadsheets.xlsform import form_to_workbook  # noqa: PLC0415
+
+        form_to_workbook(spec, xlsx_out)
     if as_json:
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
         echo_json(unstructure(spec))
         return
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.tree import Tree  # noqa: PLC0415
 
     note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
@@ -241,7 +263,7 @@ def form(state: State, locality: str, item_code: str, as_json: bool) -> None:
             grow(child, field.fields)
 
     grow(tree, spec.fields)
-    Console(width=max(Console().width, 120)).print(tree)
+    make_console().print(tree)
 
 
 @cli.command()
@@ -266,18 +288,26 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     if lang is not None:
         use_lang(state, lang)
     compiled = _item_form(state, locality, item_code)
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415 - lazy
+    from govservice_std.serialization import parse  # noqa: PLC0415
+
     try:
-        data: Any = json.loads(application.read_text(encoding="utf-8"))
+        data: Any = parse(application.read_text(encoding="utf-8"), "json")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
             zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
             param_hint="APPLICATION",
         ) from None
-    except json.JSONDecodeError as exc:
+    except InvalidDataError as exc:
+        first = exc.problems[0]
+        reason = first.message.removeprefix("not valid JSON: ")
+        line = first.path.split(" ")[1] if first.path.startswith("line ") else ""
+        where_zh = f"（第 {line} 行）" if line else ""
+        where_en = f" (line {line})" if line else ""
         raise click.BadParameter(
             zh_en(
-                f"{application} 不是有效的 JSON：{exc.msg}（第 {exc.lineno} 行）",
-                f"{application} is not JSON: {exc.msg} (line {exc.lineno})",
+                f"{application} 不是有效的 JSON：{reason}{where_zh}",
+                f"{application} is not JSON: {reason}{where_en}",
             ),
             param_hint="APPLICATION",
         ) from None
@@ -301,7 +331,9 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day of acceptance (YYYY-MM-DD); it is not counted.",
 )
-@click.option("--working-days", type=click.IntRange(min=0), help="The time limit.")
+@click.option(
+    "--working-days", type=click.IntRange(min=0, max=3650), help="The time limit (at most 3650)."
+)
 @click.option(
     "--item",
     "item_code",
@@ -313,7 +345,12 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     is_flag=True,
     help="Accept an estimated schedule for a year whose official one is not published.",
 )
-@click.option("--json", "as_json", is_flag=True, help='Print {"due": "YYYY-MM-DD"}.')
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"due": "YYYY-MM-DD", "estimated": …, "local_days": […]}.',
+)
 @click.pass_obj
 def deadline(  # noqa: PLR0917 - click passes each option as an argument
     state: State,
@@ -328,7 +365,9 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
 
     Counts working days on the official schedule (with 调休) and the locality's closures
     and service days; the day of acceptance is not counted. Give the limit with
-    --working-days, or --item to use a service item's 承诺时限.
+    --working-days, or --item to use a service item's 承诺时限. Every local closure or
+    service day that moved the due date is named under it, and a due date counted on an
+    estimated schedule (--estimate) is flagged as an estimate.
     """
     from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
 
@@ -353,8 +392,38 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
         working_days = items.get(item_code).promised_limit_days
     assert working_days is not None  # noqa: S101 - narrowed by the check above
     calendar = working_calendar(state.registry, locality, estimate=estimate)
-    due = calendar.due_date(start.date(), working_days)
+    accepted = start.date()
+    due = calendar.due_date(accepted, working_days)
+    estimated = calendar.is_estimated(accepted, due)
+    local = calendar.local_days(accepted, due)
     if as_json:
-        echo_json({"due": due.isoformat()})
-    else:
-        click.echo(due.isoformat())
+        echo_json(
+            {
+                "due": due.isoformat(),
+                "estimated": estimated,
+                "local_days": [
+                    {
+                        "date": d.date.isoformat(),
+                        "counts": d.counts,
+                        "reason": d.reason,
+                        "layer": d.layer,
+                        "illustrative": d.illustrative,
+                    }
+                    for d in local
+                ],
+            }
+        )
+        return
+    years = sorted({y for y in range(accepted.year, due.year + 1) if not calendar.is_official(y)})
+    flag = ""
+    if estimated:
+        named = "、".join(str(y) for y in years)
+        flag = zh_en(
+            f"（估算：{named} 年的法定节假日安排尚未公布，按放假规则估算，公布后可能变动）",
+            f" (estimate: the official {', '.join(map(str, years))} holiday schedule is not "
+            "published; estimated from the holiday rules, may move)",
+        )
+    click.echo(due.isoformat() + flag)
+    lang = current_lang()
+    for day in local:
+        click.echo(zh_en("本地调整：", "local day: ") + day.describe(lang))

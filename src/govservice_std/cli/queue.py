@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -573,14 +574,22 @@ _KPI_COLUMNS_EN = (
     show_default=True,
     help="staff: per staff member, with daily caps reached and the booking show rate.",
 )
+@xlsx_option
 @click.pass_obj
-def kpis(q: QueueContext, as_json: bool, day: dt.datetime | None, by: str) -> None:
+def kpis(
+    q: QueueContext,
+    as_json: bool,
+    day: dt.datetime | None,
+    by: str = "all",
+    xlsx_out: Path | None = None,
+) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     if by == "staff":
         _staff_kpis(engine, day.date() if day else None, as_json)
         return
     result = engine.kpis(day.date() if day else None)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return

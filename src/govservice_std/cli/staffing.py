@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json, zh_en
+from govservice_std.cli._base import (
+    BoundedFloat,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    make_console,
+    zh_en,
+)
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 
 if TYPE_CHECKING:
     from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
@@ -25,25 +34,27 @@ def staffing() -> None:
 @staffing.command()
 @click.option(
     "--arrivals-per-hour",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 10_000),
     required=True,
     help="Visitors arriving per hour.",
 )
 @click.option(
     "--service-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0.01, 1440),
     required=True,
     help="Mean service time at a window, in minutes.",
 )
-@click.option("--windows", type=click.IntRange(min=1), required=True, help="Windows open.")
+@click.option(
+    "--windows", type=click.IntRange(min=1, max=1000), required=True, help="Windows open."
+)
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0),
+    type=BoundedFloat(0, 1440),
     help="Waiting-time target for the service level.",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet the target; adds the fewest windows that do.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
@@ -187,22 +198,24 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
 )
 @click.option(
     "--target-minutes",
-    type=click.FloatRange(min=0, min_open=True),
+    type=BoundedFloat(0, 1440, low_open=True),
     help="Waiting-time target (default: the profile's, else the locality's).",
 )
 @click.option(
     "--target-level",
-    type=click.FloatRange(min=0, max=1, min_open=True, max_open=True),
+    type=BoundedFloat(0, 1, low_open=True, high_open=True),
     help="Share that should meet it (default: the profile's, else the locality's).",
 )
 @click.option(
     "--replications",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1000),
     default=20,
     show_default=True,
     help="Simulated days per try.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed."
+)
 @click.option(
     "--queue-db",
     "queue_db",
@@ -223,6 +236,7 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Also write an HTML report to this file.",
 )
+@xlsx_option
 @click.pass_obj
 def plan(
     state: State,
@@ -238,6 +252,7 @@ def plan(
     seed: int,
     as_json: bool,
     html_out: Path | None,
+    xlsx_out: Path | None = None,
 ) -> None:
     """Plan the fewest windows per period of a day PROFILE that meet the target.
 
@@ -297,6 +312,8 @@ def plan(
         result = plan_staffing(day, **kwargs)
     if html_out is not None:
         html_out.write_text(plan_as_html(result), encoding="utf-8")
+    if xlsx_out is not None:
+        write_xlsx(xlsx_out, plan_as_dict(result))
     if as_json:
         echo_json(plan_as_dict(result))
         return
@@ -307,7 +324,6 @@ def plan(
 
 
 def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
-    from rich.console import Console  # noqa: PLC0415 - only the text view needs rich
     from rich.table import Table  # noqa: PLC0415
 
     share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
@@ -316,7 +332,7 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
         target += zh_en(f" · 采用 {code} 的排队规则", f" · queue policy of {code}")
     table = Table(title=f"{title}\n{target}")
     for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
-                   "P90等候", "过号率", "达标"):  # fmt: skip
+                   "P90等候", "最长等候", "跨闭厅/天", "过号率", "达标"):  # fmt: skip
         table.add_column(column, justify="right", no_wrap=True)
     for p in result.periods:
         k = p.kpis
@@ -329,11 +345,17 @@ def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
             "–" if k.within_target is None else f"{k.within_target:.1%}",
             "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
             "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
+            "–" if p.max_wait is None else f"{p.max_wait:.1f}",
+            f"{p.carried_per_day:.1f}" if p.carried else "–",
             "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
-            "✓" if p.meets_target else "✗",
+            ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
         )
-    console = Console(width=max(Console().width, 110))
+    console = make_console()
     console.print(table)
+    lang = current_lang()
+    for p in result.periods:
+        if p.carried:
+            console.print("* " + p.explanation(lang), highlight=False)
     hours = f"{result.window_hours:.1f}"
     per_try, days = result.simulation.replications, result.simulations
     if result.met:

@@ -44,7 +44,7 @@ from typing import Any
 
 import attrs
 
-from govservice_std._fields import identifier, to_code, unique
+from govservice_std._fields import finite_number, finite_or_none, identifier, to_code, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
@@ -67,12 +67,9 @@ def _to_locality(value: DivisionCode | str) -> DivisionCode:
 
 
 def _to_metrics(value: Mapping[str, Any]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, number in value.items():
-        if isinstance(number, bool) or not isinstance(number, int | float):
-            raise FieldValueError(f"metrics.{key}", f"must be a number (got {number!r})")
-        out[key] = float(number)
-    return out
+    # NaN would turn a good score into 0 and --json into invalid JSON; -inf minutes would
+    # count as met: every measured number is finite.
+    return {key: finite_number(f"metrics.{key}", number) for key, number in value.items()}
 
 
 @attrs.frozen
@@ -96,7 +93,7 @@ class Answer:
     criterion: str = attrs.field(validator=identifier)
     met: bool | None = None
     level: str | None = None
-    value: float | None = None
+    value: float | None = attrs.field(default=None, validator=finite_or_none)
     notes: str = ""
     evidence: tuple[str, ...] = attrs.field(default=(), converter=tuple_of)
     date: dt.date | None = attrs.field(default=None, converter=to_optional_date)
@@ -190,7 +187,7 @@ def _fast_answer(data: Any) -> Answer | None:
         type(criterion) is not str
         or (met is not None and type(met) is not bool)
         or (level is not None and type(level) is not str)
-        or (value is not None and type(value) not in (int, float))
+        or (value is not None and (type(value) not in (int, float) or not -1e15 <= value <= 1e15))
         or type(notes) is not str
         or (evidence != () and not _is_strs(evidence))
     ):

@@ -26,6 +26,7 @@ _STATUS_COLOUR = {
     Status.NOT_MET: "#c62828",
     Status.WAIVED: "#0277bd",
     Status.NOT_APPLICABLE: "#9e9e9e",
+    Status.INSUFFICIENT_DATA: "#6a1b9a",
 }
 _FONT = "font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"
 _STYLE = f"""

@@ -6,8 +6,11 @@ records themselves: a hall's queue KPIs (:class:`~govservice_std.queues.kpis.Que
 live or a recorded day read back from a store), a 好差评 summary
 (:class:`~govservice_std.evaluation.reviews.ReviewSummary`) and inspection orders. A
 :class:`MeasuredMetrics` carries such values *and their provenance*; measured values
-replace typed ones when a hall is scored, and the scorecard lists the provenance among the
-criterion's evidence (``"queue record 2026-11-20"``).
+replace typed ones when a hall is scored, and the scorecard lists the provenance and the
+sample size among the criterion's evidence (``"queue record 2026-11-20 (n=2)"``). A value
+resting on fewer records than the locality's minimum sample (the ``sample.min`` parameters,
+see :meth:`Standard.min_sample <govservice_std.evaluation.Standard.min_sample>`) is not
+scored: the criterion reads 数据不足 (insufficient data).
 
 The metric ids are those of the national catalog in ``criteria.toml``:
 
@@ -28,6 +31,8 @@ The metric ids are those of the national catalog in ``criteria.toml``:
 {'queue.avg_wait_minutes': 6.0, 'queue.within_target_rate': 1.0}
 >>> measured.sources["queue.avg_wait_minutes"]
 'queue record 2026-11-20'
+>>> measured.samples["queue.avg_wait_minutes"]  # two called tickets
+2
 """
 
 from __future__ import annotations
@@ -67,36 +72,52 @@ class MeasuredMetrics:
     Args:
         values: Values by metric id.
         sources: For each metric id, where its value came from (shown as evidence).
+        samples: For each metric id, how many records its value rests on (tickets called,
+            reviews, orders due…). The scorecard shows it among the evidence, and a value
+            resting on fewer records than the locality's minimum sample
+            (:meth:`Standard.min_sample <govservice_std.evaluation.Standard.min_sample>`)
+            is not scored: the criterion reads 数据不足 (insufficient data).
     """
 
     values: Mapping[str, float] = attrs.field(factory=dict)
     sources: Mapping[str, str] = attrs.field(factory=dict)
+    samples: Mapping[str, int] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, values: Mapping[str, float], source: str) -> MeasuredMetrics:
-        """Values that all come from one ``source``.
+    def of(
+        cls,
+        values: Mapping[str, float],
+        source: str,
+        samples: Mapping[str, int] | None = None,
+    ) -> MeasuredMetrics:
+        """Values that all come from one ``source``, with their sample sizes if known.
 
         >>> MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml").sources
         {'reviews.follow_up_rate': 'reviews.toml'}
         """
-        return cls(dict(values), dict.fromkeys(values, source))
+        known = {k: v for k, v in (samples or {}).items() if k in values}
+        return cls(dict(values), dict.fromkeys(values, source), known)
 
     def merged(self, other: MeasuredMetrics | Mapping[str, float] | None) -> MeasuredMetrics:
         """These values updated by ``other``'s (a plain mapping has no provenance)."""
         if other is None:
             return self
         if isinstance(other, MeasuredMetrics):
-            values, sources = other.values, other.sources
+            values, sources, samples = other.values, other.sources, other.samples
         else:
-            values, sources = other, {}
+            values, sources, samples = other, {}, {}
         kept = {k: v for k, v in self.sources.items() if k not in values}
-        return MeasuredMetrics({**self.values, **values}, {**kept, **sources})
+        counts = {k: v for k, v in self.samples.items() if k not in values}
+        return MeasuredMetrics(
+            {**self.values, **values}, {**kept, **sources}, {**counts, **samples}
+        )
 
     def restricted(self, known: Container[str]) -> MeasuredMetrics:
         """Only the metrics whose ids are in ``known`` (a standard's metric catalog)."""
         return MeasuredMetrics(
             {k: v for k, v in self.values.items() if k in known},
             {k: v for k, v in self.sources.items() if k in known},
+            {k: v for k, v in self.samples.items() if k in known},
         )
 
     def __bool__(self) -> bool:
@@ -118,7 +139,8 @@ def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetr
 
     Returns:
         ``queue.avg_wait_minutes`` when any ticket was called and
-        ``queue.within_target_rate`` when a target was set and tickets were judged.
+        ``queue.within_target_rate`` when a target was set and tickets were judged, each
+        with the number of called tickets as its sample.
     """
     values: dict[str, float] = {}
     overall = kpis.overall
@@ -126,7 +148,9 @@ def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetr
         values[QUEUE_AVG_WAIT] = overall.waiting.mean
     if overall.within_target is not None:
         values[QUEUE_WITHIN_TARGET] = overall.within_target
-    return MeasuredMetrics.of(values, source or _queue_label(kpis))
+    called = overall.waiting.count
+    samples = dict.fromkeys(values, called)
+    return MeasuredMetrics.of(values, source or _queue_label(kpis), samples)
 
 
 def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records") -> MeasuredMetrics:
@@ -136,7 +160,7 @@ def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records")
         summary: The summary (:func:`~govservice_std.evaluation.summarize_reviews`).
         source: Where the reviews came from (a file name, a system export).
     """
-    return MeasuredMetrics.of(summary.as_metrics(), source)
+    return MeasuredMetrics.of(summary.as_metrics(), source, summary.samples())
 
 
 def recorded_queue_kpis(

@@ -208,6 +208,10 @@ class Review:
         staff: The staff member's id, if any.
         comment: The reviewer's words.
         follow_up: The 差评 follow-up so far.
+        case: The 办件 (case number) it rates, if known; ``govstd case import-reviews``
+            ties the review to that case in the case store (or to the case of ``ticket``).
+        real_name: Whether the reviewer can be called back (实名); anonymous reviews are left
+            out of 回访率 where the reviews are tied to cases.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -222,6 +226,8 @@ class Review:
     staff: str = ""
     comment: str = ""
     follow_up: FollowUp | None = None
+    case: str = ""
+    real_name: bool = True
 
     def __attrs_post_init__(self) -> None:
         if self.follow_up is not None and not self.level.is_bad:
@@ -475,6 +481,18 @@ class ReviewSummary:
         if self.satisfaction_rate is not None:
             out["reviews.satisfaction_rate"] = self.satisfaction_rate
         return out
+
+    def samples(self) -> dict[str, int]:
+        """How many reviews each of :meth:`as_metrics`' values rests on.
+
+        The satisfaction rate rests on every review counted, the follow-up and
+        rectification rates on the 差评.
+        """
+        return {
+            "reviews.follow_up_rate": self.bad,
+            "reviews.rectification_rate": self.bad,
+            "reviews.satisfaction_rate": self.total,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (the ``govstd reviews --json`` document)."""

@@ -27,7 +27,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from govservice_std.calendar import WorkingCalendar
+from govservice_std.calendar import LocalDay, WorkingCalendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError, PluginContractError
 from govservice_std.evaluation.assessment import Answer, Assessment
@@ -35,6 +35,7 @@ from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.inspections import (
     Inspection,
     OrderState,
+    OrderStatus,
     check_inspections,
     inspection_metrics,
     track_orders,
@@ -82,6 +83,9 @@ class Status(enum.Enum):
     """A waiver in force: not scored."""
     NOT_APPLICABLE = "not_applicable"
     """The criterion does not apply to the hall's tier: not scored."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """A measured value rests on fewer records than the locality's minimum sample: not
+    scored (数据不足)."""
 
     @property
     def label_zh(self) -> str:
@@ -100,6 +104,7 @@ _STATUS_ZH = {
     Status.NOT_MET: "未达标",
     Status.WAIVED: "豁免",
     Status.NOT_APPLICABLE: "不适用",
+    Status.INSUFFICIENT_DATA: "数据不足",
 }
 
 
@@ -327,8 +332,10 @@ class CriterionResult:
         answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
             measured value with its unit; empty without an answer.
         notes: The assessor's notes, or why the criterion earned nothing.
-        evidence: References to the evidence.
+        evidence: References to the evidence (a measured value's record, with its sample
+            size as ``(n=…)``).
         waiver: The justification of the waiver in force, if any.
+        sample: How many records a measured value rests on, when known.
     """
 
     info: CriterionInfo
@@ -340,6 +347,7 @@ class CriterionResult:
     notes: str = ""
     evidence: tuple[str, ...] = ()
     waiver: str | None = None
+    sample: int | None = None
 
     @property
     def id(self) -> str:
@@ -454,6 +462,8 @@ class Scorecard:
         overdue_orders: Inspection rectification orders open past their due date.
         assessor: Who assessed.
         illustrative: Whether the assessment is invented for an example.
+        local_days: The locality's own closures and service days that moved a
+            rectification due date (between the assessment date and the last due date).
     """
 
     hall: str
@@ -471,6 +481,7 @@ class Scorecard:
     overdue_orders: tuple[OrderState, ...] = ()
     assessor: str = ""
     illustrative: bool = False
+    local_days: tuple[LocalDay, ...] = ()
 
     def result(self, criterion: str) -> CriterionResult:
         """The result on one criterion.
@@ -523,6 +534,7 @@ class Scorecard:
                     "plugin": r.plugin,
                     "changed_by": list(r.changed_by),
                     "waiver": r.waiver,
+                    "sample": r.sample,
                     "source": r.source,
                 }
                 for r in self.criteria
@@ -549,6 +561,16 @@ class Scorecard:
                 }
                 for o in self.overdue_orders
             ],
+            "local_days": [
+                {
+                    "date": d.date.isoformat(),
+                    "counts": d.counts,
+                    "reason": d.reason,
+                    "layer": d.layer,
+                    "illustrative": d.illustrative,
+                }
+                for d in self.local_days
+            ],
         }
 
 
@@ -573,6 +595,7 @@ class _Plan:
     max_points: float
     rectify_days: int
     credits: Mapping[str, tuple[float, str]]
+    min_sample: int = 1
 
 
 # A step of a tier's plan: a result shared by every hall (not applicable) or a plan.
@@ -639,6 +662,7 @@ class Evaluator:
                         max_points=self.model.max_points(c),
                         rectify_days=c.rectify_days if c.rectify_days is not None else default_days,
                         credits={lv.id: (lv.credit, f"{lv.id} {lv.label}") for lv in c.levels},
+                        min_sample=standard.min_sample(c.metric) if c.metric is not None else 1,
                     )
                 )
             self._steps[tier] = tuple(steps)
@@ -719,9 +743,11 @@ class Evaluator:
         merged: Mapping[str, float] = assessment.metrics
         measured: Mapping[str, float] = {}
         provenance: Mapping[str, str] = {}
+        samples: Mapping[str, int] = {}
         if metrics:
             if isinstance(metrics, MeasuredMetrics):
                 measured, provenance = metrics.values, metrics.sources
+                samples = metrics.samples
             else:
                 measured = metrics
             unknown = [name for name in measured if name not in self.standard.metrics]
@@ -749,8 +775,16 @@ class Evaluator:
             merged = {**merged, **from_inspections}
             measured = {**measured, **from_inspections}
             provenance = {**provenance, **dict.fromkeys(from_inspections, _INSPECTION_SOURCE)}
+            due = sum(1 for s in states if s.status is not OrderStatus.OPEN)
+            samples = {**samples, **dict.fromkeys(from_inspections, due)}
         return self._score(
-            assessment, hall, merged, overdue, measured=measured, provenance=provenance
+            assessment,
+            hall,
+            merged,
+            overdue,
+            measured=measured,
+            provenance=provenance,
+            samples=samples,
         )
 
     def _result(
@@ -762,8 +796,9 @@ class Evaluator:
         answer: Answer | None,
         *,
         extra: tuple[str, ...] = (),
+        sample: int | None = None,
     ) -> CriterionResult:
-        key = (plan.info.id, credit, shown, why, answer, extra)
+        key = (plan.info.id, credit, shown, why, answer, extra, sample)
         result = self._shared.get(key)
         if result is None:
             notes = answer.notes if answer is not None else ""
@@ -777,10 +812,39 @@ class Evaluator:
             result = CriterionResult(
                 plan.info, status, won, plan.max_points, credit, shown, notes, evidence
             )
+            if sample is not None:
+                result = attrs.evolve(result, sample=sample)
             if len(self._shared) >= _SHARED_MAX:
                 self._shared.clear()
             self._shared[key] = result
         return result
+
+    def _local_days(
+        self, date: dt.date, rectifications: Sequence[Rectification]
+    ) -> tuple[LocalDay, ...]:
+        # The locality's own days that moved a due date: name them beside the list.
+        if not rectifications or not isinstance(self.calendar, WorkingCalendar):
+            return ()
+        return self.calendar.local_days(date, max(r.due for r in rectifications))
+
+    @staticmethod
+    def _insufficient(
+        plan: _Plan, answer: Answer | None, extra: tuple[str, ...], sample: int
+    ) -> CriterionResult:
+        why = f"数据不足：样本 {sample}，少于 {plan.min_sample} (insufficient data)"
+        notes = f"{answer.notes} {why}".strip() if answer is not None else why
+        evidence = answer.evidence if answer is not None else ()
+        evidence = (*evidence, *(e for e in extra if e not in evidence))
+        return CriterionResult(
+            plan.info,
+            Status.INSUFFICIENT_DATA,
+            0.0,
+            0.0,
+            0.0,
+            notes=notes,
+            evidence=evidence,
+            sample=sample,
+        )
 
     def _due_date(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
         key = (start, days)
@@ -798,6 +862,7 @@ class Evaluator:
         *,
         measured: Mapping[str, float],
         provenance: Mapping[str, str],
+        samples: Mapping[str, int],
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
@@ -819,13 +884,18 @@ class Evaluator:
                     continue
             extra: tuple[str, ...] = ()
             metric = plan.criterion.metric
+            sample: int | None = None
             if measured and metric is not None and metric in measured:
-                # Measured data replaces a typed value, and says where it came from.
+                # Measured data replaces a typed value, and says where it came from and how
+                # many records it rests on.
+                sample = samples.get(metric)
+                extra = _provenance(provenance.get(metric), sample)
+                if sample is not None and sample < plan.min_sample:
+                    results.append(self._insufficient(plan, answer, extra, sample))
+                    continue
                 credit, shown, why = _judge(plan, None, measured)
                 if answer is not None and answer.value is not None:
                     why = f"{why} 实测值替代填报值 {answer.value:g} (measured value used)".strip()
-                source = provenance.get(metric)
-                extra = (source,) if source else ()
             else:
                 credit, shown, why = _judge(plan, answer, metrics)
             possible = plan.max_points
@@ -833,7 +903,9 @@ class Evaluator:
             won_by[plan.aspect] += won
             max_by[plan.aspect] += possible
             status = _status(credit)
-            results.append(self._result(plan, credit, shown, why, answer, extra=extra))
+            results.append(
+                self._result(plan, credit, shown, why, answer, extra=extra, sample=sample)
+            )
             if status is not Status.MET:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:
@@ -867,7 +939,14 @@ class Evaluator:
             overdue_orders=overdue,
             assessor=assessment.assessor,
             illustrative=assessment.illustrative,
+            local_days=self._local_days(date, rectifications),
         )
+
+
+def _provenance(source: str | None, sample: int | None) -> tuple[str, ...]:
+    if not source:
+        return ()
+    return (f"{source} (n={sample})" if sample is not None else source,)
 
 
 def _answer_problem(criterion: Criterion, answer: Answer) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +50,9 @@ __all__ = [
     "Standard",
     "Waiver",
 ]
+
+# The parameter of the minimum sample for measured metrics (``sample.min.<metric>`` for one).
+_SAMPLE_MIN = "sample.min"
 
 
 class Aspect(enum.Enum):
@@ -445,6 +449,20 @@ class Standard:
             KeyError: If the standard has no such parameter.
         """
         return self.parameters[name].parameter.value
+
+    def min_sample(self, metric: str) -> int:
+        """The smallest sample a measured value of ``metric`` must rest on to be scored.
+
+        A locality sets it with the parameter ``sample.min.<metric id>`` for one metric, or
+        ``sample.min`` for every measured metric; without either, any sample of at least
+        one record counts. Below it, a metric criterion reads 数据不足 (insufficient data)
+        and is not scored.
+        """
+        for name in (f"{_SAMPLE_MIN}.{metric}", _SAMPLE_MIN):
+            entry = self.parameters.get(name)
+            if entry is not None:
+                return max(1, math.ceil(entry.parameter.value))
+        return 1
 
     def target(self, criterion: Criterion) -> float | None:
         """The effective target of a metric criterion (from its parameter if it names one)."""

@@ -44,6 +44,7 @@ from govservice_std.errors import GovServiceError
 __all__ = [
     "CHINA_TZ",
     "FUNCTIONS",
+    "MAX_DEPTH",
     "Context",
     "Evaluator",
     "ExpressionError",
@@ -51,6 +52,12 @@ __all__ = [
     "compile_expression",
     "truthy",
 ]
+
+
+MAX_DEPTH = 40
+"""The deepest nesting a rule may have: brackets, calls, lists, ``not`` and unary minus
+each count one level. Chains of one operator (``a + b + c …``, ``x or y or z …``) do not
+nest: they are evaluated in a loop, however long (a rule has at most 2000 characters)."""
 
 
 class ExpressionError(GovServiceError, ValueError):
@@ -166,17 +173,36 @@ def _guard(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     return run
 
 
+# Bounds on what one operation may build, so that a long chain over a huge value costs time
+# in proportion to the chain, not to the value's size times the chain: text longer than this
+# (more than any field holds) and integers wider than this are ``null``.
+_MAX_TEXT = 10_000
+_MAX_INT_BITS = 128
+
+
+def _bounded(value: Any) -> Any:
+    if value.__class__ is int and value.bit_length() > _MAX_INT_BITS:
+        return None
+    return value
+
+
 def _add(a: Any, b: Any) -> Any:
     if _number(a) and _number(b):
-        return a + b
+        return _bounded(a + b)
     if isinstance(a, str) and isinstance(b, str):
-        return a + b
+        return a + b if len(a) + len(b) <= _MAX_TEXT else None
     return None
 
 
 def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def run(a: Any, b: Any) -> Any:
-        return op(a, b) if _number(a) and _number(b) else None
+        if not (_number(a) and _number(b)):
+            return None
+        if (a.__class__ is int and a.bit_length() > _MAX_INT_BITS) or (
+            b.__class__ is int and b.bit_length() > _MAX_INT_BITS
+        ):
+            return None
+        return _bounded(op(a, b))
 
     return run
 
@@ -350,31 +376,46 @@ class _Parser:
     def or_(self) -> Evaluator:
         # Every nesting (brackets, calls, lists) passes through here: bound the depth so a
         # pathological rule is an error, not a RecursionError.
-        self.depth += 1
-        if self.depth > 40:
-            raise ExpressionError("nested too deeply", self.source, self.peek().pos)
+        self.nest()
         try:
             return self._or()
         finally:
             self.depth -= 1
 
+    def nest(self) -> None:
+        """Enter one level of nesting; a rule deeper than :data:`MAX_DEPTH` is an error."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.depth -= 1
+            raise ExpressionError(
+                f"nested too deeply (more than {MAX_DEPTH} levels)", self.source, self.peek().pos
+            )
+
     def _or(self) -> Evaluator:
-        left = self.and_()
+        # A chain ``a or b or c …`` becomes one evaluator that loops over its operands, not
+        # a tower of nested closures that a long chain would overflow when evaluated.
+        operands = [self.and_()]
         while self.accept("or"):
-            right = self.and_()
-            left = _or(left, right)
-        return left
+            operands.append(self.and_())
+        if len(operands) == 1:
+            return operands[0]
+        return _or(*operands) if len(operands) == 2 else _any(operands)
 
     def and_(self) -> Evaluator:
-        left = self.not_()
+        operands = [self.not_()]
         while self.accept("and"):
-            right = self.not_()
-            left = _and(left, right)
-        return left
+            operands.append(self.not_())
+        if len(operands) == 1:
+            return operands[0]
+        return _and(*operands) if len(operands) == 2 else _all(operands)
 
     def not_(self) -> Evaluator:
         if self.accept("not"):
-            inner = self.not_()
+            self.nest()
+            try:
+                inner = self.not_()
+            finally:
+                self.depth -= 1
             return lambda ctx: not truthy(inner(ctx))
         return self.comparison()
 
@@ -406,22 +447,31 @@ class _Parser:
         return binary
 
     def additive(self) -> Evaluator:
-        left = self.multiplicative()
-        while self.peek().kind == "op" and self.peek().text in ("+", "-"):
-            op = self.take().text
-            left = _binop(_BINARY[op], left, self.multiplicative())
-        return left
+        return self._chain(self.multiplicative, ("+", "-"))
 
     def multiplicative(self) -> Evaluator:
-        left = self.unary()
-        while self.peek().kind == "op" and self.peek().text in ("*", "/", "%"):
+        return self._chain(self.unary, ("*", "/", "%"))
+
+    def _chain(self, operand: Callable[[], Evaluator], ops: tuple[str, ...]) -> Evaluator:
+        # ``1 + 2 - 3 …`` is evaluated left to right in one loop (see ``_or``).
+        first = operand()
+        rest: list[tuple[Callable[[Any, Any], Any], Evaluator]] = []
+        while self.peek().kind == "op" and self.peek().text in ops:
             op = self.take().text
-            left = _binop(_BINARY[op], left, self.unary())
-        return left
+            rest.append((_BINARY[op], operand()))
+        if not rest:
+            return first
+        if len(rest) == 1:
+            return _binop(rest[0][0], first, rest[0][1])
+        return _fold(first, rest)
 
     def unary(self) -> Evaluator:
         if self.accept("-"):
-            inner = self.unary()
+            self.nest()
+            try:
+                inner = self.unary()
+            finally:
+                self.depth -= 1
             return lambda ctx: -v if _number(v := inner(ctx)) else None
         return self.primary()
 
@@ -662,6 +712,38 @@ def _and(left: Evaluator, right: Evaluator) -> Evaluator:
         return got is True or (got is not False and truthy(got))
 
     return both
+
+
+def _any(operands: list[Evaluator]) -> Evaluator:
+    def any_of(ctx: Context) -> bool:
+        for operand in operands:
+            got = operand(ctx)
+            if got is True or (got is not False and truthy(got)):
+                return True
+        return False
+
+    return any_of
+
+
+def _all(operands: list[Evaluator]) -> Evaluator:
+    def all_of(ctx: Context) -> bool:
+        for operand in operands:
+            got = operand(ctx)
+            if got is not True and (got is False or not truthy(got)):
+                return False
+        return True
+
+    return all_of
+
+
+def _fold(first: Evaluator, rest: list[tuple[Callable[[Any, Any], Any], Evaluator]]) -> Evaluator:
+    def fold(ctx: Context) -> Any:
+        value = first(ctx)
+        for op, operand in rest:
+            value = op(value, operand(ctx))
+        return value
+
+    return fold
 
 
 def _binop(op: Callable[[Any, Any], Any], left: Evaluator, right: Evaluator) -> Evaluator:

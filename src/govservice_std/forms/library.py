@@ -83,21 +83,40 @@ class FormLibrary:
         return self.get(item.form)
 
 
+# A cross-field check's problem: (path, code, message_zh, message_en).
+_PROBLEM_ARITY = 4
+
+
 def _guarded(check: CrossCheck, plugin: PluginInfo) -> CrossCheck:
     """Wrap a plugin's check so that its failure names the plugin."""
     inner = check.check
 
+    label = f" {check.name!r}" if check.name else ""
+
     def run(application: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
         try:
-            return list(inner(application))
-        except Exception as exc:
-            label = f" {check.name!r}" if check.name else ""
+            found = list(inner(application))
+        except (Exception, SystemExit) as exc:
             raise plugin.error(
                 PluginError,
                 f"cross-field check{label} of form {check.form!r} raised "
                 f"{type(exc).__name__}: {exc}",
                 hook="govservice_form_checks",
             ) from exc
+        for index, item in enumerate(found):
+            if not (
+                isinstance(item, tuple)
+                and len(item) == _PROBLEM_ARITY
+                and all(isinstance(part, str) for part in item)
+            ):
+                raise plugin.error(
+                    PluginContractError,
+                    f"cross-field check{label} of form {check.form!r} returned item "
+                    f"[{index}] of type {type(item).__name__}; expected a tuple "
+                    "(path, code, message_zh, message_en) of strings",
+                    hook="govservice_form_checks",
+                )
+        return found
 
     return attrs.evolve(check, check=run)
 

@@ -26,6 +26,7 @@ import attrs
 
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.errors import FieldValueError
+from govservice_std.forms._patterns import PatternError, compile_pattern
 
 __all__ = ["Choice", "Field", "FieldType", "FormExample", "FormSpec"]
 
@@ -124,7 +125,8 @@ class Field:
         constraint_message_en: The same in English.
         min_length: Minimum characters (text, address).
         max_length: Maximum characters (text, address; 200 when not given).
-        pattern: A regular expression the whole text must match (text).
+        pattern: A regular expression the whole text must match (text), in RE2 syntax: no
+            backreferences or lookaround, so that matching takes time linear in the text.
         minimum: Smallest number allowed (number).
         maximum: Largest number allowed (number).
         integer: Whether the number must be whole (number).
@@ -189,9 +191,11 @@ class Field:
             raise FieldValueError("constraint", "groups and repeats take no constraint")
         if self.pattern is not None:
             try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise FieldValueError("pattern", f"not a valid regular expression: {exc}") from None
+                compile_pattern(self.pattern)
+            except PatternError as exc:
+                raise FieldValueError(
+                    "pattern", f"not a valid regular expression (RE2 syntax): {exc}"
+                ) from None
         for low, high in (
             ("min_length", "max_length"),
             ("minimum", "maximum"),

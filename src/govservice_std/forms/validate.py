@@ -36,6 +36,7 @@ import attrs
 
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError
+from govservice_std.forms._patterns import compile_pattern
 from govservice_std.forms.expr import (
     Context,
     Evaluator,
@@ -44,7 +45,12 @@ from govservice_std.forms.expr import (
     field_reader,
     truthy,
 )
-from govservice_std.forms.identifiers import check_id_card, check_mobile, check_uscc, mask_ids
+from govservice_std.forms.identifiers import (
+    _id_card_verdict,
+    check_mobile,
+    check_uscc,
+    mask_ids,
+)
 from govservice_std.forms.spec import Field, FieldType, FormSpec
 
 __all__ = [
@@ -504,7 +510,7 @@ def _text(spec: Field) -> _ScalarCheck:
     name = spec.name
     low = spec.min_length
     high = spec.max_length if spec.max_length is not None else _DEFAULT_MAX_LENGTH
-    pattern = re.compile(spec.pattern) if spec.pattern is not None else None
+    pattern = compile_pattern(spec.pattern) if spec.pattern is not None else None
     wrong = _wrong("text")
 
     def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
@@ -517,7 +523,7 @@ def _text(spec: Field) -> _ScalarCheck:
             return
         if low is not None and size < low:
             out.append((prefix + name, "too_short", spec, {"limit": str(low)}))
-        if pattern is not None and not pattern.fullmatch(value):
+        if pattern is not None and not pattern(value):
             out.append((prefix + name, "pattern", spec, {}))
 
     return check
@@ -613,8 +619,21 @@ def _multi_choice(spec: Field) -> _ScalarCheck:
     return check
 
 
+def _id_card_on_day(value: str, ctx: Context) -> str | None:
+    # A birth date after the validation day is invalid: judge it on the context's day.
+    return _id_card_verdict(value, ctx.today.replace("-", ""))
+
+
+def _mobile_any_day(value: str, _ctx: Context) -> str | None:
+    return check_mobile(value)
+
+
+def _uscc_any_day(value: str, _ctx: Context) -> str | None:
+    return check_uscc(value)
+
+
 def _identifier(
-    code: str, checker: Callable[[str], str | None], upper: bool
+    code: str, checker: Callable[[str, Context], str | None], upper: bool
 ) -> Callable[[Field], _ScalarCheck]:
     def build(spec: Field) -> _ScalarCheck:
         name = spec.name
@@ -627,7 +646,7 @@ def _identifier(
             if len(value) > 40:
                 out.append((prefix + name, code, spec, {"value": _show(value), "reason": "format"}))
                 return
-            reason = checker(value.upper() if upper else value)
+            reason = checker(value.upper() if upper else value, _ctx)
             if reason is not None:
                 out.append((prefix + name, code, spec, {"value": _show(value), "reason": reason}))
 
@@ -980,9 +999,9 @@ def _fused_identifier(spec: Field) -> _Check:
     code, check_value = (
         # No cache of verdicts per ID number: the library keeps no citizen's ID number
         # beyond the call that checks it.
-        ("invalid_id_card", check_id_card)
+        ("invalid_id_card", _id_card_on_day)
         if spec.type is FieldType.ID_CARD
-        else ("invalid_mobile", check_mobile)
+        else ("invalid_mobile", _mobile_any_day)
     )
 
     def identifier(
@@ -994,7 +1013,7 @@ def _fused_identifier(spec: Field) -> _Check:
             # blank value (required) from a wrong one only after. Both checks reject a string
             # of the wrong length at once (an ID number by its length, a mobile number within
             # its first fourteen characters), so a huge one costs nothing.
-            reason = check_value(value)
+            reason = check_value(value, _ctx)
             if reason is None:
                 return
             if value and not value.isspace():
@@ -1126,9 +1145,9 @@ _SCALARS: dict[FieldType, Callable[[Field], _ScalarCheck]] = {
     FieldType.DATE: _date,
     FieldType.CHOICE: _choice,
     FieldType.MULTI_CHOICE: _multi_choice,
-    FieldType.ID_CARD: _identifier("invalid_id_card", check_id_card, upper=False),
-    FieldType.USCC: _identifier("invalid_uscc", check_uscc, upper=True),
-    FieldType.MOBILE: _identifier("invalid_mobile", check_mobile, upper=False),
+    FieldType.ID_CARD: _identifier("invalid_id_card", _id_card_on_day, upper=False),
+    FieldType.USCC: _identifier("invalid_uscc", _uscc_any_day, upper=True),
+    FieldType.MOBILE: _identifier("invalid_mobile", _mobile_any_day, upper=False),
     FieldType.DIVISION: _division,
     FieldType.ATTACHMENT: _attachment,
 }

@@ -593,6 +593,17 @@ class QueueEngine:
         stamp = self._day_stamp
         if stamp[0] != day:
             stamp = self._day_stamp = (day, day.strftime("%Y%m%d"))
+        if label in self._state._labels:
+            # Decided inside the store's transaction: refused before anything is committed,
+            # so a policy whose labels collide cannot leave a log that no longer replays.
+            taken = self._state._tickets.get(self._state._labels[label])
+            if taken is not None and taken.day == day:
+                raise IllegalCommandError(
+                    "issue",
+                    f"ticket label {label} is already taken today (the ticket prefixes of the "
+                    "queue policy overlap)",
+                    f"票号 {label} 今日已发出（排队规则中的票号前缀重叠）",
+                )
         return _make_issued(
             now, f"{stamp[1]}-{label}", label, line_id, number, day, order_at, group,
             appointment, slot,

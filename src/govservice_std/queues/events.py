@@ -26,6 +26,7 @@ from typing import Any, ClassVar, TypeAlias
 import attrs
 
 from govservice_std.errors import DataProblem, InvalidDataError
+from govservice_std.serialization import parse
 
 __all__ = [
     "CHINA_TZ",
@@ -555,10 +556,7 @@ def decode_event(text: str, *, source: str | None = None) -> Event:
     Raises:
         InvalidDataError: If the text is not a valid event.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidDataError([DataProblem("", f"not valid JSON: {exc.msg}")], source) from exc
+    data = parse(text, "json", source=source)
     if not isinstance(data, dict) or data.get("type") not in EVENT_TYPES:
         raise InvalidDataError([DataProblem("type", "unknown event type")], source=source)
     cls = EVENT_TYPES[data.pop("type")]

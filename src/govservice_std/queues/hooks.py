@@ -10,11 +10,13 @@ collects for :meth:`~govservice_std.queues.engine.QueueEngine.take_failures`.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from govservice_std._privacy import mask_identifiers
 from govservice_std.halls import Hall
 from govservice_std.queues.events import Event
 
@@ -51,7 +53,7 @@ class HookFailure:
     hook: str
     event: str
     ticket: str | None
-    error: str
+    error: str = attrs.field(converter=mask_identifiers)
 
     def __str__(self) -> str:
         who = self.plugin
@@ -95,6 +97,12 @@ class PluginNotifier:
                     ticket=ticket_id,
                     error=f"{type(exc).__name__}: {exc}",
                 )
-                logger.error("%s", failure, exc_info=exc)
+                # One line at ERROR; the traceback (masked like every message) only for
+                # those who asked for DEBUG: with no handler configured, Python's
+                # last-resort handler would print it to every user.
+                logger.error("%s", failure)
+                if logger.isEnabledFor(logging.DEBUG):
+                    trace = "".join(traceback.format_exception(exc))
+                    logger.debug("traceback of %s:\n%s", failure.plugin, mask_identifiers(trace))
                 failures.append(failure)
         return failures

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -47,6 +47,7 @@ __all__ = [
     "QueuePolicy",
     "QueuePolicyLayer",
     "TransferPlacement",
+    "label_collision",
     "queue_policy",
 ]
 
@@ -123,6 +124,94 @@ def _check_prefix(_i: object, attribute: attrs.Attribute[str], value: str) -> No
         )
 
 
+def _at_most(limit: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(_i: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and value > limit:
+            raise FieldValueError(attribute.name, f"must be <= {limit} (got {value!r})")
+
+    return check
+
+
+# Every duration of a queue policy lies within one day.
+_DAY_MINUTES = 1440.0
+# Below this an ageing step (six seconds) would rank tickets by noise.
+_MIN_AGEING_MINUTES = 0.1
+
+
+def _minutes(
+    low: float = 0.0, *, optional: bool = False, open_low: bool = False
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    """A duration in minutes: finite, in ``[low, 1440]`` (``(low, 1440]`` if ``open_low``)."""
+    bracket = "(" if open_low else "["
+
+    def check(_i: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and optional:
+            return
+        ok = isinstance(value, int | float) and math.isfinite(value)
+        ok = ok and (value > low if open_low else value >= low) and value <= _DAY_MINUTES
+        if not ok:
+            raise FieldValueError(
+                attribute.name,
+                f"must be minutes in {bracket}{low:g}, {_DAY_MINUTES:g}] (got {value!r})",
+            )
+
+    return check
+
+
+def _share(_i: object, attribute: attrs.Attribute[float | None], value: float | None) -> None:
+    if value is not None and not 0 < value <= 1:
+        raise FieldValueError(attribute.name, f"must be in (0, 1] (got {value!r})")
+
+
+def label_collision(a: BusinessLine, b: BusinessLine) -> str | None:
+    """A ticket label both lines would issue, at some number, or ``None`` if none exists.
+
+    Labels are the prefix and the number zero-padded to the line's width, and numbers grow
+    without bound, so prefixes ``A`` and ``A1`` collide at the 1,001st ``A`` ticket
+    (``A1001``) and ``A`` (width 3) and ``A0`` (width 2) at once (``A001``).
+
+    >>> label_collision(BusinessLine("A", "综合"), BusinessLine("B", "社保", prefix="A1"))
+    'A1001'
+    >>> label_collision(BusinessLine("A", "综合"), BusinessLine("B", "社保")) is None
+    True
+    """
+    if a.prefix == b.prefix:
+        # Numbers as long as the wider width need no padding in either line.
+        if a.number_width == b.number_width:
+            return a.format_number(1)
+        return a.format_number(10 ** (max(a.number_width, b.number_width) - 1))
+    short, long = (a, b) if len(a.prefix) < len(b.prefix) else (b, a)
+    if not long.prefix.startswith(short.prefix):
+        return None
+    rest = long.prefix[len(short.prefix) :]
+    if not (rest.isascii() and rest.isdigit()):
+        return None
+    # A label of ``long`` is ``short``'s prefix followed by digits ``rest + number``; it is
+    # also ``short``'s label when those digits are ``short``'s zero-padded number: always
+    # possible for a large enough number unless ``rest`` starts with a zero, which only the
+    # padding can supply (then the digits must be exactly ``short``'s width).
+    if rest[0] == "0" and len(rest) + long.number_width > short.number_width:
+        return None
+    if len(rest) + long.number_width >= short.number_width:
+        return long.format_number(1)
+    return long.format_number(10 ** (short.number_width - len(rest) - 1))
+
+
+def _label_spaces(
+    _i: object, attribute: attrs.Attribute[Any], lines: tuple[BusinessLine, ...]
+) -> None:
+    for index, line in enumerate(lines):
+        for first, other in enumerate(lines[:index]):
+            label = label_collision(other, line)
+            if label is not None:
+                raise FieldValueError(
+                    f"{attribute.name}[{index}]",
+                    f"ticket labels of line {line.id!r} (prefix {line.prefix!r}) can equal "
+                    f"those of line {other.id!r} at {attribute.name}[{first}] (prefix "
+                    f"{other.prefix!r}): both would issue {label}",
+                )
+
+
 def _default_prefix(line: BusinessLine) -> str:
     return line.id.upper()
 
@@ -135,8 +224,8 @@ class BusinessLine:
         id: The line's identifier, as windows name it in ``Window.lines`` (``A``).
         name: What the line is for (综合业务, 不动产登记).
         prefix: The ticket prefix shown on the ticket and the display (default: the id).
-        number_width: Digits of the number, zero-padded (``A007`` for 3); larger numbers
-            simply grow longer.
+        number_width: Digits of the number, zero-padded (``A007`` for 3), from 1 to 9;
+            larger numbers simply grow longer.
         daily_reset: Whether numbering restarts at 1 each service day.
         daily_cap: The most walk-in tickets the line issues in a service day (Novo SGA's
             ``maximo``); ``None`` for no cap. Checked-in bookings are not counted: their
@@ -150,7 +239,7 @@ class BusinessLine:
     prefix: str = attrs.field(
         default=attrs.Factory(_default_prefix, takes_self=True), validator=_check_prefix
     )
-    number_width: int = attrs.field(default=3, validator=_positive_int)
+    number_width: int = attrs.field(default=3, validator=[_positive_int, _at_most(9)])
     daily_reset: bool = True
     daily_cap: int | None = attrs.field(default=None, validator=_positive_int_or_none)
     illustrative: bool = False
@@ -176,7 +265,7 @@ class PriorityGroup:
 
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(validator=not_blank)
-    weight: int = attrs.field(default=1, validator=_positive_int)
+    weight: int = attrs.field(default=1, validator=[_positive_int, _at_most(1000)])
     basis: str = ""
     illustrative: bool = False
     notes: str = ""
@@ -265,17 +354,27 @@ class QueueParams:
     """
 
     no_show_after_calls: int | None = None
-    reactivate_within_minutes: float | None = None
+    reactivate_within_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True)
+    )
     max_reactivations: int | None = None
     reactivation_keeps_place: bool | None = None
     anti_starvation: AntiStarvationRule | None = attrs.field(default=None, converter=_to_opt_rule)
     anti_starvation_after: int | None = None
-    ageing_minutes: float | None = None
-    appointment_early_minutes: float | None = None
-    appointment_grace_minutes: float | None = None
+    ageing_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(_MIN_AGEING_MINUTES, optional=True)
+    )
+    appointment_early_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True)
+    )
+    appointment_grace_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True)
+    )
     late_appointment: LateAppointment | None = attrs.field(default=None, converter=_to_opt_late)
-    target_minutes: float | None = None
-    target_share: float | None = None
+    target_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
+    target_share: float | None = attrs.field(default=None, validator=_share)
     day_close_outcome: str | None = None
     staff_required: bool | None = None
     self_service_unstaffed: bool | None = None
@@ -351,11 +450,6 @@ def _positive_or_none(_i: object, attribute: attrs.Attribute[Any], value: Any) -
         raise FieldValueError(attribute.name, f"must be > 0 (got {value!r})")
 
 
-def _share(_i: object, attribute: attrs.Attribute[float | None], value: float | None) -> None:
-    if value is not None and not 0 < value <= 1:
-        raise FieldValueError(attribute.name, f"must be in (0, 1] (got {value!r})")
-
-
 _DEFAULT_OUTCOMES = (Outcome(id="completed", name="办结"),)
 
 
@@ -368,7 +462,8 @@ class QueuePolicy:
     has its effective value.
 
     Attributes:
-        lines: The business lines; ticket prefixes are unique.
+        lines: The business lines; no two can ever issue the same ticket label (see
+            :func:`~govservice_std.queues.policy.label_collision`).
         priority_groups: The priority groups, highest weight first when listed by
             :meth:`groups_by_rank`.
         outcomes: The outcome codes a window may finish a ticket with.
@@ -377,26 +472,28 @@ class QueuePolicy:
         illustrative: Keys of :attr:`provenance` whose values are invented examples.
     """
 
-    lines: tuple[BusinessLine, ...] = attrs.field(converter=_lines)
+    lines: tuple[BusinessLine, ...] = attrs.field(converter=_lines, validator=_label_spaces)
     priority_groups: tuple[PriorityGroup, ...] = attrs.field(default=(), converter=_groups)
     outcomes: tuple[Outcome, ...] = attrs.field(default=_DEFAULT_OUTCOMES, converter=_outcomes)
-    no_show_after_calls: int = attrs.field(default=2, validator=_positive_int)
-    reactivate_within_minutes: float = attrs.field(default=30.0, validator=_non_negative)
-    max_reactivations: int = attrs.field(default=1, validator=_non_negative)
+    no_show_after_calls: int = attrs.field(default=2, validator=[_positive_int, _at_most(100)])
+    reactivate_within_minutes: float = attrs.field(default=30.0, validator=_minutes())
+    max_reactivations: int = attrs.field(default=1, validator=[_non_negative, _at_most(100)])
     reactivation_keeps_place: bool = False
     anti_starvation: AntiStarvationRule = attrs.field(
         default=AntiStarvationRule.AFTER_N,
         converter=_to_rule,
     )
-    anti_starvation_after: int = attrs.field(default=3, validator=_positive_int)
-    ageing_minutes: float = attrs.field(default=10.0, validator=_positive_or_none)
-    appointment_early_minutes: float = attrs.field(default=30.0, validator=_non_negative)
-    appointment_grace_minutes: float = attrs.field(default=10.0, validator=_non_negative)
+    anti_starvation_after: int = attrs.field(default=3, validator=[_positive_int, _at_most(1000)])
+    ageing_minutes: float = attrs.field(default=10.0, validator=_minutes(_MIN_AGEING_MINUTES))
+    appointment_early_minutes: float = attrs.field(default=30.0, validator=_minutes())
+    appointment_grace_minutes: float = attrs.field(default=10.0, validator=_minutes())
     late_appointment: LateAppointment = attrs.field(
         default=LateAppointment.WALK_IN,
         converter=_to_late,
     )
-    target_minutes: float | None = attrs.field(default=None, validator=_positive_or_none)
+    target_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
     target_share: float | None = attrs.field(default=None, validator=_share)
     day_close_outcome: str = attrs.field(default="day_closed", validator=identifier)
     staff_required: bool = False
@@ -417,7 +514,6 @@ class QueuePolicy:
         if not self.lines:
             raise FieldValueError("lines", "a queue policy needs at least one business line")
         unique(self.lines, lambda x: x.id, "lines", "line id")
-        unique(self.lines, lambda x: x.prefix, "lines", "ticket prefix")
         unique(self.priority_groups, lambda x: x.id, "priority_groups", "group id")
         unique(self.outcomes, lambda x: x.id, "outcomes", "outcome id")
         if not self.outcomes:

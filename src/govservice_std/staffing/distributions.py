@@ -31,6 +31,9 @@ import attrs
 from govservice_std._fields import to_enum, to_tuple
 from govservice_std.errors import FieldValueError
 
+# No service time, patience or interval of a hall's day is longer than the day.
+_DAY_MINUTES = 1440.0
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -59,6 +62,8 @@ def _to_values(value: Iterable[float]) -> tuple[float, ...]:
 class TimeDistribution:
     """A distribution of times in minutes (see the module docs for the kinds).
 
+    Every time is at most a day (1440 minutes).
+
     Build one with the class methods rather than the fields.
 
     Args:
@@ -79,9 +84,9 @@ class TimeDistribution:
             if not self.values:
                 raise FieldValueError("values", "an empirical distribution needs recorded times")
             for index, value in enumerate(self.values):
-                if not (math.isfinite(value) and value >= 0):
+                if not (math.isfinite(value) and 0 <= value <= _DAY_MINUTES):
                     raise FieldValueError(
-                        f"values[{index}]", f"must be a finite number >= 0 (got {value!r})"
+                        f"values[{index}]", f"must be minutes in [0, 1440] (got {value!r})"
                     )
             if self.mean is not None or self.sd is not None:
                 raise FieldValueError("", "an empirical distribution takes only 'values'")
@@ -90,11 +95,11 @@ class TimeDistribution:
             raise FieldValueError(
                 "values", f"only an empirical distribution takes values ({kind.value})"
             )
-        if self.mean is None or not (math.isfinite(self.mean) and self.mean > 0):
-            raise FieldValueError("mean", f"must be a finite number > 0 (got {self.mean!r})")
+        if self.mean is None or not (math.isfinite(self.mean) and 0 < self.mean <= _DAY_MINUTES):
+            raise FieldValueError("mean", f"must be minutes in (0, 1440] (got {self.mean!r})")
         if kind is TimeDistributionKind.LOGNORMAL:
-            if self.sd is None or not (math.isfinite(self.sd) and self.sd > 0):
-                raise FieldValueError("sd", f"must be a finite number > 0 (got {self.sd!r})")
+            if self.sd is None or not (math.isfinite(self.sd) and 0 < self.sd <= _DAY_MINUTES):
+                raise FieldValueError("sd", f"must be minutes in (0, 1440] (got {self.sd!r})")
         elif self.sd is not None:
             raise FieldValueError("sd", f"only a lognormal distribution takes sd ({kind.value})")
 

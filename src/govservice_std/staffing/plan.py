@@ -76,6 +76,10 @@ class PeriodPlan:
             replications.
         within_target: Share within the target over the replications, with its interval.
         meets_target: Whether the pooled share reaches the target share.
+        carried: How many of the period's visitors, pooled over the replications, were
+            still waiting when a closure (a period with no window open, such as the lunch
+            break) began, and waited through it.
+        replications: Simulated days the KPIs and ``carried`` are pooled over.
     """
 
     start: dt.time
@@ -88,6 +92,43 @@ class PeriodPlan:
     kpis: KpiFigures
     within_target: Estimate | None
     meets_target: bool
+    carried: int = 0
+    replications: int = 1
+
+    @property
+    def max_wait(self) -> float | None:
+        """The longest simulated wait of the period's visitors, in minutes."""
+        return self.kpis.waiting.max
+
+    @property
+    def carried_per_day(self) -> float:
+        """Visitors a day who wait through a closure (see ``carried``)."""
+        return self.carried / max(1, self.replications)
+
+    def explanation(self, lang: str = "zh") -> str:
+        """Why the period's figures look as they do, when they need a word; else ``""``.
+
+        A period whose visitors wait through a closure has a few very long waits: they
+        lift its mean wait, even above its P90, while most visitors wait little.
+        """
+        if not self.carried:
+            return ""
+        start = f"{self.start:%H:%M}"
+        per_day = f"{self.carried_per_day:.1f}"
+        longest = f"{self.max_wait:.0f}" if self.max_wait is not None else "–"
+        mean, p90 = self.kpis.waiting.mean, self.kpis.waiting.p90
+        above = mean is not None and p90 is not None and mean > p90
+        if lang != "zh":
+            why = " — that is why its mean wait exceeds its P90" if above else ""
+            return (
+                f"{start}: {per_day} visitors a day are still waiting when the hall closes "
+                f"and wait through the closure (longest wait {longest} min){why}"
+            )
+        why = "，平均等候因此高于 P90" if above else ""
+        return (
+            f"{start}：平均每天 {per_day} 人排队至闭厅，须等到重新开放"
+            f"（最长等候 {longest} 分钟）{why}"
+        )
 
 
 @attrs.frozen
@@ -275,6 +316,8 @@ def plan_staffing(
                     result.period_within_target[k] if result.period_within_target else None
                 ),
                 meets_target=k not in missing,
+                carried=(result.by_period_carried[k] if k < len(result.by_period_carried) else 0),
+                replications=result.replications,
             )
         )
     return StaffingPlan(

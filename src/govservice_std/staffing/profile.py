@@ -65,6 +65,14 @@ def _to_time(value: dt.time | str) -> dt.time:
         raise FieldValueError("", f"must be a time such as '08:30' (got {value!r})") from None
 
 
+_MAX_ARRIVALS_PER_HOUR = 10_000.0
+"""The most walk-in arrivals per hour a period may name, for one line (no hall sees more)."""
+_MAX_WINDOWS = 1_000
+"""The most windows a profile or a period may name."""
+# A profile is a day; simulations of the steady state run longer, but never past a week.
+_MAX_MINUTES = 10_080.0
+
+
 def _finite_positive(_i: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not (math.isfinite(value) and value > 0):
         raise FieldValueError(attribute.name, f"must be a finite number > 0 (got {value!r})")
@@ -143,10 +151,11 @@ class Period:
     """A stretch of the day with steady arrival rates.
 
     Args:
-        arrivals: Walk-in arrivals per hour, by line id (lines not named get none).
+        arrivals: Walk-in arrivals per hour, by line id (lines not named get none), each
+            from 0 to 10,000.
         windows: Windows open during the period (the first ``windows`` of the profile's
-            windows); ``None`` leaves it to the staffing plan.
-        minutes: Length of the period (default: an hour).
+            windows), up to 1,000; ``None`` leaves it to the staffing plan.
+        minutes: Length of the period (default: an hour), at most a week (10,080).
     """
 
     arrivals: dict[str, float] = attrs.field(factory=dict)
@@ -155,12 +164,19 @@ class Period:
 
     def __attrs_post_init__(self) -> None:
         for line, rate in self.arrivals.items():
-            if not (math.isfinite(rate) and rate >= 0):
+            if not (math.isfinite(rate) and 0 <= rate <= _MAX_ARRIVALS_PER_HOUR):
                 raise FieldValueError(
-                    f"arrivals.{line}", f"must be a finite number >= 0 (got {rate!r})"
+                    f"arrivals.{line}",
+                    f"must be arrivals per hour in [0, {_MAX_ARRIVALS_PER_HOUR:g}] (got {rate!r})",
                 )
-        if self.windows is not None and self.windows < 0:
-            raise FieldValueError("windows", f"must be >= 0 (got {self.windows!r})")
+        if self.windows is not None and not 0 <= self.windows <= _MAX_WINDOWS:
+            raise FieldValueError(
+                "windows", f"must be in [0, {_MAX_WINDOWS}] (got {self.windows!r})"
+            )
+        if self.minutes > _MAX_MINUTES:
+            raise FieldValueError(
+                "minutes", f"must be at most {_MAX_MINUTES:g} (a week; got {self.minutes!r})"
+            )
 
     @property
     def arrivals_total(self) -> float:
@@ -176,7 +192,7 @@ class Appointment:
         at: The booked time of day; the visitor arrives then (or not at all, see
             ``DayProfile.appointment_no_show``) and joins the queue.
         line: The line booked.
-        count: How many visits are booked at that time.
+        count: How many visits are booked at that time (1 to 10,000).
         group: The priority group of the visitors, if any.
     """
 
@@ -186,8 +202,10 @@ class Appointment:
     group: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.count < 1:
-            raise FieldValueError("count", f"must be >= 1 (got {self.count!r})")
+        if not 1 <= self.count <= _MAX_ARRIVALS_PER_HOUR:
+            raise FieldValueError(
+                "count", f"must be in [1, {_MAX_ARRIVALS_PER_HOUR:g}] (got {self.count!r})"
+            )
 
 
 @attrs.frozen
@@ -290,8 +308,14 @@ class DayProfile:
             )
         if self.target_share is not None and not 0 < self.target_share < 1:
             raise FieldValueError("target_share", f"must be in (0, 1) (got {self.target_share!r})")
-        if self.max_windows < 1:
-            raise FieldValueError("max_windows", f"must be >= 1 (got {self.max_windows!r})")
+        if not 1 <= self.max_windows <= _MAX_WINDOWS:
+            raise FieldValueError(
+                "max_windows", f"must be in [1, {_MAX_WINDOWS}] (got {self.max_windows!r})"
+            )
+        if self.total_minutes > _MAX_MINUTES:
+            raise FieldValueError(
+                "periods", f"the periods add up to more than a week ({self.total_minutes:g} min)"
+            )
 
     @property
     def total_minutes(self) -> float:

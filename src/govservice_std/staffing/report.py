@@ -104,6 +104,10 @@ def plan_as_dict(plan: StaffingPlan) -> dict[str, Any]:
                 "within_target_low": _round(p.within_target.low) if p.within_target else None,
                 "within_target_high": _round(p.within_target.high) if p.within_target else None,
                 "meets_target": p.meets_target,
+                "max_wait": _round(p.max_wait),
+                "carried_through_closure": p.carried,
+                "carried_through_closure_per_day": _round(p.carried_per_day, 2),
+                "explanation": p.explanation("en"),
                 "kpis": _summary(p.kpis),
             }
             for p in plan.periods
@@ -152,9 +156,17 @@ def plan_as_html(plan: StaffingPlan) -> str:
             f"<td>{p.mean_service_minutes:.1f}</td><td>{p.erlang_windows}</td>"
             f"<td><b>{p.windows}</b></td><td>{_pct(k.within_target)}</td>"
             f"<td>{_min(k.waiting.mean)}</td><td>{_min(k.waiting.p90)}</td>"
-            f"<td>{_pct(k.no_show_rate)}</td><td>{'✓' if p.meets_target else '✗'}</td>"
+            f"<td>{_min(p.max_wait)}</td><td>{p.carried_per_day:.1f}</td>"
+            f"<td>{_pct(k.no_show_rate)}</td><td>{'✓' if p.meets_target else '✗'}"
+            f"{'*' if p.carried else ''}</td>"
             "</tr>"
         )
+    explained = "".join(
+        f"<li>* {html.escape(p.explanation('zh'))}<br>{html.escape(p.explanation('en'))}</li>"
+        for p in plan.periods
+        if p.carried
+    )
+    explanations = f"<ul>{explained}</ul>" if explained else ""
     note = (
         "<p><b>示例数据 / illustrative:</b> the figures of this profile are invented.</p>"
         if profile.illustrative
@@ -179,7 +191,8 @@ window-hours {plan.window_hours:.1f} · {plan.simulation.replications} simulated
 <h2>Expected KPIs per period</h2>
 <table><thead><tr><th>start</th><th>minutes</th><th>arrivals/h</th><th>service min</th>
 <th>Erlang C</th><th>windows</th><th>within target</th><th>mean wait</th><th>p90 wait</th>
-<th>no-shows</th><th>met</th></tr></thead>
+<th>max wait</th><th>through closure / day</th><th>no-shows</th><th>met</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
+{explanations}
 </body></html>
 """

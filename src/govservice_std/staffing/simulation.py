@@ -672,6 +672,9 @@ class SimulationResult:
         by_period: For each period of the profile, the KPIs of the visitors who arrived in
             it, pooled over the days.
         period_within_target: For each period, the share within target over the days.
+        by_period_carried: For each period, how many of its visitors (pooled over the
+            days) were still waiting when a closure began — a period with no window open,
+            such as the lunch break — and so waited through it.
     """
 
     kpis: QueueKpis
@@ -682,6 +685,7 @@ class SimulationResult:
     no_show_rate: Estimate
     by_period: tuple[KpiFigures, ...]
     period_within_target: tuple[Estimate, ...] | None
+    by_period_carried: tuple[int, ...] = ()
 
     @property
     def visitors(self) -> int:
@@ -694,6 +698,22 @@ def _period_keys(profile: DayProfile, arrival: npt.NDArray[np.float64]) -> npt.N
 
     edges = np.asarray(profile.period_starts()[1:], dtype=np.float64)
     return np.searchsorted(edges, arrival, side="right").astype(np.int64)
+
+
+def _carried(
+    closures: Sequence[float], trace: DayTrace, keys: npt.NDArray[np.int64], periods: int
+) -> npt.NDArray[np.int64]:
+    # Visitors who arrived before a closure began and were called (or still waiting) after
+    # it began: they waited through it.
+    import numpy as np  # noqa: PLC0415
+
+    if not closures:
+        return np.zeros(periods, dtype=np.int64)
+    called_at = trace.arrival + np.nan_to_num(trace.waited, nan=np.inf)
+    mask = np.zeros(len(trace), dtype=np.bool_)
+    for start in closures:
+        mask |= (trace.arrival < start) & (called_at > start)
+    return np.bincount(keys[mask], minlength=periods).astype(np.int64)
 
 
 def simulate(
@@ -721,7 +741,10 @@ def simulate(
 
     if replications < 1:
         raise FieldValueError("replications", f"must be >= 1 (got {replications!r})")
-    profile.window_counts()
+    windows = profile.window_counts()
+    starts = profile.period_starts()
+    closures = [starts[k] for k, count in enumerate(windows) if count == 0 and k > 0]
+    carried = np.zeros(len(profile.periods), dtype=np.int64)
     streams = np.random.SeedSequence(seed).spawn(replications)
     target = profile.target_minutes
     traces: list[DayTrace] = []
@@ -737,9 +760,10 @@ def simulate(
         if day.waiting.mean is not None:
             waits.append(day.waiting.mean)
         no_shows.append(day.no_show_rate or 0.0)
+        keys = _period_keys(profile, trace.arrival)
+        carried += _carried(closures, trace, keys, len(profile.periods))
         if target is not None:
             withins.append(day.within_target if day.within_target is not None else 1.0)
-            keys = _period_keys(profile, trace.arrival)
             for k, summary in _grouped(keys, trace.wait, trace.service, age, target).items():
                 if summary.within_target is not None:
                     per_period[k].append(summary.within_target)
@@ -764,4 +788,5 @@ def simulate(
         period_within_target=(
             tuple(estimate(v) for v in per_period) if target is not None else None
         ),
+        by_period_carried=tuple(int(n) for n in carried),
     )

@@ -19,6 +19,7 @@ acknowledged command: a transaction that did not commit left nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import operator
 import sqlite3
@@ -147,18 +148,20 @@ _COLUMNS = (
     "to_window", "to_staff",
 )  # fmt: skip
 _RENAMED = {"group": "grp", "window": "win"}
-_MOMENT, _DAY, _PLAIN = 1, 2, 0
+_MOMENT, _DAY, _PLAIN, _INT = 1, 2, 0, 3
 
 
-def _plan(cls: type) -> tuple[tuple[str, int, int], ...]:
+def _plan(cls: type) -> tuple[tuple[str, int, int, bool], ...]:
+    """Each field of an event type: name, column, kind of value, and whether it is required."""
     plan = []
     for field in attrs.fields(cls):
         kind = (
             _MOMENT
             if field.name in ("at", "order_at", "slot")
-            else (_DAY if field.name == "day" else _PLAIN)
+            else (_DAY if field.name == "day" else _INT if field.name == "number" else _PLAIN)
         )
-        plan.append((field.name, _COLUMNS.index(_RENAMED.get(field.name, field.name)), kind))
+        column = _COLUMNS.index(_RENAMED.get(field.name, field.name))
+        plan.append((field.name, column, kind, field.default is attrs.NOTHING))
     return tuple(plan)
 
 
@@ -336,19 +339,47 @@ def _event(row: tuple[object, ...], source: str) -> Event:
     try:
         cls = EVENT_TYPES[str(row[1])]
         fields: dict[str, object] = {}
-        for name, column, kind in _PLANS[cls]:
+        for name, column, kind, required in _PLANS[cls]:
             value = row[column + 1]
-            if value is not None and kind:
-                if kind == _MOMENT:
-                    value = dt.datetime.fromisoformat(str(value))
-                    if value.tzinfo is None:
-                        raise ValueError(f"{name} has no UTC offset")
-                else:
-                    value = dt.date.fromisoformat(str(value))
+            if value is None:
+                if required:
+                    raise ValueError(f"{name} is missing")
+            elif kind == _PLAIN:
+                if type(value) is not str:
+                    raise ValueError(f"{name} is not text (got {value!r:.40})")
+            elif kind == _INT:
+                if type(value) is not int:
+                    raise ValueError(f"{name} is not a whole number (got {value!r:.40})")
+            elif kind == _MOMENT:
+                value = dt.datetime.fromisoformat(str(value))
+                if value.tzinfo is None:
+                    raise ValueError(f"{name} has no UTC offset")
+            else:
+                value = dt.date.fromisoformat(str(value))
             fields[name] = value
         return cls(**fields)  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError) as exc:
         raise QueueStoreError(f"{source}: not a valid event record: {exc}") from exc
+
+
+def _store_error(path: Path | str, exc: sqlite3.Error, timeout: float) -> QueueStoreError:
+    """The one translation of SQLite's errors into the store's: the file, and what is wrong.
+
+    A lock held by another process past the timeout is "busy" (try again); anything else
+    SQLite reports — a file that is not a database, a missing table or column, a damaged
+    page — means the file is not a usable queue database.
+    """
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return QueueStoreError(
+            f"{path}: the queue database is busy (another process held it for more than "
+            f"{timeout:g} s); try again",
+            f"排队数据库 {path} 正忙（另一进程占用超过 {timeout:g} 秒），请稍后再试",
+        )
+    return QueueStoreError(
+        f"{path}: not a usable queue database: {text}",
+        f"{path} 不是可用的排队数据库：{text}",
+    )
 
 
 def connect(
@@ -402,8 +433,8 @@ def connect(
                 con.execute("ROLLBACK")
             con.close()
             raise
-    except sqlite3.DatabaseError as exc:
-        raise QueueStoreError(f"{path}: not a usable queue database: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise _store_error(path, exc, timeout) from exc
     return con
 
 
@@ -453,8 +484,13 @@ class SQLiteStore(EventStore):
         self._path = Path(path)
         if locality is None:
             _must_exist(path)
+        self._timeout = timeout
         self._con = connect(path, synchronous=synchronous, timeout=timeout)
-        halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
+        try:
+            halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
+        except sqlite3.Error as exc:
+            self._con.close()
+            raise _store_error(path, exc, timeout) from exc
         if hall is None:
             if len(halls) != 1:
                 self._con.close()
@@ -467,10 +503,14 @@ class SQLiteStore(EventStore):
             hall = next(iter(halls))
         elif hall not in halls and locality is not None:
             now = dt.datetime.now(dt.UTC).isoformat()
-            self._con.execute(
-                "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
-                (hall, locality, now),
-            )
+            try:
+                self._con.execute(
+                    "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
+                    (hall, locality, now),
+                )
+            except sqlite3.Error as exc:
+                self._con.close()
+                raise _store_error(path, exc, timeout) from exc
             halls[hall] = locality
         self._hall = hall
         self._locality: str | None = halls.get(hall)
@@ -503,6 +543,8 @@ class SQLiteStore(EventStore):
         con = connect(path)
         try:
             return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
+        except sqlite3.Error as exc:
+            raise _store_error(path, exc, 30.0) from exc
         finally:
             con.close()
 
@@ -515,6 +557,12 @@ class SQLiteStore(EventStore):
         anybody appended since ``after``. If somebody did (or the decision was a refusal,
         which might rest on a stale state), it reads their events and decides again.
         """
+        try:
+            return self._execute(after, decide)
+        except sqlite3.Error as exc:
+            raise _store_error(self._path, exc, self._timeout) from exc
+
+    def _execute(self, after: int, decide: Decide) -> int:
         con = self._con
         cur = self._cur
         cur.execute("BEGIN IMMEDIATE")
@@ -557,7 +605,8 @@ class SQLiteStore(EventStore):
             raise QueueStoreError(f"{self._path}: refused by the database: {exc}") from exc
         except BaseException:
             if con.in_transaction:
-                cur.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # the first error is the one to tell
+                    cur.execute("ROLLBACK")
             raise
         return last
 
@@ -577,7 +626,10 @@ class SQLiteStore(EventStore):
 
     def read(self, after: int = 0) -> list[StoredEvent]:
         """The hall's events after ``after``, in order."""
-        rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
+        try:
+            rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
+        except sqlite3.Error as exc:
+            raise _store_error(self._path, exc, self._timeout) from exc
         return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
 
     # -- checkpoints and history -------------------------------------------------------

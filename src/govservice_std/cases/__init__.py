@@ -1,0 +1,145 @@
+"""办件: every application tracked from 受理 to 办结, and 好差评 tied to it.
+
+* :mod:`~govservice_std.cases.events` — the events of a case's life and of its review;
+* :mod:`~govservice_std.cases.model` — a case's state, folded from its events, and the
+  lifecycle's rules;
+* :mod:`~govservice_std.cases.clock` — time limits in working days, suspensions, extensions;
+* :mod:`~govservice_std.cases.stores` — SQLite (embedded default) and PostgreSQL stores;
+* :mod:`~govservice_std.cases.engine` — the commands;
+* :mod:`~govservice_std.cases.kpis` — KPIs in SQL, or as a streaming fold;
+* :mod:`~govservice_std.cases.reviews` — 好差评 figures of the reviews in the store;
+* :mod:`~govservice_std.cases.exchange` — JSON Lines and CSV with the national element names;
+* :mod:`~govservice_std.cases.evidence` — case metrics for the evaluation.
+
+:func:`engine_for` builds an engine on a registry's calendars and warning threshold;
+:func:`open_case` opens a case from an application validated against the item's form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from govservice_std.cases.engine import CaseEngine
+from govservice_std.cases.model import Case, CaseStatus
+from govservice_std.cases.stores import CaseStore, PostgresCaseStore, SQLiteCaseStore
+from govservice_std.errors import CaseError, DataProblem, InvalidDataError
+from govservice_std.registry import Registry
+
+__all__ = [
+    "Case",
+    "CaseEngine",
+    "CaseStatus",
+    "CaseStore",
+    "PostgresCaseStore",
+    "SQLiteCaseStore",
+    "engine_for",
+    "open_case",
+]
+
+
+def engine_for(
+    registry: Registry,
+    store: CaseStore,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    warning_locality: str = "000000",
+) -> CaseEngine:
+    """An engine whose cases count days on their locality's calendar.
+
+    The at-risk threshold is the ``cases.warning_days`` parameter of
+    ``warning_locality``'s standard.
+    """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
+    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
+
+    standard = resolve_standard(registry, warning_locality)
+    entry = standard.parameters.get("cases.warning_days")
+    warning = int(entry.parameter.value) if entry is not None else 2
+    return CaseEngine(
+        store,
+        lambda code: working_calendar(registry, code),
+        clock=clock,
+        warning_days=warning,
+    )
+
+
+def open_case(
+    engine: CaseEngine,
+    registry: Registry,
+    locality: str,
+    item_code: str,
+    application: Mapping[str, Any],
+    *,
+    hall: str,
+    window: str = "",
+    staff: str = "",
+    ticket: str = "",
+) -> Case:
+    """Receive an application for an item at a hall: validate it, then open its case.
+
+    The application is checked against the item's form (when the item has one); the case
+    keeps the item's time limits, handling kind and material list, and the hall's tier.
+
+    Raises:
+        CaseError: If the locality has no such item or hall, or the hall's tier may not
+            handle the item.
+        InvalidDataError: If the application has problems (every one listed).
+    """
+    from govservice_std.forms import load_forms  # noqa: PLC0415
+    from govservice_std.items import load_catalog  # noqa: PLC0415
+
+    catalog = load_catalog(registry, locality)
+    if item_code not in catalog:
+        raise CaseError(
+            f"no service item {item_code!r} in {locality}",
+            f"{locality} 没有政务服务事项 {item_code}",
+        )
+    item = catalog.get(item_code)
+    try:
+        the_hall = registry.resolve(locality).hall(hall)
+    except KeyError:
+        raise CaseError(
+            f"locality {locality} has no hall {hall!r}", f"地区 {locality} 没有服务场所 {hall}"
+        ) from None
+    if the_hall.tier not in item.tiers:
+        raise CaseError(
+            f"a {the_hall.tier.value} hall does not handle item {item_code}",
+            f"{the_hall.tier.label_zh}不办理事项 {item_code}",
+        )
+    if item.form is not None:
+        result = load_forms(registry, locality).for_item(item).validate(application)
+        if not result.valid:
+            raise InvalidDataError(
+                [DataProblem(p.path, f"{p.code}: {p.message}") for p in result.problems],
+                source="application",
+            )
+    applicant = _applicant_id(application)
+    return engine.open(
+        hall=hall,
+        locality=locality,
+        item=item.code,
+        item_name=item.name,
+        kind=item.handling_kind.value,
+        promised_days=item.promised_limit_days,
+        legal_days=item.legal_limit_days,
+        materials=[m.name for m in item.materials],
+        tier=the_hall.tier.value,
+        window=window,
+        staff=staff,
+        ticket=ticket,
+        applicant=applicant,
+    )
+
+
+def _applicant_id(application: Mapping[str, Any]) -> str:
+    """The applicant's ID number, masked, if the application names one."""
+    from govservice_std.forms.identifiers import mask_id  # noqa: PLC0415
+
+    person = application.get("applicant")
+    for source in (person, application) if isinstance(person, Mapping) else (application,):
+        value = source.get("id_number")
+        if isinstance(value, str) and value:
+            return mask_id(value)
+    return ""

@@ -1,0 +1,139 @@
+"""Case KPIs and reviews as measured evidence for the evaluation.
+
+:func:`case_metrics` reads a hall's case store for a period and gives the ``items.*``
+metrics (按时办结率 for SP-02, 异常办理率 for SP-03, 一次办成率, 提前办结率, 即办件占比) and
+the ``reviews.*`` metrics of the reviews tied to its cases, each with its source — the
+store, the period and the sample size — and the sample size itself, so a criterion measured
+on too few cases is reported as insufficient data (the standard's ``sample.min``
+parameters, :meth:`~govservice_std.evaluation.standard.Standard.min_sample`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govservice_std.calendar import WorkingCalendar
+from govservice_std.cases.kpis import case_kpis
+from govservice_std.cases.reviews import summarize_case_reviews
+from govservice_std.cases.stores import CaseStore
+from govservice_std.evaluation.measured import MeasuredMetrics
+from govservice_std.evaluation.reviews import ReviewPolicy
+from govservice_std.evaluation.standard import Standard
+
+if TYPE_CHECKING:
+    from govservice_std.registry import Registry
+
+__all__ = ["case_evidence", "case_metrics"]
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    if start is None and end is None:
+        return "all"
+    return f"{start.isoformat() if start else '…'}–{end.isoformat() if end else '…'}"
+
+
+def case_metrics(
+    store: CaseStore,
+    standard: Standard,
+    *,
+    name: str,
+    hall: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> MeasuredMetrics:
+    """The case-based metrics of a hall over a period, with source and sample size.
+
+    Args:
+        store: The case store.
+        standard: The locality's standard (its review policy and metric catalog).
+        name: How to name the store in the evidence (a file name).
+        hall: Only this hall's cases (default: every case in the store).
+        start: First day of the period (cases by the day finished, reviews by the day given).
+        end: Last day of the period.
+        today: The day open 差评 are judged on (default: ``end``, else today).
+        calendar: The locality's working calendar.
+
+    Returns:
+        Metrics the standard catalogs; a metric without cases is absent.
+    """
+    where = {"hall": hall} if hall else None
+    figures = case_kpis(store, start=start, end=end, where=where)
+    period = _period(start, end)
+    values: dict[str, float] = {}
+    samples: dict[str, int] = {}
+    sources: dict[str, str] = {}
+
+    def put(metric: str, value: float | None, n: int, what: str) -> None:
+        # The scorecard adds the sample size to the source: "办件库 cases.db 办结 … (n=40)".
+        if value is None:
+            return
+        values[metric] = value
+        samples[metric] = n
+        sources[metric] = f"办件库 {name} {what} {period}"
+
+    if figures:
+        k = figures[0]
+        put("items.on_time_rate", k.on_time_rate, k.finished, "办结")
+        put("items.abnormal_rate", k.abnormal_rate, k.closed, "办结及受理后撤回")
+        put("items.one_visit_rate", k.one_visit_rate, k.finished, "办结")
+        put("items.early_rate", k.early_rate, k.finished, "办结")
+        put("items.immediate_share", k.immediate_share, k.finished, "办结")
+    policy = ReviewPolicy.from_standard(standard)
+    flag = standard.parameters.get("reviews.rectify_from_contact")
+    reviews = summarize_case_reviews(
+        store,
+        policy,
+        today=today or end or dt.date.today(),  # noqa: DTZ011 - a day, not a moment
+        calendar=calendar,
+        rectify_from_contact=bool(flag.parameter.value) if flag is not None else False,
+        start=start,
+        end=end,
+        hall=hall,
+    )
+    counted = reviews.samples()
+    for metric, value in reviews.as_metrics().items():
+        put(metric, value, counted[metric], "好差评")
+    measured = MeasuredMetrics(values, sources, samples)
+    return measured.restricted(standard.metrics)
+
+
+def case_evidence(
+    registry: Registry,
+    path: Path,
+    locality: str,
+    hall: str,
+    *,
+    start: dt.date | dt.datetime | None = None,
+    end: dt.date | dt.datetime | None = None,
+) -> MeasuredMetrics:
+    """:func:`case_metrics` of a hall from a SQLite case database, on the locality's rules.
+
+    Args:
+        registry: The registry (the locality's standard and calendar).
+        path: The case database.
+        locality: The locality whose standard and calendar apply.
+        hall: The hall whose cases count.
+        start: First day of the period (a ``datetime`` is taken by its date).
+        end: Last day of the period.
+    """
+    from govservice_std.calendar import working_calendar  # noqa: PLC0415
+    from govservice_std.cases.stores import SQLiteCaseStore  # noqa: PLC0415
+    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
+
+    def day(value: dt.date | dt.datetime | None) -> dt.date | None:
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    with SQLiteCaseStore(path) as store:
+        return case_metrics(
+            store,
+            resolve_standard(registry, locality),
+            name=path.name,
+            hall=hall,
+            start=day(start),
+            end=day(end),
+            calendar=working_calendar(registry, locality),
+        )

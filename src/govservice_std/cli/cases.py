@@ -1,0 +1,654 @@
+"""``govstd case``: 办件 from 收件 to 办结 on a case database, and their 好差评.
+
+Every command opens the database (SQLite; ``--db``, as for ``govstd queue``), runs one case
+command as one transaction and prints the case it acted on. An illegal move (finishing a
+case that was never accepted, a second 补正 notice, a second review) exits with status 2
+and a one-line message, in Chinese unless ``--lang en``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from govservice_std.cli._base import LANGS, State, cli, current_lang, echo_json, use_lang, zh_en
+
+if TYPE_CHECKING:
+    from govservice_std.cases.engine import CaseEngine
+    from govservice_std.cases.model import Case
+
+__all__ = ["case"]
+
+
+class CaseContext:
+    """Options of ``govstd case`` and the engine built from them on first use."""
+
+    def __init__(self, state: State, db: Path, at: dt.datetime | None) -> None:
+        self.state = state
+        self.db = db
+        self.at = at
+        self._engine: CaseEngine | None = None
+
+    def engine(self, *, create: bool = False) -> CaseEngine:
+        """The engine on the database (created by ``open`` and ``import``)."""
+        if self._engine is None:
+            from govservice_std.cases import engine_for  # noqa: PLC0415
+            from govservice_std.cases.stores import SQLiteCaseStore  # noqa: PLC0415
+
+            at = self.at
+            store = SQLiteCaseStore(self.db, create=create)
+            self._engine = engine_for(
+                self.state.registry, store, clock=(lambda: at) if at is not None else None
+            )
+        return self._engine
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._engine is not None:
+            self._engine.store.close()
+
+
+def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            zh_en(
+                f"不是 ISO 8601 格式的日期时间：{value!r}", f"not an ISO date and time: {value!r}"
+            )
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+
+
+@cli.group()
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    envvar="GOVSTD_CASE_DB",
+    help="The case database (SQLite; env GOVSTD_CASE_DB). May be the hall's queue database.",
+)
+@click.option(
+    "--at",
+    callback=_parse_at,
+    metavar="DATETIME",
+    help="Act as if it were this time (ISO 8601; China time if no offset): for drills and "
+    "for recording what happened earlier.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    help="Language of the messages (default: that of govstd --lang, itself zh by default).",
+)
+@click.pass_context
+def case(ctx: click.Context, db: Path, at: dt.datetime | None, lang: str | None) -> None:
+    """办件: receive applications, accept, correct, suspend, finish; KPIs and 好差评."""
+    state = ctx.find_object(State) or State(None, ())
+    if lang is not None:
+        use_lang(state, lang)
+    ctx.obj = CaseContext(state, db, at)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _summary(c: Case) -> str:
+    if current_lang() == "zh":
+        return f"{c.number} {c.opened.item_name or c.opened.item}（{c.status.label_zh}）"
+    return f"{c.number} {c.opened.item} ({c.status.value})"
+
+
+def _done(q: CaseContext, c: Case) -> None:
+    """Print the case and where its clock stands."""
+    click.echo(_summary(c))
+    if c.accepted is not None and c.status.open:
+        r = q.engine().reading(c)
+        due = r.due.isoformat() if r.due else zh_en("计时中止", "clock stopped")
+        est = zh_en("（估算）", " (estimated)") if r.estimated else ""
+        click.echo(
+            zh_en(
+                f"  到期：{due}{est}；已用 {r.used} 个工作日，剩余 {r.left} 个",
+                f"  due: {due}{est}; {r.used} working days used, {r.left} left",
+            )
+        )
+
+
+@case.command("open")
+@click.argument("locality")
+@click.argument("item_code", metavar="ITEM")
+@click.argument("application", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hall", required=True, help="The hall receiving the application.")
+@click.option("--ticket", default="", help="The queue ticket of the applicant, if any.")
+@click.option("--window", default="", help="The window receiving it.")
+@click.option("--staff", default="", help="The staff member receiving it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
+@click.pass_obj
+def open_case_cmd(  # noqa: PLR0917 - click passes each option as an argument
+    q: CaseContext,
+    locality: str,
+    item_code: str,
+    application: Path,
+    hall: str,
+    ticket: str,
+    window: str,
+    staff: str,
+    as_json: bool,
+) -> None:
+    """Receive APPLICATION (JSON) for ITEM in LOCALITY at --hall; print the case number.
+
+    The application is validated against the item's form first; an invalid one opens no
+    case and every problem is printed (exit status 1).
+    """
+    from govservice_std.cases import open_case  # noqa: PLC0415
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415
+
+    try:
+        data = json.loads(application.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.BadParameter(
+            zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
+            param_hint="APPLICATION",
+        ) from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(
+            zh_en("申请须为 JSON 对象", "the application must be a JSON object"),
+            param_hint="APPLICATION",
+        )
+    q.state.registry.resolve(locality)  # an unknown locality fails before the file is made
+    try:
+        c = open_case(
+            q.engine(create=True), q.state.registry, locality, item_code, data,
+            hall=hall, window=window, staff=staff, ticket=ticket,
+        )  # fmt: skip
+    except InvalidDataError as exc:
+        click.echo(zh_en("申请材料有误，未收件：", "the application has problems; no case:"))
+        for problem in exc.problems:
+            click.echo(f"  {problem}")
+        sys.exit(1)
+    if as_json:
+        echo_json(_case_json(q, c))
+        return
+    click.echo(c.number)
+
+
+def _case_json(q: CaseContext, c: Case) -> dict[str, Any]:
+    from govservice_std.cases.exchange import record_of  # noqa: PLC0415
+
+    r = q.engine().reading(c)
+    return {
+        "case": c.number,
+        "status": c.status.value,
+        "record": record_of(c),
+        "steps": list(c.steps),
+        "clock": {
+            "limit": r.limit,
+            "due": r.due.isoformat() if r.due else None,
+            "used": r.used,
+            "left": r.left,
+            "overdue": r.overdue,
+            "at_risk": r.at_risk,
+            "estimated": r.estimated,
+            "deemed_accepted": c.deemed,
+        },
+    }
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.pass_obj
+def accept(q: CaseContext, number: str) -> None:
+    """受理 CASE (after five working days without a 补正 notice: deemed from receipt)."""
+    c = q.engine().accept(number)
+    _done(q, c)
+    if c.deemed:
+        click.echo(
+            zh_en(
+                "  超过 5 个工作日未告知补正，依法自收到申请之日起受理（行政许可法第三十二条）",
+                "  no 补正 notice within 5 working days: accepted from receipt (§32)",
+            )
+        )
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option("--reason", required=True, help="Why it is refused (不予受理理由).")
+@click.pass_obj
+def refuse(q: CaseContext, number: str, reason: str) -> None:
+    """不予受理 CASE, with the reason."""
+    _done(q, q.engine().refuse(number, reason))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option(
+    "--material",
+    "materials",
+    multiple=True,
+    required=True,
+    help="A missing or wrong material, from the item's list (repeat for each: one notice).",
+)
+@click.option("--note", default="", help="What to add or fix.")
+@click.pass_obj
+def correct(q: CaseContext, number: str, materials: tuple[str, ...], note: str) -> None:
+    """补正: tell the applicant, in one notice, every material to add or fix (一次性告知)."""
+    _done(q, q.engine().correct(number, materials, note))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.argument("step")
+@click.option("--staff", default="", help="Who did it.")
+@click.pass_obj
+def step(q: CaseContext, number: str, step: str, staff: str) -> None:
+    """Record a handling STEP of CASE (审查, 现场核查, 会签, 报批, 决定)."""
+    _done(q, q.engine().step(number, step, staff))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["correction", "hearing", "inspection", "appraisal", "expert_review", "tender", "other"]
+    ),
+    required=True,
+    help="Why the clock stops (行政许可法 §45; correction: waiting for 补正 materials).",
+)
+@click.option("--reason", required=True, help="The reason, as told to the applicant.")
+@click.pass_obj
+def suspend(q: CaseContext, number: str, kind: str, reason: str) -> None:
+    """Stop CASE's clock (特别程序, 补正 waiting)."""
+    _done(q, q.engine().suspend(number, kind, reason))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.pass_obj
+def resume(q: CaseContext, number: str) -> None:
+    """Restart CASE's clock."""
+    _done(q, q.engine().resume(number))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option("--days", type=int, required=True, help="Working days added (行政许可法 §42).")
+@click.option("--approved-by", required=True, help="Who approved the extension.")
+@click.option("--reason", required=True, help="Why.")
+@click.pass_obj
+def extend(q: CaseContext, number: str, days: int, approved_by: str, reason: str) -> None:
+    """Extend CASE's time limit, with approval."""
+    _done(q, q.engine().extend(number, days, approved_by, reason))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option(
+    "--result", type=click.Choice(["granted", "denied"]), default="granted", show_default=True
+)
+@click.pass_obj
+def finish(q: CaseContext, number: str, result: str) -> None:
+    """办结 CASE: granted (准予) or denied (不予)."""
+    c = q.engine().finish(number, result)
+    _done(q, c)
+    r = q.engine().reading(c)
+    click.echo(
+        zh_en(
+            f"  用时 {r.used} 个工作日（时限 {r.limit}）{'，超期' if r.overdue else '，按时'}",
+            f"  {r.used} working days (limit {r.limit}), {'late' if r.overdue else 'on time'}",
+        )
+    )
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.pass_obj
+def deliver(q: CaseContext, number: str) -> None:
+    """送达: CASE's result reached the applicant."""
+    _done(q, q.engine().deliver(number))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option("--reason", default="", help="Why the applicant withdrew.")
+@click.pass_obj
+def withdraw(q: CaseContext, number: str, reason: str) -> None:
+    """The applicant withdraws CASE."""
+    _done(q, q.engine().withdraw(number, reason))
+
+
+@case.command()
+@click.argument("number", metavar="CASE")
+@click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
+@click.pass_obj
+def show(q: CaseContext, number: str, as_json: bool) -> None:
+    """Show CASE: its item, status, clock, 补正, suspensions and review."""
+    from govservice_std.cases.model import SUSPENSION_KINDS  # noqa: PLC0415
+
+    c = q.engine().get(number)
+    if as_json:
+        echo_json(_case_json(q, c))
+        return
+    r = q.engine().reading(c)
+    zh = current_lang() == "zh"
+    click.echo(_summary(c))
+    rows = [
+        (zh_en("事项", "item"), f"{c.opened.item} {c.opened.item_name}"),
+        (zh_en("服务场所", "hall"), c.opened.hall),
+        (zh_en("收件", "received"), c.received.isoformat(timespec="minutes")),
+        (zh_en("受理", "accepted"), c.accepted.isoformat() if c.accepted else "—"),
+        (zh_en("时限", "limit"), f"{r.limit}"),
+        (
+            zh_en("到期", "due"),
+            (r.due.isoformat() if r.due else "—") + (" *" if r.estimated else ""),
+        ),
+        (zh_en("已用/剩余", "used/left"), f"{r.used}/{r.left}"),
+    ]
+    if c.corrections:
+        rows.append((zh_en("补正材料", "correction"), "、".join(c.corrections)))
+    for s, (kind, reason) in zip(c.suspensions, c.suspension_reasons, strict=False):
+        name = SUSPENSION_KINDS.get(kind, kind) if zh else kind
+        end = s.end.isoformat() if s.end else "…"
+        rows.append((zh_en("中止计时", "suspended"), f"{s.start}–{end} {name}：{reason}"))
+    if c.extension_days:
+        rows.append((zh_en("延长", "extended"), f"+{c.extension_days}"))
+    if r.overdue:
+        rows.append((zh_en("状态", "state"), zh_en("超期", "overdue")))
+    elif r.at_risk and c.status.open:
+        rows.append((zh_en("状态", "state"), zh_en("临近超期", "at risk")))
+    if c.review is not None:
+        rows.append((zh_en("评价", "review"), f"{c.review.review} {c.review.level}"))
+    for label, value in rows:
+        click.echo(f"  {label}：{value}" if zh else f"  {label}: {value}")
+    if r.estimated:
+        click.echo(
+            zh_en(
+                "  * 到期日涉及尚未公布节假日安排的年份，为估算值",
+                "  * the due date runs into a year whose holidays are not published: estimated",
+            )
+        )
+
+
+@case.command("list")
+@click.option("--overdue", is_flag=True, help="Only open cases past their due date.")
+@click.option("--at-risk", is_flag=True, help="Only open cases near their due date.")
+@click.option("--hall", help="Only this hall's cases.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def list_cases(
+    q: CaseContext, overdue: bool, at_risk: bool, hall: str | None, as_json: bool
+) -> None:
+    """List the open cases, with their due dates."""
+    engine = q.engine()
+    sql = (
+        "SELECT case_no FROM cases WHERE status IN ('received', 'correcting', 'accepted', "
+        "'suspended')"
+    )
+    params: list[object] = []
+    if hall:
+        sql += " AND hall = ?"
+        params.append(hall)
+    out = []
+    for (number,) in engine.store.query(sql + " ORDER BY case_no", params):
+        c = engine.get(str(number))
+        r = engine.reading(c)
+        late = r.overdue or (r.due is not None and r.due < engine.now().date())
+        if overdue and not late:
+            continue
+        if at_risk and not (r.at_risk and not late):
+            continue
+        out.append((c, r, late))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "case": c.number,
+                    "item": c.opened.item,
+                    "hall": c.opened.hall,
+                    "status": c.status.value,
+                    "due": r.due.isoformat() if r.due else None,
+                    "left": r.left,
+                    "overdue": late,
+                    "at_risk": r.at_risk,
+                    "estimated": r.estimated,
+                }
+                for c, r, late in out
+            ]
+        )
+        return
+    if not out:
+        click.echo(zh_en("没有符合条件的办件", "no such cases"))
+    for c, r, late in out:
+        due = r.due.isoformat() if r.due else "—"
+        flag = (
+            zh_en(" 超期", " overdue")
+            if late
+            else (zh_en(" 临近超期", " at risk") if r.at_risk else "")
+        )
+        click.echo(f"{_summary(c)}  {zh_en('到期', 'due')} {due}{flag}")
+
+
+@case.command()
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["item", "hall", "window", "staff", "tier", "month"]),
+    multiple=True,
+    help="Group by (repeatable; default: all cases together).",
+)
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day.")
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one per group.")
+@click.pass_obj
+def kpis(
+    q: CaseContext,
+    by: tuple[str, ...],
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    as_json: bool,
+) -> None:
+    """Case KPIs: 按时办结率, 提前办结率, 超期件, 即办件占比, 一次办成率, 异常办理率, days."""
+    from govservice_std.cases.kpis import case_kpis  # noqa: PLC0415
+
+    engine = q.engine()
+    figures = case_kpis(
+        engine.store,
+        by=by,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        today=engine.now().date(),
+    )
+    if as_json:
+        echo_json([k.to_dict() for k in figures])
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    zh = current_lang() == "zh"
+    table = Table(title=zh_en("办件指标", "case KPIs"))
+    heads = (
+        ["分组", "办结", "按时办结率", "提前办结率", "超期", "在办超期", "即办件占比",
+         "一次办成率", "异常办理率", "平均用时", "P90"]
+        if zh
+        else ["group", "finished", "on time", "early", "late", "open late", "immediate",
+              "one visit", "abnormal", "mean days", "P90"]
+    )  # fmt: skip
+    for head in heads:
+        table.add_column(head, justify="left" if head in ("分组", "group") else "right")
+    for k in figures:
+        table.add_row(
+            " / ".join(k.key) or zh_en("全部", "all"), str(k.finished), pct(k.on_time_rate),
+            pct(k.early_rate), str(k.overdue), str(k.overdue_open), pct(k.immediate_share),
+            pct(k.one_visit_rate), pct(k.abnormal_rate),
+            "—" if k.mean_days is None else f"{k.mean_days:.1f}",
+            "—" if k.p90_days is None else str(k.p90_days),
+        )  # fmt: skip
+    Console(width=max(Console().width, 120)).print(table)
+
+
+@case.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_cmd(q: CaseContext, file: Path) -> None:
+    """Import cases (and their reviews) from a .csv or .jsonl FILE; all or nothing."""
+    from govservice_std.cases.exchange import import_cases  # noqa: PLC0415
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415
+
+    try:
+        count = import_cases(q.engine(create=True), file)
+    except InvalidDataError as exc:
+        click.echo(
+            zh_en(
+                f"{file} 有 {len(exc.problems)} 处问题，未导入：",
+                f"{file}: {len(exc.problems)} problems, nothing imported:",
+            ),
+            err=True,
+        )
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(2)
+    click.echo(zh_en(f"已导入 {count} 件", f"imported {count} cases"))
+
+
+@case.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@click.pass_obj
+def export_cmd(q: CaseContext, fmt: str, output: Path | None) -> None:
+    """Export every case (national element names) as CSV or JSON Lines."""
+    from govservice_std.cases.exchange import export_cases  # noqa: PLC0415
+
+    if output is None:
+        export_cases(q.engine(), sys.stdout, fmt)
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        count = export_cases(q.engine(), handle, fmt)
+    click.echo(zh_en(f"已导出 {count} 件到 {output}", f"exported {count} cases to {output}"))
+
+
+@case.command()
+@click.argument("number", metavar="CASE", required=False)
+@click.option("--ticket", help="Name the case by its queue ticket instead (with --hall).")
+@click.option("--hall", help="The hall of --ticket.")
+@click.option("--id", "review_id", required=True, help="The review's id.")
+@click.option(
+    "--level",
+    type=click.Choice(
+        ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]
+    ),
+    required=True,
+)
+@click.option(
+    "--channel",
+    type=click.Choice(["on_site", "online", "mobile", "hotline", "sms"]),
+    default="on_site",
+    show_default=True,
+)
+@click.option(
+    "--real-name/--anonymous",
+    default=True,
+    help="Whether the reviewer can be called back (only real-name 差评 count in 回访率).",
+)
+@click.option(
+    "--rating",
+    "ratings",
+    multiple=True,
+    metavar="DIMENSION=LEVEL",
+    help="A level per dimension (整体满意度=satisfied, 服务效率=…; repeatable).",
+)
+@click.option("--comment", default="", help="The reviewer's words.")
+@click.pass_obj
+def review(  # noqa: PLR0917 - click passes each option as an argument
+    q: CaseContext,
+    number: str | None,
+    ticket: str | None,
+    hall: str | None,
+    review_id: str,
+    level: str,
+    channel: str,
+    real_name: bool,
+    ratings: tuple[str, ...],
+    comment: str,
+) -> None:
+    """Record the 好差评 review of CASE (one per case); an unknown case is refused."""
+    pairs = []
+    for rating in ratings:
+        dimension, sep, value = rating.partition("=")
+        if not sep:
+            raise click.BadParameter(
+                zh_en(
+                    f"应为 维度=等级（{rating!r}）", f"expected DIMENSION=LEVEL (got {rating!r})"
+                ),
+                param_hint="--rating",
+            )
+        pairs.append((dimension.strip(), value.strip()))
+    c = q.engine().review(
+        number, review=review_id, level=level, channel=channel, real_name=real_name,
+        ticket=ticket, hall=hall, ratings=pairs, comment=comment,
+    )  # fmt: skip
+    click.echo(
+        zh_en(f"{c.number} 已记录评价 {review_id}", f"{c.number}: review {review_id} recorded")
+    )
+
+
+@case.command("review-contact")
+@click.argument("number", metavar="CASE")
+@click.pass_obj
+def review_contact(q: CaseContext, number: str) -> None:
+    """回访核实: the reviewer of CASE's real-name 差评 was called back."""
+    q.engine().contact(number)
+    click.echo(zh_en(f"{number} 差评已回访", f"{number}: reviewer contacted"))
+
+
+@case.command("review-close")
+@click.argument("number", metavar="CASE")
+@click.option(
+    "--disposition", type=click.Choice(["immediate", "scheduled", "explained"]), required=True
+)
+@click.option("--notes", default="", help="What was done.")
+@click.pass_obj
+def review_close(q: CaseContext, number: str, disposition: str, notes: str) -> None:
+    """Close CASE's 差评: 立行立改, 限期整改 or 解释说明."""
+    q.engine().close_review(number, disposition, notes)
+    click.echo(zh_en(f"{number} 差评已办结", f"{number}: 差评 closed"))
+
+
+@case.command("review-overturn")
+@click.argument("number", metavar="CASE")
+@click.option("--ground", type=click.Choice(["mistaken", "malicious"]), required=True)
+@click.option("--notes", default="", help="The finding of the appeal review.")
+@click.pass_obj
+def review_overturn(q: CaseContext, number: str, ground: str, notes: str) -> None:
+    """申诉复核 upheld: CASE's 差评 was 误评 or 恶意差评; left out of 满意率."""
+    q.engine().overturn(number, ground, notes)
+    click.echo(zh_en(f"{number} 差评经申诉复核撤销", f"{number}: 差评 overturned on appeal"))
+
+
+@case.command("import-reviews")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_reviews_cmd(q: CaseContext, file: Path) -> None:
+    """Tie the reviews of a 好差评 file (.toml or .json, as for govstd reviews) to their cases.
+
+    Each review names its case (case = "…") or the hall and ticket linked to a case; an
+    unknown case, a second review of a case or a follow-up that does not fit is reported
+    with the review's place in the file, and nothing is imported.
+    """
+    from govservice_std.cases.reviews import import_reviews  # noqa: PLC0415
+    from govservice_std.evaluation.reviews import ReviewsDocument  # noqa: PLC0415
+    from govservice_std.serialization import load  # noqa: PLC0415
+
+    document = load(file, ReviewsDocument)
+    count = import_reviews(q.engine(), document.reviews, source=str(file))
+    click.echo(zh_en(f"已导入 {count} 条评价", f"imported {count} reviews"))
