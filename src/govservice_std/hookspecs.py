@@ -194,9 +194,12 @@ def govservice_queue_event(event: Event, ticket: Ticket | None, hall: Hall) -> N
     :class:`~govservice_std.queues.events.ServiceStarted`,
     :class:`~govservice_std.queues.events.ServiceFinished`,
     :class:`~govservice_std.queues.events.TicketNoShow` and
-    :class:`~govservice_std.queues.events.TicketTransferred`; reactivation, cancellation and
-    windows opening and closing arrive too. Check ``event.type`` (``"issued"``,
-    ``"called"`` …) or use ``isinstance``.
+    :class:`~govservice_std.queues.events.TicketTransferred`; reactivation, cancellation,
+    parking and resuming, windows opening and closing, and staff signing in and out arrive
+    too, and so do bookings: a due reminder is an
+    :class:`~govservice_std.queues.events.AppointmentReminded` event (send the text message
+    here). Check ``event.type`` (``"issued"``, ``"called"``, ``"reminded"`` …) or use
+    ``isinstance``.
 
     A failing implementation never loses or blocks the queue operation: the command has
     already been committed. Its exception is caught, logged on the
@@ -207,8 +210,8 @@ def govservice_queue_event(event: Event, ticket: Ticket | None, hall: Hall) -> N
 
     Args:
         event: The event.
-        ticket: The ticket's state just after the whole command, or ``None`` for a window
-            event.
+        ticket: The ticket's state just after the whole command, or ``None`` for a window,
+            staff or booking event.
         hall: The hall whose queue it is.
 
     Returns:

@@ -48,11 +48,12 @@ def test_a_front_desk_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
     run("08:25", "open", "441324")
     # Staff sign in; one window per person at a time.
-    assert run("08:28", "sign-in", "A01", "li").strip() == "li signed in at window A01"
-    run("08:28", "sign-in", "B01", "wang")
-    assert _refused(capsys, db, "08:29", "sign-in", "A02", "li") == (
-        "govstd: error: cannot sign in: li is signed in at window A01"
+    assert run("08:28", "sign-in", "A01", "S02").strip() == "S02 signed in at window A01"
+    run("08:28", "sign-in", "B01", "S06")
+    assert _refused(capsys, db, "08:29", "sign-in", "A02", "S02") == (
+        "govstd: error: cannot sign in: S02 is signed in at window A01"
     )
+    assert "has no staff member 'li'" in _refused(capsys, db, "08:29", "sign-in", "A02", "li")
     # Walk-ins, and a booking for 10:00 on line B (a slot of the county's staffing profile).
     for minute in ("31", "32", "33"):
         run(f"08:{minute}", "issue", "A")
@@ -120,19 +121,19 @@ def test_a_front_desk_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "name exactly one" in _refused(capsys, db, "10:08", "transfer", "C001")
 
     # Staff sign out at the end of their shift.
-    assert run("11:00", "sign-out", "B01").strip() == "wang signed out of window B01"
+    assert run("11:00", "sign-out", "B01").strip() == "S06 signed out of window B01"
     run("11:00", "sign-out", "A01")
 
     # Per-staff KPIs.
     table = run("11:00", "kpis", "--by", "staff")
     assert "by staff" in table
     rows = {line.split()[0]: line.split() for line in table.splitlines()[2:4]}
-    assert rows["li"][1:3] == ["3", "2"]  # called A003, A001, A003 again; served two
-    assert rows["wang"][1:3] == ["1", "1"]
+    assert rows["S02"][1:3] == ["3", "2"]  # called A003, A001, A003 again; served two
+    assert rows["S06"][1:3] == ["1", "1"]
     assert "line C cap reached at: 10:06" in table
     assert "booking show rate: 100% (1/1)" in table
     figures = json.loads(run("11:00", "kpis", "--by", "staff", "--json"))
-    li = figures["by_staff"]["li"]
+    li = figures["by_staff"]["S02"]
     assert li["mean_walk"] == pytest.approx(1.0)  # 08:40→08:41, 08:46→08:47, 09:00→09:01
     assert li["signed_in"] == pytest.approx(152.0)  # 08:28 to 11:00
     assert li["idle"] == pytest.approx(152.0 - 20.0)  # busy 5 + 9 + 6 minutes

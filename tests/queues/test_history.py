@@ -167,7 +167,7 @@ def test_snapshot_covers_every_part_of_the_state() -> None:
     covered = {
         "_keep_closed", "_tickets", "_labels", "_appointments", "_windows", "_counters",
         "_numbers", "_queues", "_events", "_ordinal", "_day", "_day_end", "_closed", "_apply",
-        "_directed", "_walk_ins", "_staff_at", "_bookings", "_booked", "_bookings_made",
+        "_directed", "_walk_ins", "_staff_at", "_bookings", "_booked", "_booking_serial",
     }  # fmt: skip
     assert set(vars(QueueState())) == covered
 
@@ -356,4 +356,24 @@ def test_reads_after_a_sequence_number_use_the_primary_key(tmp_path: Path) -> No
         plan = " ".join(row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {query}", params))
         assert "INTEGER PRIMARY KEY" in plan, plan
         assert "events_by_day" not in plan, plan
+    store.close()
+
+
+def test_an_engine_opened_from_a_checkpoint_runs_commands(tmp_path: Path) -> None:
+    clock = FixedClock(START)
+    store = SQLiteStore(tmp_path / "q.db", HALL.code, locality="441324", synchronous="OFF")
+    engine = QueueEngine(HALL, make_policy(), store=store, clock=clock)
+    engine.open_window("W1")
+    engine.issue("A")
+    clock.advance(days=1)
+    engine.issue("A")  # closes yesterday: a checkpoint, then today's ticket after it
+    checkpoint = store.load_checkpoint()
+    assert checkpoint is not None
+    assert checkpoint.seq < engine.last_seq
+    reopened = QueueEngine(HALL, make_policy(), store=store, clock=clock)
+    ticket = reopened.call_next("W1")  # the window stayed open across the close
+    assert ticket.id == "20260303-A001"
+    reopened.start(ticket.id)
+    assert reopened.finish(ticket.id).status is TicketStatus.FINISHED
+    assert reopened.state.snapshot() == _fold([e for _, e in store.read()]).snapshot()
     store.close()

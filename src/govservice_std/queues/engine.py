@@ -273,7 +273,7 @@ class QueueEngine:
             raise QueueStoreError(f"the store holds hall {self._store.hall!r}, not {hall.code!r}")
         self._clock: Clock = clock or system_clock
         self._notifier = notifier
-        self._state = QueueState()
+        self._use_state(QueueState())
         self._seq = 0
         self._failures: list[HookFailure] = []
         self._window_lines = {w.code: w.lines for w in hall.windows}
@@ -284,6 +284,7 @@ class QueueEngine:
         self._caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
         self._kinds = {w.code: w.kind for w in hall.windows}
         self._own = {w.code: (("window", w.code),) for w in hall.windows}
+        self._staff_ids = tuple(post.id for post in hall.staff)
         self._rule = SelectionRule(
             weights=self._weights,
             rule=policy.anti_starvation.value,
@@ -309,10 +310,10 @@ class QueueEngine:
         checkpoint = self._store.load_checkpoint()
         if checkpoint is not None:
             try:
-                self._state = QueueState.restore(checkpoint.state)
+                self._use_state(QueueState.restore(checkpoint.state))
                 self._seq = checkpoint.seq
             except ValueError:
-                self._state = QueueState()
+                self._use_state(QueueState())
                 self._seq = 0
         self._catch_up(self._store.read(self._seq))
 
@@ -459,6 +460,13 @@ class QueueEngine:
 
     # -- the command machinery ---------------------------------------------------------
 
+    def _use_state(self, state: QueueState) -> None:
+        self._state = state
+        # The state's queries the hot path calls, bound once.
+        self._live = state.live
+        self._record = state.record
+        self._live_window = state.live_window
+
     def _catch_up(self, pending: Sequence[StoredEvent]) -> None:
         apply = self._state.apply
         for seq, event in pending:
@@ -508,7 +516,7 @@ class QueueEngine:
         self._seq = last
         if self._notifier is not None and made:
             self._failures.extend(self._notifier(self._hall, made, state))
-        return state.record(made[0].ticket).snapshot()  # type: ignore[union-attr]
+        return self._record(made[0].ticket).snapshot()  # type: ignore[union-attr]
 
     def _decide_on(self, pending: Sequence[StoredEvent]) -> Sequence[Event]:
         # May run twice (see EventStore.execute): replace, never add to, the result.
@@ -529,7 +537,7 @@ class QueueEngine:
         return ticket_id
 
     def _rec(self, command: str, ref: str, allowed: tuple[TicketStatus, ...] = ()) -> LiveTicket:
-        rec = self._state.live(ref)
+        rec = self._live(ref)
         if rec is None:
             raise IllegalCommandError(command, f"no ticket {ref!r}", f"没有 {ref} 号")
         if allowed and rec.status not in allowed:
@@ -560,6 +568,18 @@ class QueueEngine:
                 command,
                 f"no business line {line!r} (lines: {known})",
                 f"没有业务类别 {line}（现有：{known}）",
+            )
+
+    def _check_staff(self, command: str, staff: str) -> None:
+        if not staff.strip():
+            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        known = self._staff_ids
+        if known and staff not in known:
+            # A hall that lists its posts (Hall.staff) signs in only those.
+            raise IllegalCommandError(
+                command,
+                f"hall {self._hall.code} has no staff member {staff!r} (staff: {', '.join(known)})",
+                f"本厅没有工作人员 {staff}（现有：{'、'.join(known)}）",
             )
 
     def _check_group(self, command: str, group: str | None) -> None:
@@ -852,7 +872,7 @@ class QueueEngine:
         return self._run_ticket(self._build_call, window, lines)
 
     def _build_call(self, now: dt.datetime, window: str, lines: tuple[str, ...]) -> list[Event]:
-        win = self._state.live_window(window)
+        win = self._live_window(window)
         if win is None or not win.open or win.ticket is not None or win.staff is None:
             staff = self._ready("call next", window)  # refuses, or allows unstaffed
         else:
@@ -1087,8 +1107,8 @@ class QueueEngine:
                 f"window {window} serves no business line",
                 f"{window} 窗口未配置业务类别",
             )
-        if staff is not None and not staff.strip():
-            raise IllegalCommandError(command, "the staff id is blank", "工作人员编号为空")
+        if staff is not None:
+            self._check_staff(command, staff)
         try:
             where = (
                 self._policy.transfer_placement
@@ -1248,15 +1268,16 @@ class QueueEngine:
     def sign_in(self, window: str, staff: str) -> WindowState:
         """Sign a staff member in at a window (上岗); a closed window opens.
 
-        A staff member is on one window at a time, and a window has one person.
+        A staff member is on one window at a time, and a window has one person. A hall
+        that lists its staff posts (``Hall.staff``) signs in only their ids.
 
         Raises:
             IllegalCommandError: If the window is unknown, someone is signed in there,
-                the staff id is blank, or the person is signed in at another window.
+                the staff id is blank or not one of the hall's, or the person is signed
+                in at another window.
         """
         self._window_code("sign in", window)
-        if not staff.strip():
-            raise IllegalCommandError("sign in", "the staff id is blank", "工作人员编号为空")
+        self._check_staff("sign in", staff)
 
         def build(now: dt.datetime) -> list[Event]:
             here = self._state.window(window).staff
@@ -1379,7 +1400,7 @@ class QueueEngine:
 
         def build(now: dt.datetime) -> list[Event]:
             self._free_slot("book", line, slot, now)
-            ref = f"YY{self._state.bookings_made + 1:05d}"
+            ref = f"YY{self._state.booking_serial + 1:05d}"
             return [AppointmentBooked(at=now, appointment=ref, line=line, slot=slot)]
 
         event = self._run(build)[0]

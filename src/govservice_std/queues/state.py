@@ -517,8 +517,7 @@ class QueueState:
         self._staff_at: dict[str, str] = {}
         self._bookings: dict[str, _BookingRec] = {}
         self._booked: dict[tuple[str, dt.datetime], int] = {}
-        # Bookings ever made: references stay unique when closed days' bookings go.
-        self._bookings_made = 0
+        self._booking_serial = 0
         self._events = 0
         # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
         # unique when closed days leave the state.
@@ -572,11 +571,6 @@ class QueueState:
         return self._events
 
     @property
-    def bookings_made(self) -> int:
-        """How many bookings were ever made (closed days' included)."""
-        return self._bookings_made
-
-    @property
     def open_day(self) -> dt.date | None:
         """The open service day: the latest day a ticket was issued on, until it is closed."""
         return self._day
@@ -623,7 +617,7 @@ class QueueState:
             "staff_at": self._staff_at,
             "bookings": [_dump_slots(booking) for booking in self._bookings.values()],
             "booked": [[line, slot, n] for (line, slot), n in self._booked.items()],
-            "bookings_made": self._bookings_made,
+            "booking_serial": self._booking_serial,
         }
         return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
 
@@ -673,7 +667,7 @@ class QueueState:
                 _load_slots(booking, fields)
                 state._bookings[booking.ref] = booking
             state._booked = {(line, slot): n for line, slot, n in data["booked"]}
-            state._bookings_made = int(data["bookings_made"])
+            state._booking_serial = int(data["booking_serial"])
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a queue state snapshot: {exc!r}") from exc
         return state
@@ -854,7 +848,7 @@ class QueueState:
         if e.appointment in self._bookings:
             raise QueueStoreError(f"booking {e.appointment} made twice")
         self._bookings[e.appointment] = _BookingRec(e)
-        self._bookings_made += 1
+        self._booking_serial += 1
         key = (e.line, e.slot)
         self._booked[key] = self._booked.get(key, 0) + 1
 
@@ -1072,6 +1066,11 @@ class QueueState:
             for rec in self._bookings.values()
             if day is None or rec.slot.astimezone(CHINA_TZ).date() == day
         )
+
+    @property
+    def booking_serial(self) -> int:
+        """How many bookings the hall has ever made (references are numbered by it)."""
+        return self._booking_serial
 
     def booked(self, line: str, slot: dt.datetime) -> int:
         """Places taken in a slot of a line (bookings not cancelled)."""
