@@ -634,12 +634,20 @@ class SQLiteStore(EventStore):
 
     # -- checkpoints and history -------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _store_error(self._path, exc, self._timeout) from exc
+
     def load_checkpoint(self) -> Checkpoint | None:
         """The hall's latest checkpoint, if one was written."""
-        row = self._con.execute(
-            "SELECT seq, state FROM checkpoints WHERE hall = ?", (self._hall,)
-        ).fetchone()
-        return None if row is None else Checkpoint(int(row[0]), str(row[1]))
+        with self._errors():
+            row = self._con.execute(
+                "SELECT seq, state FROM checkpoints WHERE hall = ?", (self._hall,)
+            ).fetchone()
+            return None if row is None else Checkpoint(int(row[0]), str(row[1]))
 
     def save_checkpoint(self, checkpoint: Checkpoint, day: DayRecord | None = None) -> None:
         """Write a checkpoint (and a closed day's record) in one transaction.
@@ -647,104 +655,111 @@ class SQLiteStore(EventStore):
         The new checkpoint replaces the old one only when the transaction commits: a
         writer that dies half-way leaves the previous checkpoint, which is as good.
         """
-        from govservice_std.queues.state import SNAPSHOT_VERSION  # noqa: PLC0415
+        with self._errors():
+            from govservice_std.queues.state import SNAPSHOT_VERSION  # noqa: PLC0415
 
-        cur = self._con.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            cur.execute(
-                "INSERT INTO checkpoints (hall, seq, version, written_at, state) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hall) DO UPDATE SET seq = excluded.seq, "
-                "version = excluded.version, written_at = excluded.written_at, "
-                "state = excluded.state WHERE excluded.seq >= checkpoints.seq",
-                (
-                    self._hall,
-                    checkpoint.seq,
-                    SNAPSHOT_VERSION,
-                    dt.datetime.now(dt.UTC).isoformat(),
-                    checkpoint.state,
-                ),
-            )
-            if day is not None:
-                from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
+            cur = self._con.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute(
+                    "INSERT INTO checkpoints (hall, seq, version, written_at, state) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hall) DO UPDATE SET seq = excluded.seq, "
+                    "version = excluded.version, written_at = excluded.written_at, "
+                    "state = excluded.state WHERE excluded.seq >= checkpoints.seq",
+                    (
+                        self._hall,
+                        checkpoint.seq,
+                        SNAPSHOT_VERSION,
+                        dt.datetime.now(dt.UTC).isoformat(),
+                        checkpoint.state,
+                    ),
+                )
+                if day is not None:
+                    from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
 
-                text = day.day.isoformat()
-                # The facts twice: as rows to query, and as one table of columns that a
-                # year's KPIs read in a few milliseconds a day.
-                cur.execute(
-                    "INSERT OR REPLACE INTO day_summaries (hall, day, seq, kpis, facts) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (self._hall, text, day.seq, day.kpis, FactTable.of(day.facts).to_bytes()),
-                )
-                cur.execute(
-                    "DELETE FROM day_tickets WHERE hall = ? AND day = ?", (self._hall, text)
-                )
-                cur.executemany(
-                    "INSERT INTO day_tickets (hall, day, ticket, line, win, grp, hour, status, "
-                    "waited, service, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(self._hall, text, *fact[1:]) for fact in day.facts],
-                )
-            cur.execute("COMMIT")
-        except BaseException:
-            if self._con.in_transaction:
-                cur.execute("ROLLBACK")
-            raise
+                    text = day.day.isoformat()
+                    # The facts twice: as rows to query, and as one table of columns that a
+                    # year's KPIs read in a few milliseconds a day.
+                    cur.execute(
+                        "INSERT OR REPLACE INTO day_summaries (hall, day, seq, kpis, facts) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (self._hall, text, day.seq, day.kpis, FactTable.of(day.facts).to_bytes()),
+                    )
+                    cur.execute(
+                        "DELETE FROM day_tickets WHERE hall = ? AND day = ?", (self._hall, text)
+                    )
+                    cur.executemany(
+                        "INSERT INTO day_tickets (hall, day, ticket, line, win, grp, hour, status, "
+                        "waited, service, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(self._hall, text, *fact[1:]) for fact in day.facts],
+                    )
+                cur.execute("COMMIT")
+            except BaseException:
+                if self._con.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
 
     def days(self, first: dt.date | None = None, last: dt.date | None = None) -> dict[dt.date, int]:
         """The service days with events (read from the day index), with their last event."""
-        rows = self._con.execute(
-            "SELECT day, max(seq) FROM events WHERE hall = ? AND day BETWEEN ? AND ? "
-            "GROUP BY day ORDER BY day",
-            (self._hall, _lower(first), _upper(last)),
-        )
-        return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
+        with self._errors():
+            rows = self._con.execute(
+                "SELECT day, max(seq) FROM events WHERE hall = ? AND day BETWEEN ? AND ? "
+                "GROUP BY day ORDER BY day",
+                (self._hall, _lower(first), _upper(last)),
+            )
+            return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
 
     def read_day(self, day: dt.date) -> Iterator[StoredEvent]:
         """The events of one service day, in order, read as they are used."""
-        source = f"{self._path}#"
-        cursor = self._con.execute(_BY_DAY, (self._hall, day.isoformat()))
-        for row in cursor:
-            yield row[0], _event(row, f"{source}{row[0]}")
+        with self._errors():
+            source = f"{self._path}#"
+            cursor = self._con.execute(_BY_DAY, (self._hall, day.isoformat()))
+            for row in cursor:
+                yield row[0], _event(row, f"{source}{row[0]}")
 
     def closed_days(
         self, first: dt.date | None = None, last: dt.date | None = None
     ) -> dict[dt.date, int]:
         """The closed days with a stored record, with the sequence number each closed at."""
-        rows = self._con.execute(
-            "SELECT day, seq FROM day_summaries WHERE hall = ? AND day BETWEEN ? AND ? "
-            "ORDER BY day",
-            (self._hall, _lower(first), _upper(last)),
-        )
-        return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
+        with self._errors():
+            rows = self._con.execute(
+                "SELECT day, seq FROM day_summaries WHERE hall = ? AND day BETWEEN ? AND ? "
+                "ORDER BY day",
+                (self._hall, _lower(first), _upper(last)),
+            )
+            return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
 
     def facts(self, days: Iterable[dt.date]) -> Iterator[TicketFact]:
         """The ticket facts of closed days, read as they are used."""
-        query = (
-            "SELECT ticket, line, win, grp, hour, status, waited, service, arrival "
-            "FROM day_tickets WHERE hall = ? AND day = ?"
-        )
-        make = tuple.__new__  # a named tuple's own constructor is several times slower
-        for day in days:
-            for row in self._con.execute(query, (self._hall, day.isoformat())):
-                yield make(TicketFact, (day, *row))
+        with self._errors():
+            query = (
+                "SELECT ticket, line, win, grp, hour, status, waited, service, arrival "
+                "FROM day_tickets WHERE hall = ? AND day = ?"
+            )
+            make = tuple.__new__  # a named tuple's own constructor is several times slower
+            for day in days:
+                for row in self._con.execute(query, (self._hall, day.isoformat())):
+                    yield make(TicketFact, (day, *row))
 
     def fact_tables(self, days: Iterable[dt.date]) -> Iterator[FactTable]:
         """The stored ticket facts of closed days, one table a day."""
-        from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
+        with self._errors():
+            from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
 
-        query = "SELECT facts FROM day_summaries WHERE hall = ? AND day = ?"
-        for day in days:
-            row = self._con.execute(query, (self._hall, day.isoformat())).fetchone()
-            if row is not None:
-                yield FactTable.from_bytes(bytes(row[0]))
+            query = "SELECT facts FROM day_summaries WHERE hall = ? AND day = ?"
+            for day in days:
+                row = self._con.execute(query, (self._hall, day.isoformat())).fetchone()
+                if row is not None:
+                    yield FactTable.from_bytes(bytes(row[0]))
 
     def day_summary(self, day: dt.date) -> str | None:
         """The KPI summary stored when ``day`` was closed (JSON text), if any."""
-        row = self._con.execute(
-            "SELECT kpis FROM day_summaries WHERE hall = ? AND day = ?",
-            (self._hall, day.isoformat()),
-        ).fetchone()
-        return None if row is None else str(row[0])
+        with self._errors():
+            row = self._con.execute(
+                "SELECT kpis FROM day_summaries WHERE hall = ? AND day = ?",
+                (self._hall, day.isoformat()),
+            ).fetchone()
+            return None if row is None else str(row[0])
 
     def close(self) -> None:
         """Close the connection."""
