@@ -580,13 +580,13 @@ def kpis(
     q: QueueContext,
     as_json: bool,
     day: dt.datetime | None,
-    by: str = "all",
+    by: str,
     xlsx_out: Path | None = None,
 ) -> None:
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     if by == "staff":
-        _staff_kpis(engine, day.date() if day else None, as_json)
+        _staff_kpis(engine, day.date() if day else None, as_json, xlsx_out)
         return
     result = engine.kpis(day.date() if day else None)
     write_xlsx(xlsx_out, result.to_dict())
@@ -638,10 +638,13 @@ _STAFF_COLUMNS_EN = (
 )  # fmt: skip
 
 
-def _staff_kpis(engine: QueueEngine, day: dt.date | None, as_json: bool) -> None:
+def _staff_kpis(
+    engine: QueueEngine, day: dt.date | None, as_json: bool, xlsx_out: Path | None
+) -> None:
     from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
 
     result = engine.front_desk_kpis(day)
+    write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return

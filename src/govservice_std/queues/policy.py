@@ -241,7 +241,9 @@ class BusinessLine:
     )
     number_width: int = attrs.field(default=3, validator=[_positive_int, _at_most(9)])
     daily_reset: bool = True
-    daily_cap: int | None = attrs.field(default=None, validator=_positive_int_or_none)
+    daily_cap: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(1_000_000)]
+    )
     illustrative: bool = False
     notes: str = ""
 
@@ -382,11 +384,17 @@ class QueueParams:
         default=None, converter=_to_opt_placement
     )
     issue_within_hours: bool | None = None
-    early_issue_minutes: float | None = None
-    booking_slot_minutes: float | None = None
-    booking_capacity: int | None = None
-    reminder_minutes: float | None = None
-    default_service_minutes: float | None = None
+    early_issue_minutes: float | None = attrs.field(default=None, validator=_minutes(optional=True))
+    booking_slot_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
+    booking_capacity: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(100_000)]
+    )
+    reminder_minutes: float | None = attrs.field(default=None, validator=_minutes(optional=True))
+    default_service_minutes: float | None = attrs.field(
+        default=None, validator=_minutes(optional=True, open_low=True)
+    )
 
 
 _PARAM_NAMES = tuple(a.name for a in attrs.fields(QueueParams))
@@ -441,12 +449,12 @@ class QueuePolicyLayer:
 
 
 def _non_negative(_i: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if not (math.isfinite(value) and value >= 0):
+    if value < 0:
         raise FieldValueError(attribute.name, f"must be >= 0 (got {value!r})")
 
 
 def _positive_or_none(_i: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not (math.isfinite(value) and value > 0):
+    if value is not None and not value > 0:
         raise FieldValueError(attribute.name, f"must be > 0 (got {value!r})")
 
 
@@ -502,11 +510,13 @@ class QueuePolicy:
         default=TransferPlacement.ARRIVAL, converter=_to_placement
     )
     issue_within_hours: bool = False
-    early_issue_minutes: float = attrs.field(default=0.0, validator=_non_negative)
-    booking_slot_minutes: float = attrs.field(default=30.0, validator=_positive_or_none)
-    booking_capacity: int | None = attrs.field(default=None, validator=_positive_int_or_none)
-    reminder_minutes: float = attrs.field(default=60.0, validator=_non_negative)
-    default_service_minutes: float = attrs.field(default=10.0, validator=_positive_or_none)
+    early_issue_minutes: float = attrs.field(default=0.0, validator=_minutes())
+    booking_slot_minutes: float = attrs.field(default=30.0, validator=_minutes(open_low=True))
+    booking_capacity: int | None = attrs.field(
+        default=None, validator=[_positive_int_or_none, _at_most(100_000)]
+    )
+    reminder_minutes: float = attrs.field(default=60.0, validator=_minutes())
+    default_service_minutes: float = attrs.field(default=10.0, validator=_minutes(open_low=True))
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict, eq=False, repr=False)
     illustrative: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
 
