@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from govservice_std import load_registry
 from govservice_std.evaluation.assessment import Assessment, parse_assessment
 from govservice_std.evaluation.batch import evaluate_many
-from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.scoring import Evaluator
 from govservice_std.evaluation.standard import Method, Standard
 from govservice_std.halls import Hall, HallTier
@@ -107,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
 
     registry = load_registry()
-    standard = resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     evaluator = Evaluator(standard)
     rng = random.Random(20230817)
     halls = make_halls(args.scale)

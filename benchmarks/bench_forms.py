@@ -44,7 +44,7 @@ import jsonschema
 from stdnum import numdb
 from stdnum.cn import ric
 
-from govservice_std import load_forms, load_registry
+from govservice_std import load_registry
 
 TODAY = dt.date(2026, 6, 1)
 ID_RE = r"^[0-9]{17}[0-9Xx]$"
@@ -307,7 +307,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    form = load_forms(load_registry(), "441324").get("social-assistance")
+    form = load_registry().resolve("441324").forms.get("social-assistance")
     draft = jsonschema.Draft202012Validator(SCHEMA)
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("cn-id-card")(peer_id_card)

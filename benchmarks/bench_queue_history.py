@@ -33,7 +33,6 @@ from govservice_std.errors import NoTicketWaitingError
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.history import recorded_kpis
-from govservice_std.queues.policy import queue_policy
 from govservice_std.queues.stores.memory import MemoryStore
 from govservice_std.queues.stores.sqlite import _INSERTS, SQLiteStore
 
@@ -75,7 +74,7 @@ def build(path: Path, days: int, tickets: int) -> int:
     """Write ``days`` days ending on LAST_DAY; every day but the last is closed."""
     registry = load_registry()
     hall = registry.resolve(LOCALITY).hall(HALL)
-    policy = queue_policy(registry, LOCALITY)
+    policy = registry.resolve(LOCALITY).queue_policy
     clock = FixedClock(dt.datetime.combine(LAST_DAY, dt.time(8), CHINA_TZ))
     store = SQLiteStore(path, HALL, locality=LOCALITY, synchronous="OFF")
     durable = QueueEngine(hall, policy, store=store, clock=clock)
@@ -106,7 +105,7 @@ def _child(what: str, path: str) -> None:
     if what == "open":
         registry = load_registry()
         hall = registry.resolve(LOCALITY).hall(HALL)
-        policy = queue_policy(registry, LOCALITY)
+        policy = registry.resolve(LOCALITY).queue_policy
         start = time.perf_counter()
         with SQLiteStore(path) as store:
             QueueEngine(hall, policy, store=store)
@@ -160,7 +159,7 @@ def main() -> None:
     registry = load_registry()
     sample = QueueEngine(
         registry.resolve(LOCALITY).hall(HALL),
-        queue_policy(registry, LOCALITY),
+        registry.resolve(LOCALITY).queue_policy,
         store=MemoryStore(HALL),
         clock=(clock := FixedClock(dt.datetime.combine(LAST_DAY, dt.time(8), CHINA_TZ))),
     )

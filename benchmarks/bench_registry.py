@@ -18,7 +18,7 @@ from importlib.resources import files
 import cattrs
 
 import govservice_std as gs
-from govservice_std.registry import HallsDocument
+from govservice_std.halls import HallsDocument
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

@@ -92,7 +92,7 @@ def main() -> None:
             str(files("govservice_longmen") / "data" / "441324" / "examples"
                 / "assessment-441324116.toml")
         )  # fmt: skip
-        card = gs.evaluate_hall(registry, assessment).to_dict()
+        card = gs.evaluate_hall(registry.resolve(assessment.locality), assessment).to_dict()
         out = Path(folder) / "card.xlsx"
         workbook = best_of(lambda: write_tables(tables_from_json(card), out), args.rounds * 3)
         as_json = best_of(lambda: json.dumps(card, ensure_ascii=False), args.rounds * 3)

@@ -1,13 +1,15 @@
 """Sphinx configuration for the govservice_std documentation.
 
 The pages are MyST Markdown. The API reference documents every public name once, at the
-path users import it from (``govservice_std.Hall``); references written against a defining
-module (``govservice_std.halls.Hall``) are redirected there by :func:`_public_alias`.
+path users import it from (``govservice_std.Hall``, ``govservice_std.halls.Zone``);
+references written against a defining module (``govservice_std.halls.model.Hall``) are
+redirected there by :func:`_public_alias`.
 """
 
 from __future__ import annotations
 
 import doctest
+import importlib
 import runpy
 from pathlib import Path
 from typing import Any
@@ -127,14 +129,45 @@ html_static_path: list[str] = []
 html_show_sourcelink = False
 
 
+# Where each public name is documented: the package itself for the names it exports, else
+# the subpackage or module whose ``__all__`` lists it (``govservice_std.halls.Weekday``).
+_PUBLIC_MODULES = (
+    "registry",
+    "localities",
+    "divisions",
+    "errors",
+    "serialization",
+    "plugins",
+    "hookspecs",
+    "checks",
+    "scaffold",
+    "testing",
+    "halls",
+    "items",
+    "forms",
+    "calendar",
+    "evaluation",
+    "queues",
+    "staffing",
+)
+_PUBLIC_HOME: dict[str, str] = {}
+for _module in reversed(_PUBLIC_MODULES):
+    for _name in importlib.import_module(f"govservice_std.{_module}").__all__:
+        _PUBLIC_HOME[_name] = f"govservice_std.{_module}"
+for _name in govservice_std.__all__:
+    _PUBLIC_HOME[_name] = "govservice_std"
+
+
 def _public_alias(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.reference | None:
     """Resolve references to a public name's defining module at its public path.
 
-    Docstrings refer to ``govservice_std.halls.Hall`` or, in type hints, to a bare ``Hall``;
-    the reference documents it as ``govservice_std.Hall``. Only names the package exports
-    are redirected, so a genuinely missing target still fails the nitpicky build.
+    Docstrings refer to ``govservice_std.halls.model.Hall`` or, in type hints, to a bare
+    ``Hall``; the reference documents it where users import it from: ``govservice_std.Hall``
+    for the names the package exports, else its subpackage (``govservice_std.halls.Zone``).
+    Only public names are redirected, so a genuinely missing target still fails the
+    nitpicky build.
     """
     if node.get("refdomain") != "py":
         return None
@@ -142,13 +175,12 @@ def _public_alias(
     parts = target.split(".")
     if parts[0] == "govservice_std":
         parts = parts[1:]
-        # Drop the defining modules (``halls`` in ``govservice_std.halls.Hall.window``,
-        # ``queues.policy`` in ``govservice_std.queues.policy.queue_policy``).
-        while len(parts) > 1 and parts[0] not in govservice_std.__all__:
+        # Drop the defining modules (``halls.model`` in ``govservice_std.halls.model.Hall``).
+        while len(parts) > 1 and parts[0] not in _PUBLIC_HOME:
             parts = parts[1:]
-    if not parts or parts[0] not in govservice_std.__all__:
+    if not parts or parts[0] not in _PUBLIC_HOME:
         return None
-    public = "govservice_std." + ".".join(parts)
+    public = _PUBLIC_HOME[parts[0]] + "." + ".".join(parts)
     if public == target:
         return None
     domain: Any = env.get_domain("py")

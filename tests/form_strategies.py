@@ -86,7 +86,8 @@ _names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
 @st.composite
 def service_items(draw: st.DrawFn) -> Any:
     """Valid service items."""
-    from govservice_std import Fee, HallTier, HandlingKind, Material, ServiceItem
+    from govservice_std import HallTier, ServiceItem
+    from govservice_std.items import Fee, HandlingKind, Material
 
     kind = draw(st.sampled_from(list(HandlingKind)))
     legal = draw(st.none() | st.integers(min_value=0, max_value=60))
@@ -122,7 +123,8 @@ def service_items(draw: st.DrawFn) -> Any:
 @st.composite
 def form_specs(draw: st.DrawFn) -> Any:
     """Valid form specifications with scalar fields, a group and a repeat."""
-    from govservice_std import Choice, Field, FormSpec
+    from govservice_std import FormSpec
+    from govservice_std.forms import Choice, Field
 
     scalar_types = [
         "text",

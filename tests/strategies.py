@@ -6,13 +6,11 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from govservice_std import (
+from govservice_std import DivisionCode, Hall, HallTier, Locality, Window
+from govservice_std.halls import (
     Contact,
     DayHours,
-    DivisionCode,
-    Hall,
-    HallTier,
-    Locality,
+    HallsDocument,
     OpeningHours,
     ServiceMode,
     SpecialService,
@@ -20,12 +18,10 @@ from govservice_std import (
     StaffRole,
     TimeRange,
     Weekday,
-    Window,
     WindowKind,
     Zone,
     ZoneKind,
 )
-from govservice_std.registry import HallsDocument
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
 names = text.filter(lambda s: s.strip() != "")

@@ -15,6 +15,7 @@ import govservice_std as gs
 from govservice_std.checks import KNOWN_DATA_FILES, check_locality
 from govservice_std.cli import cli
 from govservice_std.errors import ScaffoldError
+from govservice_std.evaluation import CriterionResult
 from govservice_std.scaffold import plan_plugin, write_plugin
 
 
@@ -109,9 +110,9 @@ def test_changing_the_generated_overlay_changes_a_hall_score(tmp_path: Path) -> 
         answers=[gs.Answer(criterion="HC-01", met=True)],
     )
 
-    def qs02() -> tuple[float, gs.CriterionResult]:
+    def qs02() -> tuple[float, CriterionResult]:
         registry = gs.load_registry(plugins=[plugin])
-        card = gs.evaluate_hall(registry, assessment)
+        card = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)
         return card.total, next(r for r in card.criteria if r.info.id == "QS-02")
 
     total_strict, strict = qs02()

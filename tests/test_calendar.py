@@ -7,14 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govservice_std import (
-    InvalidDataError,
-    Registry,
-    ScheduleUnavailableError,
-    WorkingCalendar,
-    load_registry,
-    working_calendar,
-)
+from govservice_std import InvalidDataError, Registry, WorkingCalendar, load_registry
+from govservice_std.calendar import ScheduleUnavailableError
 from tests.plugins.datafolder import CountyPlugin
 
 D = dt.date
@@ -157,11 +151,11 @@ date = "2026-09-19"
 reason = "周六延时服务"
 """,
     )
-    cal = working_calendar(registry, "441399")
+    cal = registry.resolve("441399").calendar
     assert not cal.is_working_day(D(2026, 9, 15))
     assert cal.is_working_day(D(2026, 9, 19))
     assert cal.provenance[D(2026, 9, 15)].plugin == "testcounty"
-    assert working_calendar(registry, "441399") is cal
+    assert registry.resolve("441399").calendar is cal
 
 
 def test_layer_calendar_file_errors_name_file_and_plugin(tmp_path: Path) -> None:
@@ -169,7 +163,7 @@ def test_layer_calendar_file_errors_name_file_and_plugin(tmp_path: Path) -> None
     with pytest.raises(
         InvalidDataError, match=r"calendar.toml \(plugin testcounty\).*closures\[0\]"
     ):
-        working_calendar(registry, "441399")
+        _ = registry.resolve("441399").calendar
 
 
 def test_closure_and_service_day_on_same_date_rejected(tmp_path: Path) -> None:
@@ -177,7 +171,7 @@ def test_closure_and_service_day_on_same_date_rejected(tmp_path: Path) -> None:
         tmp_path, "[[closures]]\ndate = 2026-09-15\n[[service_days]]\ndate = 2026-09-15\n"
     )
     with pytest.raises(InvalidDataError, match="also listed as a closure"):
-        working_calendar(registry, "441399")
+        _ = registry.resolve("441399").calendar
 
 
 def test_agrees_with_chinesecalendar_on_every_published_day(cal: WorkingCalendar) -> None:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import govservice_std as gs
 from govservice_std.calendar import HolidayDataError, LocalDay, estimated_schedule
 from govservice_std.cli import cli
+from govservice_std.evaluation import Evaluator
 from tests.plugins.datafolder import CountyPlugin
 from tests.plugins.distributions import write_distribution
 
@@ -83,7 +84,7 @@ def test_refuses_a_holidays_release_that_lacks_an_official_year(
 
 
 def test_longmen_has_no_invented_days_in_its_live_calendar() -> None:
-    calendar = gs.working_calendar(gs.load_registry(), "441324")
+    calendar = gs.load_registry().resolve("441324").calendar
     assert not calendar.closures
     assert not calendar.service_days
 
@@ -93,7 +94,7 @@ def test_longmen_has_no_invented_days_in_its_live_calendar() -> None:
 def test_longmen_deadlines_are_the_official_ones(start: dt.date, days: int) -> None:
     registry = gs.load_registry()
     official = gs.WorkingCalendar().due_date(start, days)
-    assert gs.working_calendar(registry, "441324").due_date(start, days) == official
+    assert registry.resolve("441324").calendar.due_date(start, days) == official
 
 
 def _county_with_the_example_calendar(tmp_path: Path) -> gs.Registry:
@@ -104,7 +105,7 @@ def _county_with_the_example_calendar(tmp_path: Path) -> gs.Registry:
 
 def test_a_local_day_that_moves_a_due_date_is_named(tmp_path: Path) -> None:
     registry = _county_with_the_example_calendar(tmp_path)
-    calendar = gs.working_calendar(registry, "441399")
+    calendar = registry.resolve("441399").calendar
     assert calendar.due_date(D(2026, 9, 15), 1) == D(2026, 9, 17)
     (day,) = calendar.local_days(D(2026, 9, 15), D(2026, 9, 17))
     assert day == LocalDay(D(2026, 9, 16), False, "台风停工停课（示例，虚构）", "441399", True)
@@ -236,14 +237,14 @@ def test_a_scorecard_names_the_local_days_that_moved_its_due_dates() -> None:
     registry = gs.load_registry()
     assessment = gs.load_assessment(LONGMEN_EXAMPLES / "assessment-441324116.toml")
     hall = registry.resolve("441324").hall(assessment.hall)
-    standard = gs.resolve_standard(registry, "441324")
-    official = gs.Evaluator(standard).evaluate(assessment, hall)
+    standard = registry.resolve("441324").standard
+    official = Evaluator(standard).evaluate(assessment, hall)
     assert official.local_days == ()
     closed = D(2026, 12, 1)
     calendar = gs.WorkingCalendar(
         closures=[closed], reasons={closed: CalendarDay(closed, "停电（测试）", illustrative=True)}
     )
-    card = gs.Evaluator(standard, calendar=calendar).evaluate(assessment, hall)
+    card = Evaluator(standard, calendar=calendar).evaluate(assessment, hall)
     moved = {r.criterion: r.due for r in card.rectifications}
     assert official.rectifications
     for r in official.rectifications:

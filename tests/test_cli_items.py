@@ -185,9 +185,9 @@ def test_an_unknown_item_is_named_in_the_chosen_language(runner: CliRunner, comm
 def test_an_item_without_a_form(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     import attrs
 
-    from govservice_std import items as items_module
+    from govservice_std.items import layers as items_layers
 
-    real = items_module.load_catalog
+    real = items_layers.resolve_catalog
 
     class WithoutForms:
         def __init__(self, catalog: Any) -> None:
@@ -199,8 +199,8 @@ def test_an_item_without_a_form(runner: CliRunner, monkeypatch: pytest.MonkeyPat
         def get(self, code: str) -> Any:
             return attrs.evolve(self.catalog.get(code), form=None)
 
-    monkeypatch.setattr(
-        items_module, "load_catalog", lambda *args, **kwargs: WithoutForms(real(*args, **kwargs))
+    monkeypatch.setitem(
+        items_layers.PARTS, "catalog", lambda resolved: WithoutForms(real(resolved))
     )
     english = runner.invoke(cli, ["--lang", "en", "form", "441324", "441324-MZ-005"])
     assert english.exit_code == 2

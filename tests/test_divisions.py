@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 
 import govservice_std as gs
+from govservice_std.divisions import TownKind
 
 from .strategies import division_codes
 
@@ -38,7 +39,7 @@ def test_levels_and_parents(code: str, level: str, parent: str | None) -> None:
     ],
 )
 def test_town_kind_follows_digits_7_to_9(code: str, kind: str) -> None:
-    assert gs.DivisionCode(code).town_kind == gs.TownKind(kind)
+    assert gs.DivisionCode(code).town_kind == TownKind(kind)
 
 
 @pytest.mark.parametrize(

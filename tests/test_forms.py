@@ -14,20 +14,25 @@ from stdnum.cn import ric
 
 from govservice_std import (
     CompiledForm,
-    CrossCheck,
-    Field,
     FormSpec,
     InvalidDataError,
     Locality,
-    PluginContractError,
     PluginError,
     compile_form,
     hookimpl,
-    load_forms,
     load_registry,
     loads,
 )
-from govservice_std.forms import check_id_card, check_mobile, check_uscc, mask_id, mask_ids
+from govservice_std.errors import PluginContractError
+from govservice_std.forms import (
+    CrossCheck,
+    Field,
+    check_id_card,
+    check_mobile,
+    check_uscc,
+    mask_id,
+    mask_ids,
+)
 from tests.form_strategies import id_numbers, junk
 from tests.plugins.datafolder import CountyPlugin
 
@@ -481,8 +486,8 @@ def _layer(tmp_path: Path) -> Path:
 # [docs-test-form-checks-start]
 def test_hook_govservice_form_checks(tmp_path: Path) -> None:
     registry = load_registry(plugins=[ChecksPlugin(_layer(tmp_path))])
-    library = load_forms(registry, "441399")
-    assert load_forms(registry, "441399") is library
+    library = registry.resolve("441399").forms
+    assert registry.resolve("441399").forms is library
     form = library.get("subsidy")
     assert library.provenance["subsidy"].plugin == "testcounty"
     result = form.validate(good(), today=TODAY)
@@ -499,7 +504,7 @@ def test_hook_govservice_form_checks(tmp_path: Path) -> None:
 def test_check_for_unknown_form_names_the_plugin(tmp_path: Path) -> None:
     registry = load_registry(plugins=[ChecksPlugin(_layer(tmp_path), form="nope")])
     with pytest.raises(PluginContractError, match=r"testcounty.*govservice_form_checks.*'nope'"):
-        load_forms(registry, "441399")
+        _ = registry.resolve("441399").forms
 
 
 def test_failing_check_is_a_plugin_error(tmp_path: Path) -> None:
@@ -513,7 +518,7 @@ def test_failing_check_is_a_plugin_error(tmp_path: Path) -> None:
 
     registry = load_registry(plugins=[Broken(_layer(tmp_path), code="441399")])
     with pytest.raises(PluginError, match="testcounty"):
-        load_forms(registry, "441399").get("subsidy").validate(good(), today=TODAY)
+        registry.resolve("441399").forms.get("subsidy").validate(good(), today=TODAY)
 
 
 def test_form_file_name_must_match_id(tmp_path: Path) -> None:
@@ -521,7 +526,7 @@ def test_form_file_name_must_match_id(tmp_path: Path) -> None:
     (tmp_path / "forms" / "other.toml").write_text(FORM, encoding="utf-8")
     registry = load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
     with pytest.raises(InvalidDataError, match=r"other.toml \(plugin testcounty\).*file name"):
-        load_forms(registry, "441399")
+        _ = registry.resolve("441399").forms
 
 
 def test_a_layer_replaces_a_parent_form(tmp_path: Path) -> None:
@@ -529,8 +534,8 @@ def test_a_layer_replaces_a_parent_form(tmp_path: Path) -> None:
     local = FORM.replace('id = "subsidy"', 'id = "insurance-enrolment"')
     (tmp_path / "forms" / "insurance-enrolment.toml").write_text(local, encoding="utf-8")
     registry = load_registry(plugins=[CountyPlugin(tmp_path, code="441399")])
-    mine = load_forms(registry, "441399")
-    city = load_forms(registry, "441300")
+    mine = registry.resolve("441399").forms
+    city = registry.resolve("441300").forms
     assert mine.provenance["insurance-enrolment"].plugin == "testcounty"
     assert city.provenance["insurance-enrolment"].plugin == "guangdong"
     assert mine.get("insurance-enrolment").spec.title == "测试补助申请表"

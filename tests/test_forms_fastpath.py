@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govservice_std import CompiledForm, FormSpec, load_forms, load_registry, loads
+from govservice_std import CompiledForm, FormSpec, load_registry, loads
 from govservice_std.forms.expr import Context
 from govservice_std.forms.validate import _compile, _gather, _reader
 from tests.form_strategies import Text, id_numbers, junk
@@ -149,7 +149,7 @@ def _pairs() -> list[tuple[str, CompiledForm, CompiledForm, list[dict[str, Any]]
     rules = loads(RULES_FORM, FormSpec, format="toml")
     starts = [RULES_START, {**RULES_START, "mode": "b"}, {**RULES_START, "amount": 100}]
     pairs.append(("rules", _compile(rules), _compile(rules, specialise=False), starts))
-    for form in load_forms(load_registry(), "441324"):
+    for form in load_registry().resolve("441324").forms:
         starts = [dict(e.data) for e in form.spec.examples] or [{}]
         pairs.append((form.id, _compile(form.spec), _compile(form.spec, specialise=False), starts))
     return pairs

@@ -39,13 +39,12 @@ from govservice_std.evaluation.assessment import Assessment
 from govservice_std.evaluation.inspections import InspectionsDocument
 from govservice_std.evaluation.overlays import CriteriaDocument
 from govservice_std.evaluation.reviews import ReviewsDocument
-from govservice_std.forms import load_forms
 from govservice_std.forms.spec import FormSpec
+from govservice_std.halls import HallsDocument
 from govservice_std.items import ItemsDocument
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.policy import QueuePolicyLayer
 from govservice_std.queues.stores.sqlite import SQLiteStore
-from govservice_std.registry import HallsDocument
 from govservice_std.serialization import Format, loads
 from govservice_std.staffing.profile import DayProfile
 
@@ -195,7 +194,7 @@ def test_every_plugin_data_file_raises_only_library_errors(tmp_path: Path) -> No
             for problem in problems:
                 _assert_masked(str(problem))
             registry = govservice_std.load_registry(autoload=False, plugins=[plugin])
-            load_forms(registry, "441399")
+            _ = registry.resolve("441399").forms
 
         _expect_library_error(run)
 
@@ -405,7 +404,10 @@ def _file_pool(tmp_path: Path, rng: random.Random) -> list[str]:
         bad = pool / f"bad-{good.name}"
         bad.write_text(_render(_mutate(tomllib.loads(source), rng, 0.1), "toml"), encoding="utf-8")
         files.append(str(bad))
-    app = Path(__file__).parent / "data" / "allowance-valid.json"
+    # A copy: a command given it as an output file (an export, a workbook) writes there,
+    # never over the test data.
+    app = pool / "allowance-valid.json"
+    shutil.copyfile(Path(__file__).parent / "data" / "allowance-valid.json", app)
     junk_app = pool / "app.json"
     junk_app.write_text(
         _render(_mutate(json.loads(app.read_text(encoding="utf-8")), rng, 0.3), "json"),

@@ -8,16 +8,14 @@ from hypothesis import strategies as st
 
 from govservice_std import (
     FieldValueError,
-    HandlingKind,
     InvalidDataError,
-    ItemLocalization,
     Registry,
     ServiceItem,
-    load_catalog,
     load_registry,
     structure,
     unstructure,
 )
+from govservice_std.items import HandlingKind, ItemLocalization
 from tests.plugins.datafolder import CountyPlugin
 
 BASE = {
@@ -142,8 +140,8 @@ def registry_with(tmp_path: Path, text: str) -> Registry:
 
 def test_catalog_from_layer(tmp_path: Path) -> None:
     registry = registry_with(tmp_path, ITEMS)
-    catalog = load_catalog(registry, "441399")
-    assert load_catalog(registry, "441399") is catalog
+    catalog = registry.resolve("441399").catalog
+    assert registry.resolve("441399").catalog is catalog
     item = catalog.get("T-0001")
     assert item.promised_limit_days == 5
     assert [p.plugin for p in catalog.localized["T-0001"]] == ["testcounty"]
@@ -171,7 +169,7 @@ def test_localized_promised_over_legal_names_the_plugin(tmp_path: Path) -> None:
         tmp_path, ITEMS + '\n[[localize]]\ncode = "T-0002-01"\npromised_limit_days = 11\n'
     )
     with pytest.raises(InvalidDataError) as info:
-        load_catalog(registry, "441399")
+        _ = registry.resolve("441399").catalog
     text = str(info.value)
     assert "plugin testcounty" in text
     assert "localize[1].promised_limit_days" in text
@@ -184,7 +182,7 @@ def test_code_layout_unknown_type_and_unknown_localization(tmp_path: Path) -> No
     )
     registry = registry_with(tmp_path, bad)
     with pytest.raises(InvalidDataError) as info:
-        load_catalog(registry, "441399")
+        _ = registry.resolve("441399").catalog
     text = str(info.value)
     assert "items[0].code: 'X1' does not fit the layout" in text
     assert "items[0].type: unknown item type '77'" in text
@@ -195,6 +193,6 @@ def test_item_naming_a_missing_form(tmp_path: Path) -> None:
     text = ITEMS.replace('tiers = ["county"]\n', 'tiers = ["county"]\nform = "nope"\n', 1)
     registry = registry_with(tmp_path, text)
     with pytest.raises(InvalidDataError) as info:
-        load_catalog(registry, "441399")
+        _ = registry.resolve("441399").catalog
     assert "items[0].form: no form 'nope' in the chain of 441399" in str(info.value)
     assert "plugin testcounty" in str(info.value)

@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 
 import govservice_std as gs
+from govservice_std.errors import (
+    LocalityChainError,
+    LocalityConflictError,
+    PluginContractError,
+    PluginLoadError,
+)
 from govservice_std.plugins import AUTOLOAD_ENV, BLOCKED_ENV
 
 from .plugins import fakes
@@ -56,7 +62,7 @@ def test_hook_govservice_halls() -> None:
 
 
 def test_wrong_return_type_names_plugin_and_hook() -> None:
-    with pytest.raises(gs.PluginContractError) as info:
+    with pytest.raises(PluginContractError) as info:
         _registry_with(fakes.WrongType())
     err = info.value
     assert (err.plugin, err.hook) == ("wrong_type", "govservice_localities")
@@ -65,7 +71,7 @@ def test_wrong_return_type_names_plugin_and_hook() -> None:
 
 
 def test_wrong_item_type_names_the_item() -> None:
-    with pytest.raises(gs.PluginContractError, match=r"item \[0\] is \{'code': '441324'\}"):
+    with pytest.raises(PluginContractError, match=r"item \[0\] is \{'code': '441324'\}"):
         _registry_with(fakes.WrongItem())
 
 
@@ -78,7 +84,7 @@ def test_exception_inside_a_hook_is_wrapped_with_the_plugin_name() -> None:
 
 
 def test_unknown_hook_is_refused_with_a_suggestion() -> None:
-    with pytest.raises(gs.PluginLoadError) as info:
+    with pytest.raises(PluginLoadError) as info:
         _registry_with(fakes.Typo())
     assert info.value.hook == "govservice_hall"
     assert "did you mean 'govservice_halls'?" in str(info.value)
@@ -92,12 +98,12 @@ def test_unknown_hook_argument_is_refused() -> None:
         def govservice_halls(self, county: object) -> list[gs.Hall]:
             return []
 
-    with pytest.raises(gs.PluginLoadError, match="bad_args"):
+    with pytest.raises(PluginLoadError, match="bad_args"):
         _registry_with(BadArgs())
 
 
 def test_two_plugins_claiming_one_locality() -> None:
-    with pytest.raises(gs.LocalityConflictError) as info:
+    with pytest.raises(LocalityConflictError) as info:
         _registry_with(fakes.County(), fakes.Rival())
     err = info.value
     assert (err.plugin, err.other) == ("rival", "fake_county")
@@ -106,7 +112,7 @@ def test_two_plugins_claiming_one_locality() -> None:
 
 
 def test_missing_parent_is_a_chain_error() -> None:
-    with pytest.raises(gs.LocalityChainError, match="names parent 510100"):
+    with pytest.raises(LocalityChainError, match="names parent 510100"):
         _registry_with(fakes.Orphan())
 
 
@@ -122,7 +128,7 @@ def test_broken_distribution_is_named_with_its_version(
         source="raise ImportError('no module named yaml')\n",
     )
     monkeypatch.syspath_prepend(str(root))
-    with pytest.raises(gs.PluginLoadError) as info:
+    with pytest.raises(PluginLoadError) as info:
         gs.load_registry(entry_points_factory=lambda: _entry_points(root))
     err = info.value
     assert (err.plugin, err.distribution, err.version) == (

@@ -12,20 +12,17 @@ from typing import Any
 import pytest
 
 from govservice_std import (
-    CrossCheck,
     GovServiceError,
-    HallsDocument,
     InvalidDataError,
     Locality,
-    LocalityChainError,
-    PluginContractError,
     PluginError,
-    PluginLoadError,
     hookimpl,
     load_registry,
     structure,
 )
-from govservice_std.forms import load_forms
+from govservice_std.errors import LocalityChainError, PluginContractError, PluginLoadError
+from govservice_std.forms import CrossCheck
+from govservice_std.halls import HallsDocument
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import Event
 from govservice_std.queues.hooks import PluginNotifier
@@ -145,7 +142,7 @@ def test_a_cross_check_returning_malformed_problems_is_a_contract_error(
     tmp_path: Path, result: object
 ) -> None:
     registry = load_registry(plugins=[_checks_plugin(tmp_path, result)])
-    form = load_forms(registry, "441399").get("subsidy")
+    form = registry.resolve("441399").forms.get("subsidy")
     with pytest.raises(PluginError, match=r"testcounty.*govservice_form_checks.*'shape'") as info:
         form.validate(good(), today=TODAY)
     if isinstance(result, list):

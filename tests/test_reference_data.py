@@ -11,10 +11,7 @@ import pytest
 from govservice_std import (
     HallTier,
     Registry,
-    load_catalog,
-    load_forms,
     load_registry,
-    working_calendar,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -26,7 +23,7 @@ def registry() -> Registry:
 
 
 def test_longmen_catalog_has_twenty_items_over_three_tiers(registry: Registry) -> None:
-    catalog = load_catalog(registry, "441324")
+    catalog = registry.resolve("441324").catalog
     assert len(catalog) >= 20
     for tier in HallTier:
         assert catalog.filter(tier=tier), tier
@@ -36,8 +33,8 @@ def test_longmen_catalog_has_twenty_items_over_three_tiers(registry: Registry) -
 
 
 def test_every_item_has_a_form_that_compiles(registry: Registry) -> None:
-    catalog = load_catalog(registry, "441324")
-    forms = load_forms(registry, "441324")
+    catalog = registry.resolve("441324").catalog
+    forms = registry.resolve("441324").forms
     for item in catalog:
         assert forms.for_item(item).id == item.form
     assert all(form.spec.illustrative for form in forms)
@@ -46,20 +43,20 @@ def test_every_item_has_a_form_that_compiles(registry: Registry) -> None:
 
 
 def test_layered_localization_with_provenance(registry: Registry) -> None:
-    city = load_catalog(registry, "441300").get("440000-WJ-001")
-    county = load_catalog(registry, "441324").get("440000-WJ-001")
-    province = load_catalog(registry, "440000").get("440000-WJ-001")
+    city = registry.resolve("441300").catalog.get("440000-WJ-001")
+    county = registry.resolve("441324").catalog.get("440000-WJ-001")
+    province = registry.resolve("440000").catalog.get("440000-WJ-001")
     assert province.promised_limit_days == 3
     assert province.tiers == (HallTier.COUNTY, HallTier.TOWN)
     assert city.promised_limit_days == 0
     assert county.handled_at("village")
-    catalog = load_catalog(registry, "441324")
+    catalog = registry.resolve("441324").catalog
     assert [str(p.layer) for p in catalog.localized["440000-WJ-001"]] == ["441300", "441324"]
     assert catalog.provenance["440000-WJ-001"].plugin == "guangdong"
 
 
 def test_metrics_come_from_the_items(registry: Registry) -> None:
-    catalog = load_catalog(registry, "441324")
+    catalog = registry.resolve("441324").catalog
     metrics = catalog.metrics()
     counted = [i for i in catalog if i.code != "441324-SJ-002"]  # counted through its 办理项
     legal = sum(i.legal_limit_days or 0 for i in counted if i.legal_limit_days is not None)
@@ -70,8 +67,8 @@ def test_metrics_come_from_the_items(registry: Registry) -> None:
 
 
 def test_sample_applications(registry: Registry) -> None:
-    form = load_forms(registry, "441324").for_item(
-        load_catalog(registry, "441324").get("441324-MZ-005")
+    form = registry.resolve("441324").forms.for_item(
+        registry.resolve("441324").catalog.get("441324-MZ-005")
     )
     today = dt.date(2026, 11, 26)
     valid = json.loads((DATA / "allowance-valid.json").read_text(encoding="utf-8"))
@@ -89,7 +86,7 @@ def test_sample_applications(registry: Registry) -> None:
 
 def test_longmen_live_calendar_holds_no_invented_day(registry: Registry) -> None:
     # The invented typhoon closure is example data, not part of the county's calendar.
-    calendar = working_calendar(registry, "441324")
+    calendar = registry.resolve("441324").calendar
     assert calendar.is_working_day(dt.date(2026, 9, 16))
     assert dt.date(2026, 9, 16) not in calendar.provenance
 
@@ -97,7 +94,7 @@ def test_longmen_live_calendar_holds_no_invented_day(registry: Registry) -> None
 def test_reference_models_round_trip(registry: Registry) -> None:
     from govservice_std import FormSpec, ServiceItem, structure, unstructure
 
-    for item in load_catalog(registry, "441324"):
+    for item in registry.resolve("441324").catalog:
         assert structure(unstructure(item), ServiceItem) == item
-    for form in load_forms(registry, "441324"):
+    for form in registry.resolve("441324").forms:
         assert structure(unstructure(form.spec), FormSpec) == form.spec

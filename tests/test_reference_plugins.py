@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import govservice_std as gs
+from govservice_std.halls import ZoneKind
 
 LONGMEN_TOWNS = {
     "441324001": "龙城街道",
@@ -63,7 +64,7 @@ def test_demonstration_village_station(longmen: gs.ResolvedLocality) -> None:
 
 def test_town_and_village_halls_integrate_party_service(longmen: gs.ResolvedLocality) -> None:
     for hall in (*longmen.halls_of("town"), *longmen.halls_of("village")):
-        assert hall.has_zone(gs.ZoneKind.PARTY_SERVICE), hall.name
+        assert hall.has_zone(ZoneKind.PARTY_SERVICE), hall.name
 
 
 def test_invented_values_are_marked(longmen: gs.ResolvedLocality) -> None:

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govservice_std as gs
-from govservice_std.registry import HallsDocument
+from govservice_std.halls import HallsDocument, Zone
+from govservice_std.serialization import make_converter
 
 from .strategies import MODELS, halls, halls_documents
 
@@ -146,7 +147,7 @@ def test_model_rules_report_the_field(changes: dict[str, Any], path: str, fragme
 
 def test_strict_primitives() -> None:
     with pytest.raises(gs.InvalidDataError, match="must be a number"):
-        gs.structure({"kind": "waiting", "area_m2": True}, gs.Zone)
+        gs.structure({"kind": "waiting", "area_m2": True}, Zone)
     with pytest.raises(gs.InvalidDataError, match="must be a string"):
         gs.structure({"code": "A", "kind": "dedicated", "lines": [1]}, gs.Window)
 
@@ -167,7 +168,7 @@ def test_unparseable_files_name_the_file(tmp_path: Path) -> None:
 
 
 def test_make_converter_builds_independent_converters() -> None:
-    first, second = gs.make_converter(), gs.make_converter()
+    first, second = make_converter(), make_converter()
     assert first is not second
     window = gs.Window(code="A01", kind="comprehensive")
     assert first.structure(first.unstructure(window), gs.Window) == window

@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 import govservice_std as gs
+from govservice_std.evaluation import CriterionResult
 
 LONGMEN, BOLUO = "441324", "441322"
 TOWN_CENTRES = {LONGMEN: "441324116", BOLUO: "441322199"}
@@ -57,11 +58,14 @@ def registry() -> gs.Registry:
 
 @pytest.fixture(scope="module")
 def cards(registry: gs.Registry) -> dict[str, gs.Scorecard]:
-    return {county: gs.evaluate_hall(registry, assess(county)) for county in TOWN_CENTRES}
+    return {
+        county: gs.evaluate_hall(registry.resolve(county), assess(county))
+        for county in TOWN_CENTRES
+    }
 
 
 # [docs-explain-start]
-def explain(registry: gs.Registry, county: str, criterion: gs.CriterionResult) -> str:
+def explain(registry: gs.Registry, county: str, criterion: CriterionResult) -> str:
     """Say which layer makes ``criterion`` what it is in ``county`` (empty: nothing local).
 
     A county explains a criterion when it defined it, changed it (an override), or set the
@@ -73,7 +77,7 @@ def explain(registry: gs.Registry, county: str, criterion: gs.CriterionResult) -
     if county in info.changed_by:
         points = criterion.max_points
         return f"{info.id}: changed by {county} (target {info.target}, {points} points)"
-    standard = gs.resolve_standard(registry, county)
+    standard = registry.resolve(county).standard
     param = standard.criterion(info.id).criterion.target_param
     if param is not None and str(standard.parameters[param].set_by.layer) == county:
         return f"{info.id}: target {param} = {info.target} set by {county}"
@@ -141,12 +145,12 @@ def test_provenance_names_the_layer_of_each_difference(
     assert longmen["LM-01"].info.plugin == "longmen"
     assert "LM-01" not in boluo
     # The grade bands: 龙门县 sets its own, 博罗县 keeps the national ones.
-    assert str(gs.resolve_standard(registry, LONGMEN).grades_set_by.layer) == LONGMEN
-    assert str(gs.resolve_standard(registry, BOLUO).grades_set_by.layer) == "000000"
+    assert str(registry.resolve(LONGMEN).standard.grades_set_by.layer) == LONGMEN
+    assert str(registry.resolve(BOLUO).standard.grades_set_by.layer) == "000000"
 
 
 def test_the_counties_queue_rules_differ(registry: gs.Registry) -> None:
-    longmen, boluo = gs.queue_policy(registry, LONGMEN), gs.queue_policy(registry, BOLUO)
+    longmen, boluo = registry.resolve(LONGMEN).queue_policy, registry.resolve(BOLUO).queue_policy
     weights = {
         county: {g.id: g.weight for g in policy.priority_groups}
         for county, policy in ((LONGMEN, longmen), (BOLUO, boluo))
@@ -158,7 +162,7 @@ def test_the_counties_queue_rules_differ(registry: gs.Registry) -> None:
 
 
 def test_the_counties_localize_items_differently(registry: gs.Registry) -> None:
-    longmen, boluo = gs.load_catalog(registry, LONGMEN), gs.load_catalog(registry, BOLUO)
+    longmen, boluo = registry.resolve(LONGMEN).catalog, registry.resolve(BOLUO).catalog
     pension = "440000-RS-001"
     assert boluo.get(pension).tiers == (gs.HallTier.COUNTY, gs.HallTier.TOWN)
     assert gs.HallTier.VILLAGE in longmen.get(pension).tiers

@@ -1,8 +1,10 @@
 """govservice_std: standardized government service for China's three tiers of halls.
 
-The package's public names are importable from here. Importing the package is cheap: each
-name is loaded from its module on first use, and no plugin is loaded until you ask for a
-registry.
+The names an application needs first are importable from here (:data:`__all__`, one table
+below); the rest are public in their subpackages (:mod:`govservice_std.halls`,
+:mod:`govservice_std.evaluation`, :mod:`govservice_std.queues`, …), each with its own
+``__all__``. Importing the package is cheap: each name is loaded from its module on first
+use, and no plugin is loaded until you ask for a registry.
 
 >>> import govservice_std as gs
 >>> registry = gs.load_registry(autoload=False)  # only the built-in national baseline
@@ -15,661 +17,140 @@ DivisionCode(value='441324')
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from govservice_std._version import __version__
 
+# For type checkers only: at run time the names load lazily from the table below.
 if TYPE_CHECKING:
-    from govservice_std._markers import (
-        hookimpl,
-        hookspec,
-    )
-    from govservice_std.calendar import (
-        CALENDAR_FILE,
-        FIRST_OFFICIAL_YEAR,
-        LAST_OFFICIAL_YEAR,
-        CalendarDay,
-        CalendarDocument,
-        ScheduleUnavailableError,
-        WorkingCalendar,
-        working_calendar,
-    )
-    from govservice_std.divisions import (
-        NATIONAL,
-        DivisionCode,
-        DivisionLevel,
-        TownKind,
-    )
-    from govservice_std.errors import (
-        DataProblem,
-        FieldValueError,
-        GovServiceError,
-        IllegalCommandError,
-        InvalidDataError,
-        LocalityChainError,
-        LocalityConflictError,
-        NoTicketWaitingError,
-        PluginContractError,
-        PluginError,
-        PluginLoadError,
-        QueueError,
-        QueueSchemaError,
-        QueueStoreError,
-        ScaffoldError,
-        UnknownLocalityError,
-    )
-    from govservice_std.evaluation.assessment import (
-        Answer,
-        Assessment,
-        Metrics,
-        load_assessment,
-    )
-    from govservice_std.evaluation.batch import (
-        BatchResult,
-        BatchSummary,
-        GroupSummary,
-        evaluate_hall,
-        evaluate_locality,
-        evaluate_many,
-    )
-    from govservice_std.evaluation.deadlines import (
-        DueDateCalendar,
-        WeekendCalendar,
-    )
-    from govservice_std.evaluation.inspections import (
-        Finding,
-        Inspection,
-        InspectionsDocument,
-        OrderState,
-        OrderStatus,
-        RectificationOrder,
-        inspection_metrics,
-        track_orders,
-    )
-    from govservice_std.evaluation.measured import (
-        MeasuredMetrics,
-        queue_metrics,
-        recorded_queue_kpis,
-        review_metrics,
-    )
-    from govservice_std.evaluation.overlays import (
-        CriteriaDocument,
-        Override,
-        Removal,
-        compose_standard,
-        resolve_standard,
-    )
-    from govservice_std.evaluation.reviews import (
-        BadReviewState,
-        Disposition,
-        FollowUp,
-        Review,
-        ReviewChannel,
-        ReviewLevel,
-        ReviewPolicy,
-        ReviewsDocument,
-        ReviewSummary,
-        StepStatus,
-        summarize_reviews,
-        track_bad_reviews,
-    )
-    from govservice_std.evaluation.scoring import (
-        AspectScore,
-        CriterionResult,
-        Evaluator,
-        Flat,
-        Rectification,
-        Scorecard,
-        ScoringModel,
-        Status,
-        VetoCap,
-        WeightedSum,
-        resolve_scoring_model,
-        scoring_model,
-    )
-    from govservice_std.evaluation.standard import (
-        Aspect,
-        Criterion,
-        Direction,
-        EffectiveCriterion,
-        EffectiveParameter,
-        GradeBand,
-        Level,
-        Method,
-        MetricDefinition,
-        Parameter,
-        Standard,
-        Waiver,
-    )
-    from govservice_std.forms import (
-        Choice,
-        CompiledForm,
-        CrossCheck,
-        ExpressionError,
-        Field,
-        FieldType,
-        FormExample,
-        FormLibrary,
-        FormSpec,
-        Problem,
-        ValidationResult,
-        compile_form,
-        load_forms,
-    )
-    from govservice_std.halls import (
-        Contact,
-        DayHours,
-        Hall,
-        HallTier,
-        OpeningHours,
-        ServiceMode,
-        SpecialService,
-        Staff,
-        StaffRole,
-        TimeRange,
-        Weekday,
-        Window,
-        WindowKind,
-        Zone,
-        ZoneKind,
-    )
-    from govservice_std.items import (
-        ITEMS_FILE,
-        NATIONAL_ITEM_TYPES,
-        Catalog,
-        CatalogMetrics,
-        Channel,
-        CodeRules,
-        Fee,
-        HandlingKind,
-        ItemLevel,
-        ItemLocalization,
-        ItemsDocument,
-        Material,
-        MaterialForm,
-        ServiceItem,
-        load_catalog,
-    )
-    from govservice_std.localities import (
-        Locality,
-        LocalityLevel,
-    )
-    from govservice_std.plugins import (
-        PluginHost,
-        PluginInfo,
-        load_plugins,
-    )
-    from govservice_std.queues.engine import (
-        FixedClock,
-        QueueEngine,
-    )
-    from govservice_std.queues.hooks import (
-        HookFailure,
-        PluginNotifier,
-    )
-    from govservice_std.queues.kpis import (
-        Distribution,
-        KpiFigures,
-        QueueKpis,
-        kpis_from_events,
-    )
-    from govservice_std.queues.policy import (
-        AntiStarvationRule,
-        BusinessLine,
-        LateAppointment,
-        Outcome,
-        PriorityGroup,
-        QueueParams,
-        QueuePolicy,
-        QueuePolicyLayer,
-        queue_policy,
-    )
-    from govservice_std.queues.state import (
-        QueueState,
-        Ticket,
-        TicketStatus,
-        WindowState,
-    )
-    from govservice_std.queues.stores.base import EventStore
-    from govservice_std.queues.stores.memory import MemoryStore
-    from govservice_std.queues.stores.postgres import LocalityKpis, PostgresStore, locality_kpis
-    from govservice_std.queues.stores.sqlite import SQLiteStore
-    from govservice_std.registry import (
-        HallsDocument,
-        LocalityInfo,
-        Provenance,
-        Registry,
-        ResolvedLocality,
-        load_registry,
-    )
-    from govservice_std.serialization import (
-        configure_converter,
-        dump,
-        dumps,
-        load,
-        loads,
-        make_converter,
-        structure,
-        unstructure,
-    )
-    from govservice_std.staffing import (
-        DayProfile,
-        ErlangC,
-        SimulationResult,
-        StaffingPlan,
-        TimeDistribution,
-        erlang_b,
-        erlang_c,
-        load_profile,
-        plan_staffing,
-        priority_waits,
-        simulate,
-        windows_needed,
-    )
+    from govservice_std._markers import hookimpl as hookimpl
+    from govservice_std._markers import hookspec as hookspec
+    from govservice_std.calendar import WorkingCalendar as WorkingCalendar
+    from govservice_std.divisions import NATIONAL as NATIONAL
+    from govservice_std.divisions import DivisionCode as DivisionCode
+    from govservice_std.errors import DataProblem as DataProblem
+    from govservice_std.errors import FieldValueError as FieldValueError
+    from govservice_std.errors import GovServiceError as GovServiceError
+    from govservice_std.errors import InvalidDataError as InvalidDataError
+    from govservice_std.errors import PluginError as PluginError
+    from govservice_std.errors import QueueError as QueueError
+    from govservice_std.errors import UnknownLocalityError as UnknownLocalityError
+    from govservice_std.evaluation import Answer as Answer
+    from govservice_std.evaluation import Assessment as Assessment
+    from govservice_std.evaluation import Review as Review
+    from govservice_std.evaluation import Scorecard as Scorecard
+    from govservice_std.evaluation import Standard as Standard
+    from govservice_std.evaluation import Status as Status
+    from govservice_std.evaluation import evaluate_hall as evaluate_hall
+    from govservice_std.evaluation import evaluate_locality as evaluate_locality
+    from govservice_std.evaluation import load_assessment as load_assessment
+    from govservice_std.evaluation import summarize_reviews as summarize_reviews
+    from govservice_std.forms import CompiledForm as CompiledForm
+    from govservice_std.forms import FormSpec as FormSpec
+    from govservice_std.forms import ValidationResult as ValidationResult
+    from govservice_std.forms import compile_form as compile_form
+    from govservice_std.halls import Hall as Hall
+    from govservice_std.halls import HallTier as HallTier
+    from govservice_std.halls import Window as Window
+    from govservice_std.items import Catalog as Catalog
+    from govservice_std.items import ServiceItem as ServiceItem
+    from govservice_std.localities import Locality as Locality
+    from govservice_std.localities import LocalityLevel as LocalityLevel
+    from govservice_std.localities import Provenance as Provenance
+    from govservice_std.queues import MemoryStore as MemoryStore
+    from govservice_std.queues import PostgresStore as PostgresStore
+    from govservice_std.queues import QueueEngine as QueueEngine
+    from govservice_std.queues import QueueKpis as QueueKpis
+    from govservice_std.queues import QueuePolicy as QueuePolicy
+    from govservice_std.queues import SQLiteStore as SQLiteStore
+    from govservice_std.registry import Registry as Registry
+    from govservice_std.registry import ResolvedLocality as ResolvedLocality
+    from govservice_std.registry import load_registry as load_registry
+    from govservice_std.serialization import dump as dump
+    from govservice_std.serialization import dumps as dumps
+    from govservice_std.serialization import load as load
+    from govservice_std.serialization import loads as loads
+    from govservice_std.serialization import structure as structure
+    from govservice_std.serialization import unstructure as unstructure
+    from govservice_std.staffing import DayProfile as DayProfile
+    from govservice_std.staffing import erlang_c as erlang_c
+    from govservice_std.staffing import load_profile as load_profile
+    from govservice_std.staffing import plan_staffing as plan_staffing
 
 _EXPORTS: dict[str, str] = {
-    "hookimpl": "_markers",
-    "hookspec": "_markers",
-    "NATIONAL": "divisions",
-    "DivisionCode": "divisions",
-    "DivisionLevel": "divisions",
-    "TownKind": "divisions",
-    "DataProblem": "errors",
-    "FieldValueError": "errors",
-    "GovServiceError": "errors",
-    "InvalidDataError": "errors",
-    "LocalityChainError": "errors",
-    "LocalityConflictError": "errors",
-    "PluginContractError": "errors",
-    "PluginError": "errors",
-    "PluginLoadError": "errors",
-    "ScaffoldError": "errors",
-    "UnknownLocalityError": "errors",
-    "Aspect": "evaluation.standard",
-    "Criterion": "evaluation.standard",
-    "Direction": "evaluation.standard",
-    "EffectiveCriterion": "evaluation.standard",
-    "EffectiveParameter": "evaluation.standard",
-    "GradeBand": "evaluation.standard",
-    "Level": "evaluation.standard",
-    "Method": "evaluation.standard",
-    "MetricDefinition": "evaluation.standard",
-    "Parameter": "evaluation.standard",
-    "Standard": "evaluation.standard",
-    "Waiver": "evaluation.standard",
-    "CriteriaDocument": "evaluation.overlays",
-    "Override": "evaluation.overlays",
-    "Removal": "evaluation.overlays",
-    "compose_standard": "evaluation.overlays",
-    "resolve_standard": "evaluation.overlays",
-    "Answer": "evaluation.assessment",
-    "Assessment": "evaluation.assessment",
-    "Metrics": "evaluation.assessment",
-    "load_assessment": "evaluation.assessment",
-    "MeasuredMetrics": "evaluation.measured",
-    "queue_metrics": "evaluation.measured",
-    "recorded_queue_kpis": "evaluation.measured",
-    "review_metrics": "evaluation.measured",
-    "WeekendCalendar": "evaluation.deadlines",
-    "DueDateCalendar": "evaluation.deadlines",
-    "AspectScore": "evaluation.scoring",
-    "CriterionResult": "evaluation.scoring",
-    "Evaluator": "evaluation.scoring",
-    "Flat": "evaluation.scoring",
-    "Rectification": "evaluation.scoring",
-    "Scorecard": "evaluation.scoring",
-    "ScoringModel": "evaluation.scoring",
-    "Status": "evaluation.scoring",
-    "VetoCap": "evaluation.scoring",
-    "WeightedSum": "evaluation.scoring",
-    "scoring_model": "evaluation.scoring",
-    "resolve_scoring_model": "evaluation.scoring",
-    "BadReviewState": "evaluation.reviews",
-    "ReviewChannel": "evaluation.reviews",
-    "Disposition": "evaluation.reviews",
-    "FollowUp": "evaluation.reviews",
-    "Review": "evaluation.reviews",
-    "ReviewLevel": "evaluation.reviews",
-    "ReviewPolicy": "evaluation.reviews",
-    "ReviewSummary": "evaluation.reviews",
-    "ReviewsDocument": "evaluation.reviews",
-    "StepStatus": "evaluation.reviews",
-    "summarize_reviews": "evaluation.reviews",
-    "track_bad_reviews": "evaluation.reviews",
-    "Finding": "evaluation.inspections",
-    "Inspection": "evaluation.inspections",
-    "InspectionsDocument": "evaluation.inspections",
-    "OrderState": "evaluation.inspections",
-    "OrderStatus": "evaluation.inspections",
-    "RectificationOrder": "evaluation.inspections",
-    "inspection_metrics": "evaluation.inspections",
-    "track_orders": "evaluation.inspections",
-    "BatchResult": "evaluation.batch",
-    "BatchSummary": "evaluation.batch",
-    "GroupSummary": "evaluation.batch",
-    "evaluate_hall": "evaluation.batch",
-    "evaluate_locality": "evaluation.batch",
-    "evaluate_many": "evaluation.batch",
-    "Contact": "halls",
-    "DayHours": "halls",
-    "Hall": "halls",
-    "HallTier": "halls",
-    "OpeningHours": "halls",
-    "ServiceMode": "halls",
-    "SpecialService": "halls",
-    "Staff": "halls",
-    "StaffRole": "halls",
-    "TimeRange": "halls",
-    "Weekday": "halls",
-    "Window": "halls",
-    "WindowKind": "halls",
-    "Zone": "halls",
-    "ZoneKind": "halls",
-    "Locality": "localities",
-    "LocalityLevel": "localities",
-    "PluginHost": "plugins",
-    "PluginInfo": "plugins",
-    "load_plugins": "plugins",
-    "HallsDocument": "registry",
-    "LocalityInfo": "registry",
-    "Provenance": "registry",
+    # Localities, the registry and the resolved locality
+    "load_registry": "registry",
     "Registry": "registry",
     "ResolvedLocality": "registry",
-    "load_registry": "registry",
-    "CALENDAR_FILE": "calendar",
-    "FIRST_OFFICIAL_YEAR": "calendar",
-    "LAST_OFFICIAL_YEAR": "calendar",
-    "CalendarDay": "calendar",
-    "CalendarDocument": "calendar",
-    "ScheduleUnavailableError": "calendar",
-    "WorkingCalendar": "calendar",
-    "working_calendar": "calendar",
-    "ITEMS_FILE": "items",
-    "NATIONAL_ITEM_TYPES": "items",
-    "Catalog": "items",
-    "CatalogMetrics": "items",
-    "Channel": "items",
-    "CodeRules": "items",
-    "Fee": "items",
-    "HandlingKind": "items",
-    "ItemLevel": "items",
-    "ItemLocalization": "items",
-    "ItemsDocument": "items",
-    "Material": "items",
-    "MaterialForm": "items",
-    "ServiceItem": "items",
-    "load_catalog": "items",
-    "Choice": "forms",
-    "CompiledForm": "forms",
-    "CrossCheck": "forms",
-    "ExpressionError": "forms",
-    "Field": "forms",
-    "FieldType": "forms",
-    "FormExample": "forms",
-    "FormLibrary": "forms",
-    "FormSpec": "forms",
-    "Problem": "forms",
-    "ValidationResult": "forms",
-    "compile_form": "forms",
-    "load_forms": "forms",
-    "IllegalCommandError": "errors",
-    "NoTicketWaitingError": "errors",
+    "Locality": "localities",
+    "LocalityLevel": "localities",
+    "Provenance": "localities",
+    "DivisionCode": "divisions",
+    "NATIONAL": "divisions",
+    "hookimpl": "_markers",
+    "hookspec": "_markers",
+    # Errors: every one a GovServiceError
+    "GovServiceError": "errors",
+    "DataProblem": "errors",
+    "FieldValueError": "errors",
+    "InvalidDataError": "errors",
+    "UnknownLocalityError": "errors",
+    "PluginError": "errors",
     "QueueError": "errors",
-    "QueueSchemaError": "errors",
-    "QueueStoreError": "errors",
-    "FixedClock": "queues.engine",
-    "QueueEngine": "queues.engine",
-    "HookFailure": "queues.hooks",
-    "PluginNotifier": "queues.hooks",
-    "Distribution": "queues.kpis",
-    "KpiFigures": "queues.kpis",
-    "QueueKpis": "queues.kpis",
-    "kpis_from_events": "queues.kpis",
-    "AntiStarvationRule": "queues.policy",
-    "BusinessLine": "queues.policy",
-    "LateAppointment": "queues.policy",
-    "Outcome": "queues.policy",
-    "PriorityGroup": "queues.policy",
-    "QueueParams": "queues.policy",
-    "QueuePolicy": "queues.policy",
-    "QueuePolicyLayer": "queues.policy",
-    "queue_policy": "queues.policy",
-    "QueueState": "queues.state",
-    "Ticket": "queues.state",
-    "TicketStatus": "queues.state",
-    "WindowState": "queues.state",
-    "EventStore": "queues.stores.base",
-    "MemoryStore": "queues.stores.memory",
-    "LocalityKpis": "queues.stores.postgres",
-    "PostgresStore": "queues.stores.postgres",
-    "locality_kpis": "queues.stores.postgres",
-    "SQLiteStore": "queues.stores.sqlite",
-    "configure_converter": "serialization",
-    "dump": "serialization",
-    "dumps": "serialization",
+    # Reading and writing data files (one converter)
     "load": "serialization",
     "loads": "serialization",
-    "make_converter": "serialization",
+    "dump": "serialization",
+    "dumps": "serialization",
     "structure": "serialization",
     "unstructure": "serialization",
-    "ErlangC": "staffing",
-    "erlang_b": "staffing",
-    "erlang_c": "staffing",
-    "priority_waits": "staffing",
-    "windows_needed": "staffing",
+    # Halls, service items, forms and the working calendar
+    "Hall": "halls",
+    "HallTier": "halls",
+    "Window": "halls",
+    "Catalog": "items",
+    "ServiceItem": "items",
+    "FormSpec": "forms",
+    "CompiledForm": "forms",
+    "ValidationResult": "forms",
+    "compile_form": "forms",
+    "WorkingCalendar": "calendar",
+    # Evaluation
+    "Standard": "evaluation",
+    "Assessment": "evaluation",
+    "Answer": "evaluation",
+    "load_assessment": "evaluation",
+    "evaluate_hall": "evaluation",
+    "evaluate_locality": "evaluation",
+    "Scorecard": "evaluation",
+    "Status": "evaluation",
+    "Review": "evaluation",
+    "summarize_reviews": "evaluation",
+    # Queues
+    "QueueEngine": "queues",
+    "QueuePolicy": "queues",
+    "QueueKpis": "queues",
+    "MemoryStore": "queues",
+    "SQLiteStore": "queues",
+    "PostgresStore": "queues",
+    # Staffing
     "DayProfile": "staffing",
-    "TimeDistribution": "staffing",
-    "SimulationResult": "staffing",
-    "StaffingPlan": "staffing",
     "load_profile": "staffing",
     "plan_staffing": "staffing",
-    "simulate": "staffing",
+    "erlang_c": "staffing",
 }
+"""Each public name and the module it is loaded from, on first use."""
 
-__all__ = [
-    "CALENDAR_FILE",
-    "FIRST_OFFICIAL_YEAR",
-    "ITEMS_FILE",
-    "LAST_OFFICIAL_YEAR",
-    "NATIONAL",
-    "NATIONAL_ITEM_TYPES",
-    "Answer",
-    "AntiStarvationRule",
-    "Aspect",
-    "AspectScore",
-    "Assessment",
-    "BadReviewState",
-    "BatchResult",
-    "BatchSummary",
-    "BusinessLine",
-    "CalendarDay",
-    "CalendarDocument",
-    "Catalog",
-    "CatalogMetrics",
-    "Channel",
-    "Choice",
-    "CodeRules",
-    "CompiledForm",
-    "Contact",
-    "CriteriaDocument",
-    "Criterion",
-    "CriterionResult",
-    "CrossCheck",
-    "DataProblem",
-    "DayHours",
-    "DayProfile",
-    "Direction",
-    "Disposition",
-    "Distribution",
-    "DivisionCode",
-    "DivisionLevel",
-    "DueDateCalendar",
-    "EffectiveCriterion",
-    "EffectiveParameter",
-    "ErlangC",
-    "Evaluator",
-    "EventStore",
-    "ExpressionError",
-    "Fee",
-    "Field",
-    "FieldType",
-    "FieldValueError",
-    "Finding",
-    "FixedClock",
-    "Flat",
-    "FollowUp",
-    "FormExample",
-    "FormLibrary",
-    "FormSpec",
-    "GovServiceError",
-    "GradeBand",
-    "GroupSummary",
-    "Hall",
-    "HallTier",
-    "HallsDocument",
-    "HandlingKind",
-    "HookFailure",
-    "IllegalCommandError",
-    "Inspection",
-    "InspectionsDocument",
-    "InvalidDataError",
-    "ItemLevel",
-    "ItemLocalization",
-    "ItemsDocument",
-    "KpiFigures",
-    "LateAppointment",
-    "Level",
-    "Locality",
-    "LocalityChainError",
-    "LocalityConflictError",
-    "LocalityInfo",
-    "LocalityKpis",
-    "LocalityLevel",
-    "Material",
-    "MaterialForm",
-    "MeasuredMetrics",
-    "MemoryStore",
-    "Method",
-    "MetricDefinition",
-    "Metrics",
-    "NoTicketWaitingError",
-    "OpeningHours",
-    "OrderState",
-    "OrderStatus",
-    "Outcome",
-    "Override",
-    "Parameter",
-    "PluginContractError",
-    "PluginError",
-    "PluginHost",
-    "PluginInfo",
-    "PluginLoadError",
-    "PluginNotifier",
-    "PostgresStore",
-    "PriorityGroup",
-    "Problem",
-    "Provenance",
-    "QueueEngine",
-    "QueueError",
-    "QueueKpis",
-    "QueueParams",
-    "QueuePolicy",
-    "QueuePolicyLayer",
-    "QueueSchemaError",
-    "QueueState",
-    "QueueStoreError",
-    "Rectification",
-    "RectificationOrder",
-    "Registry",
-    "Removal",
-    "ResolvedLocality",
-    "Review",
-    "ReviewChannel",
-    "ReviewLevel",
-    "ReviewPolicy",
-    "ReviewSummary",
-    "ReviewsDocument",
-    "SQLiteStore",
-    "ScaffoldError",
-    "ScheduleUnavailableError",
-    "Scorecard",
-    "ScoringModel",
-    "ServiceItem",
-    "ServiceMode",
-    "SimulationResult",
-    "SpecialService",
-    "Staff",
-    "StaffRole",
-    "StaffingPlan",
-    "Standard",
-    "Status",
-    "StepStatus",
-    "Ticket",
-    "TicketStatus",
-    "TimeDistribution",
-    "TimeRange",
-    "TownKind",
-    "UnknownLocalityError",
-    "ValidationResult",
-    "VetoCap",
-    "Waiver",
-    "Weekday",
-    "WeekendCalendar",
-    "WeightedSum",
-    "Window",
-    "WindowKind",
-    "WindowState",
-    "WorkingCalendar",
-    "Zone",
-    "ZoneKind",
-    "__version__",
-    "compile_form",
-    "compose_standard",
-    "configure_converter",
-    "dump",
-    "dumps",
-    "erlang_b",
-    "erlang_c",
-    "evaluate_hall",
-    "evaluate_locality",
-    "evaluate_many",
-    "hookimpl",
-    "hookspec",
-    "inspection_metrics",
-    "kpis_from_events",
-    "load",
-    "load_assessment",
-    "load_catalog",
-    "load_forms",
-    "load_plugins",
-    "load_profile",
-    "load_registry",
-    "loads",
-    "locality_kpis",
-    "make_converter",
-    "plan_staffing",
-    "priority_waits",
-    "queue_metrics",
-    "queue_policy",
-    "recorded_queue_kpis",
-    "resolve_scoring_model",
-    "resolve_standard",
-    "review_metrics",
-    "scoring_model",
-    "simulate",
-    "structure",
-    "summarize_reviews",
-    "track_bad_reviews",
-    "track_orders",
-    "unstructure",
-    "windows_needed",
-    "working_calendar",
-]
+__all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604 - built from the one table above
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
+        # A subpackage (``gs.halls.Weekday``) loads on first use too.
+        if not name.startswith("_") and importlib.util.find_spec(f"govservice_std.{name}"):
+            return importlib.import_module(f"govservice_std.{name}")
         raise AttributeError(f"module 'govservice_std' has no attribute {name!r}")
     value = getattr(importlib.import_module(f"govservice_std.{module}"), name)
     globals()[name] = value

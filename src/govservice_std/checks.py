@@ -27,7 +27,8 @@ from govservice_std.errors import (
     InvalidDataError,
     PluginError,
 )
-from govservice_std.registry import HALLS_FILE, Registry, load_registry
+from govservice_std.halls import HALLS_FILE
+from govservice_std.registry import Registry, ResolvedLocality, load_registry
 
 __all__ = [
     "CHECKS",
@@ -98,29 +99,26 @@ def _check_halls(registry: Registry, code: str) -> Iterable[CheckProblem]:
     return ()
 
 
+def _unchecked(registry: Registry, code: str) -> ResolvedLocality:
+    # Each check reads its own part, whatever the state of the others (the halls included).
+    return ResolvedLocality(registry, registry.chain(code))
+
+
 def _check_criteria(registry: Registry, code: str) -> Iterable[CheckProblem]:
     # Overlays must name criteria in force, and the chosen scoring model must exist.
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
-
-    resolve_standard(registry, code)
-    resolve_scoring_model(registry, code)
+    _unchecked(registry, code).part("scoring_model")
     return ()
 
 
 def _check_calendar(registry: Registry, code: str) -> Iterable[CheckProblem]:
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-
-    working_calendar(registry, code)
+    _unchecked(registry, code).part("calendar")
     return ()
 
 
 def _check_items(registry: Registry, code: str) -> Iterable[CheckProblem]:
     # Items load with their localizations: promised limits within legal limits, forms
     # that exist in the chain, codes that fit each layer's layout.
-    from govservice_std.items import load_catalog  # noqa: PLC0415
-
-    load_catalog(registry, code)
+    _unchecked(registry, code).part("catalog")
     return ()
 
 
@@ -128,9 +126,7 @@ def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
     # Loading compiles every form (its rule expressions parse) and collects the layers'
     # cross-field checks from their plugins; then each form must judge its own examples
     # as they say: problems exactly at the fields they name.
-    from govservice_std.forms import load_forms  # noqa: PLC0415
-
-    library = load_forms(registry, code)
+    library = _unchecked(registry, code).forms
     problems: list[CheckProblem] = []
     for form in library:
         for index, example in enumerate(form.spec.examples):
@@ -154,16 +150,12 @@ def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
 
 def _check_queue(registry: Registry, code: str) -> Iterable[CheckProblem]:
     # Lines, priority groups and outcomes overlay by id; unknown ids in removals fail.
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
-
-    queue_policy(registry, code)
+    _unchecked(registry, code).part("queue_policy")
     return ()
 
 
 def _check_staffing(registry: Registry, code: str) -> Iterable[CheckProblem]:
-    from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415
-
-    locality_profile(registry, code)
+    _unchecked(registry, code).part("staffing_profile")
     return ()
 
 

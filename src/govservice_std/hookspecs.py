@@ -54,7 +54,7 @@ def govservice_localities() -> Sequence[Locality]:  # type: ignore[empty-body]
     Give a locality a ``data`` folder to have the library read its data files from it:
 
     ``halls.toml``
-        The layer's halls (a :class:`~govservice_std.registry.HallsDocument`).
+        The layer's halls (a :class:`~govservice_std.halls.HallsDocument`).
 
     Returns:
         A list of :class:`~govservice_std.localities.Locality` records; empty if the plugin

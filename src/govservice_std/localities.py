@@ -22,7 +22,7 @@ import attrs
 from govservice_std.divisions import DivisionCode, DivisionLevel
 from govservice_std.errors import FieldValueError
 
-__all__ = ["Locality", "LocalityLevel"]
+__all__ = ["Locality", "LocalityLevel", "Provenance"]
 
 
 class LocalityLevel(enum.Enum):
@@ -145,3 +145,21 @@ class Locality:
     def label(self) -> str:
         """``name (code)``, for messages."""
         return f"{self.name} ({self.code})"
+
+
+@attrs.frozen
+class Provenance:
+    """Which layer set a value, through which plugin and from which source.
+
+    Attributes:
+        layer: The code of the locality layer.
+        plugin: The registered name of the plugin that declared the layer.
+        source: The data file (``halls.toml``) or hook (``hook govservice_halls``).
+    """
+
+    layer: DivisionCode
+    plugin: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.layer} ({self.plugin}, {self.source})"

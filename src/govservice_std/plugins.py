@@ -22,20 +22,16 @@ import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
 
-from govservice_std import hookspecs
+from govservice_std import hookspecs, national
 from govservice_std._markers import ENTRY_POINT_GROUP, PROJECT
 from govservice_std._version import __version__
 from govservice_std.errors import PluginContractError, PluginError, PluginLoadError
-from govservice_std.halls import Hall
 from govservice_std.localities import Locality
-
-if TYPE_CHECKING:
-    from govservice_std.forms.validate import CrossCheck
 
 __all__ = [
     "AUTOLOAD_ENV",
@@ -96,7 +92,6 @@ class PluginInfo:
 
 
 def _builtin_plugins() -> list[tuple[PluginInfo, object]]:
-    from govservice_std import national  # noqa: PLC0415 - loaded with the manager, not at import
 
     return [
         (
@@ -211,16 +206,6 @@ class PluginHost:
                 (info, loc) for loc in self._checked_list(result, Locality, info, hook, False)
             )
         return found
-
-    def halls(self, plugin: str, locality: Locality) -> list[Hall]:
-        """Call :func:`~govservice_std.hookspecs.govservice_halls` on one plugin."""
-        return self.call_scoped("govservice_halls", plugin, Hall, locality=locality)
-
-    def form_checks(self, plugin: str, locality: Locality) -> list[CrossCheck]:
-        """Call :func:`~govservice_std.hookspecs.govservice_form_checks` on one plugin."""
-        from govservice_std.forms.validate import CrossCheck  # noqa: PLC0415 - forms load lazily
-
-        return self.call_scoped("govservice_form_checks", plugin, CrossCheck, locality=locality)
 
     def deliver(self, hook: str, **kwargs: Any) -> list[tuple[PluginInfo, BaseException]]:
         """Call a notification hook on every plugin, isolating each from the others.

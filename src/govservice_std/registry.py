@@ -1,46 +1,65 @@
-"""The locality registry: installed localities, their chains, and resolution with provenance.
+"""The locality registry: installed localities, their chains, and the resolved locality.
 
 :func:`load_registry` loads the plugins and indexes the localities they declare. Resolving a
 locality walks its chain from the national baseline down — 全国 → 广东省 → 惠州市 → 龙门县 —
-and applies each layer's contributions parent first; the result is a
-:class:`ResolvedLocality`, cached, that records which layer (and which plugin and file) set
-each value.
+and gives a :class:`ResolvedLocality`, cached: the one object from which the rest of the
+library takes a locality's halls, catalog, forms, calendar, standard, scoring model, queue
+policy, review policy and staffing profile. Each of these is computed once, on first use,
+by the domain that owns it, and records which layer (and which plugin and file) set each
+value (:class:`~govservice_std.localities.Provenance`).
 
 >>> registry = load_registry(autoload=False)
 >>> [info.locality.name for info in registry.localities()]
 ['全国']
->>> registry.resolve("000000").chain_codes
+>>> resolved = registry.resolve("000000")
+>>> resolved.chain_codes
 ('000000',)
+>>> resolved.queue_policy is resolved.queue_policy
+True
+
+How the parts are computed, and why this module imports none of the domains: the registry
+sits below the domain packages (which read it), so it cannot import them. Each domain
+instead has a ``layers`` module (``govservice_std.items.layers`` and so on), the only code
+that reads the registry for that domain, with a ``PARTS`` table mapping part names to
+functions of a :class:`ResolvedLocality`. ``PART_PROVIDERS`` names, for each part, the
+module whose table provides it; the module is imported on the first use of one of its parts,
+as an entry point would be. The domain types appear below in annotations only.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from importlib.resources.abc import Traversable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
-from govservice_std._fields import unique
 from govservice_std.divisions import NATIONAL, DivisionCode
 from govservice_std.errors import (
-    DataProblem,
-    InvalidDataError,
     LocalityChainError,
     LocalityConflictError,
     UnknownLocalityError,
 )
-from govservice_std.halls import Hall, HallTier
-from govservice_std.localities import Locality
+from govservice_std.localities import Locality, Provenance
 from govservice_std.plugins import PluginHost, PluginInfo, load_plugins
-from govservice_std.serialization import load
+
+if TYPE_CHECKING:
+    # Annotations only: the domains sit above the registry and provide these values.
+    from govservice_std.calendar.model import WorkingCalendar
+    from govservice_std.evaluation.reviews import ReviewPolicy
+    from govservice_std.evaluation.scoring import ScoringModel
+    from govservice_std.evaluation.standard import Standard
+    from govservice_std.forms.library import FormLibrary
+    from govservice_std.halls.model import Hall, HallTier
+    from govservice_std.items.model import Catalog
+    from govservice_std.queues.policy import QueuePolicy
+    from govservice_std.staffing.profile import DayProfile
 
 __all__ = [
-    "HALLS_FILE",
-    "HallsDocument",
+    "PART_PROVIDERS",
     "LocalityInfo",
-    "Provenance",
     "Registry",
     "ResolvedLocality",
     "load_registry",
@@ -49,46 +68,23 @@ __all__ = [
 
 T = TypeVar("T")
 
-HALLS_FILE = "halls.toml"
-"""Name of a layer's hall data file inside its data folder."""
+PART_PROVIDERS: Mapping[str, str] = {
+    "halls": "govservice_std.halls.layers",
+    "catalog": "govservice_std.items.layers",
+    "forms": "govservice_std.forms.layers",
+    "calendar": "govservice_std.calendar.layers",
+    "standard": "govservice_std.evaluation.layers",
+    "scoring_models": "govservice_std.evaluation.layers",
+    "scoring_model": "govservice_std.evaluation.layers",
+    "review_policy": "govservice_std.evaluation.layers",
+    "queue_policy": "govservice_std.queues.layers",
+    "staffing_profile": "govservice_std.staffing.layers",
+}
+"""For each part of a :class:`ResolvedLocality`, the domain ``layers`` module that computes it.
 
-
-@attrs.frozen
-class HallsDocument:
-    """The contents of a layer's ``halls.toml``.
-
-    Args:
-        halls: The layer's halls.
-        sources: Where the file's facts come from.
-        notes: Free text, for instance which values are illustrative.
-    """
-
-    halls: tuple[Hall, ...] = ()
-    sources: tuple[str, ...] = ()
-    notes: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        # Within one file a repeated code is a mistake; replacing an ancestor's hall is
-        # what a later layer does on purpose.
-        unique(self.halls, lambda h: h.code, "halls", "hall code")
-
-
-@attrs.frozen
-class Provenance:
-    """Which layer set a value, through which plugin and from which source.
-
-    Attributes:
-        layer: The code of the locality layer.
-        plugin: The registered name of the plugin that declared the layer.
-        source: The data file (``halls.toml``) or hook (``hook govservice_halls``).
-    """
-
-    layer: DivisionCode
-    plugin: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.layer} ({self.plugin}, {self.source})"
+Each of these modules has a ``PARTS`` mapping from part name to a function that takes the
+resolved locality and returns the part.
+"""
 
 
 @attrs.frozen
@@ -104,23 +100,32 @@ class LocalityInfo:
         return self.locality.code
 
 
-@attrs.frozen(eq=False)
 class ResolvedLocality:
-    """A locality with its whole chain applied.
+    """A locality with its whole chain applied: the one resolved chain the library uses.
+
+    Get one from :meth:`Registry.resolve` (cached per registry). Every part — halls,
+    catalog, forms, calendar, standard, scoring model, queue policy, review policy,
+    staffing profile — is computed once, on first use, by the domain that owns it
+    (see ``PART_PROVIDERS``), and kept; computing is thread-safe. Each part records
+    the layer that set each of its values.
 
     Attributes:
         locality: The locality itself.
         chain: Its layers, national baseline first, the locality last.
-        halls: The halls of the chain that lie within the locality, in layer order.
-        provenance: For each hall code, which layer set the hall.
-        overridden: For each hall code replaced by a later layer, the provenance it replaced.
+        registry: The registry it was resolved from (for the localities below it).
     """
 
-    locality: Locality
-    chain: tuple[LocalityInfo, ...]
-    halls: tuple[Hall, ...]
-    provenance: Mapping[str, Provenance]
-    overridden: Mapping[str, tuple[Provenance, ...]]
+    __slots__ = ("_lock", "_parts", "chain", "locality", "registry")
+
+    def __init__(self, registry: Registry, chain: tuple[LocalityInfo, ...]) -> None:
+        self.registry = registry
+        self.chain = chain
+        self.locality: Locality = chain[-1].locality
+        self._lock = threading.RLock()
+        self._parts: dict[str, object] = {}
+
+    def __repr__(self) -> str:
+        return f"ResolvedLocality({self.locality.label})"
 
     @property
     def code(self) -> DivisionCode:
@@ -131,6 +136,68 @@ class ResolvedLocality:
     def chain_codes(self) -> tuple[str, ...]:
         """The codes of the chain as strings, national first."""
         return tuple(str(info.code) for info in self.chain)
+
+    @property
+    def host(self) -> PluginHost:
+        """The plugin host of the registry (for the scoped hooks of the chain's plugins)."""
+        return self.registry.host
+
+    def layer_files(self, filename: str) -> tuple[tuple[LocalityInfo, Traversable], ...]:
+        """The data file ``filename`` of every layer of the chain that has one, parent first."""
+        found: list[tuple[LocalityInfo, Traversable]] = []
+        for info in self.chain:
+            data = info.locality.data
+            if data is None:
+                continue
+            file = data / filename
+            if file.is_file():
+                found.append((info, file))
+        return tuple(found)
+
+    def part(self, name: str) -> object:
+        """The part ``name`` (one of ``PART_PROVIDERS``), computed on first use.
+
+        Raises:
+            KeyError: If no domain provides a part of that name.
+        """
+        try:
+            return self._parts[name]
+        except KeyError:
+            pass
+        with self._lock:
+            if name not in self._parts:
+                try:
+                    module = PART_PROVIDERS[name]
+                except KeyError:
+                    raise KeyError(f"no part {name!r} of a resolved locality") from None
+                provider: Callable[[ResolvedLocality], object] = importlib.import_module(
+                    module
+                ).PARTS[name]
+                self._parts[name] = provider(self)
+            return self._parts[name]
+
+    # -- halls (read when the locality is resolved, so broken hall data fails early) --
+
+    @property
+    def halls(self) -> tuple[Hall, ...]:
+        """The halls of the chain that lie within the locality, in layer order."""
+        halls: tuple[Hall, ...] = self._halls().halls
+        return halls
+
+    @property
+    def provenance(self) -> Mapping[str, Provenance]:
+        """For each hall code, which layer set the hall."""
+        provenance: Mapping[str, Provenance] = self._halls().provenance
+        return provenance
+
+    @property
+    def overridden(self) -> Mapping[str, tuple[Provenance, ...]]:
+        """For each hall code replaced by a later layer, the provenance it replaced."""
+        overridden: Mapping[str, tuple[Provenance, ...]] = self._halls().overridden
+        return overridden
+
+    def _halls(self) -> Any:
+        return self.part("halls")
 
     def hall(self, code: str) -> Hall:
         """The hall with this code.
@@ -145,8 +212,55 @@ class ResolvedLocality:
 
     def halls_of(self, tier: HallTier | str) -> tuple[Hall, ...]:
         """The halls of one tier."""
-        wanted = HallTier(tier)
-        return tuple(h for h in self.halls if h.tier is wanted)
+        wanted = getattr(tier, "value", tier)
+        return tuple(h for h in self.halls if h.tier.value == wanted)
+
+    # -- the other parts, each from its domain's layers module --
+
+    @property
+    def catalog(self) -> Catalog:
+        """The service-item catalog (every layer's ``items.toml``)."""
+        return cast("Catalog", self.part("catalog"))
+
+    @property
+    def forms(self) -> FormLibrary:
+        """The compiled forms (every layer's ``forms/*.toml`` and form checks)."""
+        return cast("FormLibrary", self.part("forms"))
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working calendar: the official schedule plus the chain's ``calendar.toml``."""
+        return cast("WorkingCalendar", self.part("calendar"))
+
+    @property
+    def standard(self) -> Standard:
+        """The effective evaluation standard (every layer's ``criteria.toml``)."""
+        return cast("Standard", self.part("standard"))
+
+    @property
+    def scoring_models(self) -> Mapping[str, ScoringModel]:
+        """The scoring models the chain knows: the built-in ones and the plugins' ones."""
+        return cast("Mapping[str, ScoringModel]", self.part("scoring_models"))
+
+    @property
+    def scoring_model(self) -> ScoringModel:
+        """The scoring model the standard chooses."""
+        return cast("ScoringModel", self.part("scoring_model"))
+
+    @property
+    def queue_policy(self) -> QueuePolicy:
+        """The queue policy (every layer's ``queue.toml``)."""
+        return cast("QueuePolicy", self.part("queue_policy"))
+
+    @property
+    def review_policy(self) -> ReviewPolicy:
+        """The 好差评 follow-up policy set by the standard's ``reviews.*`` parameters."""
+        return cast("ReviewPolicy", self.part("review_policy"))
+
+    @property
+    def staffing_profile(self) -> DayProfile | None:
+        """The day profile of the nearest layer with a ``staffing.toml``, if any."""
+        return cast("DayProfile | None", self.part("staffing_profile"))
 
 
 def source_name(info: LocalityInfo, file: Traversable) -> str:
@@ -270,8 +384,8 @@ class Registry:
     ) -> tuple[tuple[LocalityInfo, Traversable], ...]:
         """The data file ``filename`` of every layer in the chain of ``code`` that has one.
 
-        Parent first, as overlays are applied. Domain modules use this to read their own
-        per-layer files (``halls.toml``, and the files of items, criteria and queues).
+        Parent first, as overlays are applied (the same as
+        :meth:`ResolvedLocality.layer_files`, for a locality not resolved yet).
         """
         found: list[tuple[LocalityInfo, Traversable]] = []
         for info in self.chain(code):
@@ -286,8 +400,8 @@ class Registry:
     def memo(self, key: Hashable, factory: Callable[[], T]) -> T:
         """Compute a derived result once per registry and cache it (thread-safe).
 
-        Domain modules cache what they resolve from a chain here, keyed by something like
-        ``("catalog", code)``, so that each chain is read and checked once.
+        For results derived from several localities (a resolved locality keeps its own
+        parts), keyed by something like ``("report", code)``.
         """
         with self._lock:
             if key in self._memo:
@@ -309,7 +423,9 @@ class Registry:
         with self._lock:
             cached = self._cache.get(key)
             if cached is None:
-                cached = self._resolve(key)
+                cached = ResolvedLocality(self, self.chain(key))
+                # The halls are read at once, so that broken hall data fails here.
+                cached.part("halls")
                 self._cache[key] = cached
             return cached
 
@@ -342,7 +458,7 @@ class Registry:
         descendants: bool = True,
     ) -> tuple[tuple[Hall, Provenance], ...]:
         """Like :meth:`halls`, with the provenance of each hall."""
-        wanted = HallTier(tier) if tier is not None else None
+        wanted = getattr(tier, "value", tier)
         infos = [self.info(code)]
         if descendants:
             infos.extend(self.descendants(code))
@@ -351,101 +467,9 @@ class Registry:
             resolved = self.resolve(info.code)
             for hall in resolved.halls:
                 seen.setdefault(hall.code, (hall, resolved.provenance[hall.code]))
-        return tuple(entry for entry in seen.values() if wanted is None or entry[0].tier is wanted)
-
-    def _layer_halls(self, info: LocalityInfo) -> list[tuple[Hall, Provenance, str]]:
-        out: list[tuple[Hall, Provenance, str]] = []
-        data = info.locality.data
-        file = data / HALLS_FILE if data is not None else None
-        if file is not None and file.is_file():
-            source = source_name(info, file)
-            document = load(file, HallsDocument, source=source)
-            prov = Provenance(info.code, info.plugin.name, HALLS_FILE)
-            out.extend((hall, prov, source) for hall in document.halls)
-        prov = Provenance(info.code, info.plugin.name, "hook govservice_halls")
-        hook_source = f"plugin {info.plugin.label} hook govservice_halls"
-        out.extend(
-            (hall, prov, hook_source) for hall in self._host.halls(info.plugin.name, info.locality)
+        return tuple(
+            entry for entry in seen.values() if wanted is None or entry[0].tier.value == wanted
         )
-        return out
-
-    def _resolve(self, key: DivisionCode) -> ResolvedLocality:
-        chain = self.chain(key)
-        target = chain[-1].locality
-        halls: dict[str, Hall] = {}
-        provenance: dict[str, Provenance] = {}
-        origin: dict[str, str] = {}
-        overridden: dict[str, list[Provenance]] = {}
-        for info in chain:
-            for index, (hall, prov, source) in enumerate(self._layer_halls(info)):
-                if not info.code.contains(hall.division):
-                    raise InvalidDataError(
-                        [
-                            DataProblem(
-                                f"halls[{index}].division",
-                                f"{hall.division} lies outside locality {info.locality.label}",
-                            )
-                        ],
-                        source=source,
-                    )
-                if hall.code in provenance:
-                    overridden.setdefault(hall.code, []).append(provenance[hall.code])
-                halls[hall.code] = hall
-                provenance[hall.code] = prov
-                origin[hall.code] = f"{source}: halls[{index}]"
-        _check_parents(halls, origin)
-        inside = tuple(h for h in halls.values() if target.code.contains(h.division))
-        kept = {h.code: provenance[h.code] for h in inside}
-        return ResolvedLocality(
-            locality=target,
-            chain=chain,
-            halls=inside,
-            provenance=kept,
-            overridden={code: tuple(v) for code, v in overridden.items() if code in kept},
-        )
-
-
-def _city_above_county(parent: Hall, hall: Hall) -> bool:
-    # County-tier covers centres at county level and above: a county centre may report to
-    # its city's centre, which is of the same tier but serves a larger division.
-    return (
-        parent.tier is hall.tier is HallTier.COUNTY
-        and parent.division != hall.division
-        and parent.division.contains(hall.division)
-    )
-
-
-def _check_parents(halls: Mapping[str, Hall], origin: Mapping[str, str]) -> None:
-    problems: dict[str, list[DataProblem]] = {}
-    for hall in halls.values():
-        if hall.parent is None:
-            continue
-        where, _, path = origin[hall.code].rpartition(": ")
-        parent = halls.get(hall.parent)
-        if parent is None:
-            problems.setdefault(where, []).append(
-                DataProblem(f"{path}.parent", f"no hall {hall.parent!r} in the locality's chain")
-            )
-        elif not (hall.is_below(parent) or _city_above_county(parent, hall)):
-            problems.setdefault(where, []).append(
-                DataProblem(
-                    f"{path}.parent",
-                    f"{hall.parent!r} is a {parent.tier.value}-tier hall; a "
-                    f"{hall.tier.value}-tier hall must report to a higher tier "
-                    "(or a county centre to the centre of a larger division)",
-                )
-            )
-        elif not parent.division.contains(hall.division):
-            problems.setdefault(where, []).append(
-                DataProblem(
-                    f"{path}.parent",
-                    f"{hall.parent!r} serves {parent.division}, which does not contain "
-                    f"{hall.division}",
-                )
-            )
-    if problems:
-        where, found = next(iter(problems.items()))
-        raise InvalidDataError(found, source=where)
 
 
 def load_registry(

@@ -19,7 +19,7 @@ from govservice_std.evaluation.standard import (
     Parameter,
 )
 from govservice_std.halls import Hall, HallTier
-from govservice_std.registry import Provenance
+from govservice_std.localities import Provenance
 
 DATE = dt.date(2026, 11, 20)
 NATIONAL = Provenance(DivisionCode("000000"), "test", "inline")

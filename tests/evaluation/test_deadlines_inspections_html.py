@@ -90,8 +90,8 @@ def _svgs(page: str) -> list[str]:
 
 def test_html_reports_are_self_contained_with_wellformed_svg() -> None:
     registry = load_registry()
-    card = evaluate_hall(registry, load_assessment(ASSESSMENT))
-    batch = evaluate_locality(registry, "441324", [load_assessment(ASSESSMENT)])
+    card = evaluate_hall(registry.resolve("441324"), load_assessment(ASSESSMENT))
+    batch = evaluate_locality(registry.resolve("441324"), [load_assessment(ASSESSMENT)])
     for page in (scorecard_html(card), batch_html(batch)):
         parser = _Collect()
         parser.feed(page)
@@ -118,7 +118,7 @@ def _chromium() -> str | None:
     reason="headless Chromium is not installed (CI installs it and requires this test)",
 )
 def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    card = evaluate_hall(load_registry(), load_assessment(ASSESSMENT))
+    card = evaluate_hall(load_registry().resolve("441324"), load_assessment(ASSESSMENT))
     page = tmp_path / "report.html"
     page.write_text(scorecard_html(card), encoding="utf-8")
     browser = _chromium()

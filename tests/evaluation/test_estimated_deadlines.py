@@ -10,6 +10,15 @@ from click.testing import CliRunner
 
 import govservice_std as gs
 from govservice_std.cli import cli
+from govservice_std.evaluation import (
+    Finding,
+    FollowUp,
+    Inspection,
+    RectificationOrder,
+    ReviewPolicy,
+    track_bad_reviews,
+    track_orders,
+)
 
 LATE_DECEMBER = dt.date(2026, 12, 28)  # five working days from here reach 2027
 NOVEMBER = dt.date(2026, 11, 2)
@@ -17,7 +26,7 @@ SPRING = dt.date(2027, 3, 1)
 
 
 def test_bad_review_deadlines_into_an_unpublished_year_are_flagged() -> None:
-    policy = gs.ReviewPolicy(contact_days=5)
+    policy = ReviewPolicy(contact_days=5)
     reviews = [
         gs.Review(id="late", level="dissatisfied", channel="on_site", date=LATE_DECEMBER),
         gs.Review(id="early", level="dissatisfied", channel="on_site", date=NOVEMBER),
@@ -26,10 +35,10 @@ def test_bad_review_deadlines_into_an_unpublished_year_are_flagged() -> None:
             level="very_dissatisfied",
             channel="on_site",
             date=LATE_DECEMBER - dt.timedelta(days=14),
-            follow_up=gs.FollowUp(contacted=LATE_DECEMBER),  # closing counts from here
+            follow_up=FollowUp(contacted=LATE_DECEMBER),  # closing counts from here
         ),
     ]
-    states = {s.review: s for s in gs.track_bad_reviews(reviews, policy, today=SPRING)}
+    states = {s.review: s for s in track_bad_reviews(reviews, policy, today=SPRING)}
     assert states["late"].due_estimated
     assert states["late"].due.year == 2027
     assert states["late"].overdue
@@ -46,17 +55,17 @@ def test_bad_review_deadlines_into_an_unpublished_year_are_flagged() -> None:
 
 
 def test_inspection_order_due_dates_into_an_unpublished_year_are_flagged() -> None:
-    inspection = gs.Inspection(
+    inspection = Inspection(
         id="DC-9",
         hall="441324116",
         date=LATE_DECEMBER,
-        findings=[gs.Finding("HC-03", "标识不清")],
+        findings=[Finding("HC-03", "标识不清")],
         orders=[
-            gs.RectificationOrder(id="counted", finding=0, issued=LATE_DECEMBER),
-            gs.RectificationOrder(id="given", finding=0, issued=LATE_DECEMBER, due="2027-01-20"),
+            RectificationOrder(id="counted", finding=0, issued=LATE_DECEMBER),
+            RectificationOrder(id="given", finding=0, issued=LATE_DECEMBER, due="2027-01-20"),
         ],
     )
-    states = {s.order: s for s in gs.track_orders([inspection], today=SPRING)}
+    states = {s.order: s for s in track_orders([inspection], today=SPRING)}
     assert states["counted"].due_estimated
     assert states["counted"].due.year == 2027
     assert states["counted"].overdue

@@ -13,6 +13,14 @@ from hypothesis import strategies as st
 
 import govservice_std as gs
 from govservice_std.cli import cli
+from govservice_std.evaluation import (
+    CriterionResult,
+    Evaluator,
+    MeasuredMetrics,
+    queue_metrics,
+    recorded_queue_kpis,
+)
+from govservice_std.queues import Distribution, EventStore, KpiFigures
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.stores.memory import MemoryStore
@@ -28,11 +36,13 @@ HALL = "441324116"
 DAY = dt.date(2026, 11, 20)
 
 
-def _record_day(registry: gs.Registry, store: gs.EventStore, tickets: int = 30) -> QueueEngine:
+def _record_day(registry: gs.Registry, store: EventStore, tickets: int = 30) -> QueueEngine:
     # Every ticket is issued at 09:00 and called at 09:15: a mean wait of 15 minutes, over
     # ``tickets`` called tickets (the national minimum sample is 30).
     clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
-    engine = QueueEngine.for_hall(registry, HALL, store=store, clock=clock, notify=False)
+    engine = QueueEngine.for_hall(
+        registry.resolve("441324"), HALL, store=store, clock=clock, notify=False
+    )
     line = engine.policy.lines[0].id
     window = next(w.code for w in engine.hall.windows if line in w.lines)
     engine.open_window(window)
@@ -46,8 +56,8 @@ def _record_day(registry: gs.Registry, store: gs.EventStore, tickets: int = 30) 
     return engine
 
 
-def _criterion(card: gs.Scorecard, metric: str) -> gs.CriterionResult:
-    standard = gs.resolve_standard(gs.load_registry(), card.locality)
+def _criterion(card: gs.Scorecard, metric: str) -> CriterionResult:
+    standard = gs.load_registry().resolve(card.locality).standard
     ids = {e.criterion.id for e in standard.criteria if e.criterion.metric == metric}
     return next(r for r in card.criteria if r.id in ids)
 
@@ -57,16 +67,20 @@ def test_queue_kpis_replace_the_typed_mean_wait() -> None:
     assessment = gs.load_assessment(ASSESSMENT)
     assert assessment.metrics["queue.avg_wait_minutes"] == 18.0  # typed in
     engine = _record_day(registry, MemoryStore(HALL))
-    card = gs.evaluate_hall(registry, assessment, queue=engine.kpis(DAY))
+    card = gs.evaluate_hall(
+        registry.resolve(assessment.locality), assessment, queue=engine.kpis(DAY)
+    )
     result = _criterion(card, "queue.avg_wait_minutes")
     assert result.answer.startswith("15 ")
     assert "queue record 2026-11-20 (n=30)" in result.evidence
     assert result.sample == 30
-    typed = gs.evaluate_hall(registry, assessment)
+    typed = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)
     assert _criterion(typed, "queue.avg_wait_minutes").answer.startswith("18 ")
     assert "queue record 2026-11-20" not in _criterion(typed, "queue.avg_wait_minutes").evidence
     # The batch reads the same record the same way.
-    batch = gs.evaluate_locality(registry, "441324", [assessment], queue={HALL: engine.kpis(DAY)})
+    batch = gs.evaluate_locality(
+        registry.resolve("441324"), [assessment], queue={HALL: engine.kpis(DAY)}
+    )
     assert batch.scorecards[0].criteria == card.criteria
 
 
@@ -76,7 +90,7 @@ def test_measured_value_wins_over_an_answer_value() -> None:
     metric_id = "queue.avg_wait_minutes"
     criterion = next(
         e.criterion.id
-        for e in gs.resolve_standard(registry, "441324").criteria
+        for e in registry.resolve("441324").standard.criteria
         if e.criterion.metric == metric_id
     )
     typed = gs.Assessment(
@@ -85,8 +99,8 @@ def test_measured_value_wins_over_an_answer_value() -> None:
         date=assessment.date,
         answers=[gs.Answer(criterion=criterion, value=40.0, evidence=("叫号系统导出",))],
     )
-    measured = gs.MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
-    card = gs.evaluate_hall(registry, typed, metrics=measured)
+    measured = MeasuredMetrics.of({metric_id: 12.0}, "queue record 2026-11-20")
+    card = gs.evaluate_hall(registry.resolve(typed.locality), typed, metrics=measured)
     result = card.result(criterion)
     assert result.answer.startswith("12 ")
     assert result.evidence == ("叫号系统导出", "queue record 2026-11-20")
@@ -98,15 +112,15 @@ def test_queue_metrics_and_merging() -> None:
         hall=HALL,
         target_minutes=20.0,
         days=3,
-        overall=gs.KpiFigures(waiting=gs.Distribution.of([5.0, 7.0]), within_target=0.5),
+        overall=KpiFigures(waiting=Distribution.of([5.0, 7.0]), within_target=0.5),
     )
-    measured = gs.queue_metrics(kpis)
+    measured = queue_metrics(kpis)
     assert dict(measured.values) == {
         "queue.avg_wait_minutes": 6.0,
         "queue.within_target_rate": 0.5,
     }
     assert set(measured.sources.values()) == {"queue record (3 days)"}
-    assert not gs.queue_metrics(gs.QueueKpis())
+    assert not queue_metrics(gs.QueueKpis())
     merged = measured.merged({"queue.avg_wait_minutes": 9.0})
     assert merged.values["queue.avg_wait_minutes"] == 9.0
     assert "queue.avg_wait_minutes" not in merged.sources  # plain numbers carry no source
@@ -121,9 +135,9 @@ def test_recorded_queue_kpis_from_a_store(tmp_path: Path) -> None:
     with SQLiteStore(db, HALL, locality="441324") as store:
         _record_day(registry, store)
     with SQLiteStore(db, HALL) as store:
-        kpis = gs.recorded_queue_kpis(registry, store, day=DAY)
-        every_day = gs.recorded_queue_kpis(registry, store)
-    policy = gs.queue_policy(registry, "441324")
+        kpis = recorded_queue_kpis(registry.resolve("441324"), store, day=DAY)
+        every_day = recorded_queue_kpis(registry.resolve("441324"), store)
+    policy = registry.resolve("441324").queue_policy
     assert kpis.target_minutes == policy.target_minutes
     assert kpis.overall.waiting.mean == 15.0
     assert kpis.day == DAY
@@ -149,7 +163,7 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
         )
     )  # fmt: skip
     by_id = {c["id"]: c for c in data["criteria"]}
-    standard = gs.resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     metric_of = {e.criterion.id: e.criterion.metric for e in standard.criteria}
     wait = next(c for i, c in by_id.items() if metric_of[i] == "queue.avg_wait_minutes")
     assert "queue record 2026-11-20 (n=30)" in wait["evidence"]
@@ -204,10 +218,10 @@ def test_cli_batch_reads_the_queue_record(tmp_path: Path) -> None:
 def test_a_measured_value_decides_whatever_was_typed(typed: float, real: float) -> None:
     registry = gs.load_registry()
     assessment = gs.load_assessment(ASSESSMENT)
-    measured = gs.MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
+    measured = MeasuredMetrics.of({"queue.avg_wait_minutes": real}, "queue record")
     with_typed = assessment.with_metrics({"queue.avg_wait_minutes": typed})
-    one = gs.evaluate_hall(registry, with_typed, metrics=measured)
-    other = gs.evaluate_hall(registry, assessment, metrics=measured)
+    one = gs.evaluate_hall(registry.resolve(with_typed.locality), with_typed, metrics=measured)
+    other = gs.evaluate_hall(registry.resolve(assessment.locality), assessment, metrics=measured)
     assert one.total == other.total
     assert _criterion(one, "queue.avg_wait_minutes") == _criterion(other, "queue.avg_wait_minutes")
 
@@ -216,7 +230,7 @@ def test_too_small_a_sample_is_insufficient_data_not_a_score() -> None:
     registry = gs.load_registry()
     assessment = gs.load_assessment(ASSESSMENT)
     few = _record_day(registry, MemoryStore(HALL), tickets=2)
-    card = gs.evaluate_hall(registry, assessment, queue=few.kpis(DAY))
+    card = gs.evaluate_hall(registry.resolve(assessment.locality), assessment, queue=few.kpis(DAY))
     result = _criterion(card, "queue.avg_wait_minutes")
     assert result.status is gs.Status.INSUFFICIENT_DATA
     assert (result.points, result.max_points, result.sample) == (0.0, 0.0, 2)
@@ -224,7 +238,7 @@ def test_too_small_a_sample_is_insufficient_data_not_a_score() -> None:
     assert "数据不足" in result.notes
     assert result.id not in {r.criterion for r in card.rectifications}
     # Left out of the total, like a waiver: the other criteria decide it alone.
-    typed = gs.evaluate_hall(registry, assessment)
+    typed = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)
     assert sum(r.max_points for r in card.criteria) == sum(
         r.max_points for r in typed.criteria if r.id != result.id
     )
@@ -234,7 +248,7 @@ def test_too_small_a_sample_is_insufficient_data_not_a_score() -> None:
 
 
 def test_the_minimum_sample_is_the_locality_s_parameter() -> None:
-    standard = gs.resolve_standard(gs.load_registry(), "441324")
+    standard = gs.load_registry().resolve("441324").standard
     assert standard.min_sample("queue.avg_wait_minutes") == 30
     assert standard.min_sample("reviews.follow_up_rate") == 1
     assert standard.min_sample("a.metric.of.a.plugin") == 30
@@ -247,7 +261,7 @@ def test_the_minimum_sample_is_the_locality_s_parameter() -> None:
 def test_scored_exactly_when_the_sample_reaches_the_minimum(minimum: int, sample: int) -> None:
     registry = gs.load_registry()
     assessment = gs.load_assessment(ASSESSMENT)
-    standard = gs.resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     entry = standard.parameters["sample.min"]
     lowered = attrs.evolve(
         standard,
@@ -258,11 +272,11 @@ def test_scored_exactly_when_the_sample_reaches_the_minimum(minimum: int, sample
             ),
         },
     )
-    measured = gs.MeasuredMetrics.of(
+    measured = MeasuredMetrics.of(
         {"queue.avg_wait_minutes": 12.0}, "queue record", {"queue.avg_wait_minutes": sample}
     )
     hall = registry.resolve("441324").hall(HALL)
-    card = gs.Evaluator(lowered).evaluate(assessment, hall, metrics=measured)
+    card = Evaluator(lowered).evaluate(assessment, hall, metrics=measured)
     result = _criterion(card, "queue.avg_wait_minutes")
     assert (result.status is gs.Status.INSUFFICIENT_DATA) == (sample < minimum)
     assert result.sample == sample

@@ -16,7 +16,7 @@ from govservice_std.evaluation.overlays import (
     compose_standard,
 )
 from govservice_std.evaluation.standard import Criterion, Waiver
-from govservice_std.registry import Provenance
+from govservice_std.localities import Provenance
 from tests.evaluation.strategies import BASE
 
 CHAIN = ("000000", "440000", "441300", "441324")

@@ -3,13 +3,12 @@ from __future__ import annotations
 import pytest
 
 from govservice_std import InvalidDataError, load_registry
-from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.standard import Aspect, Method
 from tests.evaluation.conftest import MakeRegistry
 
 
 def test_national_baseline_covers_the_four_aspects_and_cites_sources() -> None:
-    standard = resolve_standard(load_registry(autoload=False), "000000")
+    standard = load_registry(autoload=False).resolve("000000").standard
     aspects = {e.criterion.aspect for e in standard.criteria}
     assert aspects == set(Aspect)
     for entry in standard.criteria:
@@ -26,7 +25,7 @@ def test_national_baseline_covers_the_four_aspects_and_cites_sources() -> None:
 
 
 def test_longmen_overlay_encodes_the_2023_meeting() -> None:
-    standard = resolve_standard(load_registry(), "441324")
+    standard = load_registry().resolve("441324").standard
     ids = {e.criterion.id: e for e in standard.criteria}
     for lm in ("LM-01", "LM-02", "LM-03", "LM-04", "LM-05", "LM-06", "LM-07", "LM-08"):
         assert str(ids[lm].defined_by.layer) == "441324"
@@ -76,7 +75,7 @@ reason = "示例：本县另行评价"
 "rectification.days" = 5
 """,
     )
-    standard = resolve_standard(registry, "110101")
+    standard = registry.resolve("110101").standard
     p1 = standard.criterion("P-1")
     assert p1.criterion.points == 7
     assert str(p1.defined_by.layer) == "110000"
@@ -88,7 +87,7 @@ reason = "示例：本县另行评价"
     assert standard.parameter("rectification.days") == 5
     assert standard.scoring == "flat"
     # Ancestors are untouched.
-    assert resolve_standard(registry, "110000").criterion("P-1").criterion.points == 2
+    assert registry.resolve("110000").standard.criterion("P-1").criterion.points == 2
 
 
 @pytest.mark.parametrize(
@@ -134,7 +133,7 @@ def test_bad_ids_fail_loudly_naming_file_and_plugin(
 ) -> None:
     registry = make_registry(county=text)
     with pytest.raises(InvalidDataError) as info:
-        resolve_standard(registry, "110101")
+        _ = registry.resolve("110101").standard
     error = info.value
     assert error.source is not None
     assert "criteria.toml" in error.source
@@ -148,18 +147,18 @@ def test_removed_criterion_cannot_be_changed_below(make_registry: MakeRegistry) 
         county='[[override]]\nid = "SP-06"\npoints = 3\n',
     )
     with pytest.raises(InvalidDataError, match="was removed by layer 110100"):
-        resolve_standard(registry, "110101")
+        _ = registry.resolve("110101").standard
 
 
 def test_unknown_keys_in_overlay_are_rejected(make_registry: MakeRegistry) -> None:
     registry = make_registry(county='[[override]]\nid = "HC-01"\npoints = 3\nweight = 2\n')
     with pytest.raises(InvalidDataError, match="unknown key 'weight'"):
-        resolve_standard(registry, "110101")
+        _ = registry.resolve("110101").standard
 
 
 def test_standard_is_cached_per_registry() -> None:
     registry = load_registry(autoload=False)
-    assert resolve_standard(registry, "000000") is resolve_standard(registry, "000000")
+    assert registry.resolve("000000").standard is registry.resolve("000000").standard
 
 
 def test_national_criteria_reference_page_is_up_to_date() -> None:
@@ -168,7 +167,7 @@ def test_national_criteria_reference_page_is_up_to_date() -> None:
     from govservice_std.evaluation.reference import criteria_markdown
 
     page = Path(__file__).resolve().parents[2] / "docs/evaluation/national-criteria.md"
-    standard = resolve_standard(load_registry(autoload=False), "000000")
+    standard = load_registry(autoload=False).resolve("000000").standard
     assert page.read_text(encoding="utf-8") == criteria_markdown(standard), (
         "regenerate docs/evaluation/national-criteria.md with criteria_markdown()"
     )

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from govservice_std import FieldValueError, load_registry
 from govservice_std.evaluation.deadlines import WeekendCalendar
-from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.reviews import (
     FollowUp,
     Review,
@@ -29,8 +28,8 @@ def test_bottom_two_levels_are_bad() -> None:
 
 def test_policy_comes_from_the_locality() -> None:
     registry = load_registry()
-    national = ReviewPolicy.from_standard(resolve_standard(registry, "000000"))
-    longmen = ReviewPolicy.from_standard(resolve_standard(registry, "441324"))
+    national = ReviewPolicy.from_standard(registry.resolve("000000").standard)
+    longmen = ReviewPolicy.from_standard(registry.resolve("441324").standard)
     assert national.rectify_days == 15
     assert longmen.rectify_days == 5  # 龙门县's illustrative setting
     assert national == ReviewPolicy()

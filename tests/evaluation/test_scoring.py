@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govservice_std import InvalidDataError, Registry, load_registry
-from govservice_std.calendar import working_calendar
 from govservice_std.evaluation.assessment import Answer, Assessment, load_assessment
 from govservice_std.evaluation.batch import evaluate_hall
 from govservice_std.evaluation.inspections import Finding, Inspection, RectificationOrder
@@ -16,7 +15,6 @@ from govservice_std.evaluation.overlays import (
     CriteriaDocument,
     Removal,
     compose_standard,
-    resolve_standard,
 )
 from govservice_std.evaluation.scoring import Evaluator, Scorecard, Status, scoring_model
 from govservice_std.evaluation.standard import Waiver
@@ -35,7 +33,7 @@ def registry() -> Registry:
 
 
 def test_bundled_assessment_of_longtan_explains_every_criterion(registry: Registry) -> None:
-    card = evaluate_hall(registry, load_assessment(BUNDLED))
+    card = evaluate_hall(registry.resolve("441324"), load_assessment(BUNDLED))
     assert card.hall == "441324116"
     assert card.hall_name == "龙潭镇便民服务中心"
     assert card.tier is HallTier.TOWN
@@ -44,7 +42,7 @@ def test_bundled_assessment_of_longtan_explains_every_criterion(registry: Regist
     assert card.illustrative
     assert abs(sum(a.score for a in card.aspects) - card.total) < 1e-6
     assert abs(sum(a.max for a in card.aspects) - 100) < 1e-6
-    standard = resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     assert {r.id for r in card.criteria} == {e.criterion.id for e in standard.criteria}
     assert card.result("HC-06").status is Status.NOT_APPLICABLE  # county only
     assert card.result("LM-06").status is Status.NOT_APPLICABLE  # 百千万工程: a county item
@@ -57,7 +55,7 @@ def test_bundled_assessment_of_longtan_explains_every_criterion(registry: Regist
     failed = {r.id for r in card.criteria if r.status.failed}
     assert {r.criterion for r in card.rectifications} == failed
     # Due dates count working days on the official calendar with 龙门县's adjustments.
-    due = working_calendar(load_registry(), "441324").due_date(card.date, 20)
+    due = load_registry().resolve("441324").calendar.due_date(card.date, 20)
     assert all(r.due == due for r in card.rectifications)
     data = card.to_dict()
     assert set(data) >= {"hall", "locality", "total", "grade", "aspects", "criteria"}
@@ -73,16 +71,22 @@ def test_waiver_in_force_and_expired(registry: Registry) -> None:
     hall = "441324453"  # covered by 龙门县's illustrative waiver of HC-04 until 2026-12-31
     inside = Assessment(hall=hall, locality="441324", date="2026-12-31")
     after = Assessment(hall=hall, locality="441324", date="2027-01-04")
-    card = evaluate_hall(registry, inside)
+    card = evaluate_hall(registry.resolve(inside.locality), inside)
     result = card.result("HC-04")
     assert result.status is Status.WAIVED
     assert result.waiver
     assert result.max_points == 0
     assert "HC-04" not in {r.criterion for r in card.rectifications}
-    assert evaluate_hall(registry, after).result("HC-04").status is Status.NOT_MET
+    assert (
+        evaluate_hall(registry.resolve(after.locality), after).result("HC-04").status
+        is Status.NOT_MET
+    )
     # The waiver names halls: another town centre is not covered.
     other = Assessment(hall="441324116", locality="441324", date="2026-12-01")
-    assert evaluate_hall(registry, other).result("HC-04").status is Status.NOT_MET
+    assert (
+        evaluate_hall(registry.resolve(other.locality), other).result("HC-04").status
+        is Status.NOT_MET
+    )
 
 
 def test_failed_veto_caps_the_grade(registry: Registry) -> None:
@@ -95,16 +99,20 @@ def test_failed_veto_caps_the_grade(registry: Registry) -> None:
         metrics=base.metrics,
         answers=[*answers, Answer(criterion="HC-02", met=False)],
     )
-    card = evaluate_hall(registry, vetoed)
+    card = evaluate_hall(registry.resolve(vetoed.locality), vetoed)
     assert card.vetoed == ("HC-02",)
     assert card.grade == "不合格"
     assert card.total > 65  # the total itself is not zeroed, only the grade capped
-    plain = evaluate_hall(registry, vetoed, model=scoring_model("weighted-no-veto"))
+    plain = evaluate_hall(
+        registry.resolve(vetoed.locality), vetoed, model=scoring_model("weighted-no-veto")
+    )
     assert plain.grade != "不合格"
 
 
 def test_flat_model_weighs_criteria_alike(registry: Registry) -> None:
-    card = evaluate_hall(registry, load_assessment(BUNDLED), model=scoring_model("flat"))
+    card = evaluate_hall(
+        registry.resolve("441324"), load_assessment(BUNDLED), model=scoring_model("flat")
+    )
     scored = [r for r in card.criteria if r.max_points]
     assert {r.max_points for r in scored} == {1.0}
     assert card.model == "flat"
@@ -126,7 +134,7 @@ def test_assessment_is_checked_against_the_standard(registry: Registry) -> None:
         metrics={"no.such": 1},
     )
     with pytest.raises(InvalidDataError) as info:
-        evaluate_hall(registry, bad, source="a.toml")
+        evaluate_hall(registry.resolve(bad.locality), bad, source="a.toml")
     paths = [p.path for p in info.value.problems]
     assert paths == [
         "answers[0].criterion",
@@ -137,7 +145,10 @@ def test_assessment_is_checked_against_the_standard(registry: Registry) -> None:
     ]
     assert info.value.source == "a.toml"
     with pytest.raises(InvalidDataError, match="no hall 'x99'"):
-        evaluate_hall(registry, Assessment(hall="x99", locality="441324", date="2026-11-20"))
+        evaluate_hall(
+            registry.resolve(Assessment(hall="x99", locality="441324", date="2026-11-20").locality),
+            Assessment(hall="x99", locality="441324", date="2026-11-20"),
+        )
 
 
 def test_assessment_file_errors_name_file_and_path(tmp_path: Path) -> None:
@@ -173,7 +184,9 @@ def test_overdue_inspection_orders_surface_in_the_scorecard(registry: Registry) 
     assessment = Assessment(
         hall=base.hall, locality="441324", date=base.date, answers=base.answers, metrics=metrics
     )
-    card = evaluate_hall(registry, assessment, inspections=[inspection])
+    card = evaluate_hall(
+        registry.resolve(assessment.locality), assessment, inspections=[inspection]
+    )
     assert [o.order for o in card.overdue_orders] == ["ZG-1"]
     assert card.to_dict()["overdue_orders"][0]["criterion"] == "OM-04"
     # One of the two orders due was closed on time: the LM-08 metric reads 0.5.
@@ -182,7 +195,7 @@ def test_overdue_inspection_orders_surface_in_the_scorecard(registry: Registry) 
         id="DC-2", hall="441324116", date="2026-10-09", findings=[Finding("NOPE", "x")]
     )
     with pytest.raises(InvalidDataError, match="unknown criterion 'NOPE'"):
-        evaluate_hall(registry, assessment, inspections=[bad])
+        evaluate_hall(registry.resolve(assessment.locality), assessment, inspections=[bad])
 
 
 def _score(
@@ -260,11 +273,13 @@ def test_parse_assessment_matches_the_converter() -> None:
 
 def test_measured_metrics_replace_typed_values(registry: Registry) -> None:
     record = load_assessment(BUNDLED)
-    card = evaluate_hall(registry, record, metrics={"queue.avg_wait_minutes": 10.0})
+    card = evaluate_hall(
+        registry.resolve(record.locality), record, metrics={"queue.avg_wait_minutes": 10.0}
+    )
     assert card.result("OM-06").status is Status.MET
     assert card.result("OM-06").answer == "10 minutes"
     with pytest.raises(InvalidDataError, match=r"unknown metric 'queue\.nope'"):
-        evaluate_hall(registry, record, metrics={"queue.nope": 1.0})
+        evaluate_hall(registry.resolve(record.locality), record, metrics={"queue.nope": 1.0})
 
 
 def test_evaluate_locality_summarises_and_lists_unassessed(registry: Registry) -> None:
@@ -278,7 +293,7 @@ def test_evaluate_locality_summarises_and_lists_unassessed(registry: Registry) -
         answers=[Answer(criterion="HC-02", met=True)],
     )
     seen: list[int] = []
-    result = evaluate_locality(registry, "441324", [town, village], progress=seen.append)
+    result = evaluate_locality(registry.resolve("441324"), [town, village], progress=seen.append)
     assert seen == [1, 2]
     summary = result.summary
     assert summary.overall.halls == 2
@@ -289,18 +304,19 @@ def test_evaluate_locality_summarises_and_lists_unassessed(registry: Registry) -
     assert "441324116" not in summary.unassessed
     assert summary.to_dict()["by_tier"]["village"]["halls"] == 1
     with pytest.raises(InvalidDataError, match="a second assessment"):
-        evaluate_locality(registry, "441324", [town, town])
+        evaluate_locality(registry.resolve("441324"), [town, town])
     with pytest.raises(InvalidDataError, match="no hall 'x1'"):
         evaluate_locality(
-            registry, "441324", [Assessment(hall="x1", locality="441324", date="2026-11-20")]
+            registry.resolve("441324"),
+            [Assessment(hall="x1", locality="441324", date="2026-11-20")],
         )
-    summary_only = evaluate_locality(registry, "441324", [town], keep=False)
+    summary_only = evaluate_locality(registry.resolve("441324"), [town], keep=False)
     assert summary_only.scorecards == ()
     assert summary_only.summary.overall.halls == 1
 
 
 def test_shared_results_do_not_leak_between_halls(registry: Registry) -> None:
-    standard = resolve_standard(registry, "441324")
+    standard = registry.resolve("441324").standard
     evaluator = Evaluator(standard)
     hall = registry.resolve("441324").hall("441324116")
     record = load_assessment(BUNDLED)
@@ -322,8 +338,7 @@ def test_batch_passes_measured_metrics_and_inspections(registry: Registry) -> No
         orders=[RectificationOrder(id="Z", finding=0, issued="2026-10-01", due="2026-10-15")],
     )
     result = evaluate_locality(
-        registry,
-        "441324",
+        registry.resolve("441324"),
         [town],
         metrics={"441324116": {"queue.avg_wait_minutes": 5.0}},
         inspections=[inspection],
@@ -338,7 +353,7 @@ def test_bai_qian_wan_is_a_county_item_not_a_town_score(registry: Registry) -> N
     # 百千万工程: the county strives to add town-centre construction to its town assessment.
     # It is judged once, at the county tier; no town hall wins or loses points on it.
     locality = registry.resolve("441324")
-    standard = resolve_standard(registry, "441324")
+    standard = locality.standard
     evaluator = Evaluator(standard)
     for hall in locality.halls:
         answers = (Answer(criterion="LM-06", met=True),)

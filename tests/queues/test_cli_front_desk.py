@@ -98,7 +98,9 @@ def test_a_front_desk_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     # A capped line: the county caps 不动产登记 (C) at 100 walk-in tickets a day.
     with SQLiteStore(db) as store:
         clock = FixedClock(dt.datetime(2026, 3, 2, 10, 5, tzinfo=CHINA_TZ))
-        engine = QueueEngine.for_hall(load_registry(), "441324", store=store, clock=clock)
+        engine = QueueEngine.for_hall(
+            load_registry().resolve("441324"), "441324", store=store, clock=clock
+        )
         for _ in range(99):
             engine.issue("C")
     assert run("10:06", "issue", "C").startswith("C100 issued")

@@ -29,7 +29,9 @@ def test_a_service_day(tmp_path: Path) -> None:
     clock = FixedClock(OPEN)
     db = tmp_path / "centre.db"
     store = SQLiteStore(db, "441324", locality="441324", synchronous="OFF")
-    engine = QueueEngine.for_hall(registry, "441324", store=store, clock=clock, notify=False)
+    engine = QueueEngine.for_hall(
+        registry.resolve("441324"), "441324", store=store, clock=clock, notify=False
+    )
     windows = [w for w in engine.hall.windows if w.lines]
     for window in windows:
         engine.open_window(window.code)
@@ -103,7 +105,9 @@ def test_a_service_day(tmp_path: Path) -> None:
     # The record alone, read back from a reopened database, tells the same story.
     store.close()
     again = SQLiteStore(db)
-    replayed = QueueEngine.for_hall(registry, "441324", store=again, clock=clock, notify=False)
+    replayed = QueueEngine.for_hall(
+        registry.resolve("441324"), "441324", store=again, clock=clock, notify=False
+    )
     assert replayed.state.tickets() == tickets
     history = kpis_from_events(
         [e for _, e in again.read()],

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from govservice_std import hookimpl, load_registry
 from govservice_std.errors import IllegalCommandError, InvalidDataError, NoTicketWaitingError
 from govservice_std.halls import Hall
-from govservice_std.queues.engine import FixedClock, QueueEngine
+from govservice_std.queues.engine import FixedClock, QueueEngine, default_locality
 from govservice_std.queues.events import CHINA_TZ, Event, TicketCalled
 from govservice_std.queues.hooks import PluginNotifier
 from govservice_std.queues.policy import LateAppointment
@@ -290,7 +290,7 @@ def test_hook_govservice_queue_event(clock: FixedClock, caplog: pytest.LogCaptur
 
 def test_for_hall_uses_locality_policy() -> None:
     registry = load_registry()
-    engine = QueueEngine.for_hall(registry, "441324")
+    engine = QueueEngine.for_hall(registry.resolve("441324"), "441324")
     assert engine.policy.target_minutes == 20.0
     engine.open_window("B01")
     engine.issue("C")
@@ -300,7 +300,8 @@ def test_for_hall_uses_locality_policy() -> None:
 def test_every_reference_hall_can_run_its_queue() -> None:
     registry = load_registry()
     for hall in registry.halls("441300"):
-        engine = QueueEngine.for_hall(registry, hall.code, notify=False)
+        locality = registry.resolve(default_locality(hall.code))
+        engine = QueueEngine.for_hall(locality, hall.code, notify=False)
         for window in hall.windows:
             if window.lines:
                 engine.open_window(window.code)

@@ -12,12 +12,11 @@ from govservice_std.queues.policy import (
     LateAppointment,
     PriorityGroup,
     QueuePolicy,
-    queue_policy,
 )
 
 
 def test_national_baseline_policy() -> None:
-    policy = queue_policy(load_registry(autoload=False), "000000")
+    policy = load_registry(autoload=False).resolve("000000").queue_policy
     assert [line.id for line in policy.lines] == ["A"]
     assert {g.name for g in policy.priority_groups} == {"老年人", "残疾人", "军人依法优先"}
     assert policy.anti_starvation is AntiStarvationRule.AFTER_N
@@ -29,7 +28,7 @@ def test_national_baseline_policy() -> None:
 
 def test_longmen_overlay_overrides_by_id_with_provenance() -> None:
     registry = load_registry()
-    policy = queue_policy(registry, "441324")
+    policy = registry.resolve("441324").queue_policy
     assert [line.id for line in policy.lines] == ["A", "B", "C", "D", "E"]
     assert policy.line("E").format_number(7) == "Q0007"
     assert policy.group("military").weight == 2
@@ -46,7 +45,7 @@ def test_longmen_overlay_overrides_by_id_with_provenance() -> None:
     assert "params.target_minutes" in policy.illustrative
     assert "lines.A" in policy.illustrative
     assert "priority_groups.elderly" not in policy.illustrative
-    assert queue_policy(registry, "441324") is policy  # cached
+    assert registry.resolve("441324").queue_policy is policy  # cached
 
 
 class _Plugin:
@@ -87,7 +86,7 @@ anti_starvation = "ageing"
 ageing_minutes = 5.0
 """,
     )
-    policy = queue_policy(registry, "441399")
+    policy = registry.resolve("441399").queue_policy
     assert [g.id for g in policy.priority_groups] == ["military", "elderly", "pregnant"]
     assert policy.anti_starvation is AntiStarvationRule.AGEING
     assert "priority_groups.pregnant" in policy.illustrative
@@ -108,7 +107,7 @@ ageing_minutes = 5.0
 def test_bad_layer_names_file_and_path(tmp_path: Path, text: str, fragment: str) -> None:
     registry = _registry_with(tmp_path, text)
     with pytest.raises(InvalidDataError) as info:
-        queue_policy(registry, "441399")
+        _ = registry.resolve("441399").queue_policy
     assert fragment in str(info.value)
     assert "queue" in str(info.value)
 

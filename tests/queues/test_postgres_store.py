@@ -17,16 +17,11 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from govservice_std import (
-    LocalityKpis,
-    PostgresStore,
-    QueueSchemaError,
-    load_registry,
-    locality_kpis,
-)
+from govservice_std import PostgresStore, load_registry
 from govservice_std.cli import main
-from govservice_std.errors import IllegalCommandError, QueueStoreError
+from govservice_std.errors import IllegalCommandError, QueueSchemaError, QueueStoreError
 from govservice_std.halls import Hall
+from govservice_std.queues import LocalityKpis, locality_kpis
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ, TicketIssued
 from govservice_std.queues.history import fold_day
@@ -252,7 +247,9 @@ def test_queue_db_cli(
     # The county centre of Longmen, from the reference plugin, on the shared database.
     store = PostgresStore(postgres_url, "441324", locality="441324", schema=fresh_schema)
     clock = FixedClock(START)
-    engine = QueueEngine.for_hall(load_registry(), "441324", store=store, clock=clock)
+    engine = QueueEngine.for_hall(
+        load_registry().resolve("441324"), "441324", store=store, clock=clock
+    )
     engine.issue("A")
     store.close()
     code, out, _ = _govstd(capsys, *db, "kpis", "441324", "--day", "2026-03-02", "--json")

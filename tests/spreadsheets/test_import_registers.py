@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from govservice_std.cli import cli
 from govservice_std.evaluation.assessment import Assessment, load_assessment
 from govservice_std.evaluation.reviews import ReviewsDocument
-from govservice_std.registry import HallsDocument
+from govservice_std.halls import HallsDocument
 from govservice_std.serialization import load, loads
 from govservice_std.spreadsheets import (
     SpreadsheetError,

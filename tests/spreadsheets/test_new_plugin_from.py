@@ -54,7 +54,7 @@ def test_new_plugin_from_a_workbook_is_prefilled_and_checks_clean(tmp_path: Path
     assert (data / "forms" / "senior-allowance.toml").exists()
     registry = gs.load_registry(plugins=[_plugin(data)])
     assert check_locality("441323", registry=registry) == ()
-    catalog = gs.load_catalog(registry, "441323")
+    catalog = registry.resolve("441323").catalog
     assert catalog.get("441323-MZ-001").form == "senior-allowance"
     assert catalog.get("441323-MZ-001").promised_limit_days == 10
     halls = {h.code: h for h in registry.halls("441323")}
@@ -106,7 +106,7 @@ def test_import_items_into_a_plugin_passes_check(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     registry = gs.load_registry(plugins=[_plugin(data)])
     assert check_locality("441323", registry=registry) == ()
-    assert len(gs.load_catalog(registry, "441323").filter(department="民政局")) == 2
+    assert len(registry.resolve("441323").catalog.filter(department="民政局")) == 2
 
 
 def test_a_bad_workbook_writes_no_plugin(tmp_path: Path) -> None:

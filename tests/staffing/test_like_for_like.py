@@ -11,7 +11,14 @@ from govservice_std.queues.kpis import KpiFigures, QueueKpis
 from govservice_std.queues.policy import BusinessLine, PriorityGroup, QueuePolicy
 from govservice_std.queues.stores.memory import MemoryStore
 from govservice_std.serialization import structure
-from govservice_std.staffing import DayProfile, GroupProfile, LineProfile, Period, simulate
+from govservice_std.staffing import (
+    DayProfile,
+    GroupProfile,
+    LineProfile,
+    Period,
+    TimeDistribution,
+    simulate,
+)
 
 DAY = dt.date(2026, 11, 20)
 
@@ -55,7 +62,7 @@ def _real_day() -> QueueKpis:
 
 def _simulated_day() -> QueueKpis:
     profile = DayProfile(
-        lines=[LineProfile(id="A", service=gs.TimeDistribution.exponential(7.0))],
+        lines=[LineProfile(id="A", service=TimeDistribution.exponential(7.0))],
         priority_groups=[GroupProfile(id="elderly", share=0.1)],
         periods=[Period(arrivals={"A": 12.0}, windows=2)] * 2,
         opens="09:00",

@@ -91,9 +91,11 @@ def test_bundled_longmen_profile_plans() -> None:
     profile = load_profile(path)
     assert profile.illustrative
     assert "not measured" in profile.notes
-    from govservice_std import load_registry, queue_policy
+    from govservice_std import load_registry
 
-    plan = plan_staffing(profile, policy=queue_policy(load_registry(), "441324"), replications=5)
+    plan = plan_staffing(
+        profile, policy=load_registry().resolve("441324").queue_policy, replications=5
+    )
     assert plan.met
     assert plan.policy_applied
     assert (plan.target_minutes, plan.target_share) == (20.0, 0.9)
@@ -105,14 +107,13 @@ def test_bundled_longmen_profile_plans() -> None:
 
 def test_locality_profile_comes_from_the_nearest_layer() -> None:
     from govservice_std import load_registry
-    from govservice_std.staffing import locality_profile
 
     registry = load_registry()
-    profile = locality_profile(registry, "441324")
+    profile = registry.resolve("441324").staffing_profile
     assert profile is not None
     assert profile.illustrative
-    assert locality_profile(registry, "441324") is profile  # cached
-    assert locality_profile(registry, "000000") is None
+    assert registry.resolve("441324").staffing_profile is profile  # cached
+    assert registry.resolve("000000").staffing_profile is None
 
 
 def test_no_period_is_marked_met_with_an_unexplained_mean_above_its_p90() -> None:

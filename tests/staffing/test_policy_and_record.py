@@ -26,9 +26,9 @@ from govservice_std.staffing import (
     TimeDistribution,
     apply_queue_policy,
     empirical_services,
-    locality_profile,
     plan_staffing,
     recorded_service_times,
+    simulate,
     with_recorded_services,
 )
 
@@ -114,10 +114,10 @@ def test_plan_takes_the_target_from_the_policy() -> None:
 
 def test_bundled_profile_plans_under_the_county_policy() -> None:
     registry = gs.load_registry()
-    profile = locality_profile(registry, "441324")
+    profile = registry.resolve("441324").staffing_profile
     assert profile is not None
     assert profile.target_minutes is None  # not copied into staffing.toml
-    policy = gs.queue_policy(registry, "441324")
+    policy = registry.resolve("441324").queue_policy
     planned = apply_queue_policy(profile, policy)
     assert planned.target_minutes == policy.target_minutes
     assert planned.anti_starvation_after == policy.anti_starvation_after
@@ -158,7 +158,7 @@ def test_service_times_from_a_queue_record() -> None:
     assert services["A"].values == (3.0, 5.0)
     profile = with_recorded_services(_profile(), services)
     assert profile.lines[0].service == services["A"]
-    result = gs.simulate(profile.with_windows([2, 3]), replications=2, seed=1)
+    result = simulate(profile.with_windows([2, 3]), replications=2, seed=1)
     served = result.kpis.overall.service
     assert served.count > 0
     assert served.max is not None
@@ -170,7 +170,9 @@ def test_cli_plans_with_recorded_service_times(tmp_path: Path) -> None:
     db = tmp_path / "queue.db"
     clock = FixedClock(dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA_TZ))
     with SQLiteStore(db, "441324", locality="441324") as store:
-        engine = QueueEngine.for_hall(registry, "441324", store=store, clock=clock, notify=False)
+        engine = QueueEngine.for_hall(
+            registry.resolve("441324"), "441324", store=store, clock=clock, notify=False
+        )
         window = next(w.code for w in engine.hall.windows if "A" in w.lines)
         engine.open_window(window)
         for _ in range(12):  # twelve 2-minute services on line A

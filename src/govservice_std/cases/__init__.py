@@ -12,7 +12,8 @@
 * :mod:`~govservice_std.cases.evidence` — case metrics for the evaluation.
 
 :func:`engine_for` builds an engine on a registry's calendars and warning threshold;
-:func:`open_case` opens a case from an application validated against the item's form.
+:func:`open_case` opens a case, in a resolved locality, from an application validated
+against the item's form.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from govservice_std.cases.engine import CaseEngine
 from govservice_std.cases.model import Case, CaseStatus
 from govservice_std.cases.stores import CaseStore, PostgresCaseStore, SQLiteCaseStore
 from govservice_std.errors import CaseError, DataProblem, InvalidDataError
-from govservice_std.registry import Registry
+from govservice_std.registry import Registry, ResolvedLocality
 
 __all__ = [
     "Case",
@@ -51,15 +52,12 @@ def engine_for(
     The at-risk threshold is the ``cases.warning_days`` parameter of
     ``warning_locality``'s standard.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-    standard = resolve_standard(registry, warning_locality)
+    standard = registry.resolve(warning_locality).standard
     entry = standard.parameters.get("cases.warning_days")
     warning = int(entry.parameter.value) if entry is not None else 2
     return CaseEngine(
         store,
-        lambda code: working_calendar(registry, code),
+        lambda code: registry.resolve(code).calendar,
         clock=clock,
         warning_days=warning,
     )
@@ -67,8 +65,7 @@ def engine_for(
 
 def open_case(
     engine: CaseEngine,
-    registry: Registry,
-    locality: str,
+    resolved: ResolvedLocality,
     item_code: str,
     application: Mapping[str, Any],
     *,
@@ -82,15 +79,24 @@ def open_case(
     The application is checked against the item's form (when the item has one); the case
     keeps the item's time limits, handling kind and material list, and the hall's tier.
 
+    Args:
+        engine: The engine that records the case.
+        resolved: The locality the application is made in
+            (``registry.resolve(code)``): its catalog, halls and forms.
+        item_code: The service item applied for.
+        application: The application, checked against the item's form.
+        hall: The hall that receives it.
+        window: The window that receives it.
+        staff: Who receives it.
+        ticket: The queue ticket it was received on.
+
     Raises:
         CaseError: If the locality has no such item or hall, or the hall's tier may not
             handle the item.
         InvalidDataError: If the application has problems (every one listed).
     """
-    from govservice_std.forms import load_forms  # noqa: PLC0415
-    from govservice_std.items import load_catalog  # noqa: PLC0415
-
-    catalog = load_catalog(registry, locality)
+    locality = str(resolved.code)
+    catalog = resolved.catalog
     if item_code not in catalog:
         raise CaseError(
             f"no service item {item_code!r} in {locality}",
@@ -98,7 +104,7 @@ def open_case(
         )
     item = catalog.get(item_code)
     try:
-        the_hall = registry.resolve(locality).hall(hall)
+        the_hall = resolved.hall(hall)
     except KeyError:
         raise CaseError(
             f"locality {locality} has no hall {hall!r}", f"地区 {locality} 没有服务场所 {hall}"
@@ -109,7 +115,7 @@ def open_case(
             f"{the_hall.tier.label_zh}不办理事项 {item_code}",
         )
     if item.form is not None:
-        result = load_forms(registry, locality).for_item(item).validate(application)
+        result = resolved.forms.for_item(item).validate(application)
         if not result.valid:
             raise InvalidDataError(
                 [DataProblem(p.path, f"{p.code}: {p.message}") for p in result.problems],

@@ -74,7 +74,7 @@ class CaseEngine:
     Args:
         store: Where the cases live.
         calendars: The working calendar of a locality code (the locality a case was opened
-            in); :func:`~govservice_std.calendar.working_calendar` bound to a registry.
+            in), such as ``lambda code: registry.resolve(code).calendar``.
         clock: Where the time comes from (default: the system clock, China time).
         warning_days: Working days left at which a case is at risk.
     """

@@ -23,7 +23,7 @@ from govservice_std.evaluation.reviews import ReviewPolicy
 from govservice_std.evaluation.standard import Standard
 
 if TYPE_CHECKING:
-    from govservice_std.registry import Registry
+    from govservice_std.registry import ResolvedLocality
 
 __all__ = ["case_evidence", "case_metrics"]
 
@@ -102,9 +102,8 @@ def case_metrics(
 
 
 def case_evidence(
-    registry: Registry,
+    resolved: ResolvedLocality,
     path: Path,
-    locality: str,
     hall: str,
     *,
     start: dt.date | dt.datetime | None = None,
@@ -113,16 +112,14 @@ def case_evidence(
     """:func:`case_metrics` of a hall from a SQLite case database, on the locality's rules.
 
     Args:
-        registry: The registry (the locality's standard and calendar).
+        resolved: The locality whose standard and calendar apply
+            (``registry.resolve(code)``).
         path: The case database.
-        locality: The locality whose standard and calendar apply.
         hall: The hall whose cases count.
         start: First day of the period (a ``datetime`` is taken by its date).
         end: Last day of the period.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.cases.stores import SQLiteCaseStore  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
 
     def day(value: dt.date | dt.datetime | None) -> dt.date | None:
         return value.date() if isinstance(value, dt.datetime) else value
@@ -130,10 +127,10 @@ def case_evidence(
     with SQLiteCaseStore(path) as store:
         return case_metrics(
             store,
-            resolve_standard(registry, locality),
+            resolved.standard,
             name=path.name,
             hall=hall,
             start=day(start),
             end=day(end),
-            calendar=working_calendar(registry, locality),
+            calendar=resolved.calendar,
         )

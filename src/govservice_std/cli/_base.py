@@ -16,7 +16,7 @@ from govservice_std._version import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from govservice_std.registry import Registry
+    from govservice_std.registry import Registry, ResolvedLocality
 
 __all__ = [
     "LANGS",
@@ -58,6 +58,10 @@ class State:
 
             self._registry = load_registry(autoload=self.autoload, blocked=self.blocked)
         return self._registry
+
+    def resolve(self, code: str) -> ResolvedLocality:
+        """The resolved locality a command works on (the one way commands obtain it)."""
+        return self.registry.resolve(code)
 
 
 def current_lang() -> str:

@@ -161,10 +161,10 @@ def open_case_cmd(  # noqa: PLR0917 - click passes each option as an argument
             zh_en("申请须为 JSON 对象", "the application must be a JSON object"),
             param_hint="APPLICATION",
         )
-    q.state.registry.resolve(locality)  # an unknown locality fails before the file is made
+    resolved = q.state.resolve(locality)  # an unknown locality fails before the file is made
     try:
         c = open_case(
-            q.engine(create=True), q.state.registry, locality, item_code, data,
+            q.engine(create=True), resolved, item_code, data,
             hall=hall, window=window, staff=staff, ticket=ticket,
         )  # fmt: skip
     except InvalidDataError as exc:

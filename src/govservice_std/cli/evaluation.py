@@ -145,25 +145,22 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     names the record it was read from, and a criterion measured on fewer records than the
     locality's minimum sample is reported as insufficient data, not scored.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
     from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
     from govservice_std.evaluation.inspections import InspectionsDocument  # noqa: PLC0415
+    from govservice_std.evaluation.layers import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.evaluation.measured import (  # noqa: PLC0415
         MeasuredMetrics,
         recorded_queue_kpis,
         review_metrics,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
-    from govservice_std.evaluation.scoring import resolve_scoring_model  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
-    registry = state.registry
+    resolved = state.resolve(locality)
     today = _day(today_at)
     record = load_assessment(assessment)
     inspections = (
@@ -174,27 +171,26 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
     measured = MeasuredMetrics()
     if reviews_file is not None:
         document = load(reviews_file, ReviewsDocument)
-        policy = ReviewPolicy.from_standard(resolve_standard(registry, locality))
         summary = summarize_reviews(
             document.reviews,
-            policy,
+            resolved.review_policy,
             today=today or record.date,
             hall=record.hall,
-            calendar=working_calendar(registry, locality),
+            calendar=resolved.calendar,
         )
         measured = review_metrics(summary, source=f"好差评 {reviews_file.name}")
     if cases_db is not None:
         from govservice_std.cases.evidence import case_evidence  # noqa: PLC0415
 
         measured = measured.merged(
-            case_evidence(registry, cases_db, locality, record.hall, start=cases_from, end=cases_to)
+            case_evidence(resolved, cases_db, record.hall, start=cases_from, end=cases_to)
         )
     queue = None
     if queue_db is not None:
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         with SQLiteStore(queue_db, record.hall) as store:
-            queue = recorded_queue_kpis(registry, store, locality=locality, day=_day(queue_day))
+            queue = recorded_queue_kpis(resolved, store, day=_day(queue_day))
         if queue.overall.issued == 0:
             on = f" on {queue.day}" if queue.day is not None else ""
             on_zh = f" 在 {queue.day} " if queue.day is not None else " "
@@ -204,11 +200,10 @@ def evaluate(  # noqa: PLR0917 - click passes each option as an argument
                     f"{queue_db} holds no tickets of hall {record.hall}{on}",
                 )
             )
-    chosen = resolve_scoring_model(registry, locality, model) if model else None
+    chosen = resolve_scoring_model(resolved, model) if model else None
     card = evaluate_hall(
-        registry,
+        resolved,
         record,
-        locality=locality,
         metrics=measured,
         queue=queue,
         inspections=inspections,
@@ -424,6 +419,7 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
     queue: dict[str, QueueKpis] = {}
     if queue_db is not None:
         from govservice_std.evaluation.measured import recorded_queue_kpis  # noqa: PLC0415
+        from govservice_std.queues.engine import default_locality  # noqa: PLC0415
         from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
         recorded = SQLiteStore.halls(queue_db)
@@ -431,18 +427,21 @@ def evaluate_all(  # noqa: PLR0917 - click passes each option as an argument
             if record.hall in recorded:
                 with SQLiteStore(queue_db, record.hall) as store:
                     queue[record.hall] = recorded_queue_kpis(
-                        state.registry, store, day=_day(queue_day)
+                        state.resolve(
+                            getattr(store, "locality", None) or default_locality(record.hall)
+                        ),
+                        store,
+                        day=_day(queue_day),
                     )
     if as_json:
-        result = evaluate_locality(state.registry, locality, records, queue=queue)
+        result = evaluate_locality(state.resolve(locality), records, queue=queue)
     else:
         from rich.progress import Progress  # noqa: PLC0415
 
         with Progress(transient=True) as bar:
             task = bar.add_task("评估中", total=len(records))
             result = evaluate_locality(
-                state.registry,
-                locality,
+                state.resolve(locality),
                 records,
                 queue=queue,
                 progress=lambda n: bar.update(task, completed=n),
@@ -536,9 +535,7 @@ def standard(
     Each criterion shows the layer that defined it and the layers that changed it; each
     parameter the layer that set its value.
     """
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-    effective = resolve_standard(state.registry, locality)
+    effective = state.resolve(locality).standard
     write_xlsx(xlsx_out, effective.to_dict(tier))
     if as_json:
         echo_json(effective.to_dict(tier))
@@ -638,10 +635,7 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
     counted on LOCALITY's calendar. A deadline in a year whose holiday schedule is not
     published yet is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.evaluation.reviews import (  # noqa: PLC0415
-        ReviewPolicy,
         ReviewsDocument,
         summarize_reviews,
     )
@@ -649,13 +643,14 @@ def reviews(  # noqa: PLR0917 - click passes each option as an argument
 
     today = _day(today_at)
     document = load(file, ReviewsDocument)
-    policy = ReviewPolicy.from_standard(resolve_standard(state.registry, locality))
+    resolved = state.resolve(locality)
+    policy = resolved.review_policy
     summary = summarize_reviews(
         document.reviews,
         policy,
         today=today or _today(),
         hall=hall,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     write_xlsx(xlsx_out, summary.to_dict())
     if as_json:
@@ -737,23 +732,22 @@ def inspections(  # noqa: PLR0917 - click passes each option as an argument
     LOCALITY's calendar; a due date in a year whose holiday schedule is not published yet
     is estimated and marked so.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415
     from govservice_std.evaluation.inspections import (  # noqa: PLC0415
         InspectionsDocument,
         track_orders,
     )
-    from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
     from govservice_std.serialization import load  # noqa: PLC0415
 
     document = load(file, InspectionsDocument)
-    standard = resolve_standard(state.registry, locality)
+    resolved = state.resolve(locality)
+    standard = resolved.standard
     entry = standard.parameters.get("inspection.order_days")
     days = int(entry.parameter.value) if entry is not None else 15
     states = track_orders(
         document.inspections,
         today=_day(today_at) or _today(),
         order_days=days,
-        calendar=working_calendar(state.registry, locality),
+        calendar=resolved.calendar,
     )
     orders = [
         {

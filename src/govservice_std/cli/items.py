@@ -24,7 +24,7 @@ from govservice_std.cli._base import (
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
     from govservice_std.items import Catalog, ServiceItem
-    from govservice_std.registry import Provenance
+    from govservice_std.localities import Provenance
 
 __all__ = ["catalog", "deadline", "form", "item", "validate"]
 
@@ -39,10 +39,8 @@ def _no_item(item_code: str, locality: str) -> str:
 
 
 def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
-    from govservice_std.forms import load_forms  # noqa: PLC0415 - keep startup light
-    from govservice_std.items import load_catalog  # noqa: PLC0415
-
-    items = load_catalog(state.registry, locality)
+    resolved = state.resolve(locality)
+    items = resolved.catalog
     if item_code not in items:
         raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     item = items.get(item_code)
@@ -54,7 +52,7 @@ def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
             ),
             param_hint="ITEM_CODE",
         )
-    return load_forms(state.registry, locality).for_item(item)
+    return resolved.forms.for_item(item)
 
 
 @cli.command()
@@ -69,9 +67,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
     department, handling_kind, tiers, legal_limit_days, promised_limit_days, form, the layer
     and plugin that added the item, and the layers that localized it.
     """
-    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
-
-    items = load_catalog(state.registry, locality)
+    items = state.resolve(locality).catalog
     chosen = items.filter(tier=tier) if tier else tuple(items)
     if as_json:
         echo_json(
@@ -141,10 +137,9 @@ def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
     With --json, print the item's elements, plus the layer that added it and the layers
     that localized it.
     """
-    from govservice_std.items import load_catalog  # noqa: PLC0415 - keep startup light
-    from govservice_std.serialization import unstructure  # noqa: PLC0415
+    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep startup light
 
-    items = load_catalog(state.registry, locality)
+    items = state.resolve(locality).catalog
     if item_code not in items:
         raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     found = items.get(item_code)
@@ -369,8 +364,6 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
     service day that moved the due date is named under it, and a due date counted on an
     estimated schedule (--estimate) is flagged as an estimate.
     """
-    from govservice_std.calendar import working_calendar  # noqa: PLC0415 - keep startup light
-
     if (working_days is None) == (item_code is None):
         raise click.UsageError(
             zh_en(
@@ -379,9 +372,7 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
             )
         )
     if item_code is not None:
-        from govservice_std.items import load_catalog  # noqa: PLC0415
-
-        items = load_catalog(state.registry, locality)
+        items = state.resolve(locality).catalog
         if item_code not in items:
             raise click.BadParameter(
                 zh_en(
@@ -391,7 +382,9 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
             )
         working_days = items.get(item_code).promised_limit_days
     assert working_days is not None  # noqa: S101 - narrowed by the check above
-    calendar = working_calendar(state.registry, locality, estimate=estimate)
+    calendar = state.resolve(locality).calendar
+    if estimate:
+        calendar = calendar.estimating()
     accepted = start.date()
     due = calendar.due_date(accepted, working_days)
     estimated = calendar.is_estimated(accepted, due)

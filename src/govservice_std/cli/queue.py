@@ -43,14 +43,16 @@ class QueueContext:
     def engine(self, hall: str | None = None, locality: str | None = None) -> QueueEngine:
         """The hall's engine on the database (set up with ``open`` first)."""
         if self._engine is None:
-            from govservice_std.queues.engine import QueueEngine  # noqa: PLC0415
+            from govservice_std.queues.engine import (  # noqa: PLC0415
+                QueueEngine,
+                default_locality,
+            )
             from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
             store = SQLiteStore(self.db, hall or self.hall, locality=locality)
             self._engine = QueueEngine.for_hall(
-                self.state.registry,
+                self.state.resolve(store.locality or default_locality(store.hall)),
                 store.hall,
-                locality=store.locality,
                 store=store,
                 clock=self.clock(),
             )
@@ -147,7 +149,7 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
     from govservice_std.queues.engine import default_locality  # noqa: PLC0415
 
     code = locality or default_locality(hall)
-    q.state.registry.resolve(code)  # an unknown locality fails before the file is touched
+    q.state.resolve(code)  # an unknown locality fails before the file is touched
     engine = q.engine(hall, code)
     opened = []
     if windows:

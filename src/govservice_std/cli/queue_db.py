@@ -80,10 +80,9 @@ def version(db: DbContext) -> None:
 def kpis(db: DbContext, locality: str, day: dt.datetime | None, as_json: bool) -> None:
     """Show the queue KPIs of every hall of LOCALITY for a day, and overall."""
     from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
     from govservice_std.queues.stores.postgres import locality_kpis  # noqa: PLC0415
 
-    policy = queue_policy(db.state.registry, locality)
+    policy = db.state.resolve(locality).queue_policy
     the_day = day.date() if day else dt.datetime.now(CHINA_TZ).date()
     result = locality_kpis(
         db.url,

@@ -151,12 +151,12 @@ def _print_erlang(
 
 def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     # The profile, and the locality it was found under (a division code given as PROFILE).
-    from govservice_std.staffing import PROFILE_FILE, load_profile, locality_profile  # noqa: PLC0415
+    from govservice_std.staffing import PROFILE_FILE, load_profile  # noqa: PLC0415
 
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
         return load_profile(path), None
-    found = locality_profile(state.registry, spec)
+    found = state.resolve(spec).staffing_profile
     if found is None:
         raise click.BadParameter(
             zh_en(
@@ -264,8 +264,7 @@ def plan(
     with at least 10 finished tickets in the hall's record is simulated with their
     recorded service times instead of the profile's distribution.
     """
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415 - lazy
-    from govservice_std.staffing import plan_staffing  # noqa: PLC0415
+    from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
     from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
 
     day, found_under = _load_profile(state, profile)
@@ -286,7 +285,7 @@ def plan(
             zh_en("--hall 和 --day 需与 --queue-db 一起使用", "--hall and --day need --queue-db")
         )
     kwargs: dict[str, Any] = {
-        "policy": queue_policy(state.registry, code) if code is not None else None,
+        "policy": state.resolve(code).queue_policy if code is not None else None,
         "target_minutes": target_minutes,
         "target_share": target_level,
         "replications": replications,

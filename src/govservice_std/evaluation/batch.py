@@ -13,30 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from govservice_std.calendar import working_calendar
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.evaluation.assessment import Assessment
 from govservice_std.evaluation.deadlines import DueDateCalendar
 from govservice_std.evaluation.inspections import Inspection
 from govservice_std.evaluation.measured import MeasuredMetrics, queue_metrics
-from govservice_std.evaluation.overlays import resolve_standard
 from govservice_std.evaluation.scoring import (
     Evaluator,
     Scorecard,
     ScoringModel,
-    resolve_scoring_model,
 )
 from govservice_std.evaluation.standard import Aspect
 from govservice_std.halls import Hall, HallTier
-from govservice_std.registry import Registry
-
-if TYPE_CHECKING:
-    from govservice_std.queues.kpis import QueueKpis
+from govservice_std.queues.kpis import QueueKpis
+from govservice_std.registry import ResolvedLocality
 
 __all__ = [
     "BatchResult",
@@ -238,10 +233,9 @@ def evaluate_many(
 
 
 def evaluate_hall(
-    registry: Registry,
+    resolved: ResolvedLocality,
     assessment: Assessment,
     *,
-    locality: DivisionCode | str | None = None,
     metrics: Mapping[str, float] | MeasuredMetrics | None = None,
     queue: QueueKpis | None = None,
     inspections: Iterable[Inspection] = (),
@@ -253,9 +247,9 @@ def evaluate_hall(
     """Score one hall's assessment against its locality's effective standard.
 
     Args:
-        registry: The registry of installed localities.
+        resolved: The locality whose standard applies (``registry.resolve(code)``); the
+            hall is one of its halls or of the installed localities below it.
         assessment: The assessment.
-        locality: The locality whose standard applies (default: the assessment's).
         metrics: Measured metrics (好差评 rates…) replacing the assessment's typed values
             with the same ids; with their provenance as
             :class:`~govservice_std.evaluation.measured.MeasuredMetrics`.
@@ -275,15 +269,15 @@ def evaluate_hall(
         InvalidDataError: If the hall is not in the locality or the assessment does not fit
             the standard.
     """
-    code = locality if locality is not None else assessment.locality
-    halls = {hall.code: hall for hall in registry.halls(code)}
+    code = resolved.code
+    halls = {hall.code: hall for hall in resolved.registry.halls(code)}
     hall = halls.get(assessment.hall)
     if hall is None:
         raise InvalidDataError(
             [DataProblem("hall", f"no hall {assessment.hall!r} in locality {code}")],
             source=source,
         )
-    evaluator = _evaluator(registry, code, model, calendar)
+    evaluator = _evaluator(resolved, model, calendar)
     return evaluator.evaluate(
         assessment,
         hall,
@@ -306,33 +300,28 @@ def _with_queue(
 
 
 def _evaluator(
-    registry: Registry,
-    code: DivisionCode | str,
+    resolved: ResolvedLocality,
     model: ScoringModel | None,
     calendar: DueDateCalendar | None,
 ) -> Evaluator:
-    key = registry.info(code).code
     if model is None and calendar is None:
         # The default evaluator of a locality is prepared once per registry, with the
         # locality's official calendar (its own closures and service days applied).
-        return registry.memo(
-            ("evaluation.evaluator", key),
+        return resolved.registry.memo(
+            ("evaluation.evaluator", resolved.code),
             lambda: Evaluator(
-                resolve_standard(registry, key),
-                model=resolve_scoring_model(registry, key),
-                calendar=working_calendar(registry, key),
+                resolved.standard, model=resolved.scoring_model, calendar=resolved.calendar
             ),
         )
     return Evaluator(
-        resolve_standard(registry, key),
-        model=model or resolve_scoring_model(registry, key),
-        calendar=calendar or working_calendar(registry, key),
+        resolved.standard,
+        model=model or resolved.scoring_model,
+        calendar=calendar or resolved.calendar,
     )
 
 
 def evaluate_locality(
-    registry: Registry,
-    code: DivisionCode | str,
+    resolved: ResolvedLocality,
     assessments: Iterable[Assessment],
     *,
     keep: bool = True,
@@ -350,8 +339,7 @@ def evaluate_locality(
     halls keep their county's overlay when the batch is run for the city.
 
     Args:
-        registry: The registry of installed localities.
-        code: The locality.
+        resolved: The locality (``registry.resolve(code)``).
         assessments: Assessments, at most one per hall.
         keep: Whether to keep every scorecard.
         metrics: Measured metrics by hall code (好差评 rates…).
@@ -367,6 +355,8 @@ def evaluate_locality(
         InvalidDataError: If an assessment names a hall outside the locality, or two
             assessments name the same hall.
     """
+    registry = resolved.registry
+    code = resolved.code
     entries = {hall.code: (hall, prov) for hall, prov in registry.hall_entries(code)}
     by_hall: dict[str, Assessment] = {}
     problems: list[DataProblem] = []
@@ -391,7 +381,7 @@ def evaluate_locality(
             evaluator = evaluators.get(prov.layer)
             if evaluator is None:
                 evaluator = evaluators[prov.layer] = _evaluator(
-                    registry, prov.layer, model, calendar
+                    registry.resolve(prov.layer), model, calendar
                 )
             yield evaluator, assessment, hall
 
@@ -402,7 +392,7 @@ def evaluate_locality(
             if hall_code in by_hall:
                 _, prov = entries[hall_code]
                 evaluator = evaluators.get(prov.layer) or _evaluator(
-                    registry, prov.layer, model, calendar
+                    registry.resolve(prov.layer), model, calendar
                 )
                 evaluators[prov.layer] = evaluator
                 combined[hall_code] = (

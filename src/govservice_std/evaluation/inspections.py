@@ -201,7 +201,7 @@ def track_orders(
         today: The day to judge on; orders closed after it count as still open.
         calendar: Working-day calendar for orders without a due date (default: the
             official national calendar; pass the locality's,
-            :func:`~govservice_std.calendar.working_calendar`). A due date counted into a
+            ``resolved.calendar``). A due date counted into a
             year without a published holiday schedule is estimated and flagged.
         order_days: Working days an order without a due date allows (pass the standard's
             ``inspection.order_days`` parameter).

@@ -39,15 +39,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Container, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
-if TYPE_CHECKING:
-    from govservice_std.evaluation.reviews import ReviewSummary
-    from govservice_std.queues.kpis import QueueKpis
-    from govservice_std.queues.stores.base import EventStore
-    from govservice_std.registry import Registry
+from govservice_std.evaluation.reviews import ReviewSummary
+from govservice_std.queues.kpis import QueueKpis
+from govservice_std.queues.stores.base import EventStore
+from govservice_std.registry import ResolvedLocality
 
 __all__ = [
     "QUEUE_AVG_WAIT",
@@ -164,31 +162,25 @@ def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records")
 
 
 def recorded_queue_kpis(
-    registry: Registry,
+    resolved: ResolvedLocality,
     store: EventStore,
     *,
-    locality: str | None = None,
     day: dt.date | None = None,
 ) -> QueueKpis:
     """A hall's queue KPIs read back from its event store, judged by its locality's target.
 
     Args:
-        registry: The registry (for the locality's queue policy: target and share).
+        resolved: The hall's locality (its queue policy gives the target and share).
         store: The hall's event store (for example a
             :class:`~govservice_std.queues.stores.sqlite.SQLiteStore`).
-        locality: The locality whose queue policy applies (default: the store's, else the
-            county of the hall's code).
         day: One service day (China Standard Time); ``None``: every day in the record.
 
     Returns:
         The KPIs, ``now`` being the end of ``day`` (or of the last day in the record).
     """
-    from govservice_std.queues.engine import default_locality  # noqa: PLC0415
     from govservice_std.queues.history import recorded_kpis  # noqa: PLC0415
-    from govservice_std.queues.policy import queue_policy  # noqa: PLC0415
 
-    code = locality or getattr(store, "locality", None) or default_locality(store.hall)
-    policy = queue_policy(registry, code)
+    policy = resolved.queue_policy
     # Read by day: the closed days' stored facts and the other days' events, one day at
     # a time, never the whole record at once.
     return recorded_kpis(

@@ -15,10 +15,12 @@ parameters, metrics and grade bands; each layer below applies its own file in th
 A descendant may change any ancestor's criterion. An id that is not in force — never
 defined, or removed by an earlier layer — fails loudly: :class:`InvalidDataError` names the
 file, the plugin that ships it, the path inside the file and the known ids. Every effective
-value records the layer that set it (:class:`~govservice_std.registry.Provenance`).
+value records the layer that set it (:class:`~govservice_std.localities.Provenance`). A
+locality's effective standard is the ``standard`` part of its resolved locality, read by
+:mod:`govservice_std.evaluation.layers`.
 
 >>> from govservice_std import load_registry
->>> standard = resolve_standard(load_registry(autoload=False), "000000")
+>>> standard = load_registry(autoload=False).resolve("000000").standard
 >>> str(standard.criterion("QS-02").defined_by.layer)
 '000000'
 """
@@ -49,8 +51,7 @@ from govservice_std.evaluation.standard import (
     Waiver,
 )
 from govservice_std.halls import HallTier
-from govservice_std.registry import Provenance, Registry, source_name
-from govservice_std.serialization import load
+from govservice_std.localities import Provenance
 
 __all__ = [
     "CRITERIA_FILE",
@@ -58,7 +59,6 @@ __all__ = [
     "Override",
     "Removal",
     "compose_standard",
-    "resolve_standard",
     "waiver_in_force",
 ]
 
@@ -359,7 +359,7 @@ def compose_standard(
 ) -> Standard:
     """Apply criteria documents in order, without a registry (for applications and tests).
 
-    >>> from govservice_std.registry import Provenance
+    >>> from govservice_std.localities import Provenance
     >>> from govservice_std.divisions import DivisionCode
     >>> doc = CriteriaDocument(
     ...     grades=[GradeBand("合格", 60), GradeBand("不合格", 0)],
@@ -384,34 +384,6 @@ def compose_standard(
     for document, prov in layers:
         builder.apply(document, prov, prov.source)
     return builder.build(DivisionCode(str(locality)))
-
-
-def resolve_standard(registry: Registry, code: DivisionCode | str) -> Standard:
-    """The effective standard of a locality: every layer's ``criteria.toml``, parent first.
-
-    The result is cached in the registry.
-
-    Args:
-        registry: The registry of installed localities.
-        code: The locality.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If a layer's file is invalid or names an id not in force; the
-            message names the file and the plugin that ships it.
-    """
-    key = registry.info(code).code
-
-    def build() -> Standard:
-        builder = _Builder()
-        for info, file in registry.layer_files(key, CRITERIA_FILE):
-            source = source_name(info, file)
-            document = load(file, CriteriaDocument, source=source)
-            prov = Provenance(info.code, info.plugin.name, CRITERIA_FILE)
-            builder.apply(document, prov, source)
-        return builder.build(key)
-
-    return registry.memo(("evaluation.standard", key), build)
 
 
 def waiver_in_force(

@@ -4,8 +4,7 @@ The documentation's page on the national baseline is this function's output for 
 national layer, so the page cannot drift from ``criteria.toml``.
 
 >>> from govservice_std import load_registry
->>> from govservice_std.evaluation.overlays import resolve_standard
->>> page = criteria_markdown(resolve_standard(load_registry(autoload=False), "000000"))
+>>> page = criteria_markdown(load_registry(autoload=False).resolve("000000").standard)
 >>> page.splitlines()[0]
 '# National baseline criteria'
 """

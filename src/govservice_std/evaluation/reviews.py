@@ -388,7 +388,7 @@ def track_bad_reviews(
         policy: The deadlines.
         today: The day to judge on.
         calendar: Working-day calendar (default: the official national calendar; pass the
-            locality's, :func:`~govservice_std.calendar.working_calendar`).
+            locality's, ``resolved.calendar``).
     """
     cal = calendar or WorkingCalendar()
     out: list[BadReviewState] = []
@@ -542,7 +542,7 @@ def summarize_reviews(
         today: The day to judge deadlines on.
         hall: Only the reviews of this hall.
         calendar: Working-day calendar (default: the official national calendar; pass the
-            locality's, :func:`~govservice_std.calendar.working_calendar`). Deadlines in a
+            locality's, ``resolved.calendar``). Deadlines in a
             year without a published holiday schedule are estimated and flagged.
     """
     chosen = [r for r in reviews if hall is None or r.hall == hall]

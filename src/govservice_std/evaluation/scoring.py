@@ -29,7 +29,7 @@ import attrs
 
 from govservice_std.calendar import LocalDay, WorkingCalendar
 from govservice_std.divisions import DivisionCode
-from govservice_std.errors import DataProblem, InvalidDataError, PluginContractError
+from govservice_std.errors import DataProblem, InvalidDataError
 from govservice_std.evaluation.assessment import Answer, Assessment
 from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.inspections import (
@@ -51,7 +51,6 @@ from govservice_std.evaluation.standard import (
     Standard,
 )
 from govservice_std.halls import Hall, HallTier
-from govservice_std.registry import Registry
 
 __all__ = [
     "AspectScore",
@@ -65,7 +64,7 @@ __all__ = [
     "Status",
     "VetoCap",
     "WeightedSum",
-    "resolve_scoring_model",
+    "builtin_scoring_models",
     "scoring_model",
 ]
 
@@ -194,6 +193,15 @@ _MODELS: dict[str, ScoringModel] = {
 }
 
 
+def builtin_scoring_models() -> dict[str, ScoringModel]:
+    """The built-in scoring models by name (a new dict each call).
+
+    >>> sorted(builtin_scoring_models())
+    ['flat', 'flat-no-veto', 'weighted', 'weighted-no-veto']
+    """
+    return dict(_MODELS)
+
+
 def scoring_model(name: str) -> ScoringModel:
     """The built-in scoring model called ``name``.
 
@@ -207,61 +215,6 @@ def scoring_model(name: str) -> ScoringModel:
         return _MODELS[name]
     except KeyError:
         raise KeyError(f"unknown scoring model {name!r} (known: {', '.join(_MODELS)})") from None
-
-
-def resolve_scoring_model(
-    registry: Registry, code: DivisionCode | str, name: str | None = None
-) -> ScoringModel:
-    """The scoring model a locality uses: its standard's choice, or ``name``.
-
-    Looks among the built-in models and those the plugins of the locality's chain
-    contribute through the ``govservice_scoring_models`` hook (cached per registry).
-
-    Raises:
-        InvalidDataError: If no model has that name; the message names the layer that
-            chose it.
-        PluginContractError: If a plugin returns something that is not a scoring model or
-            reuses a name.
-    """
-    key = registry.info(code).code
-    models = registry.memo(("evaluation.models", key), lambda: _chain_models(registry, key))
-    if name is None:
-        from govservice_std.evaluation.overlays import resolve_standard  # noqa: PLC0415
-
-        standard = resolve_standard(registry, key)
-        name = standard.scoring
-        chosen_by: str | None = f"criteria.toml of layer {standard.scoring_set_by}"
-    else:
-        chosen_by = None
-    model = models.get(name)
-    if model is None:
-        known = ", ".join(models)
-        raise InvalidDataError(
-            [DataProblem("scoring", f"unknown scoring model {name!r} (known: {known})")],
-            source=chosen_by,
-        )
-    return model
-
-
-def _chain_models(registry: Registry, key: DivisionCode) -> dict[str, ScoringModel]:
-    models = dict(_MODELS)
-    for info in registry.chain(key):
-        plugin = info.plugin
-        contributed = registry.host.call_scoped(
-            "govservice_scoring_models",
-            plugin.name,
-            ScoringModel,  # type: ignore[type-abstract]
-            locality=info.locality,
-        )
-        for model in contributed:
-            if model.name in models:
-                raise plugin.error(
-                    PluginContractError,
-                    f"scoring model name {model.name!r} is already taken",
-                    hook="govservice_scoring_models",
-                )
-            models[model.name] = model
-    return models
 
 
 @attrs.frozen
@@ -611,7 +564,7 @@ class Evaluator:
 
     Args:
         standard: The effective standard (see
-            :func:`~govservice_std.evaluation.resolve_standard`).
+            :attr:`ResolvedLocality.standard <govservice_std.registry.ResolvedLocality.standard>`).
         model: The scoring model (default: the one the standard names).
         calendar: Working-day calendar for due dates (default: the official national
             calendar, :class:`~govservice_std.calendar.WorkingCalendar`).

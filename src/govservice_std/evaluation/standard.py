@@ -34,7 +34,7 @@ from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import tuple_of
 from govservice_std.halls import HallTier
-from govservice_std.registry import Provenance
+from govservice_std.localities import Provenance
 
 __all__ = [
     "Aspect",
@@ -398,7 +398,7 @@ class EffectiveParameter:
 class Standard:
     """The effective standard of one locality: the national baseline with every layer applied.
 
-    Build it with :func:`govservice_std.evaluation.resolve_standard`.
+    Get it from a resolved locality: ``registry.resolve(code).standard``.
 
     Attributes:
         locality: The locality it was resolved for.

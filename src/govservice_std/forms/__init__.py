@@ -7,7 +7,8 @@
 * :mod:`~govservice_std.forms.validate` — :func:`compile_form` and
   :meth:`CompiledForm.validate`, which reports every problem at once with masked ID numbers.
 * :mod:`~govservice_std.forms.identifiers` — 居民身份证号, 统一社会信用代码 and mobile checks.
-* :mod:`~govservice_std.forms.library` — :func:`load_forms`, a locality's compiled forms.
+* :mod:`~govservice_std.forms.library` — :class:`FormLibrary`, a locality's compiled forms
+  (``registry.resolve(code).forms``, read by :mod:`~govservice_std.forms.layers`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from govservice_std.forms.identifiers import (
     mask_id,
     mask_ids,
 )
-from govservice_std.forms.library import FORMS_FOLDER, FormLibrary, load_forms
+from govservice_std.forms.library import FORMS_FOLDER, FormLibrary
 from govservice_std.forms.spec import Choice, Field, FieldType, FormExample, FormSpec
 from govservice_std.forms.validate import (
     CODES,
@@ -52,7 +53,6 @@ __all__ = [
     "check_uscc",
     "compile_expression",
     "compile_form",
-    "load_forms",
     "mask_id",
     "mask_ids",
 ]

@@ -9,5 +9,150 @@
 * :mod:`~govservice_std.queues.hooks` — delivery of events to integration plugins;
 * :mod:`~govservice_std.queues.kpis` — waiting and service KPIs from the record.
 
-The main names are re-exported by :mod:`govservice_std`.
+The public names of these modules are importable from this package; the first ones an
+application needs are also importable from :mod:`govservice_std` itself.
 """
+
+from __future__ import annotations
+
+from govservice_std.queues.engine import (
+    Clock,
+    FixedClock,
+    QueueEngine,
+    default_locality,
+    system_clock,
+)
+from govservice_std.queues.events import (
+    CHINA_TZ,
+    EVENT_TYPES,
+    Event,
+    ServiceFinished,
+    ServiceStarted,
+    TicketCalled,
+    TicketCancelled,
+    TicketIssued,
+    TicketNoShow,
+    TicketReactivated,
+    TicketRecalled,
+    TicketTransferred,
+    WindowClosed,
+    WindowOpened,
+    decode_event,
+    encode_event,
+)
+from govservice_std.queues.hooks import (
+    HOOK,
+    HookFailure,
+    Notifier,
+    PluginNotifier,
+    logger,
+)
+from govservice_std.queues.kpis import (
+    NORMAL_GROUP,
+    Distribution,
+    KpiFigures,
+    QueueKpis,
+    compute_kpis,
+    engine_kpis,
+    kpis_from_events,
+)
+from govservice_std.queues.policy import (
+    QUEUE_FILE,
+    AntiStarvationRule,
+    BusinessLine,
+    LateAppointment,
+    Outcome,
+    PriorityGroup,
+    QueueParams,
+    QueuePolicy,
+    QueuePolicyLayer,
+)
+from govservice_std.queues.state import (
+    QueueState,
+    Ticket,
+    TicketStatus,
+    WindowState,
+)
+from govservice_std.queues.stores.base import (
+    Decide,
+    EventStore,
+    StoredEvent,
+)
+from govservice_std.queues.stores.memory import (
+    MemoryStore,
+)
+from govservice_std.queues.stores.postgres import (
+    DEFAULT_SCHEMA,
+    LocalityKpis,
+    PostgresStore,
+    locality_kpis,
+    migrate,
+    schema_version,
+)
+from govservice_std.queues.stores.sqlite import (
+    SQLiteStore,
+    Synchronous,
+    connect,
+)
+
+__all__ = [
+    "CHINA_TZ",
+    "DEFAULT_SCHEMA",
+    "EVENT_TYPES",
+    "HOOK",
+    "NORMAL_GROUP",
+    "QUEUE_FILE",
+    "AntiStarvationRule",
+    "BusinessLine",
+    "Clock",
+    "Decide",
+    "Distribution",
+    "Event",
+    "EventStore",
+    "FixedClock",
+    "HookFailure",
+    "KpiFigures",
+    "LateAppointment",
+    "LocalityKpis",
+    "MemoryStore",
+    "Notifier",
+    "Outcome",
+    "PluginNotifier",
+    "PostgresStore",
+    "PriorityGroup",
+    "QueueEngine",
+    "QueueKpis",
+    "QueueParams",
+    "QueuePolicy",
+    "QueuePolicyLayer",
+    "QueueState",
+    "SQLiteStore",
+    "ServiceFinished",
+    "ServiceStarted",
+    "StoredEvent",
+    "Synchronous",
+    "Ticket",
+    "TicketCalled",
+    "TicketCancelled",
+    "TicketIssued",
+    "TicketNoShow",
+    "TicketReactivated",
+    "TicketRecalled",
+    "TicketStatus",
+    "TicketTransferred",
+    "WindowClosed",
+    "WindowOpened",
+    "WindowState",
+    "compute_kpis",
+    "connect",
+    "decode_event",
+    "default_locality",
+    "encode_event",
+    "engine_kpis",
+    "kpis_from_events",
+    "locality_kpis",
+    "logger",
+    "migrate",
+    "schema_version",
+    "system_clock",
+]

@@ -73,11 +73,11 @@ from govservice_std.queues.events import (
     _make_started,
 )
 from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
+from govservice_std.queues.kpis import QueueKpis, engine_kpis
 from govservice_std.queues.policy import (
     LateAppointment,
     QueuePolicy,
     TransferPlacement,
-    queue_policy,
 )
 from govservice_std.queues.state import (
     Booking,
@@ -101,7 +101,7 @@ from govservice_std.queues.stores.memory import MemoryStore
 if TYPE_CHECKING:
     from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
     from govservice_std.queues.position import Position
-    from govservice_std.registry import Registry
+    from govservice_std.registry import ResolvedLocality
 
 __all__ = [
     "Clock",
@@ -237,7 +237,7 @@ class QueueEngine:
     Args:
         hall: The hall; its windows and the lines each serves come from
             ``Window.lines``, in the order served.
-        policy: The queue policy (usually :func:`~govservice_std.queues.policy.queue_policy`
+        policy: The queue policy (usually ``resolved.queue_policy``
             of the hall's locality).
         store: Where events are kept (default: a new :class:`MemoryStore`). Existing events
             are replayed first.
@@ -320,10 +320,9 @@ class QueueEngine:
     @classmethod
     def for_hall(
         cls,
-        registry: Registry,
+        resolved: ResolvedLocality,
         hall: str,
         *,
-        locality: str | None = None,
         store: EventStore | None = None,
         clock: Clock | None = None,
         notify: bool = True,
@@ -331,39 +330,34 @@ class QueueEngine:
         """Build the engine of an installed hall, with its locality's policy and plugins.
 
         Args:
-            registry: The registry.
+            resolved: The locality whose chain declares the hall
+                (``registry.resolve(code)``); its queue policy applies.
             hall: The hall's code.
-            locality: The locality whose chain declares the hall (default: the county of
-                the hall's code).
             store: Where events are kept (default: in memory).
             clock: Where the time comes from.
             notify: Whether the registry's plugins hear about events.
 
         Raises:
-            UnknownLocalityError: If the locality is not installed.
-            QueueError: If the locality has no such hall, or ``locality`` is needed: the
-                hall's code is not a division code.
+            QueueError: If the locality has no such hall.
         """
-        code = locality or default_locality(hall)
+        code = resolved.code
         try:
-            the_hall = registry.resolve(code).hall(hall)
+            the_hall = resolved.hall(hall)
         except KeyError:
             raise QueueError(
                 f"locality {code} has no hall {hall!r}", f"地区 {code} 没有服务场所 {hall}"
             ) from None
-        from govservice_std.staffing.profile import locality_profile  # noqa: PLC0415 - lazy
-
         plan: dict[str, dict[dt.time, int]] = {}
-        profile = locality_profile(registry, code)
+        profile = resolved.staffing_profile
         for booked in profile.appointments if profile is not None else ():
             times = plan.setdefault(booked.line, {})
             times[booked.at] = times.get(booked.at, 0) + booked.count
         return cls(
             the_hall,
-            queue_policy(registry, code),
+            resolved.queue_policy,
             store=store,
             clock=clock,
-            notifier=PluginNotifier(registry.host) if notify else None,
+            notifier=PluginNotifier(resolved.host) if notify else None,
             slot_plan=plan,
         )
 
@@ -450,8 +444,6 @@ class QueueEngine:
 
         See :mod:`govservice_std.queues.kpis` for the definitions.
         """
-        from govservice_std.queues.kpis import engine_kpis  # noqa: PLC0415
-
         return engine_kpis(self, day=day)
 
     def events(self) -> list[StoredEvent]:

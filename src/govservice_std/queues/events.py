@@ -26,7 +26,7 @@ from typing import Any, ClassVar, TypeAlias
 import attrs
 
 from govservice_std.errors import DataProblem, InvalidDataError
-from govservice_std.serialization import parse
+from govservice_std.serialization import parse, structure
 
 __all__ = [
     "CHINA_TZ",
@@ -572,6 +572,4 @@ def decode_event(text: str, *, source: str | None = None) -> Event:
         return cls(**fields)
     except (TypeError, ValueError):
         # The slow path names every problem with its field.
-        from govservice_std.serialization import structure  # noqa: PLC0415
-
         return structure(data, cls, source=source)

@@ -25,16 +25,13 @@ import enum
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
-from govservice_std.divisions import DivisionCode
-from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
-
-if TYPE_CHECKING:
-    from govservice_std.registry import Provenance, Registry
+from govservice_std.errors import FieldValueError
+from govservice_std.localities import Provenance
 
 __all__ = [
     "QUEUE_FILE",
@@ -48,7 +45,6 @@ __all__ = [
     "QueuePolicyLayer",
     "TransferPlacement",
     "label_collision",
-    "queue_policy",
 ]
 
 QUEUE_FILE = "queue.toml"
@@ -466,8 +462,8 @@ class QueuePolicy:
     """A locality's effective queue policy, after every layer is applied.
 
     Build one directly (tests, simulations) or resolve it for a locality with
-    :func:`queue_policy`. The parameters are documented on :class:`QueueParams`; here each
-    has its effective value.
+    ``registry.resolve(code).queue_policy``. The parameters are documented on
+    :class:`QueueParams`; here each has its effective value.
 
     Attributes:
         lines: The business lines; no two can ever issue the same ticket label (see
@@ -569,101 +565,3 @@ class QueuePolicy:
     def weight(self, group_id: str | None) -> int:
         """The weight of a group id; 0 for the normal queue (``None``)."""
         return 0 if group_id is None else self.group(group_id).weight
-
-
-def _overlay(  # noqa: PLR0917 - a private helper called from one loop
-    items: dict[str, Any],
-    provenance: dict[str, Provenance],
-    illustrative: set[str],
-    kind: str,
-    removals: tuple[str, ...],
-    additions: tuple[Any, ...],
-    prov: Provenance,
-    source: str,
-) -> None:
-    problems = [
-        DataProblem(f"remove_{kind}[{index}]", f"no inherited {kind} entry {item_id!r}")
-        for index, item_id in enumerate(removals)
-        if item_id not in items
-    ]
-    if problems:
-        raise InvalidDataError(problems, source=source)
-    for item_id in removals:
-        del items[item_id]
-        provenance[f"{kind}.{item_id}"] = prov
-        illustrative.discard(f"{kind}.{item_id}")
-    for item in additions:
-        items[item.id] = item
-        key = f"{kind}.{item.id}"
-        provenance[key] = prov
-        if getattr(item, "illustrative", False):
-            illustrative.add(key)
-        else:
-            illustrative.discard(key)
-
-
-def queue_policy(registry: Registry, code: DivisionCode | str) -> QueuePolicy:
-    """Resolve the queue policy of a locality through its chain (cached per registry).
-
-    Args:
-        registry: A :class:`~govservice_std.registry.Registry`.
-        code: The locality's division code.
-
-    Returns:
-        The effective policy, with the provenance of every line, group, outcome and
-        parameter.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If a layer's ``queue.toml`` is invalid, removes an id it does not
-            inherit, or the combined policy breaks a rule (duplicate prefixes, no lines);
-            the message names the file.
-    """
-    key = registry.info(code).code
-    result: QueuePolicy = registry.memo(("queue_policy", key), lambda: _resolve(registry, key))
-    return result
-
-
-def _resolve(registry: Registry, code: DivisionCode) -> QueuePolicy:
-    from govservice_std.registry import Provenance, source_name  # noqa: PLC0415 - avoid a cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
-    lines: dict[str, BusinessLine] = {}
-    groups: dict[str, PriorityGroup] = {}
-    outcomes: dict[str, Outcome] = {}
-    params: dict[str, Any] = {}
-    provenance: dict[str, Provenance] = {}
-    illustrative: set[str] = set()
-    last_source = f"queue policy of {code}"
-    for info, file in registry.layer_files(code, QUEUE_FILE):
-        source = source_name(info, file)
-        last_source = source
-        layer = load(file, QueuePolicyLayer, source=source)
-        prov = Provenance(info.code, info.plugin.name, QUEUE_FILE)
-        for kind, items, removals, additions in (
-            ("lines", lines, layer.remove_lines, layer.lines),
-            ("priority_groups", groups, layer.remove_priority_groups, layer.priority_groups),
-            ("outcomes", outcomes, layer.remove_outcomes, layer.outcomes),
-        ):
-            _overlay(items, provenance, illustrative, kind, removals, additions, prov, source)
-        for name in _PARAM_NAMES:
-            value = getattr(layer.params, name)
-            if value is not None:
-                params[name] = value
-                provenance[f"params.{name}"] = prov
-                if name in layer.illustrative_params:
-                    illustrative.add(f"params.{name}")
-                else:
-                    illustrative.discard(f"params.{name}")
-    kwargs: dict[str, Any] = {
-        "lines": tuple(lines.values()),
-        "priority_groups": tuple(groups.values()),
-        "outcomes": tuple(outcomes.values()),
-        "provenance": provenance,
-        "illustrative": frozenset(illustrative),
-        **params,
-    }
-    try:
-        return QueuePolicy(**kwargs)
-    except FieldValueError as exc:
-        raise InvalidDataError([DataProblem(exc.field, exc.message)], source=last_source) from exc

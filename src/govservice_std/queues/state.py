@@ -67,8 +67,6 @@ SNAPSHOT_VERSION = 1
 """The layout version of :meth:`QueueState.snapshot`'s text. A snapshot of another version
 is ignored (the state is then folded from the whole record): snapshots are only a shortcut."""
 
-# The end of time, for a state with no open day: no command is ever past it.
-_NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 class TicketStatus(enum.Enum):
@@ -525,7 +523,7 @@ class QueueState:
         # The open service day (the latest day a ticket was issued on, until it is
         # closed), the moment it ends, and the last day closed.
         self._day: dt.date | None = None
-        self._day_end: dt.datetime = _NEVER
+        self._day_end: dt.datetime | None = None  # None: no open day (or the last one)
         self._closed: dt.date | None = None
         self._apply: dict[type, Callable[[Event], None]] = {
             TicketIssued: self._issued,  # type: ignore[dict-item]
@@ -582,7 +580,8 @@ class QueueState:
 
     def day_over(self, now: dt.datetime) -> bool:
         """Whether ``now`` is past the open service day (time to close it)."""
-        return now >= self._day_end
+        end = self._day_end
+        return end is not None and now >= end
 
     # -- snapshots ---------------------------------------------------------------------
 
@@ -877,7 +876,11 @@ class QueueState:
 
     def _open_day(self, day: dt.date) -> None:
         self._day = day
-        self._day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        self._day_end = (
+            None
+            if day == dt.date.max
+            else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        )
 
     def _day_closed(self, e: DayClosed) -> None:
         day = e.day
@@ -902,7 +905,7 @@ class QueueState:
                 del tickets[rec.id]
         if self._day is not None and self._day <= day:
             self._day = None
-            self._day_end = _NEVER
+            self._day_end = None
         if self._closed is None or day > self._closed:
             self._closed = day
         if self._keep_closed:

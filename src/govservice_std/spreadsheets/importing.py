@@ -23,9 +23,9 @@ import tomli_w
 from govservice_std.errors import InvalidDataError
 from govservice_std.evaluation.assessment import Answer, Assessment
 from govservice_std.evaluation.reviews import Review, ReviewsDocument
-from govservice_std.halls import Hall, Window
+from govservice_std.halls import HALLS_FILE, Hall, HallsDocument, Window
 from govservice_std.items import ITEMS_FILE, Fee, ItemsDocument, Material, ServiceItem
-from govservice_std.registry import HALLS_FILE, HallsDocument, Registry
+from govservice_std.registry import Registry
 from govservice_std.serialization import structure, unstructure
 from govservice_std.spreadsheets import mapping as m
 from govservice_std.spreadsheets._problems import SheetProblem, SpreadsheetError
@@ -223,7 +223,7 @@ def _fail(problems: list[SheetProblem], source: str) -> None:
 def _chain_types(registry: Registry | None, locality: str) -> dict[str, str]:
     """The item-type table of the locality's chain (its parent's if not installed yet)."""
     from govservice_std.divisions import DivisionCode  # noqa: PLC0415
-    from govservice_std.items import NATIONAL_ITEM_TYPES, load_catalog  # noqa: PLC0415
+    from govservice_std.items import NATIONAL_ITEM_TYPES  # noqa: PLC0415
 
     types = dict(NATIONAL_ITEM_TYPES)
     if registry is None:
@@ -231,7 +231,7 @@ def _chain_types(registry: Registry | None, locality: str) -> dict[str, str]:
     code: str | None = locality
     while code is not None:
         if any(str(info.code) == code for info in registry.localities()):
-            types.update(load_catalog(registry, code).item_types)
+            types.update(registry.resolve(code).catalog.item_types)
             break
         parent = DivisionCode(code).parent
         code = str(parent) if parent is not None else None

@@ -33,7 +33,6 @@ from govservice_std.staffing.profile import (
     WindowProfile,
     apply_queue_policy,
     load_profile,
-    locality_profile,
 )
 from govservice_std.staffing.recorded import (
     empirical_services,
@@ -74,7 +73,6 @@ __all__ = [
     "estimate",
     "kpi_report",
     "load_profile",
-    "locality_profile",
     "plan_staffing",
     "priority_waits",
     "recorded_service_times",

@@ -16,10 +16,10 @@
    visitors who give up). A period never gets fewer windows than its offered load
    (arrivals per minute × mean service minutes), below which its queue grows without end.
 
-Planned for a locality (``policy=queue_policy(registry, code)``, or ``govstd staffing plan
-CODE``), the waiting-time target, its share, the priority groups' weights and the
-anti-starvation rule come from the locality's queue policy; a profile that sets one of
-them overrides the policy explicitly (see
+Planned for a locality (``policy=registry.resolve(code).queue_policy``, or
+``govstd staffing plan CODE``), the waiting-time target, its share, the priority groups'
+weights and the anti-starvation rule come from the locality's queue policy; a profile that
+sets one of them overrides the policy explicitly (see
 :func:`~govservice_std.staffing.profile.apply_queue_policy`).
 
 The share within the target is defined as for the live queue (see
@@ -237,7 +237,7 @@ def plan_staffing(
         target_share: The share that should meet it (default: the profile's, else the
             policy's).
         policy: The locality's queue policy
-            (:func:`~govservice_std.queues.policy.queue_policy`): it fills in what the
+            (``resolved.queue_policy``): it fills in what the
             profile leaves unset — target, share, group weights, anti-starvation rule.
         replications: Simulated days per try.
         seed: Seed shared by every try (common random numbers).

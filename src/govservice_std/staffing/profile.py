@@ -22,17 +22,16 @@ import math
 from collections.abc import Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from govservice_std._fields import identifier, to_tuple, unique
 from govservice_std.errors import FieldValueError
 from govservice_std.queues.kpis import NORMAL_GROUP as QUEUE_NORMAL_GROUP
+from govservice_std.queues.policy import AntiStarvationRule, QueuePolicy
+from govservice_std.serialization import load
 from govservice_std.staffing.distributions import TimeDistribution
-
-if TYPE_CHECKING:
-    from govservice_std.queues.policy import QueuePolicy
 
 __all__ = [
     "NORMAL_GROUP",
@@ -45,7 +44,6 @@ __all__ = [
     "WindowProfile",
     "apply_queue_policy",
     "load_profile",
-    "locality_profile",
 ]
 
 PROFILE_FILE = "staffing.toml"
@@ -377,42 +375,7 @@ def load_profile(path: Path | Traversable | str) -> DayProfile:
     Raises:
         InvalidDataError: With every problem, each with its path, prefixed by the file name.
     """
-    from govservice_std.serialization import load  # noqa: PLC0415 - avoid an import cycle
-
     return load(path, DayProfile)
-
-
-def locality_profile(registry: Any, code: str) -> DayProfile | None:
-    """The day profile a locality's chain ships, from the nearest layer that has one.
-
-    A layer may put a ``staffing.toml`` in its data folder; the most specific layer's
-    file wins (profiles describe one hall's day and are not merged).
-
-    Args:
-        registry: A :class:`~govservice_std.registry.Registry`.
-        code: The locality's division code.
-
-    Returns:
-        The profile, or ``None`` if no layer of the chain ships one.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If the file is invalid; the message names the file and plugin.
-    """
-    from govservice_std.registry import source_name  # noqa: PLC0415 - avoid an import cycle
-    from govservice_std.serialization import load  # noqa: PLC0415
-
-    key = registry.info(code).code
-
-    def read() -> DayProfile | None:
-        layers = registry.layer_files(key, PROFILE_FILE)
-        if not layers:
-            return None
-        info, file = layers[-1]
-        return load(file, DayProfile, source=source_name(info, file))
-
-    result: DayProfile | None = registry.memo(("staffing_profile", key), read)
-    return result
 
 
 def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
@@ -427,7 +390,7 @@ def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
     Args:
         profile: The day profile.
         policy: The locality's queue policy
-            (:func:`~govservice_std.queues.policy.queue_policy`).
+            (``resolved.queue_policy``).
 
     Returns:
         A copy of the profile with the policy's values filled in.
@@ -454,8 +417,6 @@ def apply_queue_policy(profile: DayProfile, policy: QueuePolicy) -> DayProfile:
     >>> planned.priority_groups[0].weight
     2
     """
-    from govservice_std.queues.policy import AntiStarvationRule  # noqa: PLC0415
-
     known_lines = {line.id for line in policy.lines}
     for index, line in enumerate(profile.lines):
         if line.id not in known_lines:

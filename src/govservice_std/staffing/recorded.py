@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from govservice_std.queues.state import QueueState, TicketStatus
 from govservice_std.staffing.distributions import TimeDistribution
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ def recorded_service_times(
     Returns:
         For each line with finished tickets, their service times in the record's order.
     """
-    from govservice_std.queues.state import QueueState, TicketStatus  # noqa: PLC0415
-
     state = QueueState()
     for event in events:
         state.apply(event)

@@ -48,10 +48,8 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from govservice_std._fields import to_tuple
-from govservice_std.divisions import DivisionCode
-from govservice_std.errors import DataProblem, GovServiceError, InvalidDataError
-from govservice_std.registry import Provenance, Registry, source_name
-from govservice_std.serialization import load
+from govservice_std.errors import GovServiceError
+from govservice_std.localities import Provenance
 
 __all__ = [
     "CALENDAR_FILE",
@@ -64,7 +62,6 @@ __all__ = [
     "ScheduleUnavailableError",
     "WorkingCalendar",
     "estimated_schedule",
-    "working_calendar",
 ]
 
 CALENDAR_FILE = "calendar.toml"
@@ -224,9 +221,9 @@ class WorkingCalendar:
         estimate: Accept estimated schedules for years outside
             :data:`FIRST_OFFICIAL_YEAR`–:data:`LAST_OFFICIAL_YEAR` instead of raising.
         provenance: For each adjusted date, which layer set it (filled by
-            :func:`working_calendar`).
+            ``govservice_std.calendar.layers``).
         reasons: For each adjusted date, the reason given (filled by
-            :func:`working_calendar`).
+            ``govservice_std.calendar.layers``).
 
     A calendar is immutable after construction and safe to share between threads; each
     year's schedule is computed once, on first use.
@@ -426,61 +423,6 @@ class WorkingCalendar:
                 count += 1
             current += dt.timedelta(days=1)
         return count
-
-
-def working_calendar(
-    registry: Registry, code: DivisionCode | str, *, estimate: bool = False
-) -> WorkingCalendar:
-    """The working calendar of a locality: the official schedule plus its chain's days.
-
-    Each layer's ``calendar.toml`` is read parent first; a later layer's entry for a date
-    replaces an earlier one (a county can reopen a day its city closed). The result is
-    cached per registry.
-
-    Args:
-        registry: The registry to read from.
-        code: The locality's division code.
-        estimate: Accept estimated schedules for unpublished years.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If a ``calendar.toml`` is invalid; the message names the file and
-            the plugin.
-    """
-    key = registry.info(code).code
-
-    def build() -> WorkingCalendar:
-        state: dict[dt.date, bool] = {}
-        provenance: dict[dt.date, Provenance] = {}
-        entries: dict[dt.date, CalendarDay] = {}
-        for info, file in registry.layer_files(key, CALENDAR_FILE):
-            source = source_name(info, file)
-            document = load(file, CalendarDocument, source=source)
-            clash = {d.date for d in document.closures} & {d.date for d in document.service_days}
-            if clash:
-                first = min(clash)
-                raise InvalidDataError(
-                    [DataProblem("service_days", f"{first} is also listed as a closure")],
-                    source=source,
-                )
-            prov = Provenance(info.code, info.plugin.name, CALENDAR_FILE)
-            for entry in document.closures:
-                state[entry.date] = False
-                provenance[entry.date] = prov
-                entries[entry.date] = entry
-            for entry in document.service_days:
-                state[entry.date] = True
-                provenance[entry.date] = prov
-                entries[entry.date] = entry
-        return WorkingCalendar(
-            closures=[d for d, open_ in state.items() if not open_],
-            service_days=[d for d, open_ in state.items() if open_],
-            estimate=estimate,
-            provenance=provenance,
-            reasons=entries,
-        )
-
-    return registry.memo(("calendar", key, estimate), build)
 
 
 def _holidays_version() -> str:

@@ -36,10 +36,9 @@ import attrs
 
 from govservice_std._fields import not_blank, to_enum, to_tuple, unique
 from govservice_std.divisions import DivisionCode
-from govservice_std.errors import DataProblem, FieldValueError, InvalidDataError
+from govservice_std.errors import FieldValueError
 from govservice_std.halls import HallTier
-from govservice_std.registry import Provenance, Registry, source_name
-from govservice_std.serialization import load
+from govservice_std.localities import Provenance
 
 __all__ = [
     "ITEMS_FILE",
@@ -56,7 +55,6 @@ __all__ = [
     "Material",
     "MaterialForm",
     "ServiceItem",
-    "load_catalog",
 ]
 
 ITEMS_FILE = "items.toml"
@@ -494,8 +492,8 @@ class CatalogMetrics:
 class Catalog:
     """The service items of one resolved locality.
 
-    Build one with :func:`load_catalog`. Iterating yields items in layer order (national
-    first, then in each file's order).
+    Get one from a resolved locality: ``registry.resolve(code).catalog``. Iterating yields
+    items in layer order (national first, then in each file's order).
 
     Attributes:
         code: The locality's code.
@@ -598,125 +596,3 @@ class Catalog:
             free_share=sum(1 for i in chosen if i.free) / n if n else None,
             by_tier={t.value: sum(1 for i in chosen if t in i.tiers) for t in HallTier},
         )
-
-
-def load_catalog(registry: Registry, code: DivisionCode | str) -> Catalog:
-    """Resolve the service-item catalog of a locality through its chain (cached).
-
-    Each layer's ``items.toml`` is applied parent first: its ``item_types`` extend the
-    table, its ``code_rules`` refine the code layouts, its ``items`` are added (a code an
-    earlier layer defined is an error: localize it instead) and its ``localize`` entries
-    change inherited items.
-
-    Raises:
-        UnknownLocalityError: If the locality is not installed.
-        InvalidDataError: If a file is invalid, an item's type is unknown, its codes do not
-            fit the layout, it repeats an inherited code, a localization names an unknown
-            item, a localized 承诺时限 exceeds the 法定时限, or an item names a form the
-            chain does not have; the message names the file and the plugin.
-    """
-    key = registry.info(code).code
-    return registry.memo(("catalog", key), lambda: _CatalogBuilder(registry, key).build())
-
-
-class _CatalogBuilder:
-    """Applies a chain's ``items.toml`` files, parent first."""
-
-    def __init__(self, registry: Registry, key: DivisionCode) -> None:
-        self.registry = registry
-        self.key = key
-        self.items: dict[str, ServiceItem] = {}
-        self.provenance: dict[str, Provenance] = {}
-        self.localized: dict[str, list[Provenance]] = {}
-        self.types = dict(NATIONAL_ITEM_TYPES)
-        self.rules = CodeRules()
-        # Where each item's form was named, to report a form the chain lacks at that spot.
-        self.form_origin: dict[str, tuple[str, str]] = {}
-
-    def build(self) -> Catalog:
-        for info, file in self.registry.layer_files(self.key, ITEMS_FILE):
-            source = source_name(info, file)
-            doc = load(file, ItemsDocument, source=source)
-            prov = Provenance(info.code, info.plugin.name, ITEMS_FILE)
-            self.types.update(doc.item_types)
-            if doc.code_rules is not None:
-                self.rules = self.rules.merged(doc.code_rules)
-            problems = self.add(doc, prov, source)
-            problems.extend(self.localize(doc, prov, source))
-            problems.extend(
-                DataProblem(f"items[{index}].parent", f"no item {item.parent!r}")
-                for index, item in enumerate(doc.items)
-                if item.parent is not None and item.parent not in self.items
-            )
-            if problems:
-                raise InvalidDataError(problems, source=source)
-        self.check_forms()
-        return Catalog(
-            self.key,
-            self.items.values(),
-            self.types,
-            self.provenance,
-            {c: tuple(p) for c, p in self.localized.items()},
-        )
-
-    def add(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
-        problems: list[DataProblem] = []
-        for index, item in enumerate(doc.items):
-            where = f"items[{index}]"
-            if item.code in self.items:
-                problems.append(
-                    DataProblem(
-                        f"{where}.code",
-                        f"item {item.code!r} is already defined by layer "
-                        f"{self.provenance[item.code].layer}: use [[localize]] to change it",
-                    )
-                )
-            if item.type not in self.types:
-                known = ", ".join(self.types)
-                problems.append(
-                    DataProblem(
-                        f"{where}.type", f"unknown item type {item.type!r} (known: {known})"
-                    )
-                )
-            problems.extend(DataProblem(f"{where}.{f}", m) for f, m in self.rules.check(item))
-            self.items[item.code] = item
-            self.provenance[item.code] = prov
-            if item.form is not None:
-                self.form_origin[item.code] = (source, f"{where}.form")
-        return problems
-
-    def localize(self, doc: ItemsDocument, prov: Provenance, source: str) -> list[DataProblem]:
-        problems: list[DataProblem] = []
-        for index, change in enumerate(doc.localize):
-            where = f"localize[{index}]"
-            base = self.items.get(change.code)
-            if base is None:
-                problems.append(DataProblem(f"{where}.code", f"no inherited item {change.code!r}"))
-                continue
-            try:
-                self.items[change.code] = change.apply(base)
-            except FieldValueError as exc:
-                problems.append(DataProblem(f"{where}.{exc.field}", exc.message))
-                continue
-            self.localized.setdefault(change.code, []).append(prov)
-            if change.form is not None:
-                self.form_origin[change.code] = (source, f"{where}.form")
-        return problems
-
-    def check_forms(self) -> None:
-        """Every item's form must be one of the locality's forms."""
-        from govservice_std.forms.library import load_forms  # noqa: PLC0415 - lazy
-
-        library = load_forms(self.registry, self.key)
-        found: dict[str, list[DataProblem]] = {}
-        for code, item in self.items.items():
-            if item.form is not None and item.form not in library:
-                source, path = self.form_origin[code]
-                found.setdefault(source, []).append(
-                    DataProblem(
-                        path, f"no form {item.form!r} in the chain of {self.key} (item {code!r})"
-                    )
-                )
-        if found:
-            source, problems = next(iter(found.items()))
-            raise InvalidDataError(problems, source=source)

@@ -46,10 +46,12 @@ from govservice_std.divisions import DivisionCode, DivisionLevel
 from govservice_std.errors import FieldValueError
 
 __all__ = [
+    "HALLS_FILE",
     "Contact",
     "DayHours",
     "Hall",
     "HallTier",
+    "HallsDocument",
     "OpeningHours",
     "ServiceMode",
     "SpecialService",
@@ -651,3 +653,27 @@ class Hall:
     def is_below(self, other: Hall) -> bool:
         """Whether this hall's tier is lower than ``other``'s (a station below a centre)."""
         return _TIER_ORDER[self.tier] > _TIER_ORDER[other.tier]
+
+
+HALLS_FILE = "halls.toml"
+"""Name of a layer's hall data file inside its data folder."""
+
+
+@attrs.frozen
+class HallsDocument:
+    """The contents of a layer's ``halls.toml``.
+
+    Args:
+        halls: The layer's halls.
+        sources: Where the file's facts come from.
+        notes: Free text, for instance which values are illustrative.
+    """
+
+    halls: tuple[Hall, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        # Within one file a repeated code is a mistake; replacing an ancestor's hall is
+        # what a later layer does on purpose.
+        unique(self.halls, lambda h: h.code, "halls", "hall code")
