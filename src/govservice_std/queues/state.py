@@ -68,7 +68,6 @@ SNAPSHOT_VERSION = 1
 is ignored (the state is then folded from the whole record): snapshots are only a shortcut."""
 
 
-
 class TicketStatus(enum.Enum):
     """Where a ticket is in its life."""
 
