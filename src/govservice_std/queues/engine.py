@@ -73,12 +73,13 @@ from govservice_std.queues.events import (
     _make_started,
 )
 from govservice_std.queues.hooks import HookFailure, Notifier, PluginNotifier
-from govservice_std.queues.kpis import QueueKpis, engine_kpis
+from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis, engine_kpis, front_desk_kpis
 from govservice_std.queues.policy import (
     LateAppointment,
     QueuePolicy,
     TransferPlacement,
 )
+from govservice_std.queues.position import Position, position
 from govservice_std.queues.state import (
     Booking,
     BookingStatus,
@@ -99,8 +100,6 @@ from govservice_std.queues.stores.base import (
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
-    from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
-    from govservice_std.queues.position import Position
     from govservice_std.registry import ResolvedLocality
 
 __all__ = [
@@ -605,17 +604,16 @@ class QueueEngine:
         stamp = self._day_stamp
         if stamp[0] != day:
             stamp = self._day_stamp = (day, day.strftime("%Y%m%d"))
-        if label in self._state._labels:
-            # Decided inside the store's transaction: refused before anything is committed,
-            # so a policy whose labels collide cannot leave a log that no longer replays.
-            taken = self._state._tickets.get(self._state._labels[label])
-            if taken is not None and taken.day == day:
-                raise IllegalCommandError(
-                    "issue",
-                    f"ticket label {label} is already taken today (the ticket prefixes of the "
-                    "queue policy overlap)",
-                    f"票号 {label} 今日已发出（排队规则中的票号前缀重叠）",
-                )
+        taken = self._live(label)  # the newest ticket with this label, if any
+        # Decided inside the store's transaction: refused before anything is committed, so
+        # a policy whose labels collide cannot leave a log that no longer replays.
+        if taken is not None and taken.day == day:
+            raise IllegalCommandError(
+                "issue",
+                f"ticket label {label} is already taken today (the ticket prefixes of the "
+                "queue policy overlap)",
+                f"票号 {label} 今日已发出（排队规则中的票号前缀重叠）",
+            )
         return _make_issued(
             now, f"{stamp[1]}-{label}", label, line_id, number, day, order_at, group,
             appointment, slot,
@@ -1485,8 +1483,6 @@ class QueueEngine:
         Raises:
             IllegalCommandError: If there is no such ticket or it is not waiting.
         """
-        from govservice_std.queues.position import position  # noqa: PLC0415 - a query
-
         rec = self._rec("position", ticket, (TicketStatus.WAITING,))
         return position(self, rec.id, self.now())
 
@@ -1495,8 +1491,6 @@ class QueueEngine:
 
         The day defaults to today. See :func:`govservice_std.queues.kpis.front_desk_kpis`.
         """
-        from govservice_std.queues.kpis import front_desk_kpis  # noqa: PLC0415
-
         now = self.now()
         return front_desk_kpis(
             [event for _, event in self.events()],

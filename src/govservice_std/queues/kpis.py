@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from govservice_std.queues import events as ev
 from govservice_std.queues.events import CHINA_TZ, Event
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus
 from govservice_std.queues.stores.base import TicketFact
@@ -736,8 +737,6 @@ def front_desk_kpis(  # noqa: PLR0912, PLR0915 - one pass over the day's events
         day: The service day.
         now: The moment the figures are for.
     """
-    from govservice_std.queues import events as ev  # noqa: PLC0415 - the event classes
-
     end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA_TZ)
     cut = min(now, end_of_day)
     caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
