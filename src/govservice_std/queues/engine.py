@@ -439,10 +439,25 @@ class QueueEngine:
         return self._state.window(code)
 
     def kpis(self, day: dt.date | None = None) -> QueueKpis:
-        """The hall's live KPIs for a service day (default: today), with the policy's target.
+        """The hall's KPIs for a service day (default: today), with the policy's target.
 
+        A closed day is read back from the store (its tickets have left the live state).
         See :mod:`govservice_std.queues.kpis` for the definitions.
         """
+        closed = self._state.closed_through
+        if day is None and closed is not None:
+            day = self.now().astimezone(CHINA_TZ).date()
+        if day is not None and closed is not None and day <= closed:
+            from govservice_std.queues.history import day_end, recorded_kpis  # noqa: PLC0415
+
+            self.refresh()
+            return recorded_kpis(
+                self._store,
+                day=day,
+                now=min(self.now(), day_end(day)),
+                target_minutes=self._policy.target_minutes,
+                target_share=self._policy.target_share,
+            )
         return engine_kpis(self, day=day)
 
     def events(self) -> list[StoredEvent]:

@@ -2,7 +2,7 @@
 
 Closed days are history: their events stay in the store, and a day close also stores the
 day's KPI summary and one row of facts per ticket
-(:class:`~govservice_std.queues.stores.base.TicketFact`).
+(:class:`~govservice_std.queues.kpis.TicketFact`).
 KPIs over any range of days read the facts of the closed days and fold only the events of
 days that were not closed (or got events after their close), one day at a time, so a
 year's figures take the memory of the year's facts, never a list of every event.
@@ -20,9 +20,15 @@ from collections.abc import Iterable, Iterator
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import CHINA_TZ
-from govservice_std.queues.kpis import FactTable, QueueKpis, kpis_from_tables, ticket_fact
+from govservice_std.queues.kpis import (
+    FactTable,
+    QueueKpis,
+    TicketFact,
+    kpis_from_tables,
+    ticket_fact,
+)
 from govservice_std.queues.state import QueueState
-from govservice_std.queues.stores.base import EventStore, StoredEvent, TicketFact
+from govservice_std.queues.stores.base import EventStore, StoredEvent
 
 __all__ = ["day_end", "day_facts", "fold_day", "recorded_kpis"]
 

@@ -30,14 +30,13 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from govservice_std.queues import events as ev
 from govservice_std.queues.events import CHINA_TZ, Event
 from govservice_std.queues.state import QueueState, Ticket, TicketStatus
-from govservice_std.queues.stores.base import TicketFact
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
@@ -51,6 +50,7 @@ __all__ = [
     "KpiFigures",
     "QueueKpis",
     "StaffFigures",
+    "TicketFact",
     "compute_kpis",
     "engine_kpis",
     "front_desk_kpis",
@@ -59,6 +59,36 @@ __all__ = [
     "kpis_from_tables",
     "ticket_fact",
 ]
+
+
+class TicketFact(NamedTuple):
+    """What the KPIs need of one ticket of a closed day: one row of the day's record.
+
+    Attributes:
+        day: The ticket's service day.
+        ticket: The ticket's id.
+        line: Its final business line.
+        window: The window it was served or last called at, if any.
+        group: Its priority group (``normal`` for the normal queue).
+        hour: The hour of its arrival (China Standard Time).
+        status: Its final status (a :class:`~govservice_std.queues.state.TicketStatus`
+            value).
+        waited: Minutes from arrival to first call, if called.
+        service: Minutes in service, if finished.
+        arrival: Its arrival as a Unix timestamp.
+    """
+
+    day: dt.date
+    ticket: str
+    line: str
+    window: str | None
+    group: str
+    hour: int
+    status: str
+    waited: float | None
+    service: float | None
+    arrival: float
+
 
 NORMAL_GROUP = "normal"
 """The key of the normal queue in :attr:`QueueKpis.by_group`."""
@@ -615,18 +645,6 @@ def engine_kpis(engine: QueueEngine, *, day: dt.date | None = None) -> QueueKpis
     engine.refresh()
     now = engine.now()
     the_day = day or now.astimezone(CHINA_TZ).date()
-    closed = engine.state.closed_through
-    if closed is not None and the_day <= closed:
-        # A closed day is history: its tickets have left the live state.
-        from govservice_std.queues.history import day_end, recorded_kpis  # noqa: PLC0415
-
-        return recorded_kpis(
-            engine.store,
-            day=the_day,
-            now=min(now, day_end(the_day)),
-            target_minutes=engine.policy.target_minutes,
-            target_share=engine.policy.target_share,
-        )
     return compute_kpis(
         engine.state.tickets(day=the_day),
         hall=engine.hall.code,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from govservice_std.queues.events import Event, event_day
+from govservice_std.queues.kpis import TicketFact
 
 if TYPE_CHECKING:
     from govservice_std.queues.kpis import FactTable
@@ -38,35 +39,6 @@ class Checkpoint(NamedTuple):
 
     seq: int
     state: str
-
-
-class TicketFact(NamedTuple):
-    """What the KPIs need of one ticket of a closed day: one row of the day's record.
-
-    Attributes:
-        day: The ticket's service day.
-        ticket: The ticket's id.
-        line: Its final business line.
-        window: The window it was served or last called at, if any.
-        group: Its priority group (``normal`` for the normal queue).
-        hour: The hour of its arrival (China Standard Time).
-        status: Its final status (a :class:`~govservice_std.queues.state.TicketStatus`
-            value).
-        waited: Minutes from arrival to first call, if called.
-        service: Minutes in service, if finished.
-        arrival: Its arrival as a Unix timestamp.
-    """
-
-    day: dt.date
-    ticket: str
-    line: str
-    window: str | None
-    group: str
-    hour: int
-    status: str
-    waited: float | None
-    service: float | None
-    arrival: float
 
 
 class DayRecord(NamedTuple):
