@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 PLUGINS := plugins/guangdong plugins/longmen plugins/boluo
 
-.PHONY: setup runtime demo test lint typecheck docs linkcheck dist wheels-smoke check clean
+.PHONY: setup runtime demo test lint typecheck docs linkcheck dist wheels-smoke check clean messages
 
 setup: $(STAMP)
 
@@ -69,6 +69,19 @@ wheels-smoke: dist
 	  ../$(DEMO_ASSESSMENT) --json > /dev/null
 	cd build && wheel-venv/bin/govstd check 441322 > /dev/null
 	@echo "wheels install and run"
+
+# Message catalogs (docs/guides/translating.md): extract the English source strings of the
+# library, its templates and click's own messages, merge them into each language's .po,
+# and compile the .mo files that ship in the wheel.
+LOCALE := src/govservice_std/locale
+POT := $(LOCALE)/govservice_std.pot
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k NP_:1c,2 \
+	  --project govservice-std -o $(POT) src/govservice_std \
+	  "$$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')"
+	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D govservice_std --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D govservice_std --statistics
 
 check: lint typecheck test docs
 

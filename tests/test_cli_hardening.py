@@ -65,7 +65,7 @@ def test_check_exits_1_when_it_finds_problems(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 1, bad.stderr
-    assert "441399: 3 problem(s)" in bad.stderr
+    assert "441399: 3 处问题" in bad.stderr  # Chinese by default
     good = subprocess.run(
         [sys.executable, "-m", "govservice_std", "check", "441324"],
         capture_output=True,
@@ -151,7 +151,7 @@ def test_a_terminal_width_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )  # fmt: skip
 def test_numbers_out_of_range_are_usage_errors(args: list[str]) -> None:
-    code, out, err = run_main(*args)
+    code, out, err = run_main("--lang", "en", *args)
     assert code == 2
     assert out == ""
     assert "Traceback" not in err

@@ -21,65 +21,37 @@ The national baseline, which has no GB/T 2260 code, uses :data:`NATIONAL` (``000
 
 from __future__ import annotations
 
-import enum
-
 import attrs
 
 from govservice_std.errors import FieldValueError
+from govservice_std.i18n import LabelledEnum
 
 __all__ = ["NATIONAL", "DivisionCode", "DivisionLevel", "TownKind"]
 
 
-class DivisionLevel(enum.Enum):
+class DivisionLevel(LabelledEnum):
     """The level a division code denotes, from the nation down to the village."""
 
-    NATIONAL = "national"
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    TOWN = "town"
-    VILLAGE = "village"
-
-    @property
-    def label_zh(self) -> str:
-        """The Chinese name of the level (省级, 市级 …)."""
-        return _LEVEL_ZH[self]
+    NATIONAL = "national", "national level"
+    PROVINCE = "province", "provincial level"
+    CITY = "city", "city level"
+    COUNTY = "county", "county level"
+    TOWN = "town", "township level"
+    VILLAGE = "village", "village level"
 
 
-_LEVEL_ZH = {
-    DivisionLevel.NATIONAL: "国家级",
-    DivisionLevel.PROVINCE: "省级",
-    DivisionLevel.CITY: "市级",
-    DivisionLevel.COUNTY: "县级",
-    DivisionLevel.TOWN: "乡级",
-    DivisionLevel.VILLAGE: "村级",
-}
-
-
-class TownKind(enum.Enum):
+class TownKind(LabelledEnum):
     """The kind of a town-level unit, read from digits 7–9 of its statistical code.
 
     001–099 are 街道 (sub-districts), 100–199 镇 (towns), 200–399 乡 (townships) and 400–599
     other town-level units such as state farms and development zones.
     """
 
-    SUBDISTRICT = "subdistrict"
-    TOWN = "town"
-    TOWNSHIP = "township"
-    OTHER = "other"
+    SUBDISTRICT = "subdistrict", "subdistrict"
+    TOWN = "town", "town"
+    TOWNSHIP = "township", "township"
+    OTHER = "other", "other township-level unit"
 
-    @property
-    def label_zh(self) -> str:
-        """The Chinese name of the kind (街道, 镇, 乡, 其他)."""
-        return _TOWN_KIND_ZH[self]
-
-
-_TOWN_KIND_ZH = {
-    TownKind.SUBDISTRICT: "街道",
-    TownKind.TOWN: "镇",
-    TownKind.TOWNSHIP: "乡",
-    TownKind.OTHER: "其他乡级单位",
-}
 
 _LENGTHS = (6, 9, 12)
 

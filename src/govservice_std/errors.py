@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from govservice_std._privacy import mask_identifiers
+from govservice_std.i18n import NP_, gettext, pgettext
 
 __all__ = [
     "CaseError",
@@ -175,10 +176,9 @@ class UnknownLocalityError(GovServiceError, LookupError):
 
     def localized(self, lang: str = "zh") -> str:
         """``未知的地区代码 …`` in Chinese (the default), else the English message."""
-        if lang != "zh":
-            return str(self)
-        hint = f"（已安装：{'、'.join(self.known)}）" if self.known else ""
-        return f"未知的地区代码 {self.code}{hint}"
+        known = gettext(", ", lang).join(self.known)
+        hint = gettext(" (installed: {codes})", lang).format(codes=known) if self.known else ""
+        return gettext("unknown locality {code!r}{hint}", lang).format(code=self.code, hint=hint)
 
 
 class LocalityChainError(GovServiceError):
@@ -295,35 +295,39 @@ class IllegalCommandError(QueueError):
 
     def localized(self, lang: str = "zh") -> str:
         """``无法叫号：…`` in Chinese (the default) or ``cannot call next: …`` in English."""
-        if lang != "zh" or not self.reason_zh:
+        if lang == "zh" and not self.reason_zh:
             return str(self)
-        return f"无法{_COMMANDS_ZH.get(self.command, self.command)}：{self.reason_zh}"
+        reason = self.reason_zh if lang == "zh" else self.reason
+        command = pgettext("queue command", self.command, lang)
+        return gettext("cannot {command}: {reason}", lang).format(command=command, reason=reason)
 
 
-_COMMANDS_ZH = {
-    "issue": "取号",
-    "check in": "预约签到",
-    "call next": "叫号",
-    "recall": "重呼",
-    "start": "开始办理",
-    "finish": "办结",
-    "mark no-show": "标记过号",
-    "reactivate": "恢复过号",
-    "transfer": "转办",
-    "cancel": "取消",
-    "open window": "开启窗口",
-    "close window": "关闭窗口",
-    "call ticket": "指定叫号",
-    "park": "暂挂",
-    "resume": "恢复暂挂",
-    "sign in": "签到上岗",
-    "sign out": "签退",
-    "slots": "查询预约时段",
-    "book": "预约",
-    "cancel booking": "取消预约",
-    "reschedule": "改约",
-    "position": "查询排队位置",
-}
+# The queue commands' names, marked for the catalogs under the "queue command" context.
+_COMMANDS = (
+    NP_("queue command", "issue"),
+    NP_("queue command", "check in"),
+    NP_("queue command", "call next"),
+    NP_("queue command", "recall"),
+    NP_("queue command", "start"),
+    NP_("queue command", "finish"),
+    NP_("queue command", "mark no-show"),
+    NP_("queue command", "reactivate"),
+    NP_("queue command", "transfer"),
+    NP_("queue command", "cancel"),
+    NP_("queue command", "open window"),
+    NP_("queue command", "close window"),
+    NP_("queue command", "call ticket"),
+    NP_("queue command", "park"),
+    NP_("queue command", "resume"),
+    NP_("queue command", "sign in"),
+    NP_("queue command", "sign out"),
+    NP_("queue command", "slots"),
+    NP_("queue command", "book"),
+    NP_("queue command", "cancel booking"),
+    NP_("queue command", "reschedule"),
+    NP_("queue command", "position"),
+    NP_("queue command", "close day"),
+)
 
 
 class NoTicketWaitingError(IllegalCommandError):

@@ -13,7 +13,6 @@ forms) that the registry reads when it resolves the locality.
 
 from __future__ import annotations
 
-import enum
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -21,22 +20,18 @@ import attrs
 
 from govservice_std.divisions import DivisionCode, DivisionLevel
 from govservice_std.errors import FieldValueError
+from govservice_std.i18n import LabelledEnum
 
 __all__ = ["Locality", "LocalityLevel", "Provenance"]
 
 
-class LocalityLevel(enum.Enum):
+class LocalityLevel(LabelledEnum):
     """The level of a locality layer."""
 
-    NATIONAL = "national"
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-
-    @property
-    def label_zh(self) -> str:
-        """The Chinese name of the level (国家, 省, 市, 县)."""
-        return _LEVEL_ZH[self]
+    NATIONAL = "national", "nation"
+    PROVINCE = "province", "province"
+    CITY = "city", "city"
+    COUNTY = "county", "county"
 
     @property
     def rank(self) -> int:
@@ -44,12 +39,6 @@ class LocalityLevel(enum.Enum):
         return _RANK[self]
 
 
-_LEVEL_ZH = {
-    LocalityLevel.NATIONAL: "国家",
-    LocalityLevel.PROVINCE: "省",
-    LocalityLevel.CITY: "市",
-    LocalityLevel.COUNTY: "县",
-}
 _RANK = {
     LocalityLevel.NATIONAL: 0,
     LocalityLevel.PROVINCE: 1,

@@ -209,7 +209,9 @@ def test_too_few_cases_is_insufficient_data_not_a_score(
     )
     sp02 = next(c for c in json.loads(out)["criteria"] if c["id"] == "SP-02")
     assert (sp02["status"], sp02["points"], sp02["max_points"]) == ("insufficient_data", 0.0, 0.0)
-    assert "数据不足：样本 2，少于 30" in sp02["notes"]
+    assert (sp02["reason"], sp02["sample"], sp02["min_sample"]) == ("insufficient_data", 2, 30)
+    _code, out, _ = run(capsys, "evaluate", "441324", str(ASSESSMENT), "--cases-db", str(db))
+    assert "数据不足：样本 2，少于 30" in out
 
 
 def test_bad_import_reports_lines_and_imports_nothing(

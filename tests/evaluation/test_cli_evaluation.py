@@ -59,7 +59,8 @@ def test_evaluate_text_and_html(tmp_path: Path) -> None:
         "--lang", "en", "evaluate", "441324", ASSESSMENT, "--inspections", INSPECTIONS,
         "--html", str(out),
     )  # fmt: skip
-    assert "证据：inspection" in english
+    assert "evidence: inspection" in english  # the whole line in English now
+    assert "证据" not in english
     assert english.endswith(f"HTML report written to {out}\n")
 
 
@@ -137,11 +138,24 @@ def test_reviews_summary_breaks_bad_reviews_down() -> None:
     assert data["bad_by_staff"] == {"示例工作人员甲": 1}
 
 
-def test_measured_records_are_named_in_chinese() -> None:
-    from govservice_std.cli.evaluation import _evidence_zh
+def test_measured_records_are_worded_in_the_language_of_the_run() -> None:
+    import datetime as dt
 
-    assert _evidence_zh("inspection records") == "督查记录"
-    assert _evidence_zh("queue record") == "排队记录"
-    assert _evidence_zh("queue record 2026-11-20") == "排队记录 2026-11-20"
-    assert _evidence_zh("queue record (3 days)") == "排队记录（3 天）"
-    assert _evidence_zh("好差评 reviews.toml") == "好差评 reviews.toml"
+    from govservice_std.evaluation.measured import Evidence, EvidenceKind
+    from govservice_std.i18n import language
+    from govservice_std.reports.words import evidence
+
+    day = Evidence(EvidenceKind.QUEUE, day=dt.date(2026, 11, 20), sample=42)
+    days = Evidence(EvidenceKind.QUEUE, days=3, sample=1)
+    inspections = Evidence(EvidenceKind.INSPECTIONS, sample=2)
+    reviews = Evidence(EvidenceKind.REVIEWS, source="reviews.toml", sample=12)
+    with language("zh"):
+        assert evidence(inspections) == "督查记录（2 份整改通知）"
+        assert evidence(day) == "排队记录 2026-11-20（42 个号）"
+        assert evidence(days) == "排队记录（3 天，1 个号）"
+        assert evidence(reviews) == "好差评 reviews.toml（12 条）"
+    with language("en"):
+        assert evidence(inspections) == "inspection records, 2 orders"
+        assert evidence(day) == "queue record of 2026-11-20, 42 tickets"
+        assert evidence(days) == "queue record of 3 days, 1 ticket"
+        assert evidence(reviews) == "reviews reviews.toml, 12 reviews"

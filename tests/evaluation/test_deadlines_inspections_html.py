@@ -17,7 +17,6 @@ from govservice_std.calendar import WorkingCalendar
 from govservice_std.evaluation.assessment import load_assessment
 from govservice_std.evaluation.batch import evaluate_hall, evaluate_locality
 from govservice_std.evaluation.deadlines import DueDateCalendar, WeekendCalendar
-from govservice_std.evaluation.html import batch_html, scorecard_html
 from govservice_std.evaluation.inspections import (
     Finding,
     Inspection,
@@ -26,6 +25,7 @@ from govservice_std.evaluation.inspections import (
     inspection_metrics,
     track_orders,
 )
+from govservice_std.reports.html import batch_html, scorecard_html
 from tests.evaluation.test_cli_evaluation import ASSESSMENT
 
 

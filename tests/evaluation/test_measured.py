@@ -20,11 +20,14 @@ from govservice_std.evaluation import (
     queue_metrics,
     recorded_queue_kpis,
 )
+from govservice_std.evaluation.scoring import Reason
+from govservice_std.i18n import language
 from govservice_std.queues import Distribution, EventStore, KpiFigures
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.stores.memory import MemoryStore
 from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.reports.words import notes
 
 EXAMPLES = (
     Path(__file__).resolve().parents[2]
@@ -104,7 +107,8 @@ def test_measured_value_wins_over_an_answer_value() -> None:
     result = card.result(criterion)
     assert result.answer.startswith("12 ")
     assert result.evidence == ("叫号系统导出", "queue record 2026-11-20")
-    assert "40" in result.notes
+    assert result.replaced == 40.0  # the typed value it replaced, for the report to word
+    assert result.reason is Reason.MEASURED
 
 
 def test_queue_metrics_and_merging() -> None:
@@ -119,7 +123,7 @@ def test_queue_metrics_and_merging() -> None:
         "queue.avg_wait_minutes": 6.0,
         "queue.within_target_rate": 0.5,
     }
-    assert set(measured.sources.values()) == {"queue record (3 days)"}
+    assert {str(s) for s in measured.sources.values()} == {"queue record (3 days) (n=2)"}
     assert not queue_metrics(gs.QueueKpis())
     merged = measured.merged({"queue.avg_wait_minutes": 9.0})
     assert merged.values["queue.avg_wait_minutes"] == 9.0
@@ -173,10 +177,10 @@ def test_cli_reads_the_queue_record_and_reviews(tmp_path: Path) -> None:
     assert f"好差评 {REVIEWS.name} (n=9)" in satisfaction["evidence"]
     assert satisfaction["status"] == "insufficient_data"
     evaluate = ["evaluate", "441324", str(ASSESSMENT)]
-    assert "证据：queue record" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
+    assert "evidence: queue" in _run("--lang", "en", *evaluate, "--queue-db", str(db))
     text = _run(*evaluate, "--queue-db", str(db))
     assert "证据：排队记录" in text
-    assert "排队记录（样本" in text
+    assert "30 个号" in text  # the sample size, worded
     assert "queue record" not in text
     other_day = [*evaluate, "--queue-db", str(db), "--day", "2026-11-21"]
     result = CliRunner().invoke(cli, ["--lang", "en", *other_day])
@@ -235,7 +239,11 @@ def test_too_small_a_sample_is_insufficient_data_not_a_score() -> None:
     assert result.status is gs.Status.INSUFFICIENT_DATA
     assert (result.points, result.max_points, result.sample) == (0.0, 0.0, 2)
     assert "queue record 2026-11-20 (n=2)" in result.evidence
-    assert "数据不足" in result.notes
+    assert (result.reason, result.min_sample) == (Reason.INSUFFICIENT_DATA, 30)
+    with language("zh"):
+        assert "数据不足：样本 2，少于 30" in notes(result)
+    with language("en"):
+        assert "insufficient data: sample 2, fewer than 30" in notes(result)
     assert result.id not in {r.criterion for r in card.rectifications}
     # Left out of the total, like a waiver: the other criteria decide it alone.
     typed = gs.evaluate_hall(registry.resolve(assessment.locality), assessment)

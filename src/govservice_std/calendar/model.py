@@ -49,6 +49,7 @@ import attrs
 
 from govservice_std._fields import to_tuple
 from govservice_std.errors import GovServiceError
+from govservice_std.i18n import gettext
 from govservice_std.localities import Provenance
 
 __all__ = [
@@ -180,19 +181,20 @@ class LocalDay:
     layer: str = ""
     illustrative: bool = False
 
-    def describe(self, lang: str = "zh") -> str:
+    def describe(self, lang: str | None = None) -> str:
         """One line naming the day, what it does and who set it.
 
         >>> LocalDay(dt.date(2026, 9, 16), False, "台风停工", "441324").describe()
         '2026-09-16 闭厅不计工作日（台风停工；441324 设定）'
         """
-        if lang != "zh":
-            kind = "service day, counted" if self.counts else "closed, not counted"
-            why = f"{self.reason}; " if self.reason else ""
-            return f"{self.date.isoformat()} {kind} ({why}set by {self.layer})"
-        kind = "加班服务计工作日" if self.counts else "闭厅不计工作日"
-        why = f"{self.reason}；" if self.reason else ""
-        return f"{self.date.isoformat()} {kind}（{why}{self.layer} 设定）"
+        if self.counts:
+            kind = gettext("service day, counted", lang)
+        else:
+            kind = gettext("closed, not counted", lang)
+        why = gettext("{reason}; ", lang).format(reason=self.reason) if self.reason else ""
+        return gettext("{date} {kind} ({why}set by {layer})", lang).format(
+            date=self.date.isoformat(), kind=kind, why=why, layer=self.layer
+        )
 
 
 @attrs.frozen

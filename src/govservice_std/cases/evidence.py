@@ -18,7 +18,7 @@ from govservice_std.calendar import WorkingCalendar
 from govservice_std.cases.kpis import case_kpis
 from govservice_std.cases.reviews import summarize_case_reviews
 from govservice_std.cases.stores import CaseStore
-from govservice_std.evaluation.measured import MeasuredMetrics
+from govservice_std.evaluation.measured import CaseSubject, Evidence, EvidenceKind, MeasuredMetrics
 from govservice_std.evaluation.reviews import ReviewPolicy
 from govservice_std.evaluation.standard import Standard
 
@@ -26,12 +26,6 @@ if TYPE_CHECKING:
     from govservice_std.registry import ResolvedLocality
 
 __all__ = ["case_evidence", "case_metrics"]
-
-
-def _period(start: dt.date | None, end: dt.date | None) -> str:
-    if start is None and end is None:
-        return "all"
-    return f"{start.isoformat() if start else '…'}–{end.isoformat() if end else '…'}"
 
 
 def case_metrics(
@@ -62,26 +56,27 @@ def case_metrics(
     """
     where = {"hall": hall} if hall else None
     figures = case_kpis(store, start=start, end=end, where=where)
-    period = _period(start, end)
     values: dict[str, float] = {}
-    samples: dict[str, int] = {}
-    sources: dict[str, str] = {}
+    sources: dict[str, Evidence] = {}
 
-    def put(metric: str, value: float | None, n: int, what: str) -> None:
-        # The scorecard adds the sample size to the source: "办件库 cases.db 办结 … (n=40)".
+    def put(metric: str, value: float | None, n: int, subject: CaseSubject) -> None:
+        # The scorecard names the store, the cases counted, the period and the sample:
+        # "办件库 cases.db 办结 2026-03-01–2026-03-31 (n=40)".
         if value is None:
             return
         values[metric] = value
-        samples[metric] = n
-        sources[metric] = f"办件库 {name} {what} {period}"
+        sources[metric] = Evidence(
+            EvidenceKind.CASES, source=name, sample=n, start=start, end=end, subject=subject
+        )
 
+    finished, closed = CaseSubject.FINISHED, CaseSubject.CLOSED
     if figures:
         k = figures[0]
-        put("items.on_time_rate", k.on_time_rate, k.finished, "办结")
-        put("items.abnormal_rate", k.abnormal_rate, k.closed, "办结及受理后撤回")
-        put("items.one_visit_rate", k.one_visit_rate, k.finished, "办结")
-        put("items.early_rate", k.early_rate, k.finished, "办结")
-        put("items.immediate_share", k.immediate_share, k.finished, "办结")
+        put("items.on_time_rate", k.on_time_rate, k.finished, finished)
+        put("items.abnormal_rate", k.abnormal_rate, k.closed, closed)
+        put("items.one_visit_rate", k.one_visit_rate, k.finished, finished)
+        put("items.early_rate", k.early_rate, k.finished, finished)
+        put("items.immediate_share", k.immediate_share, k.finished, finished)
     policy = ReviewPolicy.from_standard(standard)
     flag = standard.parameters.get("reviews.rectify_from_contact")
     reviews = summarize_case_reviews(
@@ -96,8 +91,8 @@ def case_metrics(
     )
     counted = reviews.samples()
     for metric, value in reviews.as_metrics().items():
-        put(metric, value, counted[metric], "好差评")
-    measured = MeasuredMetrics(values, sources, samples)
+        put(metric, value, counted[metric], CaseSubject.REVIEWS)
+    measured = MeasuredMetrics(values, sources)
     return measured.restricted(standard.metrics)
 
 

@@ -17,7 +17,6 @@ runs every command through it before anything is stored; replay runs the same fu
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 
 import attrs
@@ -42,6 +41,7 @@ from govservice_std.cases.events import (
     ReviewOverturned,
 )
 from govservice_std.errors import DuplicateReviewError, IllegalCaseCommandError
+from govservice_std.i18n import LabelledEnum
 
 __all__ = [
     "CORRECTION_DAYS",
@@ -84,30 +84,25 @@ DISPOSITIONS = {"immediate": "立行立改", "scheduled": "限期整改", "expla
 OVERTURN_GROUNDS = {"mistaken": "误评", "malicious": "恶意差评"}
 
 
-class CaseStatus(enum.Enum):
-    """Where a case stands."""
+class CaseStatus(LabelledEnum):
+    """Where a case stands (its label, translated by the catalogs: 已收件, 待补正, 办理中 …)."""
 
-    RECEIVED = "received"
+    RECEIVED = "received", "received"
     """收件: received, not yet answered."""
-    CORRECTING = "correcting"
+    CORRECTING = "correcting", "awaiting correction"
     """补正: the applicant was told what to add or fix."""
-    ACCEPTED = "accepted"
+    ACCEPTED = "accepted", "in progress"
     """受理 / 办理中."""
-    SUSPENDED = "suspended"
+    SUSPENDED = "suspended", "clock stopped"
     """The clock is stopped (特别程序, 补正 waiting)."""
-    FINISHED = "finished"
+    FINISHED = "finished", "finished"
     """办结."""
-    DELIVERED = "delivered"
+    DELIVERED = "delivered", "delivered"
     """送达."""
-    REFUSED = "refused"
+    REFUSED = "refused", "not accepted"
     """不予受理."""
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn", "withdrawn"
     """撤回."""
-
-    @property
-    def label_zh(self) -> str:
-        """收件, 补正, 办理中 …."""
-        return _STATUS_ZH[self]
 
     @property
     def open(self) -> bool:
@@ -115,16 +110,6 @@ class CaseStatus(enum.Enum):
         return self in _OPEN
 
 
-_STATUS_ZH = {
-    CaseStatus.RECEIVED: "已收件",
-    CaseStatus.CORRECTING: "待补正",
-    CaseStatus.ACCEPTED: "办理中",
-    CaseStatus.SUSPENDED: "已中止计时",
-    CaseStatus.FINISHED: "已办结",
-    CaseStatus.DELIVERED: "已送达",
-    CaseStatus.REFUSED: "不予受理",
-    CaseStatus.WITHDRAWN: "已撤回",
-}
 _OPEN = frozenset(
     {CaseStatus.RECEIVED, CaseStatus.CORRECTING, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED}
 )

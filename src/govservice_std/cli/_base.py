@@ -1,17 +1,30 @@
-"""The top-level ``govstd`` group, its shared state and the error-handling entry point."""
+"""The top-level ``govstd`` group, its shared state and the error-handling entry point.
+
+Every word the command line prints comes from the message catalogs
+(:mod:`govservice_std.i18n`): command and option help, click's own messages (``Usage:``,
+``Error: …``, ``Missing option …``) and the commands' tables. The language is chosen before
+anything is parsed — ``--lang`` on the top-level command, else ``GOVSERVICE_STD_LANG``, else
+Chinese — so ``--help`` and a usage error already speak it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import io
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from govservice_std import i18n
 from govservice_std._version import __version__
+from govservice_std.i18n import LANG_ENV, LANGS, N_, _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -19,27 +32,27 @@ if TYPE_CHECKING:
     from govservice_std.registry import Registry, ResolvedLocality
 
 __all__ = [
+    "DATE",
     "LANGS",
     "LANG_ENV",
     "TIERS",
     "BoundedFloat",
+    "LocalizedCommand",
+    "LocalizedGroup",
     "State",
     "cli",
     "current_lang",
+    "day_of",
     "echo_json",
+    "html_option",
+    "json_option",
     "main",
     "make_console",
+    "queue_db_options",
     "use_lang",
-    "zh_en",
 ]
 
 TIERS = ("county", "town", "village")
-LANGS = ("zh", "en")
-LANG_ENV = "GOVSERVICE_STD_LANG"
-"""Environment variable that sets the command line's language (``zh`` or ``en``)."""
-
-# The language chosen for this run, read by the error handler outside click's context.
-_LANG = ["zh"]
 
 
 class State:
@@ -66,20 +79,13 @@ class State:
 
 def current_lang() -> str:
     """The language of this run's messages for hall staff: ``"zh"`` or ``"en"``."""
-    ctx = click.get_current_context(silent=True)
-    state = ctx.find_object(State) if ctx is not None else None
-    return state.lang if state is not None else _LANG[0]
+    return i18n.get_language()
 
 
 def use_lang(state: State, lang: str) -> None:
     """Switch the rest of this run to ``lang`` (for a command's own ``--lang`` option)."""
     state.lang = lang
-    _LANG[0] = lang
-
-
-def zh_en(zh: str, en: str) -> str:
-    """``zh`` under ``--lang zh`` (the default), ``en`` under ``--lang en``."""
-    return zh if current_lang() == "zh" else en
+    i18n.set_language(lang)
 
 
 if TYPE_CHECKING:
@@ -108,7 +114,7 @@ class BoundedFloat(_FloatParam):
         try:
             number = float(value)
         except (TypeError, ValueError):
-            self.fail(zh_en(f"{value!r} 不是数字", f"{value!r} is not a number"), param, ctx)
+            self.fail(_("{value!r} is not a number").format(value=value), param, ctx)
         above = number > self.low if self.low_open else number >= self.low
         below = number < self.high if self.high_open else number <= self.high
         if not (math.isfinite(number) and above and below):
@@ -117,7 +123,7 @@ class BoundedFloat(_FloatParam):
                 f"{self.high:g}{')' if self.high_open else ']'}"
             )
             self.fail(
-                zh_en(f"{value} 不在 {span} 范围内", f"{value} is not in the range {span}"),
+                _("{value} is not in the range {span}").format(value=value, span=span),
                 param,
                 ctx,
             )
@@ -146,19 +152,191 @@ def make_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, width=_UNBOUNDED_WIDTH)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="govstd")
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+"""A day on the command line (``YYYY-MM-DD``)."""
+
+_F = Any  # a click command function, as the decorators below take and return it
+
+
+def json_option(help_text: str = N_("Print JSON.")) -> Callable[[_F], _F]:
+    """``--json`` (stored as ``as_json``): print JSON instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def html_option(
+    help_text: str = N_("Also write a self-contained HTML report to this file."),
+) -> Callable[[_F], _F]:
+    """``--html FILE`` (stored as ``html_out``): also write an HTML report."""
+    return click.option(
+        "--html",
+        "html_out",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help=help_text,
+    )
+
+
+def queue_db_options(help_text: str) -> Callable[[_F], _F]:
+    """``--queue-db FILE`` and ``--day DAY`` (stored as ``queue_db`` and ``queue_day``)."""
+    db = click.option(
+        "--queue-db",
+        "queue_db",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+    day = click.option(
+        "--day",
+        "queue_day",
+        type=DATE,
+        help=N_("With --queue-db: only this service day (default: every day in the record)."),
+    )
+    return lambda f: db(day(f))
+
+
+def day_of(value: dt.datetime | None) -> dt.date | None:
+    """The date of a ``DATE`` option's value."""
+    return value.date() if value is not None else None
+
+
+def _translate_click() -> None:
+    # click marks its own messages for gettext under their English text and looks them up
+    # through the module-level names it imported; pointing those names at our catalogs makes
+    # `Usage:`, `Error: …` and `Missing option …` speak the run's language.
+    import click.core  # noqa: PLC0415 - the modules whose names are re-pointed
+    import click.decorators  # noqa: PLC0415
+    import click.exceptions  # noqa: PLC0415
+    import click.formatting  # noqa: PLC0415
+    import click.parser  # noqa: PLC0415
+    import click.termui  # noqa: PLC0415
+    import click.types  # noqa: PLC0415
+    import click.utils  # noqa: PLC0415
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.termui,
+        click.types,
+        click.utils,
+    ):
+        if hasattr(module, "_"):
+            module._ = i18n.gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+_translate_click()
+
+
+def _short_help(text: str, limit: int) -> str:
+    first = text.split("\n\n", 1)[0].replace("\n", " ")
+    for end in ("。", ". ", "：", ": "):
+        if end in first:
+            first = first.split(end, 1)[0] + ("" if end.strip() in ":：" else end.strip())
+            break
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+class LocalizedCommand(click.Command):
+    """A command whose help texts (its own and its options') are read from the catalogs."""
+
+    @contextmanager
+    def _translated(self, ctx: click.Context) -> Iterator[None]:
+        params = self.get_params(ctx)
+        saved = [(self, self.help)] + [(p, getattr(p, "help", None)) for p in params]
+        try:
+            for owner, text in saved:
+                if text:
+                    owner.help = _(inspect.cleandoc(text))
+            yield
+        finally:
+            for owner, text in saved:
+                owner.help = text
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        fresh = self._help_option is None
+        option = super().get_help_option(ctx)
+        if option is not None and fresh:
+            # click words it once, in the language of that moment; keep the source words.
+            option.help = "Show this message and exit."
+        return option
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with self._translated(ctx):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return _(inspect.cleandoc(self.short_help))
+        return _short_help(_(inspect.cleandoc(self.help or "")), max(limit, 60))
+
+
+class LocalizedGroup(LocalizedCommand, click.Group):
+    """A group of localized commands; its subcommands and subgroups are localized too."""
+
+    command_class = LocalizedCommand
+    group_class: type[click.Group | type] | None = type
+
+
+class _Root(LocalizedGroup):
+    group_class = LocalizedGroup
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The language is settled before click parses anything, so that `--help`, usage
+        # errors and the commands all speak it; the option itself is parsed as usual.
+        i18n.set_language(_lang_of(args))
+        _name_path_types(self)
+        return super().parse_args(ctx, args)
+
+
+def _name_path_types(command: click.Command) -> None:
+    # click names a path type ("file", "directory", "path") once, when the option is made;
+    # name it again in the run's language, for metavars and messages.
+    for param in command.params:
+        kind = param.type
+        if isinstance(kind, click.Path):
+            if kind.file_okay and not kind.dir_okay:
+                kind.name = _("file")
+            elif kind.dir_okay and not kind.file_okay:
+                kind.name = _("directory")
+            else:
+                kind.name = _("path")
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _name_path_types(sub)
+
+
+def _lang_of(args: Sequence[str]) -> str:
+    for index, arg in enumerate(args):
+        if not arg.startswith("-"):
+            break  # the subcommand: --lang belongs to the top-level command only
+        value = None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value in LANGS:
+            return value
+    i18n.set_language(None)  # not chosen here: GOVSERVICE_STD_LANG, else Chinese
+    return i18n.get_language()
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "-V", "--version", prog_name="govstd", help="Show the version and exit."
+)
 @click.option(
     "--no-autoload",
     is_flag=True,
-    help="Do not load installed locality plugins (only the national baseline).",
+    help=N_("Do not load installed locality plugins (only the national baseline)."),
 )
 @click.option(
     "--block",
     "blocked",
     multiple=True,
     metavar="PLUGIN",
-    help="Do not load the plugin of this entry-point name (repeatable).",
+    help=N_("Do not load the plugin of this entry-point name (repeatable)."),
 )
 @click.option(
     "--lang",
@@ -166,14 +344,16 @@ def make_console(*, stderr: bool = False) -> Console:
     default="zh",
     envvar=LANG_ENV,
     show_default=True,
-    help="Language of messages for hall staff: 简体中文 (zh) or English (en). "
-    f"Also read from {LANG_ENV}.",
+    help=N_(
+        "Language of everything printed: zh (Simplified Chinese) or en (English). "
+        "Also read from GOVSERVICE_STD_LANG."
+    ),
 )
 @click.pass_context
 def cli(ctx: click.Context, no_autoload: bool, blocked: tuple[str, ...], lang: str) -> None:
-    """Standardized government service (政务服务标准化) for China's three tiers of halls."""
+    """Standardized government service for China's three tiers of service halls."""
     ctx.obj = State(autoload=False if no_autoload else None, blocked=blocked, lang=lang)
-    _LANG[0] = lang
+    i18n.set_language(lang)
 
 
 def _mask(text: str) -> str:
@@ -186,15 +366,14 @@ def _fail(message: str) -> NoReturn:
     # Every problem is shown, one a line: a data file with several mistakes is fixed in
     # one pass, as ``validate`` does for an application.
     lines = [line for line in _mask(message).splitlines() if line.strip()]
-    lines = lines or [zh_en("未知错误", "unknown error")]
-    head = "govstd: 错误：" if _LANG[0] == "zh" else "govstd: error: "
+    lines = lines or [_("unknown error")]
     if len(lines) > 1:
-        count = f"（共 {len(lines)} 处问题）" if _LANG[0] == "zh" else f" ({len(lines)} problems)"
-        click.echo(f"{head}{lines[0]}{count}", err=True)
+        count = ngettext(" ({n} problem)", " ({n} problems)", len(lines)).format(n=len(lines))
+        click.echo(_("govstd: error: {message}").format(message=lines[0] + count), err=True)
         for line in lines[1:]:
             click.echo(f"  {line}", err=True)
     else:
-        click.echo(f"{head}{lines[0]}", err=True)
+        click.echo(_("govstd: error: {message}").format(message=lines[0]), err=True)
     sys.exit(2)
 
 
@@ -211,7 +390,7 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
         code = cli.main(args=args, prog_name=prog_name or "govstd", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         # Ctrl-C is the user's choice, not an error: say so and exit as shells expect.
-        click.echo(zh_en("govstd: 已中断", "govstd: interrupted"), err=True)
+        click.echo(_("govstd: interrupted"), err=True)
         sys.exit(130)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -222,7 +401,7 @@ def main(args: Sequence[str] | None = None, prog_name: str | None = None) -> Non
         click.echo(_mask(shown.getvalue()), err=True, nl=False)
         sys.exit(2 if exc.exit_code == 1 else exc.exit_code)
     except GovServiceError as exc:
-        _fail(exc.localized(_LANG[0]))
+        _fail(exc.localized(i18n.get_language()))
     except OSError as exc:
         _fail(str(exc))
     # Under standalone_mode=False click returns the code of ``Exit`` (``check`` finding

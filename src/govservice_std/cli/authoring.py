@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from govservice_std.cli._base import State, cli, echo_json
+from govservice_std.i18n import _, ngettext
 
 __all__ = ["check", "new_plugin"]
 
@@ -35,7 +36,8 @@ def check(state: State, locality: str, as_json: bool) -> None:
     else:
         for problem in problems:
             click.echo(str(problem))
-        summary = f"{len(problems)} problem(s)" if problems else "no problems"
+        n = len(problems)
+        summary = ngettext("{n} problem", "{n} problems", n).format(n=n) if n else _("no problems")
         click.echo(f"{locality}: {summary}", err=True)
     if problems:
         raise click.exceptions.Exit(1)
@@ -43,7 +45,9 @@ def check(state: State, locality: str, as_json: bool) -> None:
 
 @cli.command("new-plugin")
 @click.option("--code", required=True, help="Six-digit division code of the locality.")
-@click.option("--name", required=True, help="Official name of the locality (博罗县).")
+@click.option(
+    "--name", required=True, help="Official name of the locality (for example the county's name)."
+)
 @click.option("--parent", help="Parent locality's code (derived from the code by default).")
 @click.option("--package", help="Python package name (default govservice_locality_CODE).")
 @click.option(
@@ -85,9 +89,16 @@ def new_plugin(  # noqa: PLR0917 - click passes each option as an argument
     else:
         written = write_plugin(spec, directory)
     for path in written:
-        click.echo(f"created {directory / path}")
+        click.echo(_("created {path}").format(path=directory / path))
     click.echo(
-        f"plugin {spec.entry_name!r} ({spec.distribution}) for {spec.name} ({spec.code}); "
-        f"next: pip install -e {directory}",
+        _(
+            "plugin {entry!r} ({distribution}) for {name} ({code}); next: pip install -e {path}"
+        ).format(
+            entry=spec.entry_name,
+            distribution=spec.distribution,
+            name=spec.name,
+            code=spec.code,
+            path=directory,
+        ),
         err=True,
     )

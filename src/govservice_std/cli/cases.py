@@ -1,9 +1,9 @@
-"""``govstd case``: 办件 from 收件 to 办结 on a case database, and their 好差评.
+"""``govstd case``: cases (办件) from receipt to 办结 on a case database, and their reviews.
 
 Every command opens the database (SQLite; ``--db``, as for ``govstd queue``), runs one case
 command as one transaction and prints the case it acted on. An illegal move (finishing a
 case that was never accepted, a second 补正 notice, a second review) exits with status 2
-and a one-line message, in Chinese unless ``--lang en``.
+and a one-line message, in the language of the run.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, State, cli, current_lang, echo_json, use_lang, zh_en
+from govservice_std.cli._base import LANGS, State, cli, current_lang, echo_json, use_lang
+from govservice_std.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from govservice_std.cases.engine import CaseEngine
@@ -62,9 +63,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            zh_en(
-                f"不是 ISO 8601 格式的日期时间：{value!r}", f"not an ISO date and time: {value!r}"
-            )
+            _("not an ISO date and time: {value!r}").format(value=value)
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
@@ -91,7 +90,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 )
 @click.pass_context
 def case(ctx: click.Context, db: Path, at: dt.datetime | None, lang: str | None) -> None:
-    """办件: receive applications, accept, correct, suspend, finish; KPIs and 好差评."""
+    """Cases: receive applications, accept, correct, suspend, finish; KPIs and reviews."""
     state = ctx.find_object(State) or State(None, ())
     if lang is not None:
         use_lang(state, lang)
@@ -100,9 +99,9 @@ def case(ctx: click.Context, db: Path, at: dt.datetime | None, lang: str | None)
 
 
 def _summary(c: Case) -> str:
-    if current_lang() == "zh":
-        return f"{c.number} {c.opened.item_name or c.opened.item}（{c.status.label_zh}）"
-    return f"{c.number} {c.opened.item} ({c.status.value})"
+    # The item's name is Chinese data: shown under Chinese, its code under English.
+    item = (c.opened.item_name or c.opened.item) if current_lang() == "zh" else c.opened.item
+    return _("{case} {item} ({status})").format(case=c.number, item=item, status=c.status.label())
 
 
 def _done(q: CaseContext, c: Case) -> None:
@@ -110,12 +109,12 @@ def _done(q: CaseContext, c: Case) -> None:
     click.echo(_summary(c))
     if c.accepted is not None and c.status.open:
         r = q.engine().reading(c)
-        due = r.due.isoformat() if r.due else zh_en("计时中止", "clock stopped")
-        est = zh_en("（估算）", " (estimated)") if r.estimated else ""
+        due = r.due.isoformat() if r.due else _("clock stopped")
+        est = _(" (estimated)") if r.estimated else ""
         click.echo(
-            zh_en(
-                f"  到期：{due}{est}；已用 {r.used} 个工作日，剩余 {r.left} 个",
-                f"  due: {due}{est}; {r.used} working days used, {r.left} left",
+            "  "
+            + _("due: {due}{estimated}; {used} working days used, {left} left").format(
+                due=due, estimated=est, used=r.used, left=r.left
             )
         )
 
@@ -153,12 +152,12 @@ def open_case_cmd(  # noqa: PLR0917 - click passes each option as an argument
         data = json.loads(application.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise click.BadParameter(
-            zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
+            _("cannot read {path}: {error}").format(path=application, error=exc),
             param_hint="APPLICATION",
         ) from None
     if not isinstance(data, dict):
         raise click.BadParameter(
-            zh_en("申请须为 JSON 对象", "the application must be a JSON object"),
+            _("the application must be a JSON object"),
             param_hint="APPLICATION",
         )
     resolved = q.state.resolve(locality)  # an unknown locality fails before the file is made
@@ -168,7 +167,7 @@ def open_case_cmd(  # noqa: PLR0917 - click passes each option as an argument
             hall=hall, window=window, staff=staff, ticket=ticket,
         )  # fmt: skip
     except InvalidDataError as exc:
-        click.echo(zh_en("申请材料有误，未收件：", "the application has problems; no case:"))
+        click.echo(_("the application has problems; no case:"))
         for problem in exc.problems:
             click.echo(f"  {problem}")
         sys.exit(1)
@@ -204,24 +203,25 @@ def _case_json(q: CaseContext, c: Case) -> dict[str, Any]:
 @click.argument("number", metavar="CASE")
 @click.pass_obj
 def accept(q: CaseContext, number: str) -> None:
-    """受理 CASE (after five working days without a 补正 notice: deemed from receipt)."""
+    """Accept CASE (after five working days without a correction notice: from receipt)."""
     c = q.engine().accept(number)
     _done(q, c)
     if c.deemed:
         click.echo(
-            zh_en(
-                "  超过 5 个工作日未告知补正，依法自收到申请之日起受理（行政许可法第三十二条）",
-                "  no 补正 notice within 5 working days: accepted from receipt (§32)",
+            "  "
+            + _(
+                "no correction notice within 5 working days: accepted from receipt "
+                "(Administrative Licensing Law, art. 32)"
             )
         )
 
 
 @case.command()
 @click.argument("number", metavar="CASE")
-@click.option("--reason", required=True, help="Why it is refused (不予受理理由).")
+@click.option("--reason", required=True, help="Why it is not accepted.")
 @click.pass_obj
 def refuse(q: CaseContext, number: str, reason: str) -> None:
-    """不予受理 CASE, with the reason."""
+    """Do not accept CASE, with the reason."""
     _done(q, q.engine().refuse(number, reason))
 
 
@@ -237,7 +237,7 @@ def refuse(q: CaseContext, number: str, reason: str) -> None:
 @click.option("--note", default="", help="What to add or fix.")
 @click.pass_obj
 def correct(q: CaseContext, number: str, materials: tuple[str, ...], note: str) -> None:
-    """补正: tell the applicant, in one notice, every material to add or fix (一次性告知)."""
+    """Tell the applicant, in one notice, every material of CASE to add or fix."""
     _done(q, q.engine().correct(number, materials, note))
 
 
@@ -247,7 +247,7 @@ def correct(q: CaseContext, number: str, materials: tuple[str, ...], note: str) 
 @click.option("--staff", default="", help="Who did it.")
 @click.pass_obj
 def step(q: CaseContext, number: str, step: str, staff: str) -> None:
-    """Record a handling STEP of CASE (审查, 现场核查, 会签, 报批, 决定)."""
+    """Record a handling STEP of CASE (review, site check, countersigning, approval…)."""
     _done(q, q.engine().step(number, step, staff))
 
 
@@ -259,12 +259,13 @@ def step(q: CaseContext, number: str, step: str, staff: str) -> None:
         ["correction", "hearing", "inspection", "appraisal", "expert_review", "tender", "other"]
     ),
     required=True,
-    help="Why the clock stops (行政许可法 §45; correction: waiting for 补正 materials).",
+    help="Why the clock stops (Administrative Licensing Law, art. 45; correction: waiting "
+    "for corrected materials).",
 )
 @click.option("--reason", required=True, help="The reason, as told to the applicant.")
 @click.pass_obj
 def suspend(q: CaseContext, number: str, kind: str, reason: str) -> None:
-    """Stop CASE's clock (特别程序, 补正 waiting)."""
+    """Stop CASE's clock (a special procedure, or waiting for corrected materials)."""
     _done(q, q.engine().suspend(number, kind, reason))
 
 
@@ -278,7 +279,12 @@ def resume(q: CaseContext, number: str) -> None:
 
 @case.command()
 @click.argument("number", metavar="CASE")
-@click.option("--days", type=int, required=True, help="Working days added (行政许可法 §42).")
+@click.option(
+    "--days",
+    type=int,
+    required=True,
+    help="Working days added (Administrative Licensing Law, art. 42).",
+)
 @click.option("--approved-by", required=True, help="Who approved the extension.")
 @click.option("--reason", required=True, help="Why.")
 @click.pass_obj
@@ -294,15 +300,17 @@ def extend(q: CaseContext, number: str, days: int, approved_by: str, reason: str
 )
 @click.pass_obj
 def finish(q: CaseContext, number: str, result: str) -> None:
-    """办结 CASE: granted (准予) or denied (不予)."""
+    """Finish CASE: granted or denied."""
     c = q.engine().finish(number, result)
     _done(q, c)
     r = q.engine().reading(c)
     click.echo(
-        zh_en(
-            f"  用时 {r.used} 个工作日（时限 {r.limit}）{'，超期' if r.overdue else '，按时'}",
-            f"  {r.used} working days (limit {r.limit}), {'late' if r.overdue else 'on time'}",
-        )
+        "  "
+        + (
+            _("{used} working days (limit {limit}), late")
+            if r.overdue
+            else _("{used} working days (limit {limit}), on time")
+        ).format(used=r.used, limit=r.limit)
     )
 
 
@@ -310,7 +318,7 @@ def finish(q: CaseContext, number: str, result: str) -> None:
 @click.argument("number", metavar="CASE")
 @click.pass_obj
 def deliver(q: CaseContext, number: str) -> None:
-    """送达: CASE's result reached the applicant."""
+    """CASE's result reached the applicant (delivered)."""
     _done(q, q.engine().deliver(number))
 
 
@@ -328,7 +336,7 @@ def withdraw(q: CaseContext, number: str, reason: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
 @click.pass_obj
 def show(q: CaseContext, number: str, as_json: bool) -> None:
-    """Show CASE: its item, status, clock, 补正, suspensions and review."""
+    """Show CASE: its item, status, clock, corrections, suspensions and review."""
     from govservice_std.cases.model import SUSPENSION_KINDS  # noqa: PLC0415
 
     c = q.engine().get(number)
@@ -339,39 +347,35 @@ def show(q: CaseContext, number: str, as_json: bool) -> None:
     zh = current_lang() == "zh"
     click.echo(_summary(c))
     rows = [
-        (zh_en("事项", "item"), f"{c.opened.item} {c.opened.item_name}"),
-        (zh_en("服务场所", "hall"), c.opened.hall),
-        (zh_en("收件", "received"), c.received.isoformat(timespec="minutes")),
-        (zh_en("受理", "accepted"), c.accepted.isoformat() if c.accepted else "—"),
-        (zh_en("时限", "limit"), f"{r.limit}"),
-        (
-            zh_en("到期", "due"),
-            (r.due.isoformat() if r.due else "—") + (" *" if r.estimated else ""),
-        ),
-        (zh_en("已用/剩余", "used/left"), f"{r.used}/{r.left}"),
+        (_("item"), f"{c.opened.item} {c.opened.item_name}" if zh else c.opened.item),
+        (_("hall"), c.opened.hall),
+        (_("received"), c.received.isoformat(timespec="minutes")),
+        (_("accepted"), c.accepted.isoformat() if c.accepted else "—"),
+        (_("limit"), f"{r.limit}"),
+        (_("due"), (r.due.isoformat() if r.due else "—") + (" *" if r.estimated else "")),
+        (_("used/left"), f"{r.used}/{r.left}"),
     ]
     if c.corrections:
-        rows.append((zh_en("补正材料", "correction"), "、".join(c.corrections)))
+        rows.append((_("correction"), _(", ").join(c.corrections)))
     for s, (kind, reason) in zip(c.suspensions, c.suspension_reasons, strict=False):
         name = SUSPENSION_KINDS.get(kind, kind) if zh else kind
         end = s.end.isoformat() if s.end else "…"
-        rows.append((zh_en("中止计时", "suspended"), f"{s.start}–{end} {name}：{reason}"))
+        rows.append((_("suspended"), _("{start}–{end} {kind}: {reason}").format(
+            start=s.start, end=end, kind=name, reason=reason
+        )))  # fmt: skip
     if c.extension_days:
-        rows.append((zh_en("延长", "extended"), f"+{c.extension_days}"))
+        rows.append((_("extended"), f"+{c.extension_days}"))
     if r.overdue:
-        rows.append((zh_en("状态", "state"), zh_en("超期", "overdue")))
+        rows.append((_("state"), _("overdue")))
     elif r.at_risk and c.status.open:
-        rows.append((zh_en("状态", "state"), zh_en("临近超期", "at risk")))
+        rows.append((_("state"), _("at risk")))
     if c.review is not None:
-        rows.append((zh_en("评价", "review"), f"{c.review.review} {c.review.level}"))
+        rows.append((_("review"), f"{c.review.review} {c.review.level}"))
     for label, value in rows:
-        click.echo(f"  {label}：{value}" if zh else f"  {label}: {value}")
+        click.echo("  " + _("{label}: {value}").format(label=label, value=value))
     if r.estimated:
         click.echo(
-            zh_en(
-                "  * 到期日涉及尚未公布节假日安排的年份，为估算值",
-                "  * the due date runs into a year whose holidays are not published: estimated",
-            )
+            "  * " + _("the due date runs into a year whose holidays are not published: estimated")
         )
 
 
@@ -423,15 +427,11 @@ def list_cases(
         )
         return
     if not out:
-        click.echo(zh_en("没有符合条件的办件", "no such cases"))
+        click.echo(_("no such cases"))
     for c, r, late in out:
         due = r.due.isoformat() if r.due else "—"
-        flag = (
-            zh_en(" 超期", " overdue")
-            if late
-            else (zh_en(" 临近超期", " at risk") if r.at_risk else "")
-        )
-        click.echo(f"{_summary(c)}  {zh_en('到期', 'due')} {due}{flag}")
+        flag = " " + _("overdue") if late else (" " + _("at risk") if r.at_risk else "")
+        click.echo(f"{_summary(c)}  {_('due')} {due}{flag}")
 
 
 @case.command()
@@ -453,7 +453,7 @@ def kpis(
     end: dt.datetime | None,
     as_json: bool,
 ) -> None:
-    """Case KPIs: 按时办结率, 提前办结率, 超期件, 即办件占比, 一次办成率, 异常办理率, days."""
+    """Case KPIs: on time, early, late, immediate, one visit, abnormal, days taken."""
     from govservice_std.cases.kpis import case_kpis  # noqa: PLC0415
 
     engine = q.engine()
@@ -467,32 +467,32 @@ def kpis(
     if as_json:
         echo_json([k.to_dict() for k in figures])
         return
-    from rich.console import Console  # noqa: PLC0415
     from rich.table import Table  # noqa: PLC0415
+
+    from govservice_std.reports.text import console  # noqa: PLC0415
 
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{value:.1%}"
 
-    zh = current_lang() == "zh"
-    table = Table(title=zh_en("办件指标", "case KPIs"))
-    heads = (
-        ["分组", "办结", "按时办结率", "提前办结率", "超期", "在办超期", "即办件占比",
-         "一次办成率", "异常办理率", "平均用时", "P90"]
-        if zh
-        else ["group", "finished", "on time", "early", "late", "open late", "immediate",
-              "one visit", "abnormal", "mean days", "P90"]
-    )  # fmt: skip
-    for head in heads:
-        table.add_column(head, justify="left" if head in ("分组", "group") else "right")
+    table = Table(title=_("case KPIs"))
+    table.add_column(pgettext("case kpi column", "group"), justify="left")
+    for head in (
+        pgettext("case kpi column", "finished"), pgettext("case kpi column", "on time"),
+        pgettext("case kpi column", "early"), pgettext("case kpi column", "late"),
+        pgettext("case kpi column", "open late"), pgettext("case kpi column", "immediate"),
+        pgettext("case kpi column", "one visit"), pgettext("case kpi column", "abnormal"),
+        pgettext("case kpi column", "mean days"), "P90",
+    ):  # fmt: skip
+        table.add_column(head, justify="right")
     for k in figures:
         table.add_row(
-            " / ".join(k.key) or zh_en("全部", "all"), str(k.finished), pct(k.on_time_rate),
+            " / ".join(k.key) or _("all"), str(k.finished), pct(k.on_time_rate),
             pct(k.early_rate), str(k.overdue), str(k.overdue_open), pct(k.immediate_share),
             pct(k.one_visit_rate), pct(k.abnormal_rate),
             "—" if k.mean_days is None else f"{k.mean_days:.1f}",
             "—" if k.p90_days is None else str(k.p90_days),
         )  # fmt: skip
-    Console(width=max(Console().width, 120)).print(table)
+    console().print(table)
 
 
 @case.command("import")
@@ -507,16 +507,17 @@ def import_cmd(q: CaseContext, file: Path) -> None:
         count = import_cases(q.engine(create=True), file)
     except InvalidDataError as exc:
         click.echo(
-            zh_en(
-                f"{file} 有 {len(exc.problems)} 处问题，未导入：",
-                f"{file}: {len(exc.problems)} problems, nothing imported:",
-            ),
+            ngettext(
+                "{file}: {n} problem, nothing imported:",
+                "{file}: {n} problems, nothing imported:",
+                len(exc.problems),
+            ).format(file=file, n=len(exc.problems)),
             err=True,
         )
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(2)
-    click.echo(zh_en(f"已导入 {count} 件", f"imported {count} cases"))
+    click.echo(ngettext("imported {n} case", "imported {n} cases", count).format(n=count))
 
 
 @case.command("export")
@@ -534,7 +535,11 @@ def export_cmd(q: CaseContext, fmt: str, output: Path | None) -> None:
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
         count = export_cases(q.engine(), handle, fmt)
-    click.echo(zh_en(f"已导出 {count} 件到 {output}", f"exported {count} cases to {output}"))
+    click.echo(
+        ngettext("exported {n} case to {path}", "exported {n} cases to {path}", count).format(
+            n=count, path=output
+        )
+    )
 
 
 @case.command()
@@ -558,14 +563,15 @@ def export_cmd(q: CaseContext, fmt: str, output: Path | None) -> None:
 @click.option(
     "--real-name/--anonymous",
     default=True,
-    help="Whether the reviewer can be called back (only real-name 差评 count in 回访率).",
+    help="Whether the reviewer can be called back (only real-name bad reviews count in the "
+    "follow-up rate).",
 )
 @click.option(
     "--rating",
     "ratings",
     multiple=True,
     metavar="DIMENSION=LEVEL",
-    help="A level per dimension (整体满意度=satisfied, 服务效率=…; repeatable).",
+    help="A level per dimension (DIMENSION=satisfied; repeatable).",
 )
 @click.option("--comment", default="", help="The reviewer's words.")
 @click.pass_obj
@@ -581,15 +587,13 @@ def review(  # noqa: PLR0917 - click passes each option as an argument
     ratings: tuple[str, ...],
     comment: str,
 ) -> None:
-    """Record the 好差评 review of CASE (one per case); an unknown case is refused."""
+    """Record the review of CASE (one per case); an unknown case is refused."""
     pairs = []
     for rating in ratings:
         dimension, sep, value = rating.partition("=")
         if not sep:
             raise click.BadParameter(
-                zh_en(
-                    f"应为 维度=等级（{rating!r}）", f"expected DIMENSION=LEVEL (got {rating!r})"
-                ),
+                _("expected DIMENSION=LEVEL (got {value!r})").format(value=rating),
                 param_hint="--rating",
             )
         pairs.append((dimension.strip(), value.strip()))
@@ -597,18 +601,16 @@ def review(  # noqa: PLR0917 - click passes each option as an argument
         number, review=review_id, level=level, channel=channel, real_name=real_name,
         ticket=ticket, hall=hall, ratings=pairs, comment=comment,
     )  # fmt: skip
-    click.echo(
-        zh_en(f"{c.number} 已记录评价 {review_id}", f"{c.number}: review {review_id} recorded")
-    )
+    click.echo(_("{case}: review {review} recorded").format(case=c.number, review=review_id))
 
 
 @case.command("review-contact")
 @click.argument("number", metavar="CASE")
 @click.pass_obj
 def review_contact(q: CaseContext, number: str) -> None:
-    """回访核实: the reviewer of CASE's real-name 差评 was called back."""
+    """The reviewer of CASE's real-name bad review was called back."""
     q.engine().contact(number)
-    click.echo(zh_en(f"{number} 差评已回访", f"{number}: reviewer contacted"))
+    click.echo(_("{case}: reviewer contacted").format(case=number))
 
 
 @case.command("review-close")
@@ -619,9 +621,9 @@ def review_contact(q: CaseContext, number: str) -> None:
 @click.option("--notes", default="", help="What was done.")
 @click.pass_obj
 def review_close(q: CaseContext, number: str, disposition: str, notes: str) -> None:
-    """Close CASE's 差评: 立行立改, 限期整改 or 解释说明."""
+    """Close CASE's bad review: fixed at once, fixed by a deadline, or explained."""
     q.engine().close_review(number, disposition, notes)
-    click.echo(zh_en(f"{number} 差评已办结", f"{number}: 差评 closed"))
+    click.echo(_("{case}: bad review closed").format(case=number))
 
 
 @case.command("review-overturn")
@@ -630,16 +632,16 @@ def review_close(q: CaseContext, number: str, disposition: str, notes: str) -> N
 @click.option("--notes", default="", help="The finding of the appeal review.")
 @click.pass_obj
 def review_overturn(q: CaseContext, number: str, ground: str, notes: str) -> None:
-    """申诉复核 upheld: CASE's 差评 was 误评 or 恶意差评; left out of 满意率."""
+    """An appeal upheld: CASE's bad review was mistaken or malicious; not counted."""
     q.engine().overturn(number, ground, notes)
-    click.echo(zh_en(f"{number} 差评经申诉复核撤销", f"{number}: 差评 overturned on appeal"))
+    click.echo(_("{case}: bad review overturned on appeal").format(case=number))
 
 
 @case.command("import-reviews")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def import_reviews_cmd(q: CaseContext, file: Path) -> None:
-    """Tie the reviews of a 好差评 file (.toml or .json, as for govstd reviews) to their cases.
+    """Tie the reviews of a reviews file (.toml or .json, as for govstd reviews) to cases.
 
     Each review names its case (case = "…") or the hall and ticket linked to a case; an
     unknown case, a second review of a case or a follow-up that does not fit is reported
@@ -651,4 +653,4 @@ def import_reviews_cmd(q: CaseContext, file: Path) -> None:
 
     document = load(file, ReviewsDocument)
     count = import_reviews(q.engine(), document.reviews, source=str(file))
-    click.echo(zh_en(f"已导入 {count} 条评价", f"imported {count} reviews"))
+    click.echo(ngettext("imported {n} review", "imported {n} reviews", count).format(n=count))

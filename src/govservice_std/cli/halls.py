@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from govservice_std.cli._base import TIERS, State, cli, echo_json, make_console
+from govservice_std.i18n import _, ngettext
 
 __all__ = ["halls", "localities"]
 
@@ -42,7 +43,9 @@ def localities(state: State, as_json: bool) -> None:
         info = registry.info(code)
         loc = info.locality
         return (
-            f"[bold]{loc.name}[/bold] ({loc.code}) {loc.level.label_zh}级 "
+            f"[bold]{loc.name}[/bold] ({loc.code}) "
+            + _("{level} level").format(level=loc.level.label())
+            + " "
             f"[dim]· {info.plugin.label}[/dim]"
         )
 
@@ -95,18 +98,17 @@ def halls(state: State, locality: str, tier: str | None, as_json: bool) -> None:
     from rich.table import Table  # noqa: PLC0415
 
     info = registry.info(locality)
-    table = Table(title=f"{info.locality.name} ({info.code}) — {len(entries)} 个服务场所")
-    table.add_column("编码", no_wrap=True)
-    table.add_column("名称", no_wrap=True)
-    table.add_column("层级", no_wrap=True)
-    table.add_column("区划", no_wrap=True)
-    table.add_column("窗口", justify="right")
-    table.add_column("来源", no_wrap=True)
+    count = ngettext("{n} hall", "{n} halls", len(entries)).format(n=len(entries))
+    table = Table(title=f"{info.locality.name} ({info.code}) — {count}")
+    for name in (_("Code"), _("Name"), _("Tier"), _("Division")):
+        table.add_column(name, no_wrap=True)
+    table.add_column(_("Windows"), justify="right")
+    table.add_column(_("Source"), no_wrap=True)
     for hall, prov in entries:
         table.add_row(
             hall.code,
             hall.name,
-            hall.tier.label_zh,
+            hall.tier.label(),
             str(hall.division),
             str(len(hall.windows)),
             f"{prov.layer}/{prov.plugin}",

@@ -9,17 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import (
-    LANGS,
-    TIERS,
-    State,
-    cli,
-    current_lang,
-    echo_json,
-    make_console,
-    use_lang,
-    zh_en,
-)
+from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, make_console, use_lang
+from govservice_std.i18n import _
+from govservice_std.reports.words import tier_short
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
@@ -28,13 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = ["catalog", "deadline", "form", "item", "validate"]
 
-_TIER_SHORT = {"county": "县", "town": "镇", "village": "村"}
-
 
 def _no_item(item_code: str, locality: str) -> str:
-    return zh_en(
-        f"{locality} 没有政务服务事项 {item_code!r}（查看：govstd catalog {locality}）",
-        f"no service item {item_code!r} in {locality} (see: govstd catalog {locality})",
+    return _("no service item {item!r} in {locality} (see: govstd catalog {locality})").format(
+        item=item_code, locality=locality
     )
 
 
@@ -46,10 +35,7 @@ def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
     item = items.get(item_code)
     if item.form is None:
         raise click.BadParameter(
-            zh_en(
-                f"政务服务事项 {item_code!r} 没有申请表",
-                f"service item {item_code!r} has no form",
-            ),
+            _("service item {item!r} has no form").format(item=item_code),
             param_hint="ITEM_CODE",
         )
     return resolved.forms.for_item(item)
@@ -61,7 +47,7 @@ def _item_form(state: State, locality: str, item_code: str) -> CompiledForm:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.pass_obj
 def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> None:
-    """List the service items (政务服务事项) of LOCALITY.
+    """List the government service items of LOCALITY.
 
     With --json, print an array of objects with code, name, type, type_name, level, parent,
     department, handling_kind, tiers, legal_limit_days, promised_limit_days, form, the layer
@@ -98,12 +84,13 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
 
     info = state.registry.info(locality)
     metrics = items.metrics(chosen)
-    table = Table(title=f"{info.locality.name} ({info.code}) — {len(chosen)} 项政务服务事项")
-    for name in ("编码", "名称", "类型", "办件类型", "层级"):
+    count = _("{n} service items").format(n=len(chosen))
+    table = Table(title=f"{info.locality.name} ({info.code}) — {count}")
+    for name in (_("Code"), _("Name"), _("Type"), _("Handling"), _("Tiers")):
         table.add_column(name)
-    table.add_column("法定", justify="right")
-    table.add_column("承诺", justify="right")
-    table.add_column("来源")
+    table.add_column(_("Legal limit"), justify="right")
+    table.add_column(_("Promised"), justify="right")
+    table.add_column(_("Source"))
     for item in chosen:
         legal = "—" if item.legal_limit_days is None else str(item.legal_limit_days)
         source = str(items.provenance[item.code].layer)
@@ -113,8 +100,8 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             item.code,
             item.name,
             items.type_name(item),
-            item.handling_kind.label_zh,
-            "/".join(_TIER_SHORT[t.value] for t in item.tiers),
+            item.handling_kind.label(),
+            "/".join(tier_short(t) for t in item.tiers),
             legal,
             str(item.promised_limit_days),
             source,
@@ -123,7 +110,12 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
     console.print(table)
     share = "—" if metrics.immediate_share is None else f"{metrics.immediate_share:.1%}"
     ratio = "—" if metrics.compression is None else f"{metrics.compression:.1%}"
-    console.print(f"即办件占比 {share} · 承诺时限压缩比 {ratio}（时限以工作日计）")
+    console.print(
+        _(
+            "share handled on the spot {share} · promised time over legal time {ratio} "
+            "(limits in working days)"
+        ).format(share=share, ratio=ratio)
+    )
 
 
 @cli.command()
@@ -132,7 +124,7 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
 @click.pass_obj
 def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
-    """Show the guide (办事指南) of service item ITEM_CODE in LOCALITY.
+    """Show the service guide of service item ITEM_CODE in LOCALITY.
 
     With --json, print the item's elements, plus the layer that added it and the layers
     that localized it.
@@ -152,68 +144,80 @@ def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
         echo_json(data)
         return
     for label, value in _guide_rows(items, found, (added, *localized)):
-        click.echo(f"{label}：{value}")
+        click.echo(_("{label}: {value}").format(label=label, value=value))
     if found.materials:
-        click.echo("申请材料：")
+        click.echo(_("Materials:"))
         for material in found.materials:
-            extra = "（窗口自行获取，免提交）" if material.hall_fetches else ""
+            extra = _(" (fetched by the window, not submitted)") if material.hall_fetches else ""
             click.echo(f"  - {material.name} {material.form.value} ×{material.count}{extra}")
     if found.steps:
-        click.echo("办理流程：" + " → ".join(found.steps))
+        click.echo(_("Steps: {steps}").format(steps=" → ".join(found.steps)))
     if found.illustrative:
-        click.echo("示例数据（illustrative）：" + ", ".join(found.illustrative))
+        click.echo(_("Illustrative data: {fields}").format(fields=", ".join(found.illustrative)))
+
+
+def _yuan(amount: float) -> str:
+    return _("{amount} yuan").format(amount=f"{amount:g}")
 
 
 def _guide_rows(
     items: Catalog, found: ServiceItem, layers: tuple[Provenance, ...]
 ) -> list[tuple[str, str]]:
-    legal = "无" if found.legal_limit_days is None else f"{found.legal_limit_days} 个工作日"
-    fees = "；".join(
+    def days(n: int) -> str:
+        return _("{value} working days").format(value=n)
+
+    legal = _("none") if found.legal_limit_days is None else days(found.legal_limit_days)
+    fees = _("; ").join(
         " ".join(
             part
             for part in (
                 fee.name,
-                "" if fee.amount_yuan is None else f"{fee.amount_yuan:g} 元",
+                ""
+                if fee.amount_yuan is None
+                else _("{amount} yuan").format(amount=f"{fee.amount_yuan:g}"),
                 fee.basis,
             )
             if part
         )
         for fee in found.fees
     )
-    code = found.code + (f"（基本编码 {found.basic_code}）" if found.basic_code else "")
+    basic = _(" (basic code {code})").format(code=found.basic_code) if found.basic_code else ""
+    parent = _(" (under {code})").format(code=found.parent) if found.parent else ""
+    semicolon, comma = _("; "), _(", ")
     return [
-        ("事项名称", found.name),
-        ("事项编码", code),
-        ("事项类型", f"{found.type} {items.type_name(found)}"),
-        ("层级", found.level.label_zh + (f"（上级 {found.parent}）" if found.parent else "")),
-        ("主管部门", found.department),
-        ("实施机关", found.implementing_body),
-        ("设定依据", "；".join(found.legal_basis) or "—"),
-        ("受理条件", "；".join(found.conditions) or "—"),
-        ("办件类型", found.handling_kind.label_zh),
-        ("法定时限", legal),
-        ("承诺时限", f"{found.promised_limit_days} 个工作日"),
-        ("收费", fees or "不收费"),
-        ("办理渠道", "、".join(c.value for c in found.channels)),
-        ("可办层级", "、".join(t.label_zh for t in found.tiers)),
-        ("咨询电话", found.consult_phone or "—"),
-        ("投诉电话", found.complaint_phone or "—"),
-        ("申请表", found.form or "—"),
-        ("来源", " → ".join(f"{p.layer}（{p.plugin}）" for p in layers)),
+        (_("Item name"), found.name),
+        (_("Item code"), found.code + basic),
+        (_("Item type"), f"{found.type} {items.type_name(found)}"),
+        (_("Level"), found.level.label() + parent),
+        (_("Department"), found.department),
+        (_("Implementing body"), found.implementing_body),
+        (_("Legal basis"), semicolon.join(found.legal_basis) or "—"),
+        (_("Conditions"), semicolon.join(found.conditions) or "—"),
+        (_("Handling"), found.handling_kind.label()),
+        (_("Legal time limit"), legal),
+        (_("Promised time limit"), days(found.promised_limit_days)),
+        (_("Fees"), fees or _("free of charge")),
+        (_("Channels"), comma.join(c.value for c in found.channels)),
+        (_("Tiers"), comma.join(t.label() for t in found.tiers)),
+        (_("Enquiries"), found.consult_phone or "—"),
+        (_("Complaints"), found.complaint_phone or "—"),
+        (_("Form"), found.form or "—"),
+        (_("Source"), " → ".join(f"{p.layer} ({p.plugin})" for p in layers)),
     ]
 
 
 def _describe(field: Field) -> str:
     rules = []
     if field.required:
-        rules.append("必填")
+        rules.append(_("required"))
     for name in ("required_if", "relevant", "constraint"):
         value = getattr(field, name)
         if value:
             rules.append(f"{name}: {value}")
     if field.choices:
-        rules.append("选项: " + " / ".join(f"{c.value}={c.label}" for c in field.choices))
-    return "；".join(rules)
+        choices = " / ".join(f"{c.value}={c.label}" for c in field.choices)
+        rules.append(_("choices: {choices}").format(choices=choices))
+    return _("; ").join(rules)
 
 
 @cli.command()
@@ -247,7 +251,8 @@ def form(
         return
     from rich.tree import Tree  # noqa: PLC0415
 
-    note = " [dim](示例 illustrative)[/dim]" if spec.illustrative else ""
+    illustrative = _("illustrative")
+    note = f" [dim]({illustrative})[/dim]" if spec.illustrative else ""
     tree = Tree(f"[bold]{spec.title}[/bold] ({spec.id} v{spec.version}){note}")
 
     def grow(node: Tree, fields: tuple[Field, ...]) -> None:
@@ -290,19 +295,17 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
         data: Any = parse(application.read_text(encoding="utf-8"), "json")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(
-            zh_en(f"无法读取 {application}：{exc}", f"cannot read {application}: {exc}"),
+            _("cannot read {path}: {error}").format(path=application, error=exc),
             param_hint="APPLICATION",
         ) from None
     except InvalidDataError as exc:
         first = exc.problems[0]
         reason = first.message.removeprefix("not valid JSON: ")
         line = first.path.split(" ")[1] if first.path.startswith("line ") else ""
-        where_zh = f"（第 {line} 行）" if line else ""
-        where_en = f" (line {line})" if line else ""
+        where = _(" (line {line})").format(line=line) if line else ""
         raise click.BadParameter(
-            zh_en(
-                f"{application} 不是有效的 JSON：{reason}{where_zh}",
-                f"{application} is not JSON: {reason}{where_en}",
+            _("{path} is not JSON: {error}{where}").format(
+                path=application, error=reason, where=where
             ),
             param_hint="APPLICATION",
         ) from None
@@ -310,7 +313,7 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     if as_json:
         echo_json(result.to_dict())
     elif result.valid:
-        click.echo(zh_en("校验通过", "valid"))
+        click.echo(_("valid"))
     else:
         for problem in result.problems:
             where = problem.path or "-"
@@ -333,7 +336,7 @@ def validate(  # noqa: PLR0917 - click passes each option as an argument
     "--item",
     "item_code",
     metavar="ITEM_CODE",
-    help="Use this service item's 承诺时限 as the time limit (instead of --working-days).",
+    help="Use this service item's promised time limit (instead of --working-days).",
 )
 @click.option(
     "--estimate",
@@ -358,26 +361,20 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
 ) -> None:
     """Print the due date of a time limit in working days in LOCALITY.
 
-    Counts working days on the official schedule (with 调休) and the locality's closures
-    and service days; the day of acceptance is not counted. Give the limit with
-    --working-days, or --item to use a service item's 承诺时限. Every local closure or
-    service day that moved the due date is named under it, and a due date counted on an
-    estimated schedule (--estimate) is flagged as an estimate.
+    Counts working days on the official schedule (with make-up working days) and the
+    locality's closures and service days; the day of acceptance is not counted. Give the
+    limit with --working-days, or --item to use a service item's promised time limit. Every
+    local closure or service day that moved the due date is named under it, and a due date
+    counted on an estimated schedule (--estimate) is flagged as an estimate.
     """
     if (working_days is None) == (item_code is None):
-        raise click.UsageError(
-            zh_en(
-                "--working-days 和 --item 须给出其中一个，且只能给出一个",
-                "give exactly one of --working-days and --item",
-            )
-        )
+        raise click.UsageError(_("give exactly one of --working-days and --item"))
     if item_code is not None:
         items = state.resolve(locality).catalog
         if item_code not in items:
             raise click.BadParameter(
-                zh_en(
-                    f"{locality} 没有政务服务事项 {item_code!r}",
-                    f"no service item {item_code!r} in {locality}",
+                _("no service item {item!r} in {locality}").format(
+                    item=item_code, locality=locality
                 )
             )
         working_days = items.get(item_code).promised_limit_days
@@ -410,13 +407,10 @@ def deadline(  # noqa: PLR0917 - click passes each option as an argument
     years = sorted({y for y in range(accepted.year, due.year + 1) if not calendar.is_official(y)})
     flag = ""
     if estimated:
-        named = "、".join(str(y) for y in years)
-        flag = zh_en(
-            f"（估算：{named} 年的法定节假日安排尚未公布，按放假规则估算，公布后可能变动）",
-            f" (estimate: the official {', '.join(map(str, years))} holiday schedule is not "
-            "published; estimated from the holiday rules, may move)",
-        )
+        flag = _(
+            " (estimate: the official {years} holiday schedule is not published; estimated "
+            "from the holiday rules, may move)"
+        ).format(years=_(", ").join(str(y) for y in years))
     click.echo(due.isoformat() + flag)
-    lang = current_lang()
     for day in local:
-        click.echo(zh_en("本地调整：", "local day: ") + day.describe(lang))
+        click.echo(_("local day: {day}").format(day=day.describe()))

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import State, cli, current_lang, echo_json, zh_en
+from govservice_std.cli._base import DATE, State, cli, echo_json, json_option
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
+from govservice_std.i18n import N_, _
 
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
+    from govservice_std.queues.kpis import KpiFigures
     from govservice_std.queues.state import Ticket
 
 __all__ = ["queue"]
@@ -62,8 +64,7 @@ class QueueContext:
         """Print integration failures as warnings (the command itself succeeded)."""
         if self._engine is not None:
             for failure in self._engine.take_failures():
-                prefix = "警告" if self.state.lang == "zh" else "warning"
-                click.echo(f"govstd: {prefix}: {failure}", err=True)
+                click.echo(_("govstd: warning: {message}").format(message=failure), err=True)
 
 
 def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -75,9 +76,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            zh_en(
-                f"不是 ISO 8601 格式的日期时间：{value!r}", f"not an ISO date and time: {value!r}"
-            )
+            _("not an ISO date and time: {value!r}").format(value=value)
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
@@ -108,31 +107,33 @@ def queue(ctx: click.Context, db: Path, hall: str | None, at: dt.datetime | None
     ctx.call_on_close(ctx.obj.report)
 
 
-_ACTIONS_ZH = {
-    "issued": "已取号",
-    "checked in": "预约已签到",
-    "called": "已叫号",
-    "recalled": "已重呼",
-    "started": "开始办理",
-    "finished": "已办结",
-    "marked no-show": "已标记过号",
-    "reactivated": "已恢复",
-    "cancelled": "已取消",
-    "parked": "已暂挂",
-    "resumed": "已恢复叫号",
+_ACTIONS = {
+    "issued": N_("issued"),
+    "checked in": N_("checked in"),
+    "called": N_("called"),
+    "recalled": N_("recalled"),
+    "started": N_("started"),
+    "finished": N_("finished"),
+    "marked no-show": N_("marked no-show"),
+    "reactivated": N_("reactivated"),
+    "cancelled": N_("cancelled"),
+    "parked": N_("parked"),
+    "resumed": N_("resumed"),
 }
 
 
 def _line(ticket: Ticket, action: str, to_line: str | None = None) -> None:
     """Print what a command did to a ticket, in the command line's language."""
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
     shown = ("called", "recalled", "resumed")
     where = f" → {ticket.window}" if ticket.window and action in shown else ""
-    if current_lang() == "zh":
-        done = f"已转至业务类别 {to_line}" if to_line else _ACTIONS_ZH[action]
-        click.echo(f"{ticket.label}{where} {done}（{ticket.status.label_zh}）")
-        return
-    done = f"transferred to {to_line}" if to_line else action
-    click.echo(f"{ticket.label}{where} {done} ({ticket.status.value})")
+    done = _("transferred to {line}").format(line=to_line) if to_line else _(_ACTIONS[action])
+    click.echo(
+        _("{ticket}{where} {done} ({status})").format(
+            ticket=ticket.label, where=where, done=done, status=label(ticket.status)
+        )
+    )
 
 
 @queue.command("open")
@@ -158,10 +159,7 @@ def open_hall(q: QueueContext, hall: str, locality: str | None, windows: bool) -
                 engine.open_window(window.code)
                 opened.append(window.code)
     click.echo(f"{engine.hall.name} ({hall}) · {q.db}")
-    if current_lang() == "zh":
-        click.echo(f"已开启窗口：{'、'.join(opened) or '无'}")
-    else:
-        click.echo(f"windows opened: {', '.join(opened) or 'none'}")
+    click.echo(_("windows opened: {windows}").format(windows=_(", ").join(opened) or _("none")))
 
 
 @queue.command()
@@ -212,7 +210,7 @@ def call(q: QueueContext, window: str, label: str | None, reason: str) -> None:
 def sign_in(q: QueueContext, window: str, staff: str) -> None:
     """Sign STAFF in at WINDOW (the window opens)."""
     q.engine().sign_in(window, staff)
-    click.echo(zh_en(f"{staff} 已在 {window} 窗口签到", f"{staff} signed in at window {window}"))
+    click.echo(_("{staff} signed in at window {window}").format(staff=staff, window=window))
 
 
 @queue.command("sign-out")
@@ -223,7 +221,7 @@ def sign_out(q: QueueContext, window: str) -> None:
     engine = q.engine()
     staff = engine.window(window).staff
     engine.sign_out(window)
-    click.echo(zh_en(f"{staff} 已从 {window} 窗口签退", f"{staff} signed out of window {window}"))
+    click.echo(_("{staff} signed out of window {window}").format(staff=staff, window=window))
 
 
 @queue.command()
@@ -244,7 +242,7 @@ def resume(q: QueueContext, ticket: str) -> None:
 
 @queue.command()
 @click.argument("ticket")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.pass_obj
 def position(q: QueueContext, ticket: str, as_json: bool) -> None:
     """Show how many tickets are ahead of the waiting TICKET and the estimated wait."""
@@ -253,12 +251,16 @@ def position(q: QueueContext, ticket: str, as_json: bool) -> None:
         echo_json(where.to_dict())
         return
     wait = where.estimated_wait_minutes
-    if current_lang() == "zh":
-        about = "暂无可叫号窗口" if wait is None else f"预计等候约 {wait:.0f} 分钟"
-        click.echo(f"{where.label}：前面还有 {where.ahead} 人，{about}")
-    else:
-        about = "no window can call it now" if wait is None else f"about {wait:.0f} min"
-        click.echo(f"{where.label}: {where.ahead} ahead, {about}")
+    about = (
+        _("no window can call it now")
+        if wait is None
+        else _("about {minutes} min").format(minutes=f"{wait:.0f}")
+    )
+    click.echo(
+        _("{ticket}: {ahead} ahead, {about}").format(
+            ticket=where.label, ahead=where.ahead, about=about
+        )
+    )
 
 
 def _booking_dict(booking: Any) -> dict[str, Any]:
@@ -274,7 +276,7 @@ def _booking_dict(booking: Any) -> dict[str, Any]:
 @queue.command()
 @click.argument("line")
 @click.option("--slot", required=True, callback=_parse_at, help="The slot's start (ISO 8601).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.pass_obj
 def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
     """Book a place in a slot of LINE; prints the booking's reference."""
@@ -282,11 +284,9 @@ def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
     if as_json:
         echo_json(_booking_dict(booking))
         return
-    when = f"{booking.slot:%Y-%m-%d %H:%M}"
     click.echo(
-        zh_en(
-            f"已预约 {booking.ref}：业务类别 {line}，{when}",
-            f"booked {booking.ref}: line {line} at {when}",
+        _("booked {ref}: line {line} at {when}").format(
+            ref=booking.ref, line=line, when=f"{booking.slot:%Y-%m-%d %H:%M}"
         )
     )
 
@@ -297,7 +297,7 @@ def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
 def cancel_booking(q: QueueContext, ref: str) -> None:
     """Cancel the booking REF."""
     q.engine().cancel_booking(ref)
-    click.echo(zh_en(f"预约 {ref} 已取消", f"booking {ref} cancelled"))
+    click.echo(_("booking {ref} cancelled").format(ref=ref))
 
 
 @queue.command()
@@ -307,28 +307,25 @@ def cancel_booking(q: QueueContext, ref: str) -> None:
 def reschedule(q: QueueContext, ref: str, slot: dt.datetime) -> None:
     """Move the booking REF to another slot of its line."""
     booking = q.engine().reschedule(ref, slot)
-    when = f"{booking.slot:%Y-%m-%d %H:%M}"
-    click.echo(zh_en(f"预约 {ref} 已改至 {when}", f"booking {ref} moved to {when}"))
+    click.echo(
+        _("booking {ref} moved to {when}").format(ref=ref, when=f"{booking.slot:%Y-%m-%d %H:%M}")
+    )
 
 
 @queue.command()
 @click.pass_obj
 def remind(q: QueueContext) -> None:
     """Send the reminders that are due (through the integration plugins)."""
-    reminded = q.engine().send_reminders()
-    refs = [b.ref for b in reminded]
+    refs = [b.ref for b in q.engine().send_reminders()]
     click.echo(
-        zh_en(
-            f"已提醒 {len(refs)} 个预约：{'、'.join(refs) or '无'}",
-            f"reminded {len(refs)} bookings: {', '.join(refs) or 'none'}",
-        )
+        _("reminded {n} bookings: {refs}").format(n=len(refs), refs=_(", ").join(refs) or _("none"))
     )
 
 
 @queue.command()
 @click.argument("line")
-@click.option("--day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Service day.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--day", required=True, type=DATE, help="Service day.")
+@json_option()
 @click.pass_obj
 def slots(q: QueueContext, line: str, day: dt.datetime, as_json: bool) -> None:
     """List the booking slots of LINE on a day, with the places left."""
@@ -347,14 +344,11 @@ def slots(q: QueueContext, line: str, day: dt.datetime, as_json: bool) -> None:
         )
         return
     if not offered:
-        click.echo(
-            zh_en(f"业务类别 {line} 当日不接受预约", f"line {line} takes no bookings that day")
-        )
+        click.echo(_("line {line} takes no bookings that day").format(line=line))
     for s in offered:
         click.echo(
-            zh_en(
-                f"{s.start:%H:%M}  余 {s.free}/{s.capacity}",
-                f"{s.start:%H:%M}  {s.free}/{s.capacity} free",
+            _("{time}  {free}/{capacity} free").format(
+                time=f"{s.start:%H:%M}", free=s.free, capacity=s.capacity
             )
         )
 
@@ -422,16 +416,19 @@ def transfer(  # noqa: PLR0917 - click passes every option
     placement: str | None,
 ) -> None:
     """Move TICKET to a line, a window or a staff member."""
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
     line = line or to_line
     moved = q.engine().transfer(ticket, line, window=window, staff=staff, placement=placement)
     if line is not None:
         _line(moved, "transferred", to_line=line)
         return
-    target = zh_en(f"{window} 窗口", f"window {window}") if window else str(staff)
-    if current_lang() == "zh":
-        click.echo(f"{moved.label} 已转至 {target}（{moved.status.label_zh}）")
-    else:
-        click.echo(f"{moved.label} transferred to {target} ({moved.status.value})")
+    target = _("window {code}").format(code=window) if window else str(staff)
+    click.echo(
+        _("{ticket} transferred to {target} ({status})").format(
+            ticket=moved.label, target=target, status=label(moved.status)
+        )
+    )
 
 
 @queue.command()
@@ -448,7 +445,7 @@ def cancel(q: QueueContext, ticket: str) -> None:
 def window_open(q: QueueContext, window: str) -> None:
     """Open WINDOW for calling."""
     q.engine().open_window(window)
-    click.echo(zh_en(f"{window} 窗口已开启", f"window {window} open"))
+    click.echo(_("window {code} open").format(code=window))
 
 
 @queue.command("window-close")
@@ -457,36 +454,35 @@ def window_open(q: QueueContext, window: str) -> None:
 def window_close(q: QueueContext, window: str) -> None:
     """Close WINDOW (it must have no ticket)."""
     q.engine().close_window(window)
-    click.echo(zh_en(f"{window} 窗口已关闭", f"window {window} closed"))
+    click.echo(_("window {code} closed").format(code=window))
 
 
 @queue.command("close-day")
 @click.option(
     "--day",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DATE,
     help="The service day to close (default: the open day).",
 )
 @click.pass_obj
 def close_day(q: QueueContext, day: dt.datetime | None) -> None:
-    """Close the service day (日结): end its open tickets, store its KPIs, write a checkpoint.
+    """Close the service day: end its open tickets, store its KPIs, write a checkpoint.
 
     The first command of a new day does this on its own for the day before.
     """
     record = q.engine().close_day(day.date() if day else None)
     if record is None:
-        click.echo(zh_en("没有未日结的服务日", "no open service day to close"))
+        click.echo(_("no open service day to close"))
         return
     served = sum(1 for fact in record.facts if fact.status == "finished")
     click.echo(
-        zh_en(
-            f"{record.day} 已日结：取号 {len(record.facts)}，办结 {served}",
-            f"service day {record.day} closed: {len(record.facts)} issued, {served} served",
+        _("service day {day} closed: {issued} issued, {served} served").format(
+            day=record.day, issued=len(record.facts), served=served
         )
     )
 
 
 @queue.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option()
 @click.pass_obj
 def status(q: QueueContext, as_json: bool) -> None:
     """Show the windows and today's waiting tickets."""
@@ -523,52 +519,29 @@ def status(q: QueueContext, as_json: bool) -> None:
             }
         )
         return
-    zh = current_lang() == "zh"
+    from govservice_std.reports.words import label  # noqa: PLC0415 - only for printing
+
     click.echo(f"{engine.hall.name} ({engine.hall.code}) · {today}")
     for w in windows:
         current = tickets[w.ticket] if w.ticket else None
-        if zh:
-            doing = f" {current.label}（{current.status.label_zh}）" if current else ""
-            click.echo(f"  {w.code} 窗口：{'开启' if w.open else '关闭'}{doing}")
-        else:
-            doing = f" {current.label} ({current.status.value})" if current else ""
-            click.echo(f"  window {w.code}: {'open' if w.open else 'closed'}{doing}")
+        doing = ""
+        if current is not None:
+            doing = " " + _("{ticket} ({status})").format(
+                ticket=current.label, status=label(current.status)
+            )
+        state = _("open") if w.open else _("closed")
+        click.echo("  " + _("window {code}: {state}").format(code=w.code, state=state) + doing)
     by_line: dict[str, list[str]] = {}
     for t in waiting:
         by_line.setdefault(t.line, []).append(t.label + ("*" if t.group else ""))
-    if zh:
-        click.echo(f"等候：{len(waiting)} 人（* 为优先群体）")
-    else:
-        click.echo(f"waiting: {len(waiting)} (* priority)")
+    click.echo(_("waiting: {n} (* priority)").format(n=len(waiting)))
     for line, labels in by_line.items():
         click.echo(f"  {line}: {' '.join(labels)}")
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    return "-" if value is None else f"{value:.1f}{unit}"
-
-
-def _rjust(text: str, width: int) -> str:
-    """``text`` right-aligned in ``width`` terminal columns (a Chinese character fills two)."""
-    from rich.cells import cell_len  # noqa: PLC0415 - only the KPI table needs it
-
-    return " " * (width - cell_len(text)) + text
-
-
-# Column headings and widths of the KPI table; the Chinese minute columns are one wider.
-_KPI_COLUMNS_ZH = (
-    ("", 12), ("取号数", 6), ("办结数", 6), ("平均等候", 10), ("P90等候", 10),
-    ("平均办理", 10), ("目标内", 9), ("过号率", 7),
-)  # fmt: skip
-_KPI_COLUMNS_EN = (
-    ("", 12), ("issued", 6), ("served", 6), ("wait avg", 9), ("p90", 9),
-    ("service", 9), ("in target", 9), ("no-show", 7),
-)  # fmt: skip
-
-
 @queue.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
+@json_option()
+@click.option("--day", type=DATE, help="Service day (default: today).")
 @click.option(
     "--by",
     type=click.Choice(["all", "staff"]),
@@ -588,102 +561,26 @@ def kpis(
     """Show the day's waiting and service KPIs, per line, window, hour and group."""
     engine = q.engine()
     if by == "staff":
-        _staff_kpis(engine, day.date() if day else None, as_json, xlsx_out)
+        staff = engine.front_desk_kpis(day.date() if day else None)
+        write_xlsx(xlsx_out, staff.to_dict())
+        if as_json:
+            echo_json(staff.to_dict())
+            return
+        from govservice_std.reports.text import print_staff_kpis  # noqa: PLC0415
+
+        print_staff_kpis(f"{engine.hall.name} · {staff.day}", staff)
         return
     result = engine.kpis(day.date() if day else None)
     write_xlsx(xlsx_out, result.to_dict())
     if as_json:
         echo_json(result.to_dict())
         return
-    zh = current_lang() == "zh"
-    if result.target_minutes and result.target_share:
-        share, minutes = result.target_share, result.target_minutes
-        target = zh_en(
-            f"目标：{share:.0%} 等候不超过 {minutes:g} 分钟",
-            f"target: {share:.0%} within {minutes:g} min",
-        )
-    else:
-        target = zh_en("未设等候时间目标", "no waiting-time target set")
-    click.echo(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}")
-    columns = _KPI_COLUMNS_ZH if zh else _KPI_COLUMNS_EN
-    widths = [width for _, width in columns]
-    click.echo(" ".join(_rjust(heading, width) for heading, width in columns))
-    unit = " 分钟" if zh else " min"
-    rows: list[tuple[str, Any]] = [(zh_en("全厅", "hall"), result.overall)]
-    rows += [(zh_en(f"业务类别 {k}", f"line {k}"), v) for k, v in result.by_line.items()]
-    rows += [(zh_en(f"{k} 窗口", f"window {k}"), v) for k, v in result.by_window.items()]
+    from govservice_std.reports.text import kpi_target, print_kpis  # noqa: PLC0415
+
+    target = kpi_target(result.target_share, result.target_minutes)
+    rows: list[tuple[str, KpiFigures]] = [(_("hall"), result.overall)]
+    rows += [(_("line {code}").format(code=k), v) for k, v in result.by_line.items()]
+    rows += [(_("window {code}").format(code=k), v) for k, v in result.by_window.items()]
     rows += [(f"{k:02d}:00", v) for k, v in result.by_hour.items()]
     rows += [(f"{k}", v) for k, v in result.by_group.items()]
-    for name, f in rows:
-        within = "-" if f.within_target is None else f"{f.within_target:.0%}"
-        noshow = "-" if f.no_show_rate is None else f"{f.no_show_rate:.0%}"
-        cells = (
-            name,
-            str(f.issued),
-            str(f.served),
-            _fmt(f.waiting.mean, unit),
-            _fmt(f.waiting.p90, unit),
-            _fmt(f.service.mean, unit),
-            within,
-            noshow,
-        )
-        click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))
-
-
-_STAFF_COLUMNS_ZH = (
-    ("", 12), ("叫号", 5), ("办结", 5), ("平均等候", 10), ("平均步行", 10),
-    ("平均办理", 10), ("在岗", 10), ("空闲", 10),
-)  # fmt: skip
-_STAFF_COLUMNS_EN = (
-    ("", 12), ("called", 6), ("served", 6), ("wait avg", 9), ("walk avg", 9),
-    ("service", 9), ("signed in", 10), ("idle", 9),
-)  # fmt: skip
-
-
-def _staff_kpis(
-    engine: QueueEngine, day: dt.date | None, as_json: bool, xlsx_out: Path | None
-) -> None:
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-
-    result = engine.front_desk_kpis(day)
-    write_xlsx(xlsx_out, result.to_dict())
-    if as_json:
-        echo_json(result.to_dict())
-        return
-    zh = current_lang() == "zh"
-    click.echo(
-        zh_en(
-            f"{engine.hall.name} · {result.day} · 按工作人员",
-            f"{engine.hall.name} · {result.day} · by staff",
-        )
-    )
-    columns = _STAFF_COLUMNS_ZH if zh else _STAFF_COLUMNS_EN
-    widths = [width for _, width in columns]
-    click.echo(" ".join(_rjust(heading, width) for heading, width in columns))
-    unit = " 分钟" if zh else " min"
-    for name, f in result.by_staff.items():
-        cells = (
-            name,
-            str(f.called),
-            str(f.served),
-            _fmt(f.mean_wait, unit),
-            _fmt(f.mean_walk, unit),
-            _fmt(f.mean_service, unit),
-            _fmt(f.signed_in, unit),
-            _fmt(f.idle, unit),
-        )
-        click.echo(" ".join(_rjust(cell, width) for cell, width in zip(cells, widths, strict=True)))
-    if not result.by_staff:
-        click.echo(zh_en("当日无工作人员签到记录", "no staff signed in that day"))
-    for line, at in result.cap_reached_at.items():
-        when = "-" if at is None else f"{at.astimezone(CHINA_TZ):%H:%M}"
-        click.echo(
-            zh_en(f"业务类别 {line} 号源满额时间：{when}", f"line {line} cap reached at: {when}")
-        )
-    rate = "-" if result.show_rate is None else f"{result.show_rate:.0%}"
-    click.echo(
-        zh_en(
-            f"预约到场率：{rate}（{result.bookings_shown}/{result.bookings_due}）",
-            f"booking show rate: {rate} ({result.bookings_shown}/{result.bookings_due})",
-        )
-    )
+    print_kpis(f"{engine.hall.name} ({result.hall}) · {result.day} · {target}", rows)

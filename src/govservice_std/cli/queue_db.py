@@ -11,7 +11,8 @@ import datetime as dt
 
 import click
 
-from govservice_std.cli._base import State, cli, echo_json
+from govservice_std.cli._base import DATE, State, cli, echo_json, json_option
+from govservice_std.i18n import _
 
 __all__ = ["queue_db"]
 
@@ -55,9 +56,17 @@ def migrate(db: DbContext) -> None:
 
     applied = postgres.migrate(db.url, schema=db.schema)
     if applied:
-        click.echo(f"schema {db.schema}: applied {', '.join(map(str, applied))}")
+        click.echo(
+            _("schema {schema}: applied {versions}").format(
+                schema=db.schema, versions=", ".join(map(str, applied))
+            )
+        )
     else:
-        click.echo(f"schema {db.schema}: up to date (version {postgres.SCHEMA_VERSION})")
+        click.echo(
+            _("schema {schema}: up to date (version {version})").format(
+                schema=db.schema, version=postgres.SCHEMA_VERSION
+            )
+        )
 
 
 @queue_db.command()
@@ -68,14 +77,21 @@ def version(db: DbContext) -> None:
 
     found = postgres.schema_version(db.url, schema=db.schema)
     wanted = postgres.SCHEMA_VERSION
-    note = "up to date" if found == wanted else f"this library needs {wanted}"
-    click.echo(f"schema {db.schema}: version {found} ({note})")
+    if found == wanted:
+        note = _("up to date")
+    else:
+        note = _("this library needs {version}").format(version=wanted)
+    click.echo(
+        _("schema {schema}: version {version} ({note})").format(
+            schema=db.schema, version=found, note=note
+        )
+    )
 
 
 @queue_db.command()
 @click.argument("locality")
-@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Service day (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--day", type=DATE, help="Service day (default: today).")
+@json_option()
 @click.pass_obj
 def kpis(db: DbContext, locality: str, day: dt.datetime | None, as_json: bool) -> None:
     """Show the queue KPIs of every hall of LOCALITY for a day, and overall."""
@@ -102,15 +118,11 @@ def kpis(db: DbContext, locality: str, day: dt.datetime | None, as_json: bool) -
             }
         )
         return
-    click.echo(f"{locality} · {the_day} · {len(result.halls)} halls with tickets")
-    click.echo(
-        f"{'':>12} {'issued':>6} {'served':>6} {'waiting':>7} {'wait avg':>9} {'in target':>9}"
-    )
-    rows = [(locality, result.overall), *result.halls.items()]
-    for name, k in rows:
-        f = k.overall
-        mean = "-" if f.waiting.mean is None else f"{f.waiting.mean:.1f} min"
-        within = "-" if f.within_target is None else f"{f.within_target:.0%}"
-        click.echo(
-            f"{name:>12} {f.issued:>6} {f.served:>6} {f.waiting_now:>7} {mean:>9} {within:>9}"
-        )
+    from govservice_std.reports.text import kpi_target, print_kpis  # noqa: PLC0415
+
+    n = len(result.halls)
+    halls = _("{n} halls with tickets").format(n=n)
+    target = kpi_target(policy.target_share, policy.target_minutes)
+    rows = [(locality, result.overall.overall)]
+    rows += [(code, k.overall) for code, k in result.halls.items()]
+    print_kpis(f"{locality} · {the_day} · {halls} · {target}", rows)

@@ -9,7 +9,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from govservice_std.cli._base import State, cli, zh_en
+from govservice_std.cli._base import State, cli, current_lang
+from govservice_std.i18n import _, ngettext
 
 __all__ = ["import_group", "report_problems", "write_xlsx", "xlsx_option"]
 
@@ -30,25 +31,21 @@ def write_xlsx(path: Path | None, document: object) -> None:
     """Write ``document`` (the command's JSON output) to the workbook ``path``, if given."""
     if path is None:
         return
-    from govservice_std.cli._base import current_lang  # noqa: PLC0415
     from govservice_std.spreadsheets.export import tables_from_json, write_tables  # noqa: PLC0415
 
     write_tables(tables_from_json(document), path, lang=current_lang())
-    click.echo(zh_en(f"工作簿已写入 {path}", f"workbook written to {path}"), err=True)
+    click.echo(_("workbook written to {path}").format(path=path), err=True)
 
 
 def report_problems(error: Exception) -> NoReturn:
     """Print every problem of a workbook, one per line, and end with status 2."""
-    from govservice_std.cli._base import current_lang  # noqa: PLC0415
-
     lines = getattr(error, "localized", lambda _lang: str(error))(current_lang()).splitlines()
-    prefix = zh_en("govstd: 错误：", "govstd: error: ")
     for line in lines:
-        click.echo(f"{prefix}{line}", err=True)
+        click.echo(_("govstd: error: {message}").format(message=line), err=True)
+    n = len(lines)
     click.echo(
-        zh_en(
-            f"共 {len(lines)} 处问题，未写入任何文件",
-            f"{len(lines)} problem(s); nothing was written",
+        ngettext("{n} problem; nothing was written", "{n} problems; nothing was written", n).format(
+            n=n
         ),
         err=True,
     )
@@ -112,10 +109,9 @@ def _run(
     except importing.SpreadsheetError as error:
         report_problems(error)
     for path in importing.write_files(result, out):
-        click.echo(zh_en(f"已写入 {path}", f"wrote {path}"))
-    counts = "、".join(f"{k} {v}" for k, v in result.records.items())
-    counts_en = ", ".join(f"{k} {v}" for k, v in result.records.items())
-    click.echo(zh_en(f"已导入：{counts}", f"imported: {counts_en}"), err=True)
+        click.echo(_("wrote {path}").format(path=path))
+    counts = _(", ").join(f"{k} {v}" for k, v in result.records.items())
+    click.echo(_("imported: {counts}").format(counts=counts), err=True)
 
 
 @import_group.command("items")
@@ -180,7 +176,6 @@ def import_forms(files: tuple[Path, ...], locality: str, out: Path) -> None:
     Every workbook is read and checked before any form is written.
     """
     del locality  # forms are not tied to a layer's codes; the option keeps the commands alike
-    from govservice_std.cli._base import current_lang  # noqa: PLC0415
     from govservice_std.serialization import dumps  # noqa: PLC0415
     from govservice_std.spreadsheets import SpreadsheetError  # noqa: PLC0415
     from govservice_std.spreadsheets.xlsform import form_from_workbook  # noqa: PLC0415
@@ -198,4 +193,4 @@ def import_forms(files: tuple[Path, ...], locality: str, out: Path) -> None:
         target = out / "forms" / f"{spec.id}.toml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dumps(spec, format="toml"), encoding="utf-8")
-        click.echo(zh_en(f"已写入 {target}", f"wrote {target}"))
+        click.echo(_("wrote {path}").format(path=target))

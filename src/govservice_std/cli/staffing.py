@@ -13,15 +13,16 @@ from govservice_std.cli._base import (
     BoundedFloat,
     State,
     cli,
-    current_lang,
     echo_json,
-    make_console,
-    zh_en,
+    html_option,
+    json_option,
+    queue_db_options,
 )
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
+from govservice_std.i18n import N_, _
 
 if TYPE_CHECKING:
-    from govservice_std.staffing import DayProfile, ErlangC, StaffingPlan
+    from govservice_std.staffing import DayProfile, ErlangC
 
 __all__ = ["erlang", "plan", "staffing"]
 
@@ -78,12 +79,7 @@ def erlang(
     from govservice_std.staffing.report import erlang_as_dict  # noqa: PLC0415
 
     if target_level is not None and target_minutes is None:
-        raise click.UsageError(
-            zh_en(
-                "--target-level 需与 --target-minutes 一起使用",
-                "--target-level needs --target-minutes",
-            )
-        )
+        raise click.UsageError(_("--target-level needs --target-minutes"))
     result = erlang_c(arrivals_per_hour / 60, 1 / service_minutes, windows)
     needed = None
     if target_level is not None and target_minutes is not None:
@@ -105,9 +101,8 @@ def erlang(
     _print_erlang(result, arrivals_per_hour, service_minutes, windows, target_minutes)
     if needed is not None:
         click.echo(
-            zh_en(
-                f"需开窗口数（{target_level:.0%} 等候不超过 {target_minutes:g} 分钟）：{needed}",
-                f"windows needed for {target_level:.0%} within {target_minutes:g} min: {needed}",
+            _("windows needed for {share} within {minutes} min: {needed}").format(
+                share=f"{target_level:.0%}", minutes=f"{target_minutes:g}", needed=needed
             )
         )
 
@@ -121,30 +116,28 @@ def _print_erlang(
 ) -> None:
     load, utilization = f"{result.load:.2f}", f"{result.utilization:.1%}"
     click.echo(
-        zh_en(
-            f"{windows} 个窗口，到达率 {arrivals_per_hour:g} 人/小时，平均办理 "
-            f"{service_minutes:g} 分钟：负荷 {load} 爱尔兰，利用率 {utilization}",
-            f"{windows} windows, {arrivals_per_hour:g} arrivals/h, {service_minutes:g} min each: "
-            f"load {load} erlangs, utilization {utilization}",
+        _(
+            "{windows} windows, {arrivals} arrivals/h, {minutes} min each: "
+            "load {load} erlangs, utilization {utilization}"
+        ).format(
+            windows=windows,
+            arrivals=f"{arrivals_per_hour:g}",
+            minutes=f"{service_minutes:g}",
+            load=load,
+            utilization=utilization,
         )
     )
     if not result.stable:
-        click.echo(
-            zh_en(
-                "超负荷：到达人数超过窗口办理能力，排队将不断变长",
-                "overloaded: arrivals exceed what the windows can serve; the queue grows",
-            )
-        )
+        click.echo(_("overloaded: arrivals exceed what the windows can serve; the queue grows"))
     else:
         probability, mean = f"{result.wait_probability:.1%}", f"{result.mean_wait:.2f}"
-        click.echo(zh_en(f"需等候的概率  {probability}", f"probability of waiting  {probability}"))
-        click.echo(zh_en(f"平均等候时间  {mean} 分钟", f"mean wait               {mean} min"))
+        click.echo(_("probability of waiting  {value}").format(value=probability))
+        click.echo(_("mean wait               {value} min").format(value=mean))
     if target_minutes is not None:
         level = f"{result.service_level(target_minutes):.1%}"
         click.echo(
-            zh_en(
-                f"服务水平（等候不超过 {target_minutes:g} 分钟）  {level}",
-                f"served within {target_minutes:g} min  {level}",
+            _("served within {minutes} min  {level}").format(
+                minutes=f"{target_minutes:g}", level=level
             )
         )
 
@@ -159,9 +152,8 @@ def _load_profile(state: State, spec: str) -> tuple[DayProfile, str | None]:
     found = state.resolve(spec).staffing_profile
     if found is None:
         raise click.BadParameter(
-            zh_en(
-                f"没有文件 {spec!r}，地区 {spec} 的各层也都没有提供 {PROFILE_FILE}",
-                f"no file {spec!r} and no locality layer of {spec} ships {PROFILE_FILE}",
+            _("no file {spec!r} and no locality layer of {spec} ships {file}").format(
+                spec=spec, file=PROFILE_FILE
             ),
             param_hint="PROFILE",
         )
@@ -182,9 +174,8 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
     )
     if not services:
         raise click.UsageError(
-            zh_en(
-                f"{db}：没有哪个业务类别有 {_MIN_RECORDED} 个已办结的号，无法取得实际办理时长",
-                f"{db}: no line has {_MIN_RECORDED} finished tickets to take service times from",
+            _("{db}: no line has {n} finished tickets to take service times from").format(
+                db=db, n=_MIN_RECORDED
             )
         )
     return with_recorded_services(day, services)
@@ -216,26 +207,10 @@ def _with_record(day: DayProfile, db: Path, hall: str | None, on: dt.datetime | 
 @click.option(
     "--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed."
 )
-@click.option(
-    "--queue-db",
-    "queue_db",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Queue database (govstd queue): use its recorded service times per line.",
-)
+@queue_db_options(N_("Queue database (govstd queue): use its recorded service times per line."))
 @click.option("--hall", help="With --queue-db: the hall to read (if the database holds several).")
-@click.option(
-    "--day",
-    "queue_day",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="With --queue-db: only this service day (default: every day in the record).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-@click.option(
-    "--html",
-    "html_out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Also write an HTML report to this file.",
-)
+@json_option(N_("Print a JSON object."))
+@html_option(N_("Also write an HTML report to this file."))
 @xlsx_option
 @click.pass_obj
 def plan(
@@ -265,25 +240,21 @@ def plan(
     recorded service times instead of the profile's distribution.
     """
     from govservice_std.staffing import plan_staffing  # noqa: PLC0415 - lazy
-    from govservice_std.staffing.report import plan_as_dict, plan_as_html  # noqa: PLC0415
+    from govservice_std.staffing.report import plan_as_dict  # noqa: PLC0415
 
     day, found_under = _load_profile(state, profile)
     code = locality or found_under
     if code is None and target_minutes is None and day.target_minutes is None:
         raise click.UsageError(
-            zh_en(
-                "没有等候时间目标：请给出 --locality（采用其排队规则中的目标）或 "
-                "--target-minutes，或在客流文件中设置 target_minutes",
+            _(
                 "no waiting-time target: give --locality (its queue policy has the target), "
-                "--target-minutes, or set target_minutes in the profile",
+                "--target-minutes, or set target_minutes in the profile"
             )
         )
     if queue_db is not None:
         day = _with_record(day, queue_db, hall, queue_day)
     elif hall is not None or queue_day is not None:
-        raise click.UsageError(
-            zh_en("--hall 和 --day 需与 --queue-db 一起使用", "--hall and --day need --queue-db")
-        )
+        raise click.UsageError(_("--hall and --day need --queue-db"))
     kwargs: dict[str, Any] = {
         "policy": state.resolve(code).queue_policy if code is not None else None,
         "target_minutes": target_minutes,
@@ -296,9 +267,9 @@ def plan(
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
         with Progress(
-            TextColumn(zh_en("模拟中", "simulating")),
+            TextColumn(_("simulating")),
             BarColumn(),
-            TextColumn(zh_en("{task.completed} 天", "{task.completed} days")),
+            TextColumn(_("{task.completed} days")),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -310,61 +281,17 @@ def plan(
     else:
         result = plan_staffing(day, **kwargs)
     if html_out is not None:
-        html_out.write_text(plan_as_html(result), encoding="utf-8")
+        from govservice_std.reports.html import staffing_plan_html  # noqa: PLC0415
+
+        html_out.write_text(staffing_plan_html(result), encoding="utf-8")
     if xlsx_out is not None:
         write_xlsx(xlsx_out, plan_as_dict(result))
     if as_json:
         echo_json(plan_as_dict(result))
         return
+    from govservice_std.reports.text import print_staffing_plan  # noqa: PLC0415
+
     title = day.name or profile
     if day.illustrative:
-        title += " [示例数据 illustrative]"
-    _print_plan(result, title, code)
-
-
-def _print_plan(result: StaffingPlan, title: str, code: str | None) -> None:
-    from rich.table import Table  # noqa: PLC0415
-
-    share, minutes = f"{result.target_share:.0%}", f"{result.target_minutes:g}"
-    target = zh_en(f"目标：{share} 等候不超过 {minutes} 分钟", f"{share} within {minutes} min")
-    if code is not None:
-        target += zh_en(f" · 采用 {code} 的排队规则", f" · queue policy of {code}")
-    table = Table(title=f"{title}\n{target}")
-    for column in ("时段", "到达/时", "平均办理(分)", "Erlang C", "窗口", "目标内", "平均等候",
-                   "P90等候", "最长等候", "跨闭厅/天", "过号率", "达标"):  # fmt: skip
-        table.add_column(column, justify="right", no_wrap=True)
-    for p in result.periods:
-        k = p.kpis
-        table.add_row(
-            f"{p.start:%H:%M}",
-            f"{p.arrivals_per_hour:.1f}",
-            f"{p.mean_service_minutes:.1f}",
-            str(p.erlang_windows),
-            str(p.windows),
-            "–" if k.within_target is None else f"{k.within_target:.1%}",
-            "–" if k.waiting.mean is None else f"{k.waiting.mean:.1f}",
-            "–" if k.waiting.p90 is None else f"{k.waiting.p90:.1f}",
-            "–" if p.max_wait is None else f"{p.max_wait:.1f}",
-            f"{p.carried_per_day:.1f}" if p.carried else "–",
-            "–" if k.no_show_rate is None else f"{k.no_show_rate:.1%}",
-            ("✓" if p.meets_target else "✗") + ("*" if p.carried else ""),
-        )
-    console = make_console()
-    console.print(table)
-    lang = current_lang()
-    for p in result.periods:
-        if p.carried:
-            console.print("* " + p.explanation(lang), highlight=False)
-    hours = f"{result.window_hours:.1f}"
-    per_try, days = result.simulation.replications, result.simulations
-    if result.met:
-        met = zh_en("各时段均达标", "target met in every period")
-    else:
-        met = zh_en("部分时段未达标", "target NOT met in every period")
-    console.print(
-        zh_en(
-            f"窗口开放时数 {hours} · 每次试算模拟 {per_try} 天，共模拟 {days} 天 · ",
-            f"window-hours {hours} · {per_try} days per try, {days} simulated days · ",
-        )
-        + met
-    )
+        title += " " + _("[illustrative data]")
+    print_staffing_plan(result, title, code)

@@ -13,7 +13,8 @@
 * :mod:`~govservice_std.evaluation.inspections` — 督查 findings and rectification orders;
 * :mod:`~govservice_std.evaluation.batch` — many halls at once, with a summary;
 * :mod:`~govservice_std.evaluation.deadlines` — working-day due dates;
-* :mod:`~govservice_std.evaluation.html` — self-contained HTML reports with SVG charts;
+* :mod:`~govservice_std.evaluation.evidence` — gathering a hall's measured evidence from its
+  records (reviews, inspections, queue database) in one call;
 * :mod:`~govservice_std.evaluation.reference` — a Markdown reference page of a standard.
 
 The public names of these modules are importable from this package; the first ones an

@@ -7,7 +7,9 @@ live or a recorded day read back from a store), a 好差评 summary
 (:class:`~govservice_std.evaluation.reviews.ReviewSummary`) and inspection orders. A
 :class:`MeasuredMetrics` carries such values *and their provenance*; measured values
 replace typed ones when a hall is scored, and the scorecard lists the provenance and the
-sample size among the criterion's evidence (``"queue record 2026-11-20 (n=2)"``). A value
+sample size among the criterion's evidence (``"queue record 2026-11-20 (n=2)"``). The
+provenance is structured — an :class:`Evidence` names the kind of record, its day or number
+of days and its sample size — and the reports word it in the language of the run. A value
 resting on fewer records than the locality's minimum sample (the ``sample.min`` parameters,
 see :meth:`Standard.min_sample <govservice_std.evaluation.Standard.min_sample>`) is not
 scored: the criterion reads 数据不足 (insufficient data).
@@ -29,15 +31,19 @@ The metric ids are those of the national catalog in ``criteria.toml``:
 >>> measured = queue_metrics(kpis)
 >>> dict(measured.values)
 {'queue.avg_wait_minutes': 6.0, 'queue.within_target_rate': 1.0}
->>> measured.sources["queue.avg_wait_minutes"]
-'queue record 2026-11-20'
->>> measured.samples["queue.avg_wait_minutes"]  # two called tickets
+>>> evidence = measured.sources["queue.avg_wait_minutes"]
+>>> evidence.kind, evidence.day, evidence.sample  # two called tickets
+(<EvidenceKind.QUEUE: 'queue'>, datetime.date(2026, 11, 20), 2)
+>>> str(evidence)
+'queue record 2026-11-20 (n=2)'
+>>> measured.samples["queue.avg_wait_minutes"]
 2
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Container, Mapping
 
 import attrs
@@ -50,7 +56,11 @@ from govservice_std.registry import ResolvedLocality
 __all__ = [
     "QUEUE_AVG_WAIT",
     "QUEUE_WITHIN_TARGET",
+    "CaseSubject",
+    "Evidence",
+    "EvidenceKind",
     "MeasuredMetrics",
+    "queue_evidence",
     "queue_metrics",
     "recorded_queue_kpis",
     "review_metrics",
@@ -63,6 +73,122 @@ QUEUE_WITHIN_TARGET = "queue.within_target_rate"
 """Metric id of the share of tickets called within the waiting-time target."""
 
 
+class EvidenceKind(enum.Enum):
+    """The kind of record a measured value was read from."""
+
+    QUEUE = "queue"
+    """A hall's queue record (tickets issued, called, served)."""
+    REVIEWS = "reviews"
+    """好差评 reviews."""
+    INSPECTIONS = "inspections"
+    """Inspection (督查) records and their rectification orders."""
+    CASES = "cases"
+    """A case (办件) database: finished cases and the reviews tied to them."""
+    OTHER = "other"
+    """Any other record, named by ``source``."""
+
+
+class CaseSubject(enum.Enum):
+    """Which cases of a case database a measured value counts."""
+
+    FINISHED = "finished"
+    """Cases finished (办结) in the period."""
+    CLOSED = "closed"
+    """Cases finished or withdrawn after acceptance (办结及受理后撤回) in the period."""
+    REVIEWS = "reviews"
+    """The 好差评 reviews tied to the cases, given in the period."""
+
+
+_CASE_SUBJECT_REFERENCE = {
+    CaseSubject.FINISHED: "办结",
+    CaseSubject.CLOSED: "办结及受理后撤回",
+    CaseSubject.REVIEWS: "好差评",
+}
+
+
+@attrs.frozen
+class Evidence:
+    """Where measured values came from: structured, so that a report can word it.
+
+    ``str(evidence)`` is a stable reference kept in the scorecard's JSON, with the sample
+    size as ``(n=…)`` when it is known (``"queue record 2026-11-20 (n=48)"``,
+    ``"inspection records (n=3)"``); people read the reports' wording instead, in the
+    language of the run.
+
+    Args:
+        kind: The kind of record.
+        source: The record's name (a file name, a system export), if it has one.
+        day: The one day the values cover, if they cover one day.
+        days: How many days the values cover, if known.
+        sample: How many records the values were computed from (tickets, reviews, orders).
+        start: First day of the period a case database was read for, if bounded.
+        end: Last day of that period, if bounded.
+        subject: Which cases of a case database were counted.
+
+    >>> str(Evidence(EvidenceKind.REVIEWS, source="reviews.toml", sample=12))
+    '好差评 reviews.toml (n=12)'
+    """
+
+    kind: EvidenceKind
+    source: str = ""
+    day: dt.date | None = None
+    days: int | None = None
+    sample: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    subject: CaseSubject | None = None
+
+    @property
+    def period(self) -> str:
+        """The period of a case database's records: ``all``, or ``start–end`` (``…`` open)."""
+        if self.start is None and self.end is None:
+            return "all"
+        first = self.start.isoformat() if self.start else "…"
+        last = self.end.isoformat() if self.end else "…"
+        return f"{first}–{last}"
+
+    def _reference(self) -> str:
+        if self.kind is EvidenceKind.QUEUE:
+            if self.day is not None:
+                return f"queue record {self.day.isoformat()}"
+            return (
+                f"queue record ({self.days} days)"
+                if self.days not in (None, 1)
+                else ("queue record")
+            )
+        if self.kind is EvidenceKind.INSPECTIONS:
+            return "inspection records"
+        if self.kind is EvidenceKind.REVIEWS:
+            return f"好差评 {self.source}".strip()
+        if self.kind is EvidenceKind.CASES:
+            subject = _CASE_SUBJECT_REFERENCE[self.subject] if self.subject else ""
+            return " ".join(p for p in ("办件库", self.source, subject, self.period) if p)
+        return self.source
+
+    def __str__(self) -> str:
+        reference = self._reference()
+        return f"{reference} (n={self.sample})" if self.sample is not None else reference
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data: kind, source, day, days, sample and, for cases, the period."""
+        data: dict[str, object] = {
+            "kind": self.kind.value,
+            "source": self.source,
+            "day": self.day.isoformat() if self.day is not None else None,
+            "days": self.days,
+            "sample": self.sample,
+        }
+        if self.kind is EvidenceKind.CASES:
+            data["start"] = self.start.isoformat() if self.start else None
+            data["end"] = self.end.isoformat() if self.end else None
+            data["subject"] = self.subject.value if self.subject else None
+        return data
+
+
+def _evidence(source: Evidence | str) -> Evidence:
+    return source if isinstance(source, Evidence) else Evidence(EvidenceKind.OTHER, source)
+
+
 @attrs.frozen
 class MeasuredMetrics:
     """Metric values read from data, each with a note of where it came from.
@@ -70,70 +196,81 @@ class MeasuredMetrics:
     Args:
         values: Values by metric id.
         sources: For each metric id, where its value came from (shown as evidence).
-        samples: For each metric id, how many records its value rests on (tickets called,
-            reviews, orders due…). The scorecard shows it among the evidence, and a value
-            resting on fewer records than the locality's minimum sample
-            (:meth:`Standard.min_sample <govservice_std.evaluation.Standard.min_sample>`)
-            is not scored: the criterion reads 数据不足 (insufficient data).
+
+    Each source's ``sample`` is how many records the value rests on (tickets called,
+    reviews, orders due…): the scorecard shows it among the evidence, and a value resting
+    on fewer records than the locality's minimum sample
+    (:meth:`Standard.min_sample <govservice_std.evaluation.Standard.min_sample>`) is not
+    scored: the criterion reads 数据不足 (insufficient data).
     """
 
     values: Mapping[str, float] = attrs.field(factory=dict)
-    sources: Mapping[str, str] = attrs.field(factory=dict)
-    samples: Mapping[str, int] = attrs.field(factory=dict)
+    sources: Mapping[str, Evidence] = attrs.field(factory=dict)
 
     @classmethod
     def of(
         cls,
         values: Mapping[str, float],
-        source: str,
+        source: Evidence | str,
         samples: Mapping[str, int] | None = None,
     ) -> MeasuredMetrics:
-        """Values that all come from one ``source``, with their sample sizes if known.
+        """Values that all come from one ``source`` (a bare name is an ``OTHER`` record).
 
-        >>> MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml").sources
-        {'reviews.follow_up_rate': 'reviews.toml'}
+        ``samples`` gives the sample size of each metric where it differs from the
+        source's own (each metric's evidence then carries its own).
+
+        >>> str(MeasuredMetrics.of({"reviews.follow_up_rate": 1.0}, "reviews.toml")
+        ...     .sources["reviews.follow_up_rate"])
+        'reviews.toml'
         """
-        known = {k: v for k, v in (samples or {}).items() if k in values}
-        return cls(dict(values), dict.fromkeys(values, source), known)
+        record = _evidence(source)
+        counts = samples or {}
+        return cls(
+            dict(values),
+            {k: attrs.evolve(record, sample=counts[k]) if k in counts else record for k in values},
+        )
+
+    @property
+    def samples(self) -> Mapping[str, int]:
+        """For each metric id whose sample size is known, how many records it rests on."""
+        return {k: e.sample for k, e in self.sources.items() if e.sample is not None}
 
     def merged(self, other: MeasuredMetrics | Mapping[str, float] | None) -> MeasuredMetrics:
         """These values updated by ``other``'s (a plain mapping has no provenance)."""
         if other is None:
             return self
         if isinstance(other, MeasuredMetrics):
-            values, sources, samples = other.values, other.sources, other.samples
+            values, sources = other.values, other.sources
         else:
-            values, sources, samples = other, {}, {}
+            values, sources = other, {}
         kept = {k: v for k, v in self.sources.items() if k not in values}
-        counts = {k: v for k, v in self.samples.items() if k not in values}
-        return MeasuredMetrics(
-            {**self.values, **values}, {**kept, **sources}, {**counts, **samples}
-        )
+        return MeasuredMetrics({**self.values, **values}, {**kept, **sources})
 
     def restricted(self, known: Container[str]) -> MeasuredMetrics:
         """Only the metrics whose ids are in ``known`` (a standard's metric catalog)."""
         return MeasuredMetrics(
             {k: v for k, v in self.values.items() if k in known},
             {k: v for k, v in self.sources.items() if k in known},
-            {k: v for k, v in self.samples.items() if k in known},
         )
 
     def __bool__(self) -> bool:
         return bool(self.values)
 
 
-def _queue_label(kpis: QueueKpis) -> str:
-    if kpis.day is not None:
-        return f"queue record {kpis.day.isoformat()}"
-    return f"queue record ({kpis.days} days)" if kpis.days != 1 else "queue record"
+def queue_evidence(kpis: QueueKpis) -> Evidence:
+    """The evidence of a hall's queue KPIs: the day or days and the tickets called."""
+    return Evidence(
+        EvidenceKind.QUEUE, day=kpis.day, days=kpis.days, sample=kpis.overall.waiting.count
+    )
 
 
-def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetrics:
+def queue_metrics(kpis: QueueKpis, *, source: Evidence | str | None = None) -> MeasuredMetrics:
     """The queue metrics of a hall's KPIs, under the national catalog's metric ids.
 
     Args:
         kpis: The hall's queue KPIs (live, or a recorded day's).
-        source: The provenance to show (default: ``"queue record YYYY-MM-DD"`` for a day).
+        source: The provenance to show (default:
+            :func:`~govservice_std.evaluation.measured.queue_evidence`).
 
     Returns:
         ``queue.avg_wait_minutes`` when any ticket was called and
@@ -148,10 +285,12 @@ def queue_metrics(kpis: QueueKpis, *, source: str | None = None) -> MeasuredMetr
         values[QUEUE_WITHIN_TARGET] = overall.within_target
     called = overall.waiting.count
     samples = dict.fromkeys(values, called)
-    return MeasuredMetrics.of(values, source or _queue_label(kpis), samples)
+    return MeasuredMetrics.of(values, source or queue_evidence(kpis), samples)
 
 
-def review_metrics(summary: ReviewSummary, *, source: str = "好差评 records") -> MeasuredMetrics:
+def review_metrics(
+    summary: ReviewSummary, *, source: Evidence | str = "好差评 records"
+) -> MeasuredMetrics:
     """The ``reviews.*`` metrics of a 好差评 summary, with their provenance.
 
     Args:

@@ -39,6 +39,7 @@ from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import to_date, to_optional_date, tuple_of
 from govservice_std.evaluation.deadlines import DueDateCalendar, due_date
 from govservice_std.evaluation.standard import Standard
+from govservice_std.i18n import LabelledEnum
 
 __all__ = [
     "OFFLINE_DIMENSIONS",
@@ -63,19 +64,14 @@ ONLINE_DIMENSIONS = ("整体满意度", "办事效率", "办事指南精确度",
 """Dimensions rated online (国办发〔2019〕51号)."""
 
 
-class ReviewLevel(enum.Enum):
+class ReviewLevel(LabelledEnum):
     """The five levels of a review; the bottom two are 差评."""
 
-    VERY_SATISFIED = "very_satisfied"
-    SATISFIED = "satisfied"
-    BASICALLY_SATISFIED = "basically_satisfied"
-    DISSATISFIED = "dissatisfied"
-    VERY_DISSATISFIED = "very_dissatisfied"
-
-    @property
-    def label_zh(self) -> str:
-        """非常满意 … 非常不满意."""
-        return _LEVEL_ZH[self]
+    VERY_SATISFIED = "very_satisfied", "very satisfied"
+    SATISFIED = "satisfied", "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied", "basically satisfied"
+    DISSATISFIED = "dissatisfied", "dissatisfied"
+    VERY_DISSATISFIED = "very_dissatisfied", "very dissatisfied"
 
     @property
     def is_bad(self) -> bool:
@@ -86,15 +82,6 @@ class ReviewLevel(enum.Enum):
     def score(self) -> int:
         """5 for 非常满意 down to 1 for 非常不满意."""
         return 5 - list(ReviewLevel).index(self)
-
-
-_LEVEL_ZH = {
-    ReviewLevel.VERY_SATISFIED: "非常满意",
-    ReviewLevel.SATISFIED: "满意",
-    ReviewLevel.BASICALLY_SATISFIED: "基本满意",
-    ReviewLevel.DISSATISFIED: "不满意",
-    ReviewLevel.VERY_DISSATISFIED: "非常不满意",
-}
 
 
 class ReviewChannel(enum.Enum):
@@ -112,30 +99,17 @@ class ReviewChannel(enum.Enum):
     """By text message after the service."""
 
 
-class Disposition(enum.Enum):
+class Disposition(LabelledEnum):
     """How a verified 差评 is closed."""
 
-    IMMEDIATE = "immediate"
+    IMMEDIATE = "immediate", "rectified on the spot"
     """立行立改: clear and reasonable, put right at once."""
-    SCHEDULED = "scheduled"
+    SCHEDULED = "scheduled", "rectified by a deadline"
     """限期整改: complex, entered in the ledger (台账) and rectified by a deadline."""
-    EXPLAINED = "explained"
+    EXPLAINED = "explained", "explained"
     """解释说明: the request has no legal basis; explained to the reviewer."""
-    APPEAL = "appeal"
+    APPEAL = "appeal", "appeal and review"
     """申诉复核: the review is mistaken or malicious; appealed for review."""
-
-    @property
-    def label_zh(self) -> str:
-        """立行立改, 限期整改, 解释说明 or 申诉复核."""
-        return _DISPOSITION_ZH[self]
-
-
-_DISPOSITION_ZH = {
-    Disposition.IMMEDIATE: "立行立改",
-    Disposition.SCHEDULED: "限期整改",
-    Disposition.EXPLAINED: "解释说明",
-    Disposition.APPEAL: "申诉复核",
-}
 
 
 def _level(value: ReviewLevel | str) -> ReviewLevel:

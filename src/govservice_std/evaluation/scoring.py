@@ -40,7 +40,7 @@ from govservice_std.evaluation.inspections import (
     inspection_metrics,
     track_orders,
 )
-from govservice_std.evaluation.measured import MeasuredMetrics
+from govservice_std.evaluation.measured import Evidence, EvidenceKind, MeasuredMetrics
 from govservice_std.evaluation.overlays import waiver_in_force
 from govservice_std.evaluation.standard import (
     Aspect,
@@ -51,6 +51,7 @@ from govservice_std.evaluation.standard import (
     Standard,
 )
 from govservice_std.halls import Hall, HallTier
+from govservice_std.i18n import LabelledEnum
 
 __all__ = [
     "AspectScore",
@@ -58,6 +59,7 @@ __all__ = [
     "CriterionResult",
     "Evaluator",
     "Flat",
+    "Reason",
     "Rectification",
     "Scorecard",
     "ScoringModel",
@@ -69,27 +71,22 @@ __all__ = [
 ]
 
 
-class Status(enum.Enum):
+class Status(LabelledEnum):
     """How a hall fares on one criterion."""
 
-    MET = "met"
+    MET = "met", "met"
     """Full credit."""
-    PARTLY_MET = "partly_met"
+    PARTLY_MET = "partly_met", "partly met"
     """Some credit, not all."""
-    NOT_MET = "not_met"
+    NOT_MET = "not_met", "not met"
     """No credit (including a criterion with no answer or no data)."""
-    WAIVED = "waived"
+    WAIVED = "waived", "waived"
     """A waiver in force: not scored."""
-    NOT_APPLICABLE = "not_applicable"
+    NOT_APPLICABLE = "not_applicable", "not applicable"
     """The criterion does not apply to the hall's tier: not scored."""
-    INSUFFICIENT_DATA = "insufficient_data"
+    INSUFFICIENT_DATA = "insufficient_data", "insufficient data"
     """A measured value rests on fewer records than the locality's minimum sample: not
     scored (数据不足)."""
-
-    @property
-    def label_zh(self) -> str:
-        """Chinese label."""
-        return _STATUS_ZH[self]
 
     @property
     def failed(self) -> bool:
@@ -97,14 +94,17 @@ class Status(enum.Enum):
         return self in (Status.NOT_MET, Status.PARTLY_MET)
 
 
-_STATUS_ZH = {
-    Status.MET: "达标",
-    Status.PARTLY_MET: "部分达标",
-    Status.NOT_MET: "未达标",
-    Status.WAIVED: "豁免",
-    Status.NOT_APPLICABLE: "不适用",
-    Status.INSUFFICIENT_DATA: "数据不足",
-}
+class Reason(enum.Enum):
+    """Why a criterion earned nothing, or what else the scorer notes about it."""
+
+    NO_ANSWER = "no_answer"
+    """The assessment has no answer for the criterion."""
+    NO_DATA = "no_data"
+    """A metric criterion has no value, typed or measured."""
+    MEASURED = "measured"
+    """A measured value replaced the value typed into the assessment."""
+    INSUFFICIENT_DATA = "insufficient_data"
+    """A measured value rests on fewer records than the locality's minimum sample."""
 
 
 @runtime_checkable
@@ -284,11 +284,19 @@ class CriterionResult:
         credit: Share of the points won, 0–1.
         answer: What the assessor answered (``"met"``, ``"not met"``, the level) or the
             measured value with its unit; empty without an answer.
-        notes: The assessor's notes, or why the criterion earned nothing.
-        evidence: References to the evidence (a measured value's record, with its sample
-            size as ``(n=…)``).
+        notes: The assessor's notes.
+        evidence: References to the evidence: the assessor's, then the records measured
+            values were read from (as in ``str(record)``, the sample size as ``(n=…)``).
         waiver: The justification of the waiver in force, if any.
+        value: The number judged, for a metric criterion with a value.
+        reason: Why nothing was earned (no answer, no data), or that a measured value
+            replaced the typed one.
+        replaced: The typed value a measured one replaced, if any.
+        records: The records measured values were read from, structured (kind, day, sample
+            size) for a report to word.
         sample: How many records a measured value rests on, when known.
+        min_sample: The locality's minimum sample for the criterion's metric, when a
+            measured value fell short of it (the status is then insufficient data).
     """
 
     info: CriterionInfo
@@ -300,7 +308,12 @@ class CriterionResult:
     notes: str = ""
     evidence: tuple[str, ...] = ()
     waiver: str | None = None
+    value: float | None = None
+    reason: Reason | None = None
+    replaced: float | None = None
+    records: tuple[Evidence, ...] = ()
     sample: int | None = None
+    min_sample: int | None = None
 
     @property
     def id(self) -> str:
@@ -482,12 +495,15 @@ class Scorecard:
                     "target": r.target,
                     "notes": r.notes,
                     "evidence": list(r.evidence),
+                    "records": [e.to_dict() for e in r.records],
+                    "reason": r.reason.value if r.reason is not None else None,
                     "veto": r.veto,
                     "layer": str(r.layer) if r.layer is not None else None,
                     "plugin": r.plugin,
                     "changed_by": list(r.changed_by),
                     "waiver": r.waiver,
                     "sample": r.sample,
+                    "min_sample": r.min_sample,
                     "source": r.source,
                 }
                 for r in self.criteria
@@ -530,9 +546,7 @@ class Scorecard:
 _ASPECT_INDEX = {aspect: index for index, aspect in enumerate(Aspect)}
 _CHECK, _GRADED, _METRIC = 0, 1, 2
 _METHOD_CODE = {Method.CHECK: _CHECK, Method.GRADED: _GRADED, Method.METRIC: _METRIC}
-_NO_ANSWER = "未作答 (no answer)"
 _SHARED_MAX = 50_000
-_INSPECTION_SOURCE = "inspection records"
 
 
 @attrs.frozen
@@ -695,12 +709,10 @@ class Evaluator:
             self.check(assessment, hall, source=source)
         merged: Mapping[str, float] = assessment.metrics
         measured: Mapping[str, float] = {}
-        provenance: Mapping[str, str] = {}
-        samples: Mapping[str, int] = {}
+        provenance: Mapping[str, Evidence] = {}
         if metrics:
             if isinstance(metrics, MeasuredMetrics):
                 measured, provenance = metrics.values, metrics.sources
-                samples = metrics.samples
             else:
                 measured = metrics
             unknown = [name for name in measured if name not in self.standard.metrics]
@@ -727,9 +739,9 @@ class Evaluator:
             from_inspections = inspection_metrics(states)
             merged = {**merged, **from_inspections}
             measured = {**measured, **from_inspections}
-            provenance = {**provenance, **dict.fromkeys(from_inspections, _INSPECTION_SOURCE)}
             due = sum(1 for s in states if s.status is not OrderStatus.OPEN)
-            samples = {**samples, **dict.fromkeys(from_inspections, due)}
+            records = Evidence(EvidenceKind.INSPECTIONS, sample=due)
+            provenance = {**provenance, **dict.fromkeys(from_inspections, records)}
         return self._score(
             assessment,
             hall,
@@ -737,36 +749,42 @@ class Evaluator:
             overdue,
             measured=measured,
             provenance=provenance,
-            samples=samples,
         )
 
     def _result(
         self,
         plan: _Plan,
-        credit: float,
-        shown: str,
-        why: str,
+        judged: _Judged,
         answer: Answer | None,
         *,
-        extra: tuple[str, ...] = (),
-        sample: int | None = None,
+        extra: tuple[Evidence, ...] = (),
     ) -> CriterionResult:
-        key = (plan.info.id, credit, shown, why, answer, extra, sample)
+        key = (plan.info.id, judged, answer, extra)
         result = self._shared.get(key)
         if result is None:
+            credit, shown, reason, value, replaced = judged
             notes = answer.notes if answer is not None else ""
-            if why:
-                notes = f"{notes} {why}".strip()
             evidence = answer.evidence if answer is not None else ()
             if extra:
-                evidence = (*evidence, *(e for e in extra if e not in evidence))
+                named = tuple(str(e) for e in extra)
+                evidence = (*evidence, *(e for e in named if e not in evidence))
             status = _status(credit)
             won = plan.max_points * credit
             result = CriterionResult(
-                plan.info, status, won, plan.max_points, credit, shown, notes, evidence
+                plan.info,
+                status,
+                won,
+                plan.max_points,
+                credit,
+                shown,
+                notes,
+                evidence,
+                value=value,
+                reason=reason,
+                replaced=replaced,
+                records=extra,
+                sample=next((e.sample for e in extra if e.sample is not None), None),
             )
-            if sample is not None:
-                result = attrs.evolve(result, sample=sample)
             if len(self._shared) >= _SHARED_MAX:
                 self._shared.clear()
             self._shared[key] = result
@@ -782,12 +800,12 @@ class Evaluator:
 
     @staticmethod
     def _insufficient(
-        plan: _Plan, answer: Answer | None, extra: tuple[str, ...], sample: int
+        plan: _Plan, answer: Answer | None, extra: tuple[Evidence, ...], sample: int
     ) -> CriterionResult:
-        why = f"数据不足：样本 {sample}，少于 {plan.min_sample} (insufficient data)"
-        notes = f"{answer.notes} {why}".strip() if answer is not None else why
+        notes = answer.notes if answer is not None else ""
         evidence = answer.evidence if answer is not None else ()
-        evidence = (*evidence, *(e for e in extra if e not in evidence))
+        named = tuple(str(e) for e in extra)
+        evidence = (*evidence, *(e for e in named if e not in evidence))
         return CriterionResult(
             plan.info,
             Status.INSUFFICIENT_DATA,
@@ -796,7 +814,10 @@ class Evaluator:
             0.0,
             notes=notes,
             evidence=evidence,
+            reason=Reason.INSUFFICIENT_DATA,
+            records=extra,
             sample=sample,
+            min_sample=plan.min_sample,
         )
 
     def _due_date(self, start: dt.date, days: int) -> tuple[dt.date, bool]:
@@ -814,8 +835,7 @@ class Evaluator:
         overdue: tuple[OrderState, ...],
         *,
         measured: Mapping[str, float],
-        provenance: Mapping[str, str],
-        samples: Mapping[str, int],
+        provenance: Mapping[str, Evidence],
     ) -> Scorecard:
         date = assessment.date
         results: list[CriterionResult] = []
@@ -835,30 +855,29 @@ class Evaluator:
                 if waiver is not None:
                     results.append(_waived(plan, answer, waiver[0].justification))
                     continue
-            extra: tuple[str, ...] = ()
+            extra: tuple[Evidence, ...] = ()
             metric = plan.criterion.metric
-            sample: int | None = None
             if measured and metric is not None and metric in measured:
                 # Measured data replaces a typed value, and says where it came from and how
                 # many records it rests on.
-                sample = samples.get(metric)
-                extra = _provenance(provenance.get(metric), sample)
+                source = provenance.get(metric)
+                extra = (source,) if source else ()
+                sample = source.sample if source is not None else None
                 if sample is not None and sample < plan.min_sample:
                     results.append(self._insufficient(plan, answer, extra, sample))
                     continue
-                credit, shown, why = _judge(plan, None, measured)
-                if answer is not None and answer.value is not None:
-                    why = f"{why} 实测值替代填报值 {answer.value:g} (measured value used)".strip()
+                judged = _judge(plan, None, measured)
+                if answer is not None and answer.value is not None and judged[2] is None:
+                    judged = (*judged[:2], Reason.MEASURED, judged[3], answer.value)
             else:
-                credit, shown, why = _judge(plan, answer, metrics)
+                judged = _judge(plan, answer, metrics)
+            credit = judged[0]
             possible = plan.max_points
             won = possible * credit
             won_by[plan.aspect] += won
             max_by[plan.aspect] += possible
             status = _status(credit)
-            results.append(
-                self._result(plan, credit, shown, why, answer, extra=extra, sample=sample)
-            )
+            results.append(self._result(plan, judged, answer, extra=extra))
             if status is not Status.MET:
                 veto = plan.info.veto
                 if veto and status is Status.NOT_MET:
@@ -896,12 +915,6 @@ class Evaluator:
         )
 
 
-def _provenance(source: str | None, sample: int | None) -> tuple[str, ...]:
-    if not source:
-        return ()
-    return (f"{source} (n={sample})" if sample is not None else source,)
-
-
 def _answer_problem(criterion: Criterion, answer: Answer) -> str:
     method = criterion.method
     if method is Method.CHECK and (answer.level is not None or answer.value is not None):
@@ -923,28 +936,33 @@ def _status(credit: float) -> Status:
     return Status.PARTLY_MET if credit > 0.0 else Status.NOT_MET
 
 
-def _judge(
-    plan: _Plan, answer: Answer | None, metrics: Mapping[str, float]
-) -> tuple[float, str, str]:
-    """Credit (0–1), the answer as shown, and why nothing was earned (if so)."""
+# Credit (0–1), the answer as shown, the reason, the value judged, the typed value replaced.
+_Judged = tuple[float, str, Reason | None, float | None, float | None]
+_UNANSWERED: _Judged = (0.0, "", Reason.NO_ANSWER, None, None)
+_MET: _Judged = (1.0, "met", None, None, None)
+_NOT_MET: _Judged = (0.0, "not met", None, None, None)
+_NO_DATA: _Judged = (0.0, "", Reason.NO_DATA, None, None)
+
+
+def _judge(plan: _Plan, answer: Answer | None, metrics: Mapping[str, float]) -> _Judged:
     method = plan.method
     if method == _CHECK:
         if answer is None or answer.met is None:
-            return 0.0, "", _NO_ANSWER
-        return (1.0, "met", "") if answer.met else (0.0, "not met", "")
+            return _UNANSWERED
+        return _MET if answer.met else _NOT_MET
     if method == _GRADED:
         if answer is None or answer.level is None:
-            return 0.0, "", _NO_ANSWER
+            return _UNANSWERED
         credit, shown = plan.credits[answer.level]
-        return credit, shown, ""
+        return credit, shown, None, None, None
     value = answer.value if answer is not None else None
     metric = plan.criterion.metric
     if value is None and metric is not None:
         value = metrics.get(metric)
     if value is None or plan.target is None:
-        return 0.0, "", f"无数据 (no value for metric {metric})"
+        return _NO_DATA
     shown = f"{value:g} {plan.info.unit}".strip()
-    return plan.criterion.credit(value, target=plan.target), shown, ""
+    return plan.criterion.credit(value, target=plan.target), shown, None, value, None
 
 
 def _waived(plan: _Plan, answer: Answer | None, justification: str) -> CriterionResult:

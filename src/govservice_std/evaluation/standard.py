@@ -34,6 +34,7 @@ from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.evaluation._convert import tuple_of
 from govservice_std.halls import HallTier
+from govservice_std.i18n import LabelledEnum
 from govservice_std.localities import Provenance
 
 __all__ = [
@@ -55,30 +56,17 @@ __all__ = [
 _SAMPLE_MIN = "sample.min"
 
 
-class Aspect(enum.Enum):
+class Aspect(LabelledEnum):
     """The four aspects of the standard, in the order they are reported."""
 
-    HALL_CONSTRUCTION = "hall_construction"
+    HALL_CONSTRUCTION = "hall_construction", "hall construction"
     """政务服务大厅建设: site, zones, windows, facilities."""
-    OPERATION_MANAGEMENT = "operation_management"
+    OPERATION_MANAGEMENT = "operation_management", "operation management"
     """运行管理: staff, order, documents, items stationed in the hall."""
-    SERVICE_PROVISION = "service_provision"
+    SERVICE_PROVISION = "service_provision", "service provision"
     """服务提供: how services are delivered at the windows and beyond."""
-    QUALITY_SUPERVISION = "quality_supervision"
+    QUALITY_SUPERVISION = "quality_supervision", "quality control, supervision and inspection"
     """服务质量控制与监督检查: 好差评, complaints, supervision and inspection."""
-
-    @property
-    def label_zh(self) -> str:
-        """The aspect's Chinese name."""
-        return _ASPECT_ZH[self]
-
-
-_ASPECT_ZH = {
-    Aspect.HALL_CONSTRUCTION: "大厅建设",
-    Aspect.OPERATION_MANAGEMENT: "运行管理",
-    Aspect.SERVICE_PROVISION: "服务提供",
-    Aspect.QUALITY_SUPERVISION: "服务质量控制与监督检查",
-}
 
 
 class Method(enum.Enum):

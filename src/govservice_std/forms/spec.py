@@ -17,7 +17,6 @@ the expression language of :mod:`govservice_std.forms.expr`; they are compiled o
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,57 +26,35 @@ import attrs
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.errors import FieldValueError
 from govservice_std.forms._patterns import PatternError, compile_pattern
+from govservice_std.i18n import LabelledEnum
 
 __all__ = ["Choice", "Field", "FieldType", "FormExample", "FormSpec"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
-class FieldType(enum.Enum):
+class FieldType(LabelledEnum):
     """The types a form field can have."""
 
-    TEXT = "text"
-    NUMBER = "number"
-    BOOLEAN = "boolean"
-    DATE = "date"
-    CHOICE = "choice"
-    MULTI_CHOICE = "multi_choice"
-    ID_CARD = "id_card"
-    USCC = "uscc"
-    MOBILE = "mobile"
-    DIVISION = "division"
-    ADDRESS = "address"
-    ATTACHMENT = "attachment"
-    GROUP = "group"
-    REPEAT = "repeat"
-
-    @property
-    def label_zh(self) -> str:
-        """The type's Chinese name."""
-        return _TYPE_ZH[self]
+    TEXT = "text", "text"
+    NUMBER = "number", "number"
+    BOOLEAN = "boolean", "yes/no"
+    DATE = "date", "date"
+    CHOICE = "choice", "single choice"
+    MULTI_CHOICE = "multi_choice", "multiple choice"
+    ID_CARD = "id_card", "resident ID card number"
+    USCC = "uscc", "unified social credit code"
+    MOBILE = "mobile", "mobile number"
+    DIVISION = "division", "division code"
+    ADDRESS = "address", "address"
+    ATTACHMENT = "attachment", "attachment"
+    GROUP = "group", "group"
+    REPEAT = "repeat", "repeated group"
 
     @property
     def container(self) -> bool:
         """Whether fields of this type hold other fields."""
         return self in (FieldType.GROUP, FieldType.REPEAT)
-
-
-_TYPE_ZH = {
-    FieldType.TEXT: "文本",
-    FieldType.NUMBER: "数字",
-    FieldType.BOOLEAN: "是/否",
-    FieldType.DATE: "日期",
-    FieldType.CHOICE: "单选",
-    FieldType.MULTI_CHOICE: "多选",
-    FieldType.ID_CARD: "居民身份证号",
-    FieldType.USCC: "统一社会信用代码",
-    FieldType.MOBILE: "手机号码",
-    FieldType.DIVISION: "行政区划代码",
-    FieldType.ADDRESS: "地址",
-    FieldType.ATTACHMENT: "附件",
-    FieldType.GROUP: "分组",
-    FieldType.REPEAT: "重复组",
-}
 
 
 def _to_type(value: FieldType | str) -> FieldType:

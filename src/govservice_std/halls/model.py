@@ -44,6 +44,7 @@ from govservice_std._fields import (
 )
 from govservice_std.divisions import DivisionCode, DivisionLevel
 from govservice_std.errors import FieldValueError
+from govservice_std.i18n import LabelledEnum
 
 __all__ = [
     "HALLS_FILE",
@@ -66,20 +67,15 @@ __all__ = [
 ]
 
 
-class HallTier(enum.Enum):
+class HallTier(LabelledEnum):
     """The three tiers of service halls."""
 
-    COUNTY = "county"
+    COUNTY = "county", "county service centre"
     """政务服务中心: county level and above."""
-    TOWN = "town"
+    TOWN = "town", "town service centre"
     """便民服务中心: town, township or street."""
-    VILLAGE = "village"
+    VILLAGE = "village", "village service station"
     """便民服务站: village or community."""
-
-    @property
-    def label_zh(self) -> str:
-        """The hall's generic Chinese name for this tier."""
-        return _TIER_ZH[self]
 
     @property
     def division_level(self) -> tuple[DivisionLevel, ...]:
@@ -87,11 +83,6 @@ class HallTier(enum.Enum):
         return _TIER_LEVELS[self]
 
 
-_TIER_ZH = {
-    HallTier.COUNTY: "政务服务中心",
-    HallTier.TOWN: "便民服务中心",
-    HallTier.VILLAGE: "便民服务站",
-}
 _TIER_LEVELS = {
     HallTier.COUNTY: (
         DivisionLevel.NATIONAL,
@@ -105,7 +96,7 @@ _TIER_LEVELS = {
 _TIER_ORDER = {HallTier.COUNTY: 0, HallTier.TOWN: 1, HallTier.VILLAGE: 2}
 
 
-class ZoneKind(enum.Enum):
+class ZoneKind(LabelledEnum):
     """Functional zones (功能区) of a hall, after the hall and site-management standards.
 
     GB/T 36112-2018 (服务现场管理规范) covers space management; 国发〔2022〕5号 asks for
@@ -113,83 +104,47 @@ class ZoneKind(enum.Enum):
     centres ("政务+党建").
     """
 
-    GUIDANCE = "guidance"
+    GUIDANCE = "guidance", "guidance and enquiries"
     """导服/咨询: reception, guidance and enquiries."""
-    COMPREHENSIVE_ACCEPTANCE = "comprehensive_acceptance"
+    COMPREHENSIVE_ACCEPTANCE = "comprehensive_acceptance", "comprehensive acceptance windows"
     """综合受理窗口区: the comprehensive acceptance windows."""
-    DEDICATED_WINDOWS = "dedicated_windows"
+    DEDICATED_WINDOWS = "dedicated_windows", "dedicated windows"
     """专业窗口区: windows of single departments."""
-    WAITING = "waiting"
+    WAITING = "waiting", "waiting area"
     """等候区: waiting area."""
-    SELF_SERVICE_24H = "self_service_24h"
+    SELF_SERVICE_24H = "self_service_24h", "24-hour self-service area"
     """24小时自助服务区: self-service area open round the clock."""
-    ASSISTED_SERVICE = "assisted_service"
+    ASSISTED_SERVICE = "assisted_service", "assisted-service area"
     """帮办代办区: assisted and proxy service."""
-    DOCUMENT_COLLECTION = "document_collection"
+    DOCUMENT_COLLECTION = "document_collection", "document collection"
     """统一出件区: collection of results and certificates."""
-    EVALUATION_COMPLAINT = "evaluation_complaint"
+    EVALUATION_COMPLAINT = "evaluation_complaint", "reviews and complaints"
     """好差评/投诉区: evaluation and complaints."""
-    MOTHER_BABY = "mother_baby"
+    MOTHER_BABY = "mother_baby", "mother and baby room"
     """母婴室: mother and baby room."""
-    ACCESSIBILITY = "accessibility"
+    ACCESSIBILITY = "accessibility", "accessibility facilities"
     """无障碍设施: barrier-free facilities."""
-    PARTY_SERVICE = "party_service"
+    PARTY_SERVICE = "party_service", "Party service area"
     """党群服务/党建阵地: Party-and-public service space."""
-    POLICY_PUBLICITY = "policy_publicity"
+    POLICY_PUBLICITY = "policy_publicity", "policy publicity"
     """政策宣传/政务公开: policy publicity and open-government information."""
-    BACK_OFFICE = "back_office"
+    BACK_OFFICE = "back_office", "back office"
     """后台审批/办公区: back-office processing."""
-    OTHER = "other"
+    OTHER = "other", "other"
     """Any other zone; give it a name."""
 
-    @property
-    def label_zh(self) -> str:
-        """The zone's Chinese name."""
-        return _ZONE_ZH[self]
 
-
-_ZONE_ZH = {
-    ZoneKind.GUIDANCE: "导服/咨询区",
-    ZoneKind.COMPREHENSIVE_ACCEPTANCE: "综合受理窗口区",
-    ZoneKind.DEDICATED_WINDOWS: "专业窗口区",
-    ZoneKind.WAITING: "等候区",
-    ZoneKind.SELF_SERVICE_24H: "24小时自助服务区",
-    ZoneKind.ASSISTED_SERVICE: "帮办代办区",
-    ZoneKind.DOCUMENT_COLLECTION: "统一出件区",
-    ZoneKind.EVALUATION_COMPLAINT: "好差评/投诉区",
-    ZoneKind.MOTHER_BABY: "母婴室",
-    ZoneKind.ACCESSIBILITY: "无障碍设施",
-    ZoneKind.PARTY_SERVICE: "党群服务/党建阵地",
-    ZoneKind.POLICY_PUBLICITY: "政策宣传区",
-    ZoneKind.BACK_OFFICE: "后台办公区",
-    ZoneKind.OTHER: "其他",
-}
-
-
-class WindowKind(enum.Enum):
+class WindowKind(LabelledEnum):
     """Kinds of service window."""
 
-    COMPREHENSIVE = "comprehensive"
+    COMPREHENSIVE = "comprehensive", "comprehensive window"
     """综合窗口: accepts items of many departments (前台综合受理、后台分类审批)."""
-    DEDICATED = "dedicated"
+    DEDICATED = "dedicated", "dedicated window"
     """专业窗口: one department's or one line's items."""
-    SELF_SERVICE = "self_service"
+    SELF_SERVICE = "self_service", "self-service terminal"
     """自助服务终端: a self-service terminal."""
-    GREEN_CHANNEL = "green_channel"
+    GREEN_CHANNEL = "green_channel", "green-channel window"
     """绿色通道: priority window for the elderly, disabled, service members and others."""
-
-    @property
-    def label_zh(self) -> str:
-        """The window kind's Chinese name."""
-        return _WINDOW_ZH[self]
-
-
-_WINDOW_ZH = {
-    WindowKind.COMPREHENSIVE: "综合窗口",
-    WindowKind.DEDICATED: "专业窗口",
-    WindowKind.SELF_SERVICE: "自助服务终端",
-    WindowKind.GREEN_CHANNEL: "绿色通道窗口",
-}
 
 
 class Weekday(enum.Enum):
@@ -214,61 +169,33 @@ class Weekday(enum.Enum):
         return list(cls)[day.isoweekday() - 1]
 
 
-class ServiceMode(enum.Enum):
+class ServiceMode(LabelledEnum):
     """Service arrangements beyond regular hours."""
 
-    DELAYED = "delayed"
+    DELAYED = "delayed", "extended hours"
     """延时服务: hours extended past closing time."""
-    STAGGERED = "staggered"
+    STAGGERED = "staggered", "staggered hours"
     """错时服务: service at lunch time or on rest days."""
-    APPOINTMENT = "appointment"
+    APPOINTMENT = "appointment", "by appointment"
     """预约服务: service outside hours by appointment (早晚弹性办)."""
-    ROUND_THE_CLOCK = "round_the_clock"
+    ROUND_THE_CLOCK = "round_the_clock", "24-hour self-service"
     """24小时自助服务."""
 
-    @property
-    def label_zh(self) -> str:
-        """The arrangement's Chinese name."""
-        return _MODE_ZH[self]
 
-
-_MODE_ZH = {
-    ServiceMode.DELAYED: "延时服务",
-    ServiceMode.STAGGERED: "错时服务",
-    ServiceMode.APPOINTMENT: "预约服务",
-    ServiceMode.ROUND_THE_CLOCK: "24小时自助服务",
-}
-
-
-class StaffRole(enum.Enum):
+class StaffRole(LabelledEnum):
     """Roles of the people on duty in a hall."""
 
-    HEAD = "head"
+    HEAD = "head", "head"
     """负责人: head of the hall."""
-    WINDOW_CLERK = "window_clerk"
+    WINDOW_CLERK = "window_clerk", "window clerk"
     """窗口工作人员: window clerk."""
-    GUIDE = "guide"
+    GUIDE = "guide", "guide"
     """导服人员: guide at the reception."""
-    ASSISTANT = "assistant"
+    ASSISTANT = "assistant", "assisted-service agent"
     """帮办代办员: assisted and proxy service."""
-    BACK_OFFICE = "back_office"
+    BACK_OFFICE = "back_office", "back-office approver"
     """后台审批人员: back-office processing."""
-    OTHER = "other"
-
-    @property
-    def label_zh(self) -> str:
-        """The role's Chinese name."""
-        return _ROLE_ZH[self]
-
-
-_ROLE_ZH = {
-    StaffRole.HEAD: "负责人",
-    StaffRole.WINDOW_CLERK: "窗口工作人员",
-    StaffRole.GUIDE: "导服人员",
-    StaffRole.ASSISTANT: "帮办代办员",
-    StaffRole.BACK_OFFICE: "后台审批人员",
-    StaffRole.OTHER: "其他",
-}
+    OTHER = "other", "other"
 
 
 def _to_zone_kind(value: ZoneKind | str) -> ZoneKind:

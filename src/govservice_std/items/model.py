@@ -38,6 +38,7 @@ from govservice_std._fields import not_blank, to_enum, to_tuple, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.halls import HallTier
+from govservice_std.i18n import LabelledEnum
 from govservice_std.localities import Provenance
 
 __all__ = [
@@ -76,49 +77,30 @@ NATIONAL_ITEM_TYPES: Mapping[str, str] = {
 """The item-type table as used by the national platform; layers extend it (30, 31, 99…)."""
 
 
-class ItemLevel(enum.Enum):
+class ItemLevel(LabelledEnum):
     """An item's place in the hierarchy."""
 
-    MAIN = "main"
+    MAIN = "main", "main item"
     """主项."""
-    SUB = "sub"
+    SUB = "sub", "sub-item"
     """子项."""
-    HANDLING = "handling"
+    HANDLING = "handling", "handling item"
     """业务办理项: the smallest unit (新设/变更/延续/注销…)."""
 
-    @property
-    def label_zh(self) -> str:
-        """主项, 子项 or 业务办理项."""
-        return {"main": "主项", "sub": "子项", "handling": "业务办理项"}[self.value]
 
-
-class HandlingKind(enum.Enum):
+class HandlingKind(LabelledEnum):
     """办件类型: how an item is handled once accepted."""
 
-    IMMEDIATE = "immediate"
+    IMMEDIATE = "immediate", "handled on the spot"
     """即办件: handled on the spot (承诺时限 0)."""
-    PROMISED = "promised"
+    PROMISED = "promised", "handled within a promised time"
     """承诺件: handled within the promised time."""
-    JOINT = "joint"
+    JOINT = "joint", "handled jointly"
     """联办件: handled jointly by several departments."""
-    REFERRED = "referred"
+    REFERRED = "referred", "referred for approval"
     """报批件: referred to a higher level for approval."""
-    URGENT = "urgent"
+    URGENT = "urgent", "urgent"
     """急办件: green channel."""
-
-    @property
-    def label_zh(self) -> str:
-        """即办件, 承诺件, 联办件, 报批件 or 急办件."""
-        return _KIND_ZH[self]
-
-
-_KIND_ZH = {
-    HandlingKind.IMMEDIATE: "即办件",
-    HandlingKind.PROMISED: "承诺件",
-    HandlingKind.JOINT: "联办件",
-    HandlingKind.REFERRED: "报批件",
-    HandlingKind.URGENT: "急办件",
-}
 
 
 class Channel(enum.Enum):

@@ -179,6 +179,88 @@ class KpiFigures:
     within_target: float | None = None
     no_show_rate: float | None = None
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        issued: int,
+        called: int,
+        served: int,
+        no_shows: int,
+        waiting_now: int,
+        waiting: Distribution,
+        service: Distribution,
+        cancelled: int = 0,
+        hits: int = 0,
+        late_waiting: int = 0,
+        target: float | None = None,
+    ) -> KpiFigures:
+        """Figures from counts: the one place the two shares are defined.
+
+        ``within_target`` is ``hits / (called + late_waiting)`` — the called tickets that
+        waited no longer than the target, among the called ones and those still waiting
+        past it — when a target is set and there is a ticket to judge. ``no_show_rate`` is
+        ``no_shows / (served + no_shows)`` when a ticket has ended.
+
+        >>> KpiFigures.of(issued=4, called=3, served=2, no_shows=1, waiting_now=1,
+        ...     waiting=Distribution(), service=Distribution(), hits=2, late_waiting=1,
+        ...     target=20.0).within_target
+        0.5
+        """
+        judged = called + late_waiting
+        ended = served + no_shows
+        return cls(
+            issued=issued,
+            called=called,
+            served=served,
+            no_shows=no_shows,
+            cancelled=cancelled,
+            waiting_now=waiting_now,
+            waiting=waiting,
+            service=service,
+            within_target=hits / judged if target is not None and judged else None,
+            no_show_rate=no_shows / ended if ended else None,
+        )
+
+    @classmethod
+    def of_samples(
+        cls,
+        waits: Sequence[float],
+        services: Sequence[float],
+        *,
+        no_shows: int,
+        waiting_now: int,
+        late_waiting: int = 0,
+        cancelled: int = 0,
+        issued: int | None = None,
+        target: float | None = None,
+    ) -> KpiFigures:
+        """Figures from the waiting and service times themselves (see :meth:`of`).
+
+        Args:
+            waits: Waiting times (minutes) of the called tickets.
+            services: Service times (minutes) of the finished tickets.
+            no_shows: Tickets that ended as no-shows.
+            waiting_now: Tickets still waiting.
+            late_waiting: Of those, how many have waited longer than the target.
+            cancelled: Tickets withdrawn.
+            issued: Tickets issued (default: the called ones and those still waiting).
+            target: The waiting-time target (minutes), if any.
+        """
+        return cls.of(
+            issued=len(waits) + waiting_now if issued is None else issued,
+            called=len(waits),
+            served=len(services),
+            no_shows=no_shows,
+            cancelled=cancelled,
+            waiting_now=waiting_now,
+            waiting=Distribution.of(waits),
+            service=Distribution.of(services),
+            hits=sum(1 for w in waits if w <= target) if target is not None else 0,
+            late_waiting=late_waiting,
+            target=target,
+        )
+
 
 @attrs.frozen
 class QueueKpis:
@@ -549,28 +631,22 @@ def _figures_by(  # noqa: PLR0917 - a private helper of kpis_from_tables
     )
     finished = valid & (status == _STATUS_CODES[_FINISHED])
     services, _ = _distributions(np, codes[finished], np.nan_to_num(table.service[finished]), n)
-    figures = []
-    for g in range(n):
-        calls = int(wait_counts[g])
-        within: float | None = None
-        if target is not None and (calls or late_count[g]):
-            within = hits[g] / (calls + late_count[g])
-        ended = served[g] + no_shows[g]
-        figures.append(
-            KpiFigures(
-                issued=issued[g],
-                called=calls,
-                served=served[g],
-                no_shows=no_shows[g],
-                cancelled=cancelled[g],
-                waiting_now=waiting_now[g],
-                waiting=waits[g],
-                service=services[g],
-                within_target=within,
-                no_show_rate=no_shows[g] / ended if ended else None,
-            )
+    return [
+        KpiFigures.of(
+            issued=issued[g],
+            called=int(wait_counts[g]),
+            served=served[g],
+            no_shows=no_shows[g],
+            cancelled=cancelled[g],
+            waiting_now=waiting_now[g],
+            waiting=waits[g],
+            service=services[g],
+            hits=hits[g],
+            late_waiting=late_count[g],
+            target=target,
         )
-    return figures
+        for g in range(n)
+    ]
 
 
 def compute_kpis(

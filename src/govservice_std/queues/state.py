@@ -15,7 +15,6 @@ state's own queues.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import heapq
 import json
 import math
@@ -25,6 +24,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from govservice_std.errors import QueueStoreError
+from govservice_std.i18n import LabelledEnum
 from govservice_std.queues.events import (
     CHINA_TZ,
     AppointmentBooked,
@@ -68,39 +68,23 @@ SNAPSHOT_VERSION = 1
 is ignored (the state is then folded from the whole record): snapshots are only a shortcut."""
 
 
-class TicketStatus(enum.Enum):
+class TicketStatus(LabelledEnum):
     """Where a ticket is in its life."""
 
-    WAITING = "waiting"
+    WAITING = "waiting", "waiting"
     """In a line's queue."""
-    CALLED = "called"
+    CALLED = "called", "called"
     """Called to a window; the holder has not arrived yet."""
-    SERVING = "serving"
+    SERVING = "serving", "serving"
     """Being served at a window."""
-    FINISHED = "finished"
+    FINISHED = "finished", "finished"
     """Served, with an outcome."""
-    NO_SHOW = "no_show"
+    NO_SHOW = "no_show", "no-show"
     """Called and did not come (may be reactivated)."""
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled", "cancelled"
     """Withdrawn before service."""
-    PARKED = "parked"
+    PARKED = "parked", "parked"
     """Set aside by a window (the visitor fetches a missing paper); resumed there later."""
-
-    @property
-    def label_zh(self) -> str:
-        """The status's Chinese name."""
-        return _STATUS_ZH[self]
-
-
-_STATUS_ZH = {
-    TicketStatus.WAITING: "等候中",
-    TicketStatus.CALLED: "已叫号",
-    TicketStatus.SERVING: "办理中",
-    TicketStatus.FINISHED: "已办结",
-    TicketStatus.NO_SHOW: "过号",
-    TicketStatus.CANCELLED: "已取消",
-    TicketStatus.PARKED: "暂挂",
-}
 
 
 class Ticket(NamedTuple):
@@ -200,14 +184,14 @@ class WindowState:
     staff: str | None = None
 
 
-class BookingStatus(enum.Enum):
+class BookingStatus(LabelledEnum):
     """Where a booking (预约) is in its life."""
 
-    BOOKED = "booked"
+    BOOKED = "booked", "booked"
     """Holds a place in its slot."""
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled", "cancelled"
     """Cancelled; its place is free again."""
-    CHECKED_IN = "checked_in"
+    CHECKED_IN = "checked_in", "checked in"
     """Checked in: it became a ticket in the live queue."""
 
 

@@ -376,6 +376,12 @@ def import_halls(
     )
 
 
+def _missing_date(record: Record) -> SheetProblem:
+    located: SheetProblem = record.problem("date", "缺少评估日期", "no assessment date")
+    # With no 评估日期 column at all, name the heading the sheet should have.
+    return located if located.heading else attrs.evolve(located, heading="评估日期")
+
+
 def import_assessment(
     path: Path | str,
     locality: str,
@@ -437,7 +443,7 @@ def import_assessment(
     first = {str(r.values.get("hall", "")): r for r in answers}
     for hall, head in halls.items():
         if "date" not in head:
-            problems.append(first[hall].problem("date", "缺少评估日期", "no assessment date"))
+            problems.append(_missing_date(first[hall]))
             continue
         assessment = _build(first[hall], Assessment, head, problems)
         if assessment is not None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govservice_std.queues.kpis import Distribution, KpiFigures
+from govservice_std.queues.kpis import KpiFigures
 
 __all__ = ["summarize"]
 
@@ -54,21 +54,11 @@ def summarize(
     Returns:
         The slice's KPIs.
     """
-    called = len(waits)
-    served = len(services)
-    within: float | None = None
-    if target_minutes is not None and (called or late_waiting):
-        hits = sum(1 for w in waits if w <= target_minutes)
-        within = hits / (called + late_waiting)
-    ended = served + no_shows
-    return KpiFigures(
-        issued=called + waiting_now,
-        called=called,
-        served=served,
+    return KpiFigures.of_samples(
+        waits,
+        services,
         no_shows=no_shows,
         waiting_now=waiting_now,
-        waiting=Distribution.of(waits),
-        service=Distribution.of(services),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+        late_waiting=late_waiting,
+        target=target_minutes,
     )

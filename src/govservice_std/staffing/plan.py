@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from govservice_std.errors import FieldValueError
+from govservice_std.i18n import gettext
 from govservice_std.queues.kpis import KpiFigures
 from govservice_std.staffing.erlang import erlang_c, windows_needed
 from govservice_std.staffing.profile import DayProfile, apply_queue_policy
@@ -105,7 +106,7 @@ class PeriodPlan:
         """Visitors a day who wait through a closure (see ``carried``)."""
         return self.carried / max(1, self.replications)
 
-    def explanation(self, lang: str = "zh") -> str:
+    def explanation(self, lang: str | None = None) -> str:
         """Why the period's figures look as they do, when they need a word; else ``""``.
 
         A period whose visitors wait through a closure has a few very long waits: they
@@ -118,17 +119,12 @@ class PeriodPlan:
         longest = f"{self.max_wait:.0f}" if self.max_wait is not None else "–"
         mean, p90 = self.kpis.waiting.mean, self.kpis.waiting.p90
         above = mean is not None and p90 is not None and mean > p90
-        if lang != "zh":
-            why = " — that is why its mean wait exceeds its P90" if above else ""
-            return (
-                f"{start}: {per_day} visitors a day are still waiting when the hall closes "
-                f"and wait through the closure (longest wait {longest} min){why}"
-            )
-        why = "，平均等候因此高于 P90" if above else ""
-        return (
-            f"{start}：平均每天 {per_day} 人排队至闭厅，须等到重新开放"
-            f"（最长等候 {longest} 分钟）{why}"
-        )
+        why = gettext(" — that is why its mean wait exceeds its P90", lang) if above else ""
+        return gettext(
+            "{start}: {per_day} visitors a day are still waiting when the hall closes and "
+            "wait through the closure (longest wait {longest} min){why}",
+            lang,
+        ).format(start=start, per_day=per_day, longest=longest, why=why)
 
 
 @attrs.frozen

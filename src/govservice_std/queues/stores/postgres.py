@@ -904,12 +904,7 @@ def _distribution(count: int, mean: Any, median: Any, p90: Any, top: Any) -> Dis
 
 def _kpi_figures(row: Sequence[Any], target: float | None) -> KpiFigures:
     issued, called, served, no_shows, cancelled, waiting_now = row[6:12]
-    hits, late = row[21], row[22]
-    within: float | None = None
-    if target is not None and (called or late):
-        within = hits / (called + late)
-    ended = served + no_shows
-    return KpiFigures(
+    return KpiFigures.of(
         issued=issued,
         called=called,
         served=served,
@@ -918,8 +913,9 @@ def _kpi_figures(row: Sequence[Any], target: float | None) -> KpiFigures:
         waiting_now=waiting_now,
         waiting=_distribution(called, *row[12:16]),
         service=_distribution(*row[16:21]),
-        within_target=within,
-        no_show_rate=no_shows / ended if ended else None,
+        hits=row[21],
+        late_waiting=row[22],
+        target=target,
     )
 
 

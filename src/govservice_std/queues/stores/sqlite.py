@@ -96,6 +96,9 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS ticket_numbers ON events (hall, line, day, number)
     WHERE type = 'issued';
 """
+# What a broken or corrupt database file raises: SQLite's errors, and text it stores that
+# is not valid UTF-8.
+_DB_ERRORS = (sqlite3.Error, UnicodeError)
 # Columns added by each layout version, for upgrading an older file in place.
 _ADDED_COLUMNS = {2: ("staff", "reason", "to_window", "to_staff")}
 # No index on (hall, seq): readers ask for the events after a sequence number, which the
@@ -362,7 +365,9 @@ def _event(row: tuple[object, ...], source: str) -> Event:
         raise QueueStoreError(f"{source}: not a valid event record: {exc}") from exc
 
 
-def _store_error(path: Path | str, exc: sqlite3.Error, timeout: float) -> QueueStoreError:
+def _store_error(
+    path: Path | str, exc: sqlite3.Error | UnicodeError, timeout: float
+) -> QueueStoreError:
     """The one translation of SQLite's errors into the store's: the file, and what is wrong.
 
     A lock held by another process past the timeout is "busy" (try again); anything else
@@ -433,7 +438,7 @@ def connect(
                 con.execute("ROLLBACK")
             con.close()
             raise
-    except sqlite3.Error as exc:
+    except _DB_ERRORS as exc:
         raise _store_error(path, exc, timeout) from exc
     return con
 
@@ -488,7 +493,7 @@ class SQLiteStore(EventStore):
         self._con = connect(path, synchronous=synchronous, timeout=timeout)
         try:
             halls = dict(self._con.execute("SELECT hall, locality FROM halls").fetchall())
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             self._con.close()
             raise _store_error(path, exc, timeout) from exc
         if hall is None:
@@ -508,7 +513,7 @@ class SQLiteStore(EventStore):
                     "INSERT OR IGNORE INTO halls (hall, locality, created_at) VALUES (?, ?, ?)",
                     (hall, locality, now),
                 )
-            except sqlite3.Error as exc:
+            except _DB_ERRORS as exc:
                 self._con.close()
                 raise _store_error(path, exc, timeout) from exc
             halls[hall] = locality
@@ -543,7 +548,7 @@ class SQLiteStore(EventStore):
         con = connect(path)
         try:
             return dict(con.execute("SELECT hall, locality FROM halls ORDER BY hall").fetchall())
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(path, exc, 30.0) from exc
         finally:
             con.close()
@@ -559,7 +564,7 @@ class SQLiteStore(EventStore):
         """
         try:
             return self._execute(after, decide)
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
 
     def _execute(self, after: int, decide: Decide) -> int:
@@ -628,7 +633,7 @@ class SQLiteStore(EventStore):
         """The hall's events after ``after``, in order."""
         try:
             rows = self._con.execute(_SELECT, (after, self._hall)).fetchall()
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
         return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
 
