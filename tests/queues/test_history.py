@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govservice_std.errors import IllegalCommandError, NoTicketWaitingError
+from govservice_std.errors import IllegalCommandError, NoTicketWaitingError, QueueStoreError
 from govservice_std.halls import OpeningHours
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ, DayClosed, Event, event_day
@@ -376,4 +376,24 @@ def test_an_engine_opened_from_a_checkpoint_runs_commands(tmp_path: Path) -> Non
     reopened.start(ticket.id)
     assert reopened.finish(ticket.id).status is TicketStatus.FINISHED
     assert reopened.state.snapshot() == _fold([e for _, e in store.read()]).snapshot()
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "blob", [b'{"n": 5, "names": {}, "days": []}\nshort', b"\xff\xfe\nnot a header"]
+)
+def test_corrupt_stored_facts_are_a_store_error(tmp_path: Path, blob: bytes) -> None:
+    clock = FixedClock(START)
+    path = tmp_path / "q.db"
+    store = SQLiteStore(path, HALL.code, locality="441324", synchronous="OFF")
+    engine = QueueEngine(HALL, make_policy(), store=store, clock=clock)
+    engine.issue("A")
+    clock.advance(days=1)
+    engine.issue("A")  # closes yesterday, storing its facts
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE day_summaries SET facts = ?", (blob,))
+    con.close()
+    with pytest.raises(QueueStoreError, match="stored facts"):
+        recorded_kpis(store, day=START.date())
     store.close()

@@ -643,7 +643,7 @@ class SQLiteStore(EventStore):
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.Error as exc:
+        except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
 
     def load_checkpoint(self) -> Checkpoint | None:
@@ -755,7 +755,13 @@ class SQLiteStore(EventStore):
             for day in days:
                 row = self._con.execute(query, (self._hall, day.isoformat())).fetchone()
                 if row is not None:
-                    yield FactTable.from_bytes(bytes(row[0]))
+                    try:
+                        table = FactTable.from_bytes(bytes(row[0]))
+                    except ValueError as exc:
+                        raise QueueStoreError(
+                            f"{self._path}: the stored facts of {day} are corrupt: {exc}"
+                        ) from exc
+                    yield table
 
     def day_summary(self, day: dt.date) -> str | None:
         """The KPI summary stored when ``day`` was closed (JSON text), if any."""
