@@ -42,7 +42,8 @@ extensions = [
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# web/_generated holds the endpoint reference written at build time, included by web/api.md.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "web/_generated"]
 # Curly quotes and ellipses, but no dashes: command-line options such as ``--json`` appear in
 # docstrings as plain text and must not turn into en dashes.
 smartquotes_action = "qe"
@@ -217,6 +218,58 @@ def _restore_prose(
         lines[:] = held
 
 
+def _api_reference(app: Sphinx) -> None:
+    """Write the hall service's endpoint reference from its OpenAPI schema (web/api.md)."""
+    import tempfile  # noqa: PLC0415 - only when the docs are built
+
+    from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
+    from govservice_std.registry import load_registry  # noqa: PLC0415
+    from govservice_std.web.app import create_app  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "hall.db"
+        SQLiteStore(db, "441324", locality="441324").close()
+        registry = load_registry()
+        web = create_app(registry.resolve("441324"), db)
+        try:
+            schema = web.openapi_schema.to_schema()
+        finally:
+            web.state.hall.service.close()
+    lines = ["## Endpoints", ""]
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            lines += [f"### `{method.upper()} {path}`", "", operation.get("summary", ""), ""]
+            if operation.get("description"):
+                lines += [operation["description"].strip(), ""]
+            secured = bool(operation.get("security"))
+            lines.append(f"- **Token**: {'required' if secured else 'not needed'}")
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                ref = body.get("schema", {}).get("$ref", "")
+                lines.append(f"- **Body**: `{ref.rsplit('/', 1)[-1] or 'JSON object'}`")
+            for param in operation.get("parameters", []):
+                if param.get("in") == "query":
+                    lines.append(f"- **Query** `{param['name']}`: {param.get('description', '')}")
+            codes = ", ".join(f"`{code}`" for code in operation.get("responses", {}))
+            lines += [f"- **Responses**: {codes}", ""]
+    lines += ["## Schemas", ""]
+    for name, component in sorted(schema["components"]["schemas"].items()):
+        properties = component.get("properties", {})
+        if not properties:
+            continue
+        required = set(component.get("required", []))
+        lines += [f"### `{name}`", "", "| field | required |", "| --- | --- |"]
+        lines += [f"| `{field}` | {'yes' if field in required else ''} |" for field in properties]
+        lines.append("")
+    target = Path(app.srcdir) / "web" / "_generated" / "endpoints.md"
+    target.parent.mkdir(exist_ok=True)
+    text = "\n".join(lines)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def _example_workbook(app: Sphinx) -> None:
     """Write the spreadsheet guide's example workbook from its script (never committed)."""
     folder = Path(app.srcdir) / "examples"
@@ -226,6 +279,7 @@ def _example_workbook(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _api_reference)
     app.connect("builder-inited", _example_workbook)
     app.connect("missing-reference", _public_alias)
     # napoleon handles this event at the default priority, 500.

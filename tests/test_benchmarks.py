@@ -39,6 +39,8 @@ RUNS = [
     ("bench_postgres.py",
      ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
      ["SQLite", "PostgreSQL"]),
+    ("bench_service.py", ["--terminals", "6", "--seconds", "2"],
+     ["HTTP / direct", "call-to-display delay", "p99"]),
     ("bench_spreadsheets.py", ["--items", "40", "--rounds", "1"],
      ["import_items / openpyxl cells alone", "import_items / TOML load", "workbook / JSON"]),
 ]  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 
 from govservice_std.cases.exchange import records_text
 from govservice_std.cli import main
+from tests.spreadsheets.test_export import assert_workbook_equals_json
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 APPLICATION = DATA / "allowance-valid.json"
@@ -93,6 +94,13 @@ def test_application_to_delivery_through_the_command_line(
     code, out, _ = case(capsys, db, "2026-02-27T09:00", "kpis", "--by", "item", "--json")
     [kpis] = json.loads(out)
     assert (kpis["on_time_rate"], kpis["overdue"], kpis["one_visit_rate"]) == (1.0, 0, 0.0)
+    # The same figures as a workbook for the county's superiors.
+    book = tmp_path / "case-kpis.xlsx"
+    code, _, _ = case(
+        capsys, db, "2026-02-27T09:00", "kpis", "--by", "item", "--json", "--xlsx", str(book)
+    )
+    assert code == 0
+    assert assert_workbook_equals_json(book, [kpis]) > 5
     # 好差评: by ticket; an unknown case is refused; one review per case.
     code, _, err = case(
         capsys, db, "2026-02-27T10:00", "review", "NO-SUCH", "--id", "R0", "--level", "satisfied"

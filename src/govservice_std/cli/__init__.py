@@ -16,6 +16,7 @@ from govservice_std.cli import halls as _halls  # noqa: F401 - registers its com
 from govservice_std.cli import items as _items  # noqa: F401 - registers its commands
 from govservice_std.cli import queue as _queue  # noqa: F401 - registers its commands
 from govservice_std.cli import queue_db as _queue_db  # noqa: F401 - registers its commands
+from govservice_std.cli import serve as _serve  # noqa: F401 - registers its commands
 from govservice_std.cli import spreadsheets as _spreadsheets  # noqa: F401 - registers its commands
 from govservice_std.cli import staffing as _staffing  # noqa: F401 - registers its commands
 from govservice_std.cli._base import cli, main

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from govservice_std.cli._base import LANGS, State, cli, current_lang, echo_json, use_lang
+from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
@@ -445,13 +446,15 @@ def list_cases(
 @click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day.")
 @click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one per group.")
+@xlsx_option
 @click.pass_obj
-def kpis(
+def kpis(  # noqa: PLR0917 - click passes each option as an argument
     q: CaseContext,
     by: tuple[str, ...],
     start: dt.datetime | None,
     end: dt.datetime | None,
     as_json: bool,
+    xlsx_out: Path | None,
 ) -> None:
     """Case KPIs: on time, early, late, immediate, one visit, abnormal, days taken."""
     from govservice_std.cases.kpis import case_kpis  # noqa: PLC0415
@@ -464,8 +467,10 @@ def kpis(
         end=end.date() if end else None,
         today=engine.now().date(),
     )
+    document = [k.to_dict() for k in figures]
+    write_xlsx(xlsx_out, document)
     if as_json:
-        echo_json([k.to_dict() for k in figures])
+        echo_json(document)
         return
     from rich.table import Table  # noqa: PLC0415
 

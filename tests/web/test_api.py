@@ -1,0 +1,237 @@
+"""The hall service's JSON API, driven in process through the real app on SQLite."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govservice_std.web.auth import TokenStore, csrf_token
+from tests.web.conftest import HALL, Served
+
+ID = "441324199003074517"
+
+
+def test_a_ticket_from_kiosk_to_finish(served: Served) -> None:
+    c = served.client
+    hall = c.get("/api/v1/hall").json()
+    assert hall["code"] == HALL
+    assert {line["id"] for line in hall["lines"]} >= {"A", "C"}
+    issued = c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    assert issued.status_code == 201
+    ticket = issued.json()
+    assert ticket["label"] == "A001"
+    assert ticket["status"] == "waiting"
+    assert ticket["issued_at"].endswith("+08:00")
+    counter = served.auth("counter")
+    assert c.post("/api/v1/queue/windows/A01/open", headers=counter).json()["open"] is True
+    called = c.post("/api/v1/queue/windows/A01/call", json={}, headers=counter).json()
+    assert (called["label"], called["status"], called["window"]) == ("A001", "called", "A01")
+    status = c.get("/api/v1/queue/status").json()
+    assert status["recent_calls"][0] == {
+        "ticket": "A001",
+        "window": "A01",
+        "at": "2026-03-02T09:00:00+08:00",
+        "recall": False,
+    }
+    served.clock.advance(minutes=1)
+    assert (
+        c.post(f"/api/v1/queue/tickets/{ticket['id']}/start", headers=counter).json()["status"]
+        == "serving"
+    )
+    served.clock.advance(minutes=6)
+    done = c.post(
+        "/api/v1/queue/tickets/A001/finish", json={"outcome": "completed"}, headers=counter
+    ).json()
+    assert (done["status"], done["outcome"]) == ("finished", "completed")
+    kpis = c.get("/api/v1/queue/kpis", headers=served.auth("manager")).json()
+    assert kpis["overall"]["served"] == 1
+    assert kpis["overall"]["service"]["mean"] == pytest.approx(6.0)
+
+
+def test_writes_need_a_token_of_the_right_role(served: Served) -> None:
+    c = served.client
+    c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    c.post("/api/v1/queue/windows/A01/open", headers=served.auth("counter"))
+    anonymous = c.post("/api/v1/queue/tickets", json={"line": "A"})
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"].startswith("application/problem+json")
+    assert anonymous.headers["www-authenticate"].startswith("Bearer")
+    assert anonymous.json()["code"] == "access-denied"
+    wrong = {"Authorization": "Bearer gst_not-a-real-token"}
+    assert c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=wrong).status_code == 401
+    # A board may not issue; a kiosk may not call; a counter may not act at another window.
+    for role, path in [
+        ("board", "/api/v1/queue/tickets"),
+        ("kiosk", "/api/v1/queue/windows/A01/call"),
+        ("counter2", "/api/v1/queue/windows/A01/call"),
+        ("counter", "/api/v1/queue/windows/A02/open"),
+    ]:
+        body = {"line": "A"} if path.endswith("tickets") else {}
+        refused = c.post(path, json=body, headers=served.auth(role))
+        assert refused.status_code == 403, (role, path)
+    # Figures are for managers and API clients.
+    assert c.get("/api/v1/queue/kpis").status_code == 401
+    assert c.get("/api/v1/queue/kpis", headers=served.auth("kiosk")).status_code == 403
+    assert c.get("/api/v1/queue/kpis", headers=served.auth("api")).status_code == 200
+    # Nothing was written by the refused requests.
+    assert c.get("/api/v1/queue/status").json()["waiting"]["A"] == 1
+
+
+def test_a_revoked_token_stops_working(served: Served) -> None:
+    store = TokenStore(served.db)
+    kiosk = next(t for t in store.tokens(HALL) if t.label == "entrance")
+    store.revoke(kiosk.id)
+    served.app.state.hall._cache.clear()
+    refused = served.client.post(
+        "/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk")
+    )
+    assert refused.status_code == 401
+    assert all(
+        served.tokens["kiosk"] not in line
+        for line in served.db.read_bytes().decode("latin-1").splitlines()
+    )
+
+
+def test_errors_are_problem_details_in_the_requests_language(served: Served) -> None:
+    c = served.client
+    counter = served.auth("counter")
+    c.post("/api/v1/queue/windows/A01/open", headers=counter)
+    zh = c.post("/api/v1/queue/windows/A01/call", json={}, headers=counter)
+    assert zh.status_code == 409
+    body = zh.json()
+    assert body["code"] == "no-ticket-waiting"
+    assert body["title"] == "与当前状态冲突"
+    assert body["type"] == "urn:govservice-std:problem:no-ticket-waiting"
+    assert zh.headers["content-language"] == "zh-CN"
+    en = c.post(
+        "/api/v1/queue/windows/A01/call",
+        json={},
+        headers={**counter, "Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"},
+    )
+    assert en.json()["title"] == "Conflict with the current state"
+    assert "no ticket" in en.json()["detail"]
+    unknown = c.post(
+        "/api/v1/queue/tickets", json={"line": "Q"}, headers=served.auth("kiosk")
+    ).json()
+    assert unknown["code"] == "illegal-command"
+    assert "没有业务类别 Q" in unknown["detail"]
+    bad = c.post("/api/v1/queue/tickets", json={"line": 7}, headers=served.auth("kiosk"))
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "bad-request"
+    assert bad.json()["problems"][0]["path"] == "line"
+    missing = c.get("/api/v1/no/such/path")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not-found"
+
+
+def test_pages_send_a_restrictive_policy_and_cookies_are_safe(served: Served) -> None:
+    c = served.client
+    page = c.get("/login")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text  # no inline code anywhere
+    signed = c.post("/login", data={"token": served.tokens["counter"]}, follow_redirects=False)
+    assert signed.status_code in (301, 302, 303)
+    assert signed.headers["location"].startswith("/counter")
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    # A write with the session cookie needs the page's CSRF token.
+    assert c.post("/api/v1/queue/windows/A01/open").status_code == 403
+    ok = c.post(
+        "/api/v1/queue/windows/A01/open",
+        headers={"X-CSRF-Token": csrf_token(served.tokens["counter"])},
+    )
+    assert ok.status_code == 201
+    refused = c.post("/login", data={"token": "gst_wrong"}, follow_redirects=False)
+    assert refused.status_code == 401
+
+
+def test_validation_masks_id_numbers(served: Served) -> None:
+    c = served.client
+    items = c.get("/api/v1/items").json()
+    with_form = [i for i in items if i.get("form")]
+    assert with_form
+    code = with_form[0]["code"]
+    spec = c.get(f"/api/v1/items/{code}/form").json()
+    assert spec["id"] == with_form[0]["form"]
+    result = c.post(f"/api/v1/items/{code}/validate", json={"applicant_id": ID, "x": ID})
+    assert result.status_code == 200
+    body = result.json()
+    assert body["valid"] is False
+    assert ID not in json.dumps(body, ensure_ascii=False)
+    assert c.get("/api/v1/items/NO-SUCH-ITEM").status_code == 404
+
+
+def test_the_openapi_schema_describes_every_route(served: Served) -> None:
+    schema = served.client.get("/api/schema/openapi.json").json()
+    paths = schema["paths"]
+    for path in [
+        "/api/v1/queue/tickets",
+        "/api/v1/queue/windows/{window}/call",
+        "/api/v1/queue/tickets/{ref}/finish",
+        "/api/v1/queue/status",
+        "/api/v1/queue/kpis",
+        "/api/v1/items/{code}/validate",
+    ]:
+        assert path in paths, path
+    assert "TicketView" in schema["components"]["schemas"]
+    assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+    # The pages are not part of the API.
+    assert "/kiosk" not in paths
+
+
+def test_front_desk_commands_over_http(served: Served) -> None:
+    c = served.client
+    kiosk, counter, counter2 = (served.auth(r) for r in ("kiosk", "counter", "counter2"))
+    for _ in range(3):
+        c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=kiosk)
+    assert c.post("/api/v1/queue/windows/A01/open", headers=counter).status_code == 201
+    signed = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S02"}, headers=counter)
+    assert signed.json()["staff"] == "S02"
+    # A counter may not sign someone in at another window.
+    other = c.post("/api/v1/queue/windows/A01/sign-in", json={"staff": "S03"}, headers=counter2)
+    assert other.status_code == 403
+    # The third ticket's place, public: two ahead of it, A01 may call it.
+    place = c.get("/api/v1/queue/tickets/A003/position").json()
+    assert (place["ahead"], place["label"]) == (2, "A003")
+    assert "A01" in place["windows"]
+    # A chosen call out of order, with its reason; then park it and resume it.
+    chosen = c.post(
+        "/api/v1/queue/windows/A01/call",
+        json={"ticket": "A003", "reason": "老年人代办"},
+        headers=counter,
+    ).json()
+    assert (chosen["label"], chosen["status"]) == ("A003", "called")
+    parked = c.post("/api/v1/queue/tickets/A003/park", headers=counter).json()
+    assert parked["status"] == "parked"
+    resumed = c.post("/api/v1/queue/tickets/A003/resume", headers=counter).json()
+    assert (resumed["status"], resumed["window"]) == ("called", "A01")
+    # Transfer it to window A02: only A02 may call it now.
+    moved = c.post(
+        "/api/v1/queue/tickets/A003/transfer", json={"window": "A02"}, headers=counter
+    ).json()
+    assert moved["status"] == "waiting"
+    assert c.get("/api/v1/queue/tickets/A003/position").json()["windows"] == []  # A02 is closed
+    c.post("/api/v1/queue/windows/A02/open", headers=counter2)
+    assert c.get("/api/v1/queue/tickets/A003/position").json()["windows"] == ["A02"]
+    # Bookings: the slots of line B tomorrow, book one, cancel it.
+    slots = c.get("/api/v1/queue/lines/B/slots?day=2026-03-03").json()
+    assert slots
+    assert slots[0]["capacity"] >= 1
+    booking = c.post(
+        "/api/v1/queue/bookings", json={"line": "B", "slot": slots[0]["start"]}, headers=kiosk
+    )
+    assert booking.status_code == 201
+    ref = booking.json()["ref"]
+    after = c.get("/api/v1/queue/lines/B/slots?day=2026-03-03").json()
+    assert after[0]["booked"] == slots[0]["booked"] + 1
+    cancelled = c.post(f"/api/v1/queue/bookings/{ref}/cancel", headers=kiosk).json()
+    assert cancelled["status"] == "cancelled"
+    # Per-staff figures for the manager.
+    figures = c.get("/api/v1/queue/kpis/front-desk", headers=served.auth("manager")).json()
+    assert "S02" in figures["by_staff"]
+    assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403
