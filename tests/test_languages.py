@@ -44,7 +44,7 @@ def _queue_day(db: Path, lang: str) -> list[str]:
     at = "2026-03-02T08:3{}"
     steps = [("open", "441324"), ("issue", "A"), ("call", "A01"), ("start", "A001"),
              ("finish", "A001", "--outcome", "completed"), ("issue", "A"), ("status",),
-             ("kpis",)]  # fmt: skip
+             ("kpis",), ("close-day",)]  # fmt: skip
     out = []
     for minute, step in enumerate(steps):
         args = ["queue", "--db", str(db), "--at", at.format(minute), *step]

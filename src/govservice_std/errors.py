@@ -326,6 +326,7 @@ _COMMANDS = (
     NP_("queue command", "cancel booking"),
     NP_("queue command", "reschedule"),
     NP_("queue command", "position"),
+    NP_("queue command", "close day"),
 )
 
 

@@ -129,7 +129,9 @@ class Backend:
             import psycopg
 
             with psycopg.connect(self.target) as con:
-                con.execute(f'TRUNCATE "{self.schema}".events, "{self.schema}".halls')
+                tables = ("events", "halls", "checkpoints", "day_summaries", "day_tickets")
+                names = ", ".join(f'"{self.schema}".{table}' for table in tables)
+                con.execute(f"TRUNCATE {names}")
 
 
 @contextlib.contextmanager

@@ -220,3 +220,47 @@ def test_queue_set_up_errors_in_chinese(tmp_path: Path, capsys: pytest.CaptureFi
     assert zh(db, "open", "not-a-code") == (
         "govstd: 错误：服务场所编码 not-a-code 不是行政区划代码，请指明其所属地区"
     )
+
+
+def run_at(capsys: pytest.CaptureFixture[str], db: Path, at: str, *args: str) -> tuple[int, str]:
+    code = 0
+    try:
+        main(["--lang", "en", "queue", "--db", str(db), "--at", at, *args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_close_day_by_hand_and_on_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "longmen.db"
+    run(capsys, db, "08:30", "open", "441324")
+    run(capsys, db, "08:31", "issue", "A")
+    run(capsys, db, "08:32", "issue", "A")
+    run(capsys, db, "08:33", "call", "A01")
+    run(capsys, db, "08:34", "start", "A001")
+    run(capsys, db, "08:40", "finish", "A001")
+    code, out, _ = run(capsys, db, "18:00", "close-day")
+    assert (code, out) == (0, "service day 2026-03-02 closed: 2 issued, 1 served\n")
+    assert run(capsys, db, "18:01", "close-day")[1] == "no open service day to close\n"
+    data = json.loads(run(capsys, db, "18:02", "kpis", "--json")[1])
+    assert (data["overall"]["issued"], data["overall"]["cancelled"]) == (2, 1)
+    code = 0
+    try:  # Chinese by default
+        main(["queue", "--db", str(db), "--at", "2026-03-02T18:03", "close-day"])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    assert (code, capsys.readouterr().out) == (0, "没有未日结的服务日\n")
+    code, out = run_at(capsys, db, "2026-03-02T18:04", "close-day", "--day", "2026-03-03")
+    assert code == 2
+    assert "has not begun" in out
+    # A late visitor reopens the day; nobody closes it; the next day's first command does.
+    assert run(capsys, db, "18:10", "issue", "A")[1].startswith("A003 issued")
+    assert run_at(capsys, db, "2026-03-03T08:30", "issue", "A")[1].startswith("A001 issued")
+    data = json.loads(run(capsys, db, "20:00", "kpis", "--json", "--day", "2026-03-02")[1])
+    assert (data["overall"]["issued"], data["overall"]["cancelled"]) == (3, 2)
+    assert run_at(capsys, db, "2026-03-03T18:00", "close-day")[1] == (
+        "service day 2026-03-03 closed: 1 issued, 0 served\n"
+    )

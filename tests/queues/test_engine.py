@@ -41,7 +41,13 @@ def test_lifecycle_and_numbering(engine: QueueEngine, clock: FixedClock) -> None
     assert engine.issue("A").label == "A001"
     assert engine.issue("C").label == "C02"
     assert engine.ticket("A001").day == START.date() + dt.timedelta(days=1)
-    assert engine.ticket("20260302-A001").status is TicketStatus.FINISHED
+    # The first command of the day closed the day before: its tickets are history.
+    with pytest.raises(IllegalCommandError):
+        engine.ticket("20260302-A001")
+    assert engine.state.closed_through == START.date()
+    yesterday = engine.kpis(START.date())
+    assert (yesterday.overall.issued, yesterday.overall.served) == (3, 1)
+    assert yesterday.overall.cancelled == 2  # closed by the day close
 
 
 def test_priority_then_window_line_order_then_fifo(engine: QueueEngine) -> None:

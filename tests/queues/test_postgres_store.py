@@ -23,7 +23,8 @@ from govservice_std.errors import IllegalCommandError, QueueSchemaError, QueueSt
 from govservice_std.halls import Hall
 from govservice_std.queues import LocalityKpis, locality_kpis
 from govservice_std.queues.engine import FixedClock, QueueEngine
-from govservice_std.queues.events import TicketIssued
+from govservice_std.queues.events import CHINA_TZ, TicketIssued
+from govservice_std.queues.history import fold_day
 from govservice_std.queues.kpis import QueueKpis, compute_kpis
 from govservice_std.queues.state import Ticket
 from govservice_std.queues.stores.postgres import SCHEMA_VERSION, migrate, schema_version
@@ -90,7 +91,7 @@ def test_database_refuses_duplicate_numbers(postgres_url: str, pg_schema: str) -
     store.close()
     with (
         psycopg.connect(postgres_url) as con,
-        pytest.raises(psycopg.errors.UniqueViolation, match="ticket_numbers"),
+        pytest.raises(psycopg.errors.UniqueViolation, match="hall, line, day, number"),
     ):
         con.execute(
             f'INSERT INTO "{pg_schema}".events (hall, seq, type, at, at_offset, line, day, '  # noqa: S608
@@ -194,8 +195,8 @@ def test_county_kpis_match_the_per_hall_fold(postgres_url: str, pg_schema: str) 
     every: list[Ticket] = []
     for code in county.halls:
         engine = engines[code]
-        engine.refresh()
-        tickets = engine.state.tickets(day=START.date())
+        # One hall's first command of the next day closed the day: read it back by day.
+        tickets = fold_day(engine.store.read_day(START.date())).tickets(day=START.date())
         every.extend(tickets)
         expected = compute_kpis(
             tickets,
@@ -313,3 +314,104 @@ def test_commands_run_read_committed_on_a_stricter_server(
     numbers = [e.number for _, e in store.read() if isinstance(e, TicketIssued)]
     store.close()
     assert numbers == list(range(1, 121))
+
+
+def test_migration_from_the_unpartitioned_layout(postgres_url: str, fresh_schema: str) -> None:
+    from govservice_std.queues.stores import postgres as module
+
+    # A database of layout 1, written by the previous release: create it by hand.
+    with psycopg.connect(postgres_url) as con:
+        con.execute(f'CREATE SCHEMA "{fresh_schema}"')
+        con.execute(
+            f'CREATE TABLE "{fresh_schema}".migrations (version integer PRIMARY KEY, '
+            "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        for statement in module._MIGRATIONS[0][2]:
+            con.execute(statement.format(s=f'"{fresh_schema}"'))
+        con.execute(
+            f"INSERT INTO \"{fresh_schema}\".migrations VALUES (1, 'queue halls and events')"  # noqa: S608
+        )
+        con.execute(
+            f'INSERT INTO "{fresh_schema}".halls (hall, locality, last_seq) '  # noqa: S608
+            "VALUES ('441324116', '441324', 3)"
+        )
+        rows = [
+            (1, "issued", "20250110-A001", "2025-01-10T09:00:00+08:00", "A001", "A", 1,
+             "2025-01-10"),
+            (2, "called", "20250110-A001", "2025-01-10T09:05:00+08:00", None, None, None, None),
+            # Late in the evening UTC is the next morning in China.
+            (3, "window_opened", None, "2025-01-10T23:30:00+00:00", None, None, None, None),
+        ]  # fmt: skip
+        for seq, kind, ticket, at, label, line, number, day in rows:
+            order_at = at if kind == "issued" else None
+            con.execute(
+                f'INSERT INTO "{fresh_schema}".events (hall, seq, type, ticket, at, at_offset, '  # noqa: S608
+                "label, line, number, day, win, order_at, order_at_offset) VALUES "
+                "('441324116', %s, %s, %s, %s, 28800, %s, %s, %s, %s, 'W1', %s, %s)",
+                (seq, kind, ticket, at, label, line, number, day, order_at,
+                 28800 if order_at else None),
+            )  # fmt: skip
+    assert schema_version(postgres_url, schema=fresh_schema) == 1
+    assert migrate(postgres_url, schema=fresh_schema) == [2, 3]
+    with psycopg.connect(postgres_url) as con:
+        relkind = con.execute(
+            "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = 'events'",
+            (fresh_schema,),
+        ).fetchone()
+        assert relkind == ("p",)  # partitioned
+        months = con.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "ORDER BY c.relname",
+            (fresh_schema,),
+        ).fetchall()
+        assert ("events_2025_01",) in months
+        assert ("events_other",) in months
+        today = dt.datetime.now(CHINA_TZ).date()
+        assert (f"events_{today:%Y_%m}",) in months
+        # The old rows are in their month's partition, with their service day.
+        where = con.execute(
+            f'SELECT tableoid::regclass::text, day FROM "{fresh_schema}".events ORDER BY seq'  # noqa: S608
+        ).fetchall()
+        assert [day for _, day in where] == [
+            dt.date(2025, 1, 10), dt.date(2025, 1, 10), dt.date(2025, 1, 11)
+        ]  # fmt: skip
+        assert all(table.endswith("events_2025_01") for table, _ in where)
+    store = PostgresStore(postgres_url, "441324116", schema=fresh_schema)
+    events = store.read()
+    assert [seq for seq, _ in events] == [1, 2, 3]
+    assert list(store.days()) == [dt.date(2025, 1, 10), dt.date(2025, 1, 11)]
+    assert [seq for seq, _ in store.read_day(dt.date(2025, 1, 10))] == [1, 2]
+    clock = FixedClock(START)
+    engine = QueueEngine(make_hall(), make_policy(), store=store, clock=clock)
+    assert engine.issue("A").label == "A001"
+    assert engine.state.closed_through == dt.date(2025, 1, 10)  # closed by the first command
+    assert store.closed_days() == {dt.date(2025, 1, 10): 4}
+    store.close()
+
+
+def test_events_beyond_the_partitions_move_into_their_month(
+    postgres_url: str, pg_schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govservice_std.queues.stores import postgres as module
+
+    far = dt.datetime.now(CHINA_TZ) + dt.timedelta(days=31 * (module.PARTITION_MONTHS_AHEAD + 3))
+    store = PostgresStore(postgres_url, "441324116", locality="441324", schema=pg_schema)
+    engine = QueueEngine(make_hall(), make_policy(), store=store, clock=FixedClock(far))
+    engine.issue("A")
+
+    def where() -> str:
+        with psycopg.connect(postgres_url) as con:
+            row = con.execute(
+                f'SELECT tableoid::regclass::text FROM "{pg_schema}".events'  # noqa: S608
+            ).fetchone()
+        assert row is not None
+        return str(row[0])
+
+    assert where().endswith("events_other")
+    monkeypatch.setattr(module, "PARTITION_MONTHS_AHEAD", module.PARTITION_MONTHS_AHEAD + 6)
+    assert migrate(postgres_url, schema=pg_schema) == []
+    assert where().endswith(f"events_{far:%Y_%m}")
+    assert [e.label for _, e in store.read_day(far.date())] == ["A001"]  # type: ignore[union-attr]
+    store.close()

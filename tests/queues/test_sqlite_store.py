@@ -145,7 +145,7 @@ def test_every_event_type_keeps_its_fields_in_plain_columns(tmp_path: Path) -> N
     )  # fmt: skip
     assert rows[0][8] == stamp  # a walk-in is ordered by its issue time
     assert rows[5] == (
-        HALL, "finished", "t1", stamp, None, None, None, None, None, None, None, None,
+        HALL, "finished", "t1", stamp, None, None, None, "2026-03-02", None, None, None, None,
         "W1", "completed", None, None,
     )  # fmt: skip
     assert rows[9][12:] == ("W1", None, "B", "A")

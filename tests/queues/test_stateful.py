@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 
 from govservice_std.errors import IllegalCommandError
 from govservice_std.queues.engine import FixedClock, QueueEngine
-from govservice_std.queues.events import ServiceFinished, TicketIssued
+from govservice_std.queues.events import ServiceFinished, TicketIssued, event_day
 from govservice_std.queues.policy import AntiStarvationRule, QueuePolicy
 from govservice_std.queues.state import Ticket, TicketStatus
 
@@ -50,6 +50,8 @@ def expected_next(engine: QueueEngine, window: str) -> str | None:
     policy: QueuePolicy = engine.policy
     lines = HALL.window(window).lines
     now = engine.now()
+    if engine.state.day_over(now):
+        return None  # the command closes the day first: nothing of it is left waiting
     order = {t.id: i for i, t in enumerate(engine.state.tickets())}
     staff = engine.state.window(window).staff
 
@@ -207,6 +209,8 @@ class QueueMachine(RuleBasedStateMachine):
         ticket = self.mem.state.window(window).ticket
         if ticket is None or self.mem.state.ticket(ticket).status is not TicketStatus.CALLED:
             return
+        if self.mem.state.day_over(self.clock.now):
+            return  # the next command closes the day, and the ticket with it
         while self.mem.state.ticket(ticket).calls < self.policy.no_show_after_calls:
             self.both("recall", window)
         assert self.both("no_show", ticket)[0] == "ok"
@@ -407,7 +411,9 @@ class QueueMachine(RuleBasedStateMachine):
     def nothing_lost_or_doubled(self) -> None:
         if not hasattr(self, "mem"):
             return
-        events = [e for _, e in self.mem.events()]
+        closed = self.mem.state.closed_through or dt.date.min
+        # The live state holds the days not closed yet; closed days are history.
+        events = [e for _, e in self.mem.events() if event_day(e) > closed]
         issued = [e for e in events if isinstance(e, TicketIssued)]
         tickets = self.mem.state.tickets()
         assert [e.ticket for e in issued] == [t.id for t in tickets]

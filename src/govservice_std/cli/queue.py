@@ -1,7 +1,8 @@
 """``govstd queue``: run a hall's queue from the command line, on a SQLite database.
 
-Every command opens the database, replays the hall's events, runs one queue command and
-prints the ticket it acted on. An illegal move (finishing a ticket that was never called,
+Every command opens the database (its latest checkpoint and the events after it), runs one
+queue command and prints the ticket it acted on; the first command of a new service day
+closes the day before. An illegal move (finishing a ticket that was never called,
 calling on a closed window) exits with status 2 and a one-line message.
 """
 
@@ -454,6 +455,30 @@ def window_close(q: QueueContext, window: str) -> None:
     """Close WINDOW (it must have no ticket)."""
     q.engine().close_window(window)
     click.echo(_("window {code} closed").format(code=window))
+
+
+@queue.command("close-day")
+@click.option(
+    "--day",
+    type=DATE,
+    help="The service day to close (default: the open day).",
+)
+@click.pass_obj
+def close_day(q: QueueContext, day: dt.datetime | None) -> None:
+    """Close the service day: end its open tickets, store its KPIs, write a checkpoint.
+
+    The first command of a new day does this on its own for the day before.
+    """
+    record = q.engine().close_day(day.date() if day else None)
+    if record is None:
+        click.echo(_("no open service day to close"))
+        return
+    served = sum(1 for fact in record.facts if fact.status == "finished")
+    click.echo(
+        _("service day {day} closed: {issued} issued, {served} served").format(
+            day=record.day, issued=len(record.facts), served=served
+        )
+    )
 
 
 @queue.command()

@@ -49,8 +49,7 @@ from collections.abc import Container, Mapping
 import attrs
 
 from govservice_std.evaluation.reviews import ReviewSummary
-from govservice_std.queues.events import CHINA_TZ
-from govservice_std.queues.kpis import QueueKpis, kpis_from_events
+from govservice_std.queues.kpis import QueueKpis
 from govservice_std.queues.stores.base import EventStore
 from govservice_std.registry import ResolvedLocality
 
@@ -316,20 +315,15 @@ def recorded_queue_kpis(
         day: One service day (China Standard Time); ``None``: every day in the record.
 
     Returns:
-        The KPIs, ``now`` being the end of ``day`` (or the last event for every day).
+        The KPIs, ``now`` being the end of ``day`` (or of the last day in the record).
     """
+    from govservice_std.queues.history import recorded_kpis  # noqa: PLC0415
+
     policy = resolved.queue_policy
-    events = [event for _, event in store.read()]
-    if day is not None:
-        now = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ)
-    elif events:
-        now = max(event.at for event in events)
-    else:
-        now = dt.datetime.now(CHINA_TZ)
-    return kpis_from_events(
-        events,
-        hall=store.hall,
-        now=now,
+    # Read by day: the closed days' stored facts and the other days' events, one day at
+    # a time, never the whole record at once.
+    return recorded_kpis(
+        store,
         day=day,
         target_minutes=policy.target_minutes,
         target_share=policy.target_share,

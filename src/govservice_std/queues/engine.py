@@ -53,6 +53,7 @@ from govservice_std.queues.events import (
     AppointmentCancelled,
     AppointmentReminded,
     AppointmentRescheduled,
+    DayClosed,
     Event,
     StaffSignedIn,
     StaffSignedOut,
@@ -89,7 +90,13 @@ from govservice_std.queues.state import (
     TicketStatus,
     WindowState,
 )
-from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+from govservice_std.queues.stores.base import (
+    Checkpoint,
+    DayRecord,
+    Decide,
+    EventStore,
+    StoredEvent,
+)
 from govservice_std.queues.stores.memory import MemoryStore
 
 if TYPE_CHECKING:
@@ -191,6 +198,10 @@ class Slot:
         return max(0, self.capacity - self.booked)
 
 
+class _DayOver(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside a command's decision when its time is past the open service day."""
+
+
 def _no_build(now: dt.datetime, *args: object) -> list[Event]:  # noqa: ARG001
     # The builder an engine holds between commands (one is set for each command).
     return []
@@ -261,11 +272,7 @@ class QueueEngine:
             raise QueueStoreError(f"the store holds hall {self._store.hall!r}, not {hall.code!r}")
         self._clock: Clock = clock or system_clock
         self._notifier = notifier
-        self._state = QueueState()
-        # The state's queries the hot path calls, bound once.
-        self._live = self._state.live
-        self._record = self._state.record
-        self._live_window = self._state.live_window
+        self._use_state(QueueState())
         self._seq = 0
         self._failures: list[HookFailure] = []
         self._window_lines = {w.code: w.lines for w in hall.windows}
@@ -296,7 +303,18 @@ class QueueEngine:
         self._args: tuple[object, ...] = ()
         self._made: list[Event] = []
         self._decide: Decide = self._decide_on
-        self._catch_up(self._store.read(0))
+        self._closing = False
+        # Open from the latest checkpoint and the events after it; a checkpoint that is
+        # missing, of another version or unreadable only means folding from the start.
+        checkpoint = self._store.load_checkpoint()
+        if checkpoint is not None:
+            try:
+                self._use_state(QueueState.restore(checkpoint.state))
+                self._seq = checkpoint.seq
+            except ValueError:
+                self._use_state(QueueState())
+                self._seq = 0
+        self._catch_up(self._store.read(self._seq))
 
     @classmethod
     def for_hall(
@@ -421,10 +439,25 @@ class QueueEngine:
         return self._state.window(code)
 
     def kpis(self, day: dt.date | None = None) -> QueueKpis:
-        """The hall's live KPIs for a service day (default: today), with the policy's target.
+        """The hall's KPIs for a service day (default: today), with the policy's target.
 
+        A closed day is read back from the store (its tickets have left the live state).
         See :mod:`govservice_std.queues.kpis` for the definitions.
         """
+        closed = self._state.closed_through
+        if day is None and closed is not None:
+            day = self.now().astimezone(CHINA_TZ).date()
+        if day is not None and closed is not None and day <= closed:
+            from govservice_std.queues.history import day_end, recorded_kpis  # noqa: PLC0415
+
+            self.refresh()
+            return recorded_kpis(
+                self._store,
+                day=day,
+                now=min(self.now(), day_end(day)),
+                target_minutes=self._policy.target_minutes,
+                target_share=self._policy.target_share,
+            )
         return engine_kpis(self, day=day)
 
     def events(self) -> list[StoredEvent]:
@@ -432,6 +465,13 @@ class QueueEngine:
         return self._store.read(0)
 
     # -- the command machinery ---------------------------------------------------------
+
+    def _use_state(self, state: QueueState) -> None:
+        self._state = state
+        # The state's queries the hot path calls, bound once.
+        self._live = state.live
+        self._record = state.record
+        self._live_window = state.live_window
 
     def _catch_up(self, pending: Sequence[StoredEvent]) -> None:
         apply = self._state.apply
@@ -445,7 +485,14 @@ class QueueEngine:
         self._build = build
         self._args = args
         self._made = []
-        last = self._store.execute(self._seq, self._decide)
+        try:
+            last = self._store.execute(self._seq, self._decide)
+        except _DayOver:
+            self._close_open_day()
+            self._build = build
+            self._args = args
+            self._made = []
+            last = self._store.execute(self._seq, self._decide)
         made = self._made
         apply = self._state.apply
         for event in made:
@@ -460,7 +507,13 @@ class QueueEngine:
         # _run's body again: one call less on every command's path.
         self._build = build
         self._args = args
-        last = self._store.execute(self._seq, self._decide)
+        try:
+            last = self._store.execute(self._seq, self._decide)
+        except _DayOver:
+            self._close_open_day()
+            self._build = build
+            self._args = args
+            last = self._store.execute(self._seq, self._decide)
         made = self._made
         state = self._state
         apply = state.apply
@@ -475,7 +528,12 @@ class QueueEngine:
         # May run twice (see EventStore.execute): replace, never add to, the result.
         if pending:
             self._catch_up(pending)
-        made = self._made = self._build(self.now(), *self._args)
+        now = self.now()
+        if self._state.day_over(now) and not self._closing:
+            # The first command of a new service day closes the day before (see
+            # close_day); _run does it and runs this command again.
+            raise _DayOver
+        made = self._made = self._build(now, *self._args)
         return made
 
     def _ticket_id(self, command: str, ref: str) -> str:
@@ -1455,3 +1513,75 @@ class QueueEngine:
             day=day or now.astimezone(CHINA_TZ).date(),
             now=now,
         )
+
+    # -- the day close -----------------------------------------------------------------
+
+    def close_day(self, day: dt.date | None = None) -> DayRecord | None:
+        """Close a service day (日结): its open tickets end, and it becomes history.
+
+        Tickets of the day (or earlier) still waiting, called or in service end with the
+        policy's ``day_close_outcome`` (they count as cancelled), the day's KPI summary and
+        ticket facts are stored, and a checkpoint of the state is written, so opening the
+        store later reads the checkpoint and the events after it, never the whole record.
+        The first command of a new day does this on its own for the day before.
+
+        Args:
+            day: The day to close (default: the open day).
+
+        Returns:
+            What was stored for the day, or ``None`` if there was nothing open to close.
+
+        Raises:
+            IllegalCommandError: If ``day`` has not begun yet.
+        """
+        made = self._run(self._build_close, day)
+        if not made:
+            return None
+        return self._record_day(made[-1])  # type: ignore[arg-type]
+
+    def _build_close(self, now: dt.datetime, day: dt.date | None) -> list[Event]:
+        open_day = self._state.open_day
+        today = now.astimezone(CHINA_TZ).date()
+        if day is not None and day > today:
+            raise IllegalCommandError(
+                "close day",
+                f"service day {day} has not begun (today is {today})",
+                f"服务日 {day} 尚未开始（今天是 {today}）",
+            )
+        target = day if day is not None else open_day
+        if target is None or open_day is None or open_day > target:
+            return []
+        return [DayClosed(at=now, day=target, outcome=self._policy.day_close_outcome)]
+
+    def _close_open_day(self) -> None:
+        self._closing = True
+        try:
+            made = self._run(self._build_close, None)
+        finally:
+            self._closing = False
+        if made:
+            self._record_day(made[-1])  # type: ignore[arg-type]
+
+    def _record_day(self, closed: DayClosed) -> DayRecord:
+        import json  # noqa: PLC0415
+
+        from govservice_std.queues.history import day_end, day_facts  # noqa: PLC0415
+        from govservice_std.queues.kpis import kpis_from_facts  # noqa: PLC0415
+
+        facts = day_facts(self._store, closed.day)
+        kpis = kpis_from_facts(
+            facts,
+            hall=self._hall.code,
+            now=day_end(closed.day),
+            day=closed.day,
+            target_minutes=self._policy.target_minutes,
+            target_share=self._policy.target_share,
+        )
+        record = DayRecord(
+            closed.day,
+            self._seq,
+            json.dumps(kpis.to_dict(), ensure_ascii=False, sort_keys=True),
+            facts,
+        )
+        self._store.save_checkpoint(Checkpoint(self._seq, self._state.snapshot()), record)
+        return record

@@ -35,6 +35,7 @@ __all__ = [
     "AppointmentCancelled",
     "AppointmentReminded",
     "AppointmentRescheduled",
+    "DayClosed",
     "Event",
     "ServiceFinished",
     "ServiceStarted",
@@ -53,6 +54,7 @@ __all__ = [
     "WindowOpened",
     "decode_event",
     "encode_event",
+    "event_day",
 ]
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -306,6 +308,27 @@ class WindowClosed:
     window: str
 
 
+@attrs.frozen
+class DayClosed:
+    """A service day was closed (日结).
+
+    Every ticket of ``day`` or earlier still waiting, called or in service was closed
+    with ``outcome`` (it counts as cancelled in the KPIs) and left the live state: the
+    day is history from here on.
+
+    Attributes:
+        at: When the day was closed (the evening, or the first command of the next day).
+        day: The service day closed.
+        outcome: The outcome recorded on the tickets it closed (the policy's
+            ``day_close_outcome``).
+    """
+
+    type: ClassVar[str] = "day_closed"
+    at: dt.datetime
+    day: dt.date
+    outcome: str
+
+
 Event: TypeAlias = (
     TicketIssued
     | TicketCalled
@@ -318,6 +341,7 @@ Event: TypeAlias = (
     | TicketCancelled
     | WindowOpened
     | WindowClosed
+    | DayClosed
     | TicketParked
     | TicketResumed
     | StaffSignedIn
@@ -343,6 +367,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TicketCancelled,
         WindowOpened,
         WindowClosed,
+        DayClosed,
         TicketParked,
         TicketResumed,
         StaffSignedIn,
@@ -354,6 +379,24 @@ EVENT_TYPES: dict[str, type[Event]] = {
     )
 }
 """Event classes by their ``type`` tag."""
+
+
+def event_day(event: Event) -> dt.date:
+    """The service day an event belongs to in the history.
+
+    A ticket's issue and a day close name their day; any other event belongs to the date
+    of its time in China Standard Time. (A day is closed before the next day's first
+    command, so a ticket's events all fall on its own day.)
+
+    >>> at = dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.UTC)
+    >>> event_day(WindowOpened(at=at, window="A01"))
+    datetime.date(2026, 3, 3)
+    """
+    day: dt.date | None = getattr(event, "day", None)
+    if day is not None:
+        return day
+    at = event.at
+    return (at if at.tzinfo is CHINA_TZ else at.astimezone(CHINA_TZ)).date()
 
 
 # -- the engine's constructors for its hot path ------------------------------------------

@@ -26,9 +26,11 @@ there; :attr:`QueueKpis.days` says how many days the figures pool.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -43,15 +45,50 @@ if TYPE_CHECKING:
 __all__ = [
     "NORMAL_GROUP",
     "Distribution",
+    "FactTable",
     "FrontDeskKpis",
     "KpiFigures",
     "QueueKpis",
     "StaffFigures",
+    "TicketFact",
     "compute_kpis",
     "engine_kpis",
     "front_desk_kpis",
     "kpis_from_events",
+    "kpis_from_facts",
+    "kpis_from_tables",
+    "ticket_fact",
 ]
+
+
+class TicketFact(NamedTuple):
+    """What the KPIs need of one ticket of a closed day: one row of the day's record.
+
+    Attributes:
+        day: The ticket's service day.
+        ticket: The ticket's id.
+        line: Its final business line.
+        window: The window it was served or last called at, if any.
+        group: Its priority group (``normal`` for the normal queue).
+        hour: The hour of its arrival (China Standard Time).
+        status: Its final status (a :class:`~govservice_std.queues.state.TicketStatus`
+            value).
+        waited: Minutes from arrival to first call, if called.
+        service: Minutes in service, if finished.
+        arrival: Its arrival as a Unix timestamp.
+    """
+
+    day: dt.date
+    ticket: str
+    line: str
+    window: str | None
+    group: str
+    hour: int
+    status: str
+    waited: float | None
+    service: float | None
+    arrival: float
+
 
 NORMAL_GROUP = "normal"
 """The key of the normal queue in :attr:`QueueKpis.by_group`."""
@@ -285,54 +322,331 @@ def _plain(_inst: Any, _field: Any, value: Any) -> Any:
     return value
 
 
-def _figures(tickets: Sequence[Ticket], now: dt.datetime, target: float | None) -> KpiFigures:
-    waits: list[float] = []
-    services: list[float] = []
-    no_shows = cancelled = waiting_now = late_waiting = 0
-    for t in tickets:
-        waited = t.waited_seconds
-        if waited is not None:
-            waits.append(waited / 60.0)
-        status = t.status
-        if status is TicketStatus.FINISHED:
-            services.append(t.service_seconds / 60.0)
-        elif status is TicketStatus.NO_SHOW:
-            no_shows += 1
-        elif status is TicketStatus.CANCELLED:
-            cancelled += 1
-        elif status is TicketStatus.WAITING:
-            waiting_now += 1
-            if (
-                target is not None
-                and t.first_called_at is None
-                and (now - t.arrival).total_seconds() > target * 60
-            ):
-                late_waiting += 1
-    return KpiFigures.of_samples(
-        waits,
-        services,
-        no_shows=no_shows,
-        waiting_now=waiting_now,
-        late_waiting=late_waiting,
-        cancelled=cancelled,
-        issued=len(tickets),
-        target=target,
+_FINISHED = TicketStatus.FINISHED.value
+_NO_SHOW = TicketStatus.NO_SHOW.value
+_CANCELLED = TicketStatus.CANCELLED.value
+_WAITING = TicketStatus.WAITING.value
+
+
+def ticket_fact(ticket: Ticket) -> TicketFact:
+    """The facts of a ticket the KPIs are computed from (one row of a closed day).
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
+    >>> t = Ticket(id="20260302-A001", label="A001", line="A", original_line="A", number=1,
+    ...            day=at.date(), group=None, status=TicketStatus.WAITING, issued_at=at,
+    ...            order_at=at, arrival=at)
+    >>> ticket_fact(t).hour, ticket_fact(t).group
+    (9, 'normal')
+    """
+    waited = ticket.waited_seconds
+    status = ticket.status
+    return TicketFact(
+        day=ticket.day,
+        ticket=ticket.id,
+        line=ticket.line,
+        window=ticket.window,
+        group=ticket.group or NORMAL_GROUP,
+        hour=ticket.arrival.astimezone(CHINA_TZ).hour,
+        status=status.value,
+        waited=None if waited is None else waited / 60.0,
+        service=ticket.service_seconds / 60.0 if status is TicketStatus.FINISHED else None,
+        arrival=ticket.arrival.timestamp(),
     )
 
 
-def _hour(ticket: Ticket) -> int:
-    return ticket.arrival.astimezone(CHINA_TZ).hour
+def kpis_from_facts(
+    facts: Iterable[TicketFact],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Compute KPIs from ticket facts, read a batch at a time (a year's history streams).
+
+    Args:
+        facts: The facts (:func:`ticket_fact`, or a store's closed days).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to.
+        day: The service day the facts are of, if one.
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    return kpis_from_tables(
+        [FactTable.of(facts)],
+        hall=hall,
+        now=now,
+        day=day,
+        target_minutes=target_minutes,
+        target_share=target_share,
+    )
 
 
-def _slices(
-    tickets: Iterable[Ticket], key: Any, now: dt.datetime, target: float | None
-) -> dict[Any, KpiFigures]:
-    groups: dict[Any, list[Ticket]] = {}
-    for t in tickets:
-        k = key(t)
-        if k is not None:
-            groups.setdefault(k, []).append(t)
-    return {k: _figures(v, now, target) for k, v in sorted(groups.items())}
+def kpis_from_tables(
+    tables: Iterable[FactTable],
+    *,
+    hall: str,
+    now: dt.datetime,
+    day: dt.date | None = None,
+    target_minutes: float | None = None,
+    target_share: float | None = None,
+) -> QueueKpis:
+    """Compute KPIs from tables of ticket facts (a closed day's is stored as one).
+
+    Every slice is computed from the joined columns at once; the figures are the same as
+    :func:`kpis_from_facts` gives for the same tickets.
+
+    Args:
+        tables: The tables (:meth:`FactTable.of`, :meth:`FactTable.from_bytes`).
+        hall: The hall's code.
+        now: The moment "still waiting" refers to.
+        day: The service day the facts are of, if one.
+        target_minutes: The waiting-time target, if any.
+        target_share: The share that should meet it, if set.
+    """
+    table = FactTable.join(tables)
+    np = _numpy()
+    n = len(table.status)
+    if target_minutes is not None:
+        late = (
+            (table.status == _STATUS_CODES[_WAITING])
+            & np.isnan(table.waited)
+            & ((now.timestamp() - table.arrival) > target_minutes * 60.0)
+        )
+    else:
+        late = np.zeros(n, dtype=bool)
+
+    def sliced(name: str) -> dict[Any, KpiFigures]:
+        codes, keys = table.slice(name)
+        figures = _figures_by(np, codes, len(keys), table, late, target_minutes)
+        return {key: figures[i] for key, i in sorted((k, i) for i, k in enumerate(keys))}
+
+    overall = _figures_by(np, np.zeros(n, dtype=np.int64), 1, table, late, target_minutes)[0]
+    return QueueKpis(
+        days=1 if day is not None else max(1, len(table.days)),
+        hall=hall,
+        day=day,
+        now=now,
+        target_minutes=target_minutes,
+        target_share=target_share,
+        overall=overall,
+        by_line=sliced("line"),
+        by_window=sliced("window"),
+        by_hour=sliced("hour"),
+        by_group=sliced("group"),
+    )
+
+
+def _numpy() -> Any:
+    import numpy as np  # noqa: PLC0415 - keep importing the package light
+
+    return np
+
+
+_STATUS_CODES = {status.value: i for i, status in enumerate(TicketStatus)}
+_KEYED = ("line", "window", "group")  # slices whose keys are names (an hour is its own key)
+# The columns of a stored table, in order, with their types (little-endian).
+_LAYOUT = (
+    ("line", "<i2"), ("window", "<i2"), ("group", "<i2"), ("hour", "<i1"), ("status", "<i1"),
+    ("waited", "<f8"), ("service", "<f8"), ("arrival", "<f8"),
+)  # fmt: skip
+
+
+class FactTable:
+    """Ticket facts as numeric columns: what a closed day stores, and what KPIs read.
+
+    Names (lines, windows, groups) are small integer codes into the table's own lists;
+    times are minutes, ``NaN`` where a ticket was not called or not finished.
+    """
+
+    def __init__(
+        self, columns: dict[str, Any], names: dict[str, list[Any]], days: set[dt.date]
+    ) -> None:
+        self.columns = columns
+        self.names = names
+        self.days = days
+        self.status = columns["status"]
+        self.waited = columns["waited"]
+        self.service = columns["service"]
+        self.arrival = columns["arrival"]
+
+    @classmethod
+    def of(cls, facts: Iterable[TicketFact]) -> FactTable:
+        """Build a table from facts, a batch at a time."""
+        np = _numpy()
+        codes: dict[str, dict[Any, int]] = {name: {} for name in _KEYED}
+        parts: dict[str, list[Any]] = {name: [] for name, _ in _LAYOUT}
+        days: set[dt.date] = set()
+        iterator = iter(facts)
+        while batch := list(islice(iterator, 65536)):
+            day, _, line, window, group, hour, status, waited, service, arrival = zip(
+                *batch, strict=True
+            )
+            days.update(day)
+            for name, values in (("line", line), ("window", window), ("group", group)):
+                known = codes[name]
+                parts[name].append(
+                    np.array(
+                        [-1 if v is None else known.setdefault(v, len(known)) for v in values],
+                        dtype=np.int64,
+                    )
+                )
+            parts["hour"].append(np.array(hour, dtype=np.int64))
+            parts["status"].append(np.array([_STATUS_CODES[v] for v in status], dtype=np.int64))
+            # None becomes NaN: not called, or not finished.
+            for name, values in (("waited", waited), ("service", service), ("arrival", arrival)):
+                parts[name].append(np.array(values, dtype=np.float64))
+        columns = {
+            name: np.concatenate(chunks) if chunks else np.zeros(0, dtype=_kind(np, kind))
+            for (name, kind), chunks in zip(_LAYOUT, parts.values(), strict=True)
+        }
+        names = {name: list(codes[name]) for name in _KEYED}
+        return cls(columns, names, days)
+
+    def to_bytes(self) -> bytes:
+        """The table as bytes, to store with a closed day (see :meth:`from_bytes`)."""
+        np = _numpy()
+        header = {
+            "n": len(self.status),
+            "names": self.names,
+            "days": sorted(day.isoformat() for day in self.days),
+        }
+        body = b"".join(
+            np.ascontiguousarray(self.columns[name], dtype=kind).tobytes() for name, kind in _LAYOUT
+        )
+        return json.dumps(header, ensure_ascii=False).encode() + b"\n" + body
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FactTable:
+        """Read a table written by :meth:`to_bytes`.
+
+        Raises:
+            ValueError: If the bytes are not such a table.
+        """
+        np = _numpy()
+        try:
+            head, _, body = data.partition(b"\n")
+            header = json.loads(head)
+            n = int(header["n"])
+            columns: dict[str, Any] = {}
+            offset = 0
+            for name, kind in _LAYOUT:
+                dtype = np.dtype(kind)
+                columns[name] = np.frombuffer(body, dtype=dtype, count=n, offset=offset).astype(
+                    np.float64 if dtype.kind == "f" else np.int64
+                )
+                offset += n * dtype.itemsize
+            if offset != len(body):
+                raise ValueError("the columns do not fill the table")
+            names = {name: list(header["names"][name]) for name in _KEYED}
+            days = {dt.date.fromisoformat(day) for day in header["days"]}
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"not a table of ticket facts: {exc!r}") from exc
+        return cls(columns, names, days)
+
+    @classmethod
+    def join(cls, tables: Iterable[FactTable]) -> FactTable:
+        """One table of all the tables' rows, their names merged."""
+        np = _numpy()
+        merged: dict[str, dict[Any, int]] = {name: {} for name in _KEYED}
+        parts: dict[str, list[Any]] = {name: [] for name, _ in _LAYOUT}
+        days: set[dt.date] = set()
+        for table in tables:
+            days |= table.days
+            for name, _ in _LAYOUT:
+                column = table.columns[name]
+                if name in merged:
+                    known = merged[name]
+                    mapping = np.array(
+                        [known.setdefault(v, len(known)) for v in table.names[name]] + [-1],
+                        dtype=np.int64,
+                    )
+                    column = mapping[column]  # -1 (no name) picks the appended -1
+                parts[name].append(column)
+        columns = {
+            name: np.concatenate(chunks) if chunks else np.zeros(0, dtype=_kind(np, kind))
+            for (name, kind), chunks in zip(_LAYOUT, parts.values(), strict=True)
+        }
+        return cls(columns, {name: list(merged[name]) for name in _KEYED}, days)
+
+    def slice(self, name: str) -> tuple[Any, list[Any]]:
+        """A slice's codes per row and its keys by code."""
+        if name == "hour":
+            np = _numpy()
+            hours = self.columns["hour"]
+            present = sorted(set(np.unique(hours).tolist())) if len(hours) else []
+            index = np.full(24, -1, dtype=np.int64)
+            for code, hour in enumerate(present):
+                index[hour] = code
+            return index[hours], present
+        return self.columns[name], self.names[name]
+
+
+def _kind(np: Any, kind: str) -> Any:
+    return np.float64 if np.dtype(kind).kind == "f" else np.int64
+
+
+def _distributions(np: Any, keys: Any, values: Any, n: int) -> tuple[list[Distribution], Any]:
+    """One distribution per group of ``keys`` (codes 0..n-1), and the counts."""
+    order = np.lexsort((values, keys))
+    ordered = values[order]
+    counts = np.bincount(keys, minlength=n)
+    result = []
+    start = 0
+    for count in counts.tolist():
+        if count:
+            part = ordered[start : start + count]
+            # Summed in ascending order, as Distribution.of sums a sorted list.
+            result.append(Distribution.of_sorted(part, sum(part.tolist()) / count))
+        else:
+            result.append(Distribution())
+        start += count
+    return result, counts
+
+
+def _figures_by(  # noqa: PLR0917 - a private helper of kpis_from_tables
+    np: Any, codes: Any, n: int, table: FactTable, late: Any, target: float | None
+) -> list[KpiFigures]:
+    valid = codes >= 0
+    status = table.status
+
+    def count(mask: Any) -> list[int]:
+        counted: list[int] = np.bincount(codes[valid & mask], minlength=n).tolist()
+        return counted
+
+    issued = count(np.ones(len(codes), dtype=bool))
+    served = count(status == _STATUS_CODES[_FINISHED])
+    no_shows = count(status == _STATUS_CODES[_NO_SHOW])
+    cancelled = count(status == _STATUS_CODES[_CANCELLED])
+    waiting_now = count(status == _STATUS_CODES[_WAITING])
+    late_count = count(late)
+    called = valid & ~np.isnan(table.waited)
+    waits, wait_counts = _distributions(np, codes[called], table.waited[called], n)
+    hits = (
+        np.bincount(codes[called & (table.waited <= target)], minlength=n).tolist()
+        if target is not None
+        else [0] * n
+    )
+    finished = valid & (status == _STATUS_CODES[_FINISHED])
+    services, _ = _distributions(np, codes[finished], np.nan_to_num(table.service[finished]), n)
+    return [
+        KpiFigures.of(
+            issued=issued[g],
+            called=int(wait_counts[g]),
+            served=served[g],
+            no_shows=no_shows[g],
+            cancelled=cancelled[g],
+            waiting_now=waiting_now[g],
+            waiting=waits[g],
+            service=services[g],
+            hits=hits[g],
+            late_waiting=late_count[g],
+            target=target,
+        )
+        for g in range(n)
+    ]
 
 
 def compute_kpis(
@@ -354,19 +668,13 @@ def compute_kpis(
         target_minutes: The waiting-time target, if any.
         target_share: The share that should meet it, if set.
     """
-    chosen = [t for t in tickets if day is None or t.day == day]
-    return QueueKpis(
-        days=1 if day is not None else max(1, len({t.day for t in chosen})),
+    return kpis_from_facts(
+        (ticket_fact(t) for t in tickets if day is None or t.day == day),
         hall=hall,
-        day=day,
         now=now,
+        day=day,
         target_minutes=target_minutes,
         target_share=target_share,
-        overall=_figures(chosen, now, target_minutes),
-        by_line=_slices(chosen, lambda t: t.line, now, target_minutes),
-        by_window=_slices(chosen, lambda t: t.window, now, target_minutes),
-        by_hour=_slices(chosen, _hour, now, target_minutes),
-        by_group=_slices(chosen, lambda t: t.group or NORMAL_GROUP, now, target_minutes),
     )
 
 
@@ -389,7 +697,7 @@ def kpis_from_events(
         target_minutes: The waiting-time target, if any.
         target_share: The share that should meet it, if set.
     """
-    state = QueueState()
+    state = QueueState(keep_closed=True)  # the tickets day closes ended count too
     for event in events:
         state.apply(event)
     return compute_kpis(

@@ -331,6 +331,8 @@ class QueueParams:
         late_appointment: ``walk_in`` or ``refuse`` (see :class:`LateAppointment`).
         target_minutes: Waiting-time target in minutes (served within N minutes).
         target_share: Share of tickets that should be called within the target (0–1].
+        day_close_outcome: The outcome recorded on the tickets a day close ends (still
+            waiting, called or in service when the service day is closed).
         staff_required: Whether a window calls only while a staff member is signed in.
         self_service_unstaffed: With ``staff_required``, whether self-service windows
             still call with nobody signed in.
@@ -371,6 +373,7 @@ class QueueParams:
         default=None, validator=_minutes(optional=True, open_low=True)
     )
     target_share: float | None = attrs.field(default=None, validator=_share)
+    day_close_outcome: str | None = None
     staff_required: bool | None = None
     self_service_unstaffed: bool | None = None
     transfer_placement: TransferPlacement | None = attrs.field(
@@ -496,6 +499,7 @@ class QueuePolicy:
         default=None, validator=_minutes(optional=True, open_low=True)
     )
     target_share: float | None = attrs.field(default=None, validator=_share)
+    day_close_outcome: str = attrs.field(default="day_closed", validator=identifier)
     staff_required: bool = False
     self_service_unstaffed: bool = True
     transfer_placement: TransferPlacement = attrs.field(

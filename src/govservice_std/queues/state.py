@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -30,6 +31,7 @@ from govservice_std.queues.events import (
     AppointmentCancelled,
     AppointmentReminded,
     AppointmentRescheduled,
+    DayClosed,
     Event,
     ServiceFinished,
     ServiceStarted,
@@ -49,6 +51,7 @@ from govservice_std.queues.events import (
 )
 
 __all__ = [
+    "SNAPSHOT_VERSION",
     "Booking",
     "BookingStatus",
     "LiveTicket",
@@ -59,6 +62,10 @@ __all__ = [
     "TicketStatus",
     "WindowState",
 ]
+
+SNAPSHOT_VERSION = 1
+"""The layout version of :meth:`QueueState.snapshot`'s text. A snapshot of another version
+is ignored (the state is then folded from the whole record): snapshots are only a shortcut."""
 
 
 class TicketStatus(LabelledEnum):
@@ -371,6 +378,48 @@ class LiveTicket:
 _new_ticket = tuple.__new__
 
 
+def _dump_slots(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in type(obj).__slots__}
+
+
+def _load_slots(obj: Any, fields: dict[str, Any]) -> None:
+    slots = type(obj).__slots__
+    if set(fields) != set(slots):
+        raise TypeError(f"{type(obj).__name__} fields differ: {sorted(set(fields) ^ set(slots))}")
+    for name in slots:
+        setattr(obj, name, fields[name])
+
+
+def _number_key(key: tuple[str, dt.date, int]) -> tuple[str, str, int]:
+    return (key[0], key[1].isoformat(), key[2])
+
+
+# Tagged JSON for the values a state holds beyond JSON's own: times, days, statuses.
+def _encode(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, TicketStatus):
+        return {"$s": value.value}
+    if isinstance(value, BookingStatus):
+        return {"$b": value.value}
+    raise TypeError(f"cannot snapshot a {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> object:
+    if len(obj) == 1:
+        if "$t" in obj:
+            return dt.datetime.fromisoformat(obj["$t"])
+        if "$d" in obj:
+            return dt.date.fromisoformat(obj["$d"])
+        if "$s" in obj:
+            return TicketStatus(obj["$s"])
+        if "$b" in obj:
+            return BookingStatus(obj["$b"])
+    return obj
+
+
 class LiveWindow:
     """The state's own record of one window: read it, never write it.
 
@@ -413,6 +462,14 @@ _Entry = tuple[float, int, int, str]
 class QueueState:
     """The state of one hall's queue, folded from its events.
 
+    The live state holds the open service day: a
+    :class:`~govservice_std.queues.events.DayClosed` event ends the day's open tickets and
+    drops the day's tickets and bookings, so the state stays the size of one day however
+    long the record grows. Windows, signed-in staff and bookings of later days carry over.
+
+    Args:
+        keep_closed: Keep the tickets of closed days (to compute a recorded day's KPIs).
+
     >>> import datetime as dt
     >>> from govservice_std.queues.events import CHINA_TZ, TicketIssued
     >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ)
@@ -423,7 +480,10 @@ class QueueState:
     <TicketStatus.WAITING: 'waiting'>
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_closed: bool = False) -> None:
+        # A history fold keeps the tickets a day close ends (to compute the day's KPIs);
+        # the live state lets them go.
+        self._keep_closed = keep_closed
         self._tickets: dict[str, LiveTicket] = {}
         self._labels: dict[str, str] = {}
         self._appointments: dict[str, str] = {}
@@ -440,6 +500,14 @@ class QueueState:
         self._booked: dict[tuple[str, dt.datetime], int] = {}
         self._booking_serial = 0
         self._events = 0
+        # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
+        # unique when closed days leave the state.
+        self._ordinal = 0
+        # The open service day (the latest day a ticket was issued on, until it is
+        # closed), the moment it ends, and the last day closed.
+        self._day: dt.date | None = None
+        self._day_end: dt.datetime | None = None  # None: no open day (or the last one)
+        self._closed: dt.date | None = None
         self._apply: dict[type, Callable[[Event], None]] = {
             TicketIssued: self._issued,  # type: ignore[dict-item]
             TicketCalled: self._called,  # type: ignore[dict-item]
@@ -460,6 +528,7 @@ class QueueState:
             AppointmentCancelled: self._booking_cancelled,  # type: ignore[dict-item]
             AppointmentRescheduled: self._rescheduled,  # type: ignore[dict-item]
             AppointmentReminded: self._reminded,  # type: ignore[dict-item]
+            DayClosed: self._day_closed,  # type: ignore[dict-item]
         }
 
     # -- folding -----------------------------------------------------------------------
@@ -481,6 +550,109 @@ class QueueState:
     def event_count(self) -> int:
         """How many events have been folded."""
         return self._events
+
+    @property
+    def open_day(self) -> dt.date | None:
+        """The open service day: the latest day a ticket was issued on, until it is closed."""
+        return self._day
+
+    @property
+    def closed_through(self) -> dt.date | None:
+        """The last service day closed, if any."""
+        return self._closed
+
+    def day_over(self, now: dt.datetime) -> bool:
+        """Whether ``now`` is past the open service day (time to close it)."""
+        end = self._day_end
+        return end is not None and now >= end
+
+    # -- snapshots ---------------------------------------------------------------------
+
+    def snapshot(self) -> str:
+        """The whole state as JSON text, for a checkpoint (see :meth:`restore`).
+
+        Folding the events after a snapshot into :meth:`restore`'s state gives the same
+        state as folding every event from the start; the tests check it for random
+        histories.
+        """
+
+        def heaps(groups: dict[str | None, list[_Entry]]) -> list[Any]:
+            return [
+                [group, sorted(e for e in heap if self._live(e))] for group, heap in groups.items()
+            ]
+
+        data = {
+            "version": SNAPSHOT_VERSION,
+            "events": self._events,
+            "ordinal": self._ordinal,
+            "day": self._day,
+            "closed": self._closed,
+            "tickets": [_dump_slots(rec) for rec in self._tickets.values()],
+            "labels": self._labels,
+            "appointments": self._appointments,
+            "windows": [_dump_slots(win) for win in self._windows.values()],
+            "counters": [[line, day, n] for (line, day), n in self._counters.items()],
+            "numbers": sorted(self._numbers, key=_number_key),
+            "queues": [[line, heaps(groups)] for line, groups in self._queues.items()],
+            "directed": [[list(key), heaps(groups)] for key, groups in self._directed.items()],
+            "walk_ins": [[line, day, n] for (line, day), n in self._walk_ins.items()],
+            "staff_at": self._staff_at,
+            "bookings": [_dump_slots(booking) for booking in self._bookings.values()],
+            "booked": [[line, slot, n] for (line, slot), n in self._booked.items()],
+            "booking_serial": self._booking_serial,
+        }
+        return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+    def _live(self, entry: _Entry) -> bool:
+        rec = self._tickets.get(entry[3])
+        return rec is not None and rec.version == entry[2] and rec.status is TicketStatus.WAITING
+
+    @classmethod
+    def restore(cls, text: str) -> QueueState:
+        """The state a :meth:`snapshot` was taken of.
+
+        Raises:
+            ValueError: If the text is not a snapshot of this version.
+        """
+        try:
+            data = json.loads(text, object_hook=_decode)
+            if data.get("version") != SNAPSHOT_VERSION:
+                raise ValueError(f"snapshot version {data.get('version')!r}")
+            state = cls()
+            state._events = int(data["events"])
+            state._ordinal = int(data["ordinal"])
+            if data["day"] is not None:
+                state._open_day(data["day"])
+            state._closed = data["closed"]
+            for fields in data["tickets"]:
+                rec = LiveTicket.__new__(LiveTicket)
+                _load_slots(rec, fields)
+                state._tickets[rec.id] = rec
+            state._labels = dict(data["labels"])
+            state._appointments = dict(data["appointments"])
+            for fields in data["windows"]:
+                win = LiveWindow.__new__(LiveWindow)
+                _load_slots(win, fields)
+                state._windows[win.code] = win
+            state._counters = {(line, day): n for line, day, n in data["counters"]}
+            state._numbers = {(line, day, n) for line, day, n in data["numbers"]}
+            for line, groups in data["queues"]:
+                state._queues[line] = {group: [tuple(e) for e in heap] for group, heap in groups}
+            for key, groups in data["directed"]:
+                state._directed[key[0], key[1]] = {
+                    group: [tuple(e) for e in heap] for group, heap in groups
+                }
+            state._walk_ins = {(line, day): n for line, day, n in data["walk_ins"]}
+            state._staff_at = dict(data["staff_at"])
+            for fields in data["bookings"]:
+                booking = _BookingRec.__new__(_BookingRec)
+                _load_slots(booking, fields)
+                state._bookings[booking.ref] = booking
+            state._booked = {(line, slot): n for line, slot, n in data["booked"]}
+            state._booking_serial = int(data["booking_serial"])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a queue state snapshot: {exc!r}") from exc
+        return state
 
     def _enqueue(self, rec: LiveTicket) -> None:
         rec.version += 1
@@ -506,7 +678,10 @@ class QueueState:
         if key in self._numbers:
             raise QueueStoreError(f"number {e.number} of line {e.line} issued twice on {e.day}")
         self._numbers.add(key)
-        rec = LiveTicket(e, len(self._tickets))
+        rec = LiveTicket(e, self._ordinal)
+        self._ordinal += 1
+        if e.day != self._day and (self._day is None or e.day > self._day):
+            self._open_day(e.day)
         self._tickets[e.ticket] = rec
         self._labels[e.label] = e.ticket
         if e.appointment is not None:
@@ -681,6 +856,68 @@ class QueueState:
         rec.version += 1
         rec.status = TicketStatus.CANCELLED
         rec.ended_at = e.at
+
+    def _open_day(self, day: dt.date) -> None:
+        self._day = day
+        self._day_end = (
+            None
+            if day == dt.date.max
+            else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        )
+
+    def _day_closed(self, e: DayClosed) -> None:
+        day = e.day
+        closing = (
+            TicketStatus.WAITING,
+            TicketStatus.CALLED,
+            TicketStatus.SERVING,
+            TicketStatus.PARKED,
+        )
+        tickets = self._tickets
+        gone = [rec for rec in tickets.values() if rec.day <= day]
+        for rec in gone:
+            if rec.status in closing:
+                self._end_service(rec, e.at)
+                if rec.status is not TicketStatus.WAITING:
+                    self._free_window(rec.window, rec.id)
+                rec.version += 1
+                rec.status = TicketStatus.CANCELLED
+                rec.outcome = e.outcome
+                rec.ended_at = e.at
+            if not self._keep_closed:
+                del tickets[rec.id]
+        if self._day is not None and self._day <= day:
+            self._day = None
+            self._day_end = None
+        if self._closed is None or day > self._closed:
+            self._closed = day
+        if self._keep_closed:
+            return
+        # What the state keeps of closed days: nothing but the numbering of the day just
+        # closed (a day closed early may see a late visitor, whose number continues it).
+        self._labels = {k: v for k, v in self._labels.items() if v in tickets}
+        self._appointments = {k: v for k, v in self._appointments.items() if v in tickets}
+        self._counters = {k: v for k, v in self._counters.items() if k[1] is None or k[1] >= day}
+        self._numbers = {k for k in self._numbers if k[1] >= day}
+        self._walk_ins = {k: v for k, v in self._walk_ins.items() if k[1] >= day}
+        for queues in (self._queues, self._directed):
+            for groups in queues.values():
+                for group, heap in groups.items():
+                    kept = [entry for entry in heap if entry[3] in tickets]
+                    heapq.heapify(kept)
+                    groups[group] = kept
+        for win in self._windows.values():
+            if win.ticket is not None and win.ticket not in tickets:
+                win.ticket = None
+        # Bookings of the days closed are history; later days' bookings carry over.
+        self._bookings = {
+            ref: booking
+            for ref, booking in self._bookings.items()
+            if booking.slot.astimezone(CHINA_TZ).date() > day
+        }
+        self._booked = {
+            key: n for key, n in self._booked.items() if key[1].astimezone(CHINA_TZ).date() > day
+        }
 
     def _window_opened(self, e: WindowOpened) -> None:
         win = self._window(e.window)

@@ -10,11 +10,20 @@ serializes their commands.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Iterable, Iterator
 
 from govservice_std.errors import QueueStoreError
 from govservice_std.queues.events import TicketIssued
-from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+from govservice_std.queues.stores.base import (
+    Checkpoint,
+    DayRecord,
+    Decide,
+    EventStore,
+    StoredEvent,
+    TicketFact,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -31,6 +40,8 @@ class MemoryStore(EventStore):
         self._events: list[StoredEvent] = []
         self._numbers: set[tuple[str, object, int]] = set()
         self._lock = threading.Lock()
+        self._checkpoint: Checkpoint | None = None
+        self._records: dict[dt.date, DayRecord] = {}
 
     @property
     def hall(self) -> str:
@@ -73,3 +84,36 @@ class MemoryStore(EventStore):
         """The events after ``after``, in order."""
         with self._lock:
             return self._events[after:]
+
+    def load_checkpoint(self) -> Checkpoint | None:
+        """The latest checkpoint kept."""
+        return self._checkpoint
+
+    def save_checkpoint(self, checkpoint: Checkpoint, day: DayRecord | None = None) -> None:
+        """Keep a checkpoint (and a closed day's record)."""
+        with self._lock:
+            self._checkpoint = checkpoint
+            if day is not None:
+                self._records[day.day] = day
+
+    def closed_days(
+        self, first: dt.date | None = None, last: dt.date | None = None
+    ) -> dict[dt.date, int]:
+        """The closed days kept, with the sequence number each was closed at."""
+        return {
+            day: record.seq
+            for day, record in sorted(self._records.items())
+            if (first is None or day >= first) and (last is None or day <= last)
+        }
+
+    def facts(self, days: Iterable[dt.date]) -> Iterator[TicketFact]:
+        """The ticket facts of closed days."""
+        for day in days:
+            record = self._records.get(day)
+            if record is not None:
+                yield from record.facts
+
+    def day_summary(self, day: dt.date) -> str | None:
+        """The KPI summary of a closed day."""
+        record = self._records.get(day)
+        return None if record is None else record.kpis

@@ -14,6 +14,9 @@ evaluation and dashboards read from it. The rules that make it safe:
   have no gaps either;
 * the database refuses a second ticket with the same hall, line, day and number (a unique
   index over the issue events), whatever a buggy writer does;
+* events are partitioned by the month of their service day (native partitioning; the
+  partitions are created by :func:`migrate`, months ahead), so years of a province's
+  history keep inserts and a day's reads flat;
 * the schema is created and upgraded only by :func:`migrate` (``govstd queue-db migrate``),
   never as a side effect of opening a store: opening a database that is not migrated to
   this library's :data:`SCHEMA_VERSION` raises
@@ -27,16 +30,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govservice_std.errors import QueueSchemaError, QueueStoreError
-from govservice_std.queues.events import CHINA_TZ, EVENT_TYPES, Event
+from govservice_std.queues.events import CHINA_TZ, EVENT_TYPES, Event, event_day
 from govservice_std.queues.kpis import NORMAL_GROUP, Distribution, KpiFigures, QueueKpis
-from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+from govservice_std.queues.stores.base import (
+    Checkpoint,
+    DayRecord,
+    Decide,
+    EventStore,
+    StoredEvent,
+    TicketFact,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -45,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SCHEMA",
+    "PARTITION_MONTHS_AHEAD",
     "SCHEMA_VERSION",
     "LocalityKpis",
     "PostgresStore",
@@ -113,6 +124,98 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
 )
 
+# Version 3: events partitioned by month of their service day (native partitioning), so
+# years of a province's history keep inserts and day reads flat; every event has its
+# service day; a hall's checkpoint, and each closed day's KPI summary and ticket facts.
+# The rows of version 1 move into the partitioned table in the same transaction.
+_MIGRATIONS += (
+    (
+        3,
+        "events partitioned by month; checkpoints and closed days",
+        (
+            "ALTER TABLE {s}.events RENAME TO events_v1",
+            "ALTER INDEX {s}.ticket_numbers RENAME TO ticket_numbers_v1",
+            "ALTER INDEX {s}.issued_by_day RENAME TO issued_by_day_v1",
+            "ALTER INDEX {s}.events_by_ticket RENAME TO events_by_ticket_v1",
+            """CREATE TABLE {s}.events (
+                hall text NOT NULL REFERENCES {s}.halls (hall),
+                seq bigint NOT NULL,
+                type text NOT NULL,
+                ticket text,
+                at timestamptz NOT NULL,
+                at_offset integer NOT NULL,
+                label text,
+                line text,
+                number integer,
+                day date NOT NULL,
+                order_at timestamptz,
+                order_at_offset integer,
+                grp text,
+                appointment text,
+                slot timestamptz,
+                slot_offset integer,
+                win text,
+                outcome text,
+                from_line text,
+                to_line text,
+                staff text,
+                reason text,
+                to_window text,
+                to_staff text,
+                PRIMARY KEY (hall, day, seq)
+            ) PARTITION BY RANGE (day)""",
+            # Anything outside the monthly partitions (see _ensure_partitions) lands here.
+            "CREATE TABLE {s}.events_other PARTITION OF {s}.events DEFAULT",
+            """CREATE UNIQUE INDEX ticket_numbers ON {s}.events (hall, line, day, number)
+                WHERE type = 'issued'""",
+            "CREATE INDEX events_by_seq ON {s}.events (hall, seq)",
+            """CREATE INDEX issued_by_day ON {s}.events (day, hall) WHERE type = 'issued'""",
+            "CREATE INDEX events_by_ticket ON {s}.events (hall, ticket)",
+            "CREATE TABLE {s}.partition_months (month date PRIMARY KEY)",
+            """CREATE TABLE {s}.checkpoints (
+                hall text PRIMARY KEY REFERENCES {s}.halls (hall),
+                seq bigint NOT NULL,
+                version integer NOT NULL,
+                written_at timestamptz NOT NULL DEFAULT now(),
+                state text NOT NULL
+            )""",
+            """CREATE TABLE {s}.day_summaries (
+                hall text NOT NULL REFERENCES {s}.halls (hall),
+                day date NOT NULL,
+                seq bigint NOT NULL,
+                kpis text NOT NULL,
+                PRIMARY KEY (hall, day)
+            )""",
+            """CREATE TABLE {s}.day_tickets (
+                hall text NOT NULL,
+                day date NOT NULL,
+                ticket text NOT NULL,
+                line text NOT NULL,
+                win text,
+                grp text NOT NULL,
+                hour integer NOT NULL,
+                status text NOT NULL,
+                waited float8,
+                service float8,
+                arrival float8 NOT NULL,
+                PRIMARY KEY (hall, day, ticket)
+            )""",
+            "@partitions",  # the months of the old rows, this month and the next ones
+            """INSERT INTO {s}.events SELECT hall, seq, type, ticket, at, at_offset, label,
+                line, number,
+                coalesce(day, ((at AT TIME ZONE 'UTC') + interval '8 hours')::date),
+                order_at, order_at_offset, grp, appointment, slot, slot_offset, win, outcome,
+                from_line, to_line, staff, reason, to_window, to_staff
+                FROM {s}.events_v1""",
+            "DROP TABLE {s}.events_v1",
+        ),
+    ),
+)
+
+PARTITION_MONTHS_AHEAD = 24
+"""How many months ahead of the current one :func:`migrate` creates event partitions for
+(running it again later extends them; events beyond land in a default partition)."""
+
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 """The database layout version this library reads and writes."""
 
@@ -143,9 +246,14 @@ def _zone(offset: int) -> dt.tzinfo:
     return zone
 
 
+_DAY_COLUMN = _COLUMNS.index("day")
+
+
 def _row(event: Event) -> list[object]:
     values: list[object] = [None] * len(_COLUMNS)
     values[0] = event.type
+    # Every event has its service day: the partition key, and the key of the day reads.
+    values[_DAY_COLUMN] = event_day(event)
     for name, column, moment in _PLANS[type(event)]:
         value = getattr(event, name)
         if value is not None:
@@ -284,6 +392,9 @@ def migrate(url: str, *, schema: str = DEFAULT_SCHEMA) -> list[int]:
             if version <= current:
                 continue
             for statement in statements:
+                if statement == "@partitions":
+                    _ensure_partitions(conn, sql, schema, old="events_v1")
+                    continue
                 conn.execute(_q(sql, statement, schema))
             conn.execute(
                 _q(
@@ -292,7 +403,76 @@ def migrate(url: str, *, schema: str = DEFAULT_SCHEMA) -> list[int]:
                 (version, description),
             )
             applied.append(version)
+        if not applied:
+            _ensure_partitions(conn, sql, schema)
     return applied
+
+
+def _months(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _ensure_partitions(
+    conn: psycopg.Connection[Any], sql: Any, schema: str, old: str | None = None
+) -> None:
+    """Create the monthly event partitions that are missing, up to months ahead.
+
+    From this month (or, while migrating to partitions, the first month with events in
+    ``old``, the unpartitioned table) to :data:`PARTITION_MONTHS_AHEAD` months after this
+    one. Rows already in the default partition for a new month are moved into it.
+    """
+    today = dt.datetime.now(CHINA_TZ).date()
+    first = today
+    if old is not None:  # the months of the rows to move (later runs need only new months)
+        row = conn.execute(
+            sql.SQL(
+                "SELECT min(coalesce(day, ((at AT TIME ZONE 'UTC') + interval '8 hours')::date))"
+                " FROM {}"
+            ).format(sql.Identifier(schema, old))
+        ).fetchone()
+        if row and row[0] is not None and row[0] < first:
+            first = row[0]
+    last = today
+    for _ in range(PARTITION_MONTHS_AHEAD):
+        last = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    have = {r[0] for r in conn.execute(_q(sql, "SELECT month FROM {s}.partition_months", schema))}
+    for month in _months(first, last):
+        if month in have:
+            continue
+        end = (month + dt.timedelta(days=32)).replace(day=1)
+        name = f"events_{month:%Y_%m}"
+        # A new partition may not overlap rows already in the default one: move them.
+        conn.execute(
+            sql.SQL(
+                "CREATE TEMP TABLE moving ON COMMIT DROP AS SELECT * FROM {}.events_other "
+                "WHERE day >= %s AND day < %s"
+            ).format(sql.Identifier(schema)),
+            (month, end),
+        )
+        conn.execute(
+            sql.SQL("DELETE FROM {}.events_other WHERE day >= %s AND day < %s").format(
+                sql.Identifier(schema)
+            ),
+            (month, end),
+        )
+        conn.execute(
+            sql.SQL("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ({}) TO ({})").format(
+                sql.Identifier(schema, name),
+                sql.Identifier(schema, "events"),
+                sql.Literal(month),
+                sql.Literal(end),
+            )
+        )
+        conn.execute(
+            sql.SQL("INSERT INTO {}.events SELECT * FROM moving").format(sql.Identifier(schema))
+        )
+        conn.execute("DROP TABLE moving")
+        conn.execute(
+            _q(sql, "INSERT INTO {s}.partition_months (month) VALUES (%s)", schema), (month,)
+        )
 
 
 def _read_committed(conn: psycopg.Connection[Any]) -> None:
@@ -378,6 +558,10 @@ class PostgresStore(EventStore):
         self._advance = sql.SQL("UPDATE {}.halls SET last_seq = %s WHERE hall = %s").format(
             schema_id
         )
+        self._schema = schema
+        self._by_day = sql.SQL(
+            "SELECT seq, {} FROM {}.events WHERE hall = %s AND day = %s ORDER BY seq"
+        ).format(columns, schema_id)
         # Most commands append one event: one round trip appends it and advances the hall,
         # which shortens the time the hall's lock is held.
         self._append_one = sql.SQL("WITH added AS ({}) {}").format(self._insert, self._advance)
@@ -418,6 +602,10 @@ class PostgresStore(EventStore):
                     f"{self._where}: hall {hall} is not set up; name its locality to set it up"
                 )
         return hall, halls.get(hall)
+
+    def _sql(self, text: str) -> Any:
+        _, sql, _ = _driver()
+        return _q(sql, text, self._schema)
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection[Any]]:
@@ -495,6 +683,106 @@ class PostgresStore(EventStore):
         with self._conn() as conn:
             return self._events(conn.execute(self._select, (self._hall, after)))
 
+    # -- checkpoints and history -------------------------------------------------------
+
+    def load_checkpoint(self) -> Checkpoint | None:
+        """The hall's latest checkpoint, if one was written."""
+        with self._conn() as conn:
+            row = conn.execute(
+                self._sql("SELECT seq, state FROM {s}.checkpoints WHERE hall = %s"), (self._hall,)
+            ).fetchone()
+        return None if row is None else Checkpoint(int(row[0]), str(row[1]))
+
+    def save_checkpoint(self, checkpoint: Checkpoint, day: DayRecord | None = None) -> None:
+        """Write a checkpoint (and a closed day's record) in one transaction."""
+        from govservice_std.queues.state import SNAPSHOT_VERSION  # noqa: PLC0415
+
+        with self._conn() as conn:
+            conn.execute(
+                self._sql(
+                    "INSERT INTO {s}.checkpoints (hall, seq, version, state) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (hall) DO UPDATE SET "
+                    "seq = excluded.seq, version = excluded.version, state = excluded.state, "
+                    "written_at = now() WHERE excluded.seq >= {s}.checkpoints.seq"
+                ),
+                (self._hall, checkpoint.seq, SNAPSHOT_VERSION, checkpoint.state),
+            )
+            if day is not None:
+                conn.execute(
+                    self._sql(
+                        "INSERT INTO {s}.day_summaries (hall, day, seq, kpis) "
+                        "VALUES (%s, %s, %s, %s) ON CONFLICT (hall, day) DO UPDATE SET "
+                        "seq = excluded.seq, kpis = excluded.kpis"
+                    ),
+                    (self._hall, day.day, day.seq, day.kpis),
+                )
+                conn.execute(
+                    self._sql("DELETE FROM {s}.day_tickets WHERE hall = %s AND day = %s"),
+                    (self._hall, day.day),
+                )
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        self._sql(
+                            "INSERT INTO {s}.day_tickets (hall, day, ticket, line, win, grp, "
+                            "hour, status, waited, service, arrival) "
+                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                        ),
+                        [(self._hall, *fact) for fact in day.facts],
+                    )
+
+    def days(self, first: dt.date | None = None, last: dt.date | None = None) -> dict[dt.date, int]:
+        """The service days with events, with their last event (only their partitions)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                self._sql(
+                    "SELECT day, max(seq) FROM {s}.events WHERE hall = %s "
+                    "AND day BETWEEN %s AND %s GROUP BY day ORDER BY day"
+                ),
+                (self._hall, first or dt.date.min, last or dt.date.max),
+            ).fetchall()
+        return {day: int(seq) for day, seq in rows}
+
+    def read_day(self, day: dt.date) -> Iterator[StoredEvent]:
+        """The events of one service day, in order (one partition, by index)."""
+        with self._conn() as conn:
+            cursor = conn.execute(self._by_day, (self._hall, day))
+            return iter(self._events(cursor))
+
+    def closed_days(
+        self, first: dt.date | None = None, last: dt.date | None = None
+    ) -> dict[dt.date, int]:
+        """The closed days with a stored record, with the sequence number each closed at."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                self._sql(
+                    "SELECT day, seq FROM {s}.day_summaries WHERE hall = %s "
+                    "AND day BETWEEN %s AND %s ORDER BY day"
+                ),
+                (self._hall, first or dt.date.min, last or dt.date.max),
+            ).fetchall()
+        return {day: int(seq) for day, seq in rows}
+
+    def facts(self, days: Iterable[dt.date]) -> Iterator[TicketFact]:
+        """The ticket facts of closed days, a day at a time."""
+        query = self._sql(
+            "SELECT day, ticket, line, win, grp, hour, status, waited, service, arrival "
+            "FROM {s}.day_tickets WHERE hall = %s AND day = %s"
+        )
+        for day in days:
+            with self._conn() as conn:
+                rows = conn.execute(query, (self._hall, day)).fetchall()
+            for row in rows:
+                yield TicketFact(*row)
+
+    def day_summary(self, day: dt.date) -> str | None:
+        """The KPI summary stored when ``day`` was closed (JSON text), if any."""
+        with self._conn() as conn:
+            row = conn.execute(
+                self._sql("SELECT kpis FROM {s}.day_summaries WHERE hall = %s AND day = %s"),
+                (self._hall, day),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def close(self) -> None:
         """Close the store's own pool (a shared pool stays open)."""
         if self._own_pool:
@@ -533,7 +821,7 @@ class LocalityKpis:
 # status and is left out of the fold.
 _KPI_QUERY = """
 WITH issued AS (
-    SELECT i.hall, i.ticket, i.line, coalesce(i.grp, %(normal)s) AS grp,
+    SELECT i.hall, i.seq, i.ticket, i.line, coalesce(i.grp, %(normal)s) AS grp,
            greatest(i.at, i.slot) AS arrival
     FROM {s}.events i JOIN {s}.halls h ON h.hall = i.hall
     WHERE h.locality = %(locality)s AND i.type = 'issued' AND i.day = %(day)s
@@ -561,10 +849,18 @@ folded AS (
 scored AS (
     SELECT i.hall, coalesce(f.to_line, i.line) AS line, f.win, i.grp,
            extract(hour FROM (i.arrival AT TIME ZONE 'UTC') + interval '8 hours')::int AS hour,
-           CASE f.last_type
-               WHEN 'called' THEN 'called' WHEN 'started' THEN 'serving'
-               WHEN 'finished' THEN 'finished' WHEN 'no_show' THEN 'no_show'
-               WHEN 'cancelled' THEN 'cancelled' ELSE 'waiting'
+           CASE
+               -- A day close ends the tickets still open (they count as cancelled).
+               WHEN coalesce(f.last_type, 'issued') IN ('issued', 'called', 'started',
+                        'reactivated', 'transferred')
+                    AND EXISTS (SELECT 1 FROM {s}.events c WHERE c.hall = i.hall
+                        AND c.type = 'day_closed' AND c.day >= %(day)s AND c.seq > i.seq)
+                   THEN 'cancelled'
+               WHEN f.last_type = 'called' THEN 'called'
+               WHEN f.last_type = 'started' THEN 'serving'
+               WHEN f.last_type = 'finished' THEN 'finished'
+               WHEN f.last_type = 'no_show' THEN 'no_show'
+               WHEN f.last_type = 'cancelled' THEN 'cancelled' ELSE 'waiting'
            END AS status,
            -- greatest() skips NULLs: a ticket never called must keep no waiting time.
            CASE WHEN f.first_called IS NOT NULL

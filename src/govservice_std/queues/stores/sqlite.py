@@ -23,9 +23,9 @@ import contextlib
 import datetime as dt
 import operator
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -39,13 +39,25 @@ from govservice_std.queues.events import (
     TicketCalled,
     TicketIssued,
 )
-from govservice_std.queues.stores.base import Decide, EventStore, StoredEvent
+from govservice_std.queues.stores.base import (
+    Checkpoint,
+    DayRecord,
+    Decide,
+    EventStore,
+    StoredEvent,
+    TicketFact,
+)
+
+if TYPE_CHECKING:
+    from govservice_std.queues.kpis import FactTable
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Synchronous", "connect"]
 
-SCHEMA_VERSION = 2
-"""The version of the database layout this module writes (version 1 files are upgraded
-in place when opened: version 2 adds the staff, chosen-call and transfer-target columns)."""
+SCHEMA_VERSION = 3
+"""The version of the database layout this module writes. Older files are upgraded in
+place when opened (one transaction): version 2 adds the staff, chosen-call and
+transfer-target columns; version 3 gives every event its service day, indexes events by
+hall and day, and adds the checkpoints and the closed days' summaries and ticket facts."""
 
 Synchronous = Literal["FULL", "NORMAL", "OFF"]
 """SQLite's ``synchronous`` setting: ``FULL`` survives power loss; ``NORMAL`` in WAL mode
@@ -93,6 +105,44 @@ _ADDED_COLUMNS = {2: ("staff", "reason", "to_window", "to_staff")}
 # primary key finds directly, and every index is one more page to write on each commit.
 # The unique index is partial for the same reason: only issue events carry a number.
 
+# Layout 3: every event has its service day (``day``), read by day through an index; a
+# hall's checkpoint, and each closed day's KPI summary and ticket facts.
+_SCHEMA_3 = """
+CREATE INDEX IF NOT EXISTS events_by_day ON events (hall, day);
+CREATE TABLE IF NOT EXISTS checkpoints (
+    hall TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    written_at TEXT NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS day_summaries (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kpis TEXT NOT NULL,
+    facts BLOB NOT NULL,
+    PRIMARY KEY (hall, day)
+);
+CREATE TABLE IF NOT EXISTS day_tickets (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    ticket TEXT NOT NULL,
+    line TEXT NOT NULL,
+    win TEXT,
+    grp TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    waited REAL,
+    service REAL,
+    arrival REAL NOT NULL,
+    PRIMARY KEY (hall, day, ticket)
+) WITHOUT ROWID;
+"""
+# Versions 1 and 2 kept the day on issue events only; SQLite's date() reads the offset of the
+# stored times, so each event's service day (China Standard Time) is its date + 8 hours.
+_UPGRADE_DAYS = "UPDATE events SET day = date(at, '+8 hours') WHERE day IS NULL"
+
 # Every event field has its own column (times as ISO 8601 text with their offset), so the
 # record can be queried with plain SQL and no JSON is built on the hot path.
 _COLUMNS = (
@@ -122,9 +172,17 @@ _PLANS = {cls: _plan(cls) for cls in EVENT_TYPES.values()}
 # Built from the constant column names above, never from data.
 _SELECT = (
     f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
-    "WHERE seq > ? AND hall = ? ORDER BY seq"
+    # ``+hall``: the primary key's range finds the events after ``seq``; left to itself,
+    # SQLite would walk the hall's whole history in the day index instead.
+    "WHERE seq > ? AND +hall = ? ORDER BY seq"
 )
 
+
+_MINE_BETWEEN = "SELECT 1 FROM events WHERE seq > ? AND seq < ? AND +hall = ? LIMIT 1"
+_BY_DAY = (
+    f"SELECT seq, {', '.join(_COLUMNS)} FROM events "  # noqa: S608
+    "WHERE hall = ? AND day = ? ORDER BY seq"
+)
 
 _Row = Callable[[str, Any], tuple[object, ...]]
 """An event type's INSERT parameters: the hall, then the event's fields (each function
@@ -146,7 +204,10 @@ def _inserter(cls: type) -> _Insert:
     tag = getattr(cls, "type")  # noqa: B009 - a ClassVar of every event type
     if not tag.isidentifier():  # it goes into the statement
         raise TypeError(f"{cls.__name__} has an unusual type tag {tag!r}")
-    columns = [_RENAMED.get(name, name) for name in names]
+    # Every row carries its service day (see events.event_day): the time's date in China
+    # Standard Time unless the event names its day.
+    own_day = "day" in names
+    columns = [_RENAMED.get(name, name) for name in names] + ([] if own_day else ["day"])
     sql = (
         f"INSERT INTO events (hall, type, {', '.join(columns)}) "  # noqa: S608 - constants
         f"VALUES (?, '{tag}', {', '.join('?' for _ in columns)})"
@@ -159,7 +220,9 @@ def _inserter(cls: type) -> _Insert:
         # Only ``at`` to format: most events (calls, starts, finishes).
         def simple(hall: str, event: Event) -> tuple[object, ...]:
             values = fetch(event)
-            return (hall, values[0].isoformat(), *values[1:])
+            at = values[0]
+            stamp = at.isoformat()
+            return (hall, stamp, *values[1:], _day_text(at, stamp))
 
         return sql, simple
 
@@ -167,6 +230,8 @@ def _inserter(cls: type) -> _Insert:
         values = list(fetch(event))
         at = values[0]
         stamp = values[0] = at.isoformat()
+        if not own_day:
+            values.append(_day_text(at, stamp))
         for i in moments:
             value = values[i]
             if value is not None:
@@ -203,6 +268,13 @@ def _stamp(at: dt.datetime) -> str:
     return at.isoformat()
 
 
+def _day_text(at: dt.datetime, stamp: str) -> str:
+    """The service day of a time as ISO text, given the time's ISO text."""
+    if at.tzinfo is CHINA_TZ:
+        return stamp[:10]
+    return at.astimezone(CHINA_TZ).date().isoformat()
+
+
 # The rows of the four events of every ticket's life, spelled out: one function per type
 # reads each field straight from its slot, which is cheaper than ``attrgetter`` and a
 # rebuilt tuple, and every command pays for it between two commits. The tests check that
@@ -232,15 +304,24 @@ def _issued_row(hall: str, event: TicketIssued) -> tuple[object, ...]:
 
 
 def _called_row(hall: str, event: TicketCalled) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window, event.staff, event.reason)
+    at = event.at
+    stamp = _stamp(at)
+    day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
+    return (hall, stamp, event.ticket, event.window, event.staff, event.reason, day)
 
 
 def _started_row(hall: str, event: ServiceStarted) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window, event.staff)
+    at = event.at
+    stamp = _stamp(at)
+    day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
+    return (hall, stamp, event.ticket, event.window, event.staff, day)
 
 
 def _finished_row(hall: str, event: ServiceFinished) -> tuple[object, ...]:
-    return (hall, _stamp(event.at), event.ticket, event.window, event.outcome, event.staff)
+    at = event.at
+    stamp = _stamp(at)
+    day = stamp[:10] if at.tzinfo is CHINA_TZ else _day_text(at, stamp)
+    return (hall, stamp, event.ticket, event.window, event.outcome, event.staff, day)
 
 
 _ROWS: dict[type, _Row] = {
@@ -336,14 +417,14 @@ def connect(
             if version == 0:
                 # One statement at a time: executescript() would commit our transaction
                 # and let another process race us through the set-up.
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        con.execute(statement)
+                _run_script(con, _SCHEMA + ";" + _SCHEMA_3)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version < SCHEMA_VERSION:
                 for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for column in _ADDED_COLUMNS[step]:
+                    for column in _ADDED_COLUMNS.get(step, ()):
                         con.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+                    if step == 3:
+                        _run_script(con, _UPGRADE_DAYS + ";" + _SCHEMA_3)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise QueueStoreError(
@@ -360,6 +441,12 @@ def connect(
     except _DB_ERRORS as exc:
         raise _store_error(path, exc, timeout) from exc
     return con
+
+
+def _run_script(con: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            con.execute(statement)
 
 
 def _must_exist(path: Path | str) -> None:
@@ -497,10 +584,15 @@ class SQLiteStore(EventStore):
                 sql, row = _INSERTS[type(event)]
                 try:
                     cur.execute(sql, row(self._hall, event))
-                    first = cur.lastrowid
+                    first = cur.lastrowid or -1
                 except sqlite3.IntegrityError:
                     first = -1  # a stale decision can collide (a number already taken)
-                if first == after + 1:
+                # Only this hall's events matter: rows other halls appended in between
+                # (one file may hold several halls) leave the decision standing.
+                if first == after + 1 or (
+                    first > after
+                    and cur.execute(_MINE_BETWEEN, (after, first, self._hall)).fetchone() is None
+                ):
                     last = first
                     if len(new) > 1:
                         for event in new[1:]:
@@ -545,6 +637,149 @@ class SQLiteStore(EventStore):
             raise _store_error(self._path, exc, self._timeout) from exc
         return [(row[0], _event(row, f"{self._path}#{row[0]}")) for row in rows]
 
+    # -- checkpoints and history -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except _DB_ERRORS as exc:
+            raise _store_error(self._path, exc, self._timeout) from exc
+
+    def load_checkpoint(self) -> Checkpoint | None:
+        """The hall's latest checkpoint, if one was written."""
+        with self._errors():
+            row = self._con.execute(
+                "SELECT seq, state FROM checkpoints WHERE hall = ?", (self._hall,)
+            ).fetchone()
+            return None if row is None else Checkpoint(int(row[0]), str(row[1]))
+
+    def save_checkpoint(self, checkpoint: Checkpoint, day: DayRecord | None = None) -> None:
+        """Write a checkpoint (and a closed day's record) in one transaction.
+
+        The new checkpoint replaces the old one only when the transaction commits: a
+        writer that dies half-way leaves the previous checkpoint, which is as good.
+        """
+        with self._errors():
+            from govservice_std.queues.state import SNAPSHOT_VERSION  # noqa: PLC0415
+
+            cur = self._con.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute(
+                    "INSERT INTO checkpoints (hall, seq, version, written_at, state) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hall) DO UPDATE SET seq = excluded.seq, "
+                    "version = excluded.version, written_at = excluded.written_at, "
+                    "state = excluded.state WHERE excluded.seq >= checkpoints.seq",
+                    (
+                        self._hall,
+                        checkpoint.seq,
+                        SNAPSHOT_VERSION,
+                        dt.datetime.now(dt.UTC).isoformat(),
+                        checkpoint.state,
+                    ),
+                )
+                if day is not None:
+                    from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
+
+                    text = day.day.isoformat()
+                    # The facts twice: as rows to query, and as one table of columns that a
+                    # year's KPIs read in a few milliseconds a day.
+                    cur.execute(
+                        "INSERT OR REPLACE INTO day_summaries (hall, day, seq, kpis, facts) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (self._hall, text, day.seq, day.kpis, FactTable.of(day.facts).to_bytes()),
+                    )
+                    cur.execute(
+                        "DELETE FROM day_tickets WHERE hall = ? AND day = ?", (self._hall, text)
+                    )
+                    cur.executemany(
+                        "INSERT INTO day_tickets (hall, day, ticket, line, win, grp, hour, status, "
+                        "waited, service, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(self._hall, text, *fact[1:]) for fact in day.facts],
+                    )
+                cur.execute("COMMIT")
+            except BaseException:
+                if self._con.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
+
+    def days(self, first: dt.date | None = None, last: dt.date | None = None) -> dict[dt.date, int]:
+        """The service days with events (read from the day index), with their last event."""
+        with self._errors():
+            rows = self._con.execute(
+                "SELECT day, max(seq) FROM events WHERE hall = ? AND day BETWEEN ? AND ? "
+                "GROUP BY day ORDER BY day",
+                (self._hall, _lower(first), _upper(last)),
+            )
+            return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
+
+    def read_day(self, day: dt.date) -> Iterator[StoredEvent]:
+        """The events of one service day, in order, read as they are used."""
+        with self._errors():
+            source = f"{self._path}#"
+            cursor = self._con.execute(_BY_DAY, (self._hall, day.isoformat()))
+            for row in cursor:
+                yield row[0], _event(row, f"{source}{row[0]}")
+
+    def closed_days(
+        self, first: dt.date | None = None, last: dt.date | None = None
+    ) -> dict[dt.date, int]:
+        """The closed days with a stored record, with the sequence number each closed at."""
+        with self._errors():
+            rows = self._con.execute(
+                "SELECT day, seq FROM day_summaries WHERE hall = ? AND day BETWEEN ? AND ? "
+                "ORDER BY day",
+                (self._hall, _lower(first), _upper(last)),
+            )
+            return {dt.date.fromisoformat(day): int(seq) for day, seq in rows}
+
+    def facts(self, days: Iterable[dt.date]) -> Iterator[TicketFact]:
+        """The ticket facts of closed days, read as they are used."""
+        with self._errors():
+            query = (
+                "SELECT ticket, line, win, grp, hour, status, waited, service, arrival "
+                "FROM day_tickets WHERE hall = ? AND day = ?"
+            )
+            make = tuple.__new__  # a named tuple's own constructor is several times slower
+            for day in days:
+                for row in self._con.execute(query, (self._hall, day.isoformat())):
+                    yield make(TicketFact, (day, *row))
+
+    def fact_tables(self, days: Iterable[dt.date]) -> Iterator[FactTable]:
+        """The stored ticket facts of closed days, one table a day."""
+        with self._errors():
+            from govservice_std.queues.kpis import FactTable  # noqa: PLC0415
+
+            query = "SELECT facts FROM day_summaries WHERE hall = ? AND day = ?"
+            for day in days:
+                row = self._con.execute(query, (self._hall, day.isoformat())).fetchone()
+                if row is not None:
+                    try:
+                        table = FactTable.from_bytes(bytes(row[0]))
+                    except ValueError as exc:
+                        raise QueueStoreError(
+                            f"{self._path}: the stored facts of {day} are corrupt: {exc}"
+                        ) from exc
+                    yield table
+
+    def day_summary(self, day: dt.date) -> str | None:
+        """The KPI summary stored when ``day`` was closed (JSON text), if any."""
+        with self._errors():
+            row = self._con.execute(
+                "SELECT kpis FROM day_summaries WHERE hall = ? AND day = ?",
+                (self._hall, day.isoformat()),
+            ).fetchone()
+            return None if row is None else str(row[0])
+
     def close(self) -> None:
         """Close the connection."""
         self._con.close()
+
+
+def _lower(day: dt.date | None) -> str:
+    return "0000-00-00" if day is None else day.isoformat()
+
+
+def _upper(day: dt.date | None) -> str:
+    return "9999-99-99" if day is None else day.isoformat()
