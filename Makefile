@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 PLUGINS := plugins/guangdong plugins/longmen plugins/boluo
 
-.PHONY: setup runtime demo test lint typecheck docs linkcheck dist wheels-smoke check clean messages
+.PHONY: screenshots setup runtime demo test lint typecheck docs linkcheck dist wheels-smoke check clean messages
 
 setup: $(STAMP)
 
@@ -82,6 +82,10 @@ messages: $(STAMP)
 	  "$$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')"
 	$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D govservice_std --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALE) -D govservice_std --statistics
+
+# The documentation's pictures of the hall service's pages, taken by the browser test.
+screenshots: $(STAMP)
+	GOVSERVICE_STD_SCREENSHOTS=1 $(BIN)/python -m pytest tests/web/test_pages_browser.py
 
 check: lint typecheck test docs
 

@@ -333,15 +333,19 @@ def _fresh_database(url: str) -> Iterator[str]:
     import uuid
 
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     from govservice_std.queues.stores.postgres import migrate
 
     name = f"govstd_bench_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
+    # A postgresql:// URL naming the new database (the service tells PostgreSQL from SQLite
+    # by the URL's scheme).
     params = {key: str(value) for key, value in conninfo_to_dict(url).items() if value is not None}
-    fresh = make_conninfo("", **{**params, "dbname": name})
+    user = params.get("user", "postgres")
+    host, port = params.get("host", "127.0.0.1"), params.get("port", "5432")
+    fresh = f"postgresql://{user}@{host}:{port}/{name}"
     try:
         migrate(fresh)
         yield fresh

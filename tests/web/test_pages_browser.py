@@ -26,7 +26,10 @@ from govservice_std.queues.stores.sqlite import SQLiteStore
 from tests.web.conftest import HALL, make_tokens
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "web" / "screenshots"
+# `make screenshots` sets this to refresh the documentation's pictures; otherwise the
+# pictures go to the test's own folder and the work tree stays as it was.
+SCREENSHOTS_ENV = "GOVSERVICE_STD_SCREENSHOTS"
+DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "web" / "screenshots"
 DRILL = "2026-03-02T09:00:00+08:00"
 
 pytestmark = pytest.mark.skipif(
@@ -95,7 +98,8 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
     db = tmp_path / "hall.db"
     SQLiteStore(db, HALL, locality="441324").close()
     tokens = make_tokens(db)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = DOCS_SCREENSHOTS if os.environ.get(SCREENSHOTS_ENV) else tmp_path / "shots"
+    shots.mkdir(parents=True, exist_ok=True)
     with (
         serving(db, _free_port()) as one,
         serving(db, _free_port()) as two,
@@ -116,7 +120,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             kiosk = browser.new_context(viewport=hall_screen).new_page()
             _login(kiosk, one, tokens["kiosk"], "kiosk")
             expect(kiosk.locator("h1")).to_have_text("请选择办理业务")
-            kiosk.screenshot(path=str(SCREENSHOTS / "kiosk.png"))
+            kiosk.screenshot(path=str(shots / "kiosk.png"))
             kiosk.click('button[name="line"][value="A"]')
             kiosk.wait_for_url(f"{one}/ticket/*")
             expect(kiosk.locator(".number")).to_have_text("A001")
@@ -124,7 +128,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             source = kiosk.locator("img.qr").get_attribute("src", timeout=5000) or ""
             assert source.startswith("data:image/svg+xml")
             assert kiosk.evaluate("document.querySelector('img.qr').naturalWidth") > 50
-            kiosk.screenshot(path=str(SCREENSHOTS / "ticket.png"))
+            kiosk.screenshot(path=str(shots / "ticket.png"))
             ticket_url = kiosk.url
 
             # The visitor's phone opens the QR code's page on the second process.
@@ -143,21 +147,21 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             counter.click('button[data-action="sign-in"]')
             expect(counter.locator("#staff-state")).to_contain_text("S02")
             expect(counter.locator("#waiting")).to_contain_text("A001")
-            counter.screenshot(path=str(SCREENSHOTS / "counter-waiting.png"))
+            counter.screenshot(path=str(shots / "counter-waiting.png"))
             counter.click('button[data-action="call"]')
             expect(counter.locator("#current-label")).to_have_text("A001")
-            counter.screenshot(path=str(SCREENSHOTS / "counter-called.png"))
+            counter.screenshot(path=str(shots / "counter-called.png"))
 
             # The board (other process) shows the call and says it aloud.
             expect(board.locator("#calls tr.latest td").first).to_have_text("A001")
             expect(board.locator("#calls tr.latest td").nth(1)).to_have_text("A01")
             board.wait_for_function("window.__spoken.length > 0")
             assert board.evaluate("window.__spoken") == ["请 A001 号到 A01 窗口办理"]
-            board.screenshot(path=str(SCREENSHOTS / "board.png"))
+            board.screenshot(path=str(shots / "board.png"))
 
             # The phone is told it is its turn.
             expect(phone.locator("#position")).to_contain_text("轮到您了，请到 A01 窗口办理")
-            phone.screenshot(path=str(SCREENSHOTS / "position.png"))
+            phone.screenshot(path=str(shots / "position.png"))
 
             # The visitor must fetch a document: the ticket is parked, then resumed.
             counter.click('button[data-action="park"]')
@@ -176,7 +180,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             monitor = browser.new_context(viewport=hall_screen).new_page()
             _login(monitor, two, tokens["manager"], "monitor")
             expect(monitor.locator(".tiles dd").nth(3)).to_have_text("1")
-            monitor.screenshot(path=str(SCREENSHOTS / "monitor.png"))
+            monitor.screenshot(path=str(shots / "monitor.png"))
 
             # The ticket prints on an 80 mm roll (and on 58 mm).
             printed = browser.new_context().new_page()

@@ -152,7 +152,11 @@ def _tokens(db: str) -> Any:
         from govservice_std.web.auth import TokenStore  # noqa: PLC0415
     except ImportError:
         raise _web_missing() from None
-    if not db.startswith(("postgresql://", "postgres://")) and not os.path.exists(db):
+    if (
+        not db.startswith(("postgresql://", "postgres://"))
+        and "dbname=" not in db
+        and not (os.path.exists(db))
+    ):
         raise click.ClickException(_("no such database: {db}").format(db=db))
     return TokenStore(db)
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from govservice_std.registry import ResolvedLocality
 
-__all__ = ["CONTENT_SECURITY_POLICY", "app_from_env", "create_app", "open_store"]
+__all__ = ["CONTENT_SECURITY_POLICY", "app_from_env", "create_app", "is_postgres", "open_store"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,15 +63,24 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 def open_store(db: str | Path, hall: str | None, *, locality: str | None = None) -> EventStore:
-    """Open a hall's queue store: a ``postgresql://`` URL, or else a SQLite file path."""
+    """Open a hall's queue store: a PostgreSQL URL or connection string, else a SQLite file.
+
+    ``postgresql://…`` and libpq's ``key=value`` strings (``dbname=… host=…``) name a
+    PostgreSQL database; anything else is the path of a SQLite file.
+    """
     text = str(db)
-    if text.startswith(("postgresql://", "postgres://")):
+    if is_postgres(text):
         from govservice_std.queues.stores.postgres import PostgresStore  # noqa: PLC0415
 
         return PostgresStore(text, hall, locality=locality)
     from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
     return SQLiteStore(text, hall, locality=locality)
+
+
+def is_postgres(db: str) -> bool:
+    """Whether ``db`` names a PostgreSQL database rather than a SQLite file."""
+    return db.startswith(("postgresql://", "postgres://")) or "dbname=" in db
 
 
 def _security_headers(app: ASGIApp) -> ASGIApp:

@@ -189,7 +189,9 @@ class TokenStore:
 
     def __init__(self, db: str | Path) -> None:
         self._db = str(db)
-        self._postgres = self._db.startswith(("postgresql://", "postgres://"))
+        self._postgres = self._db.startswith(("postgresql://", "postgres://")) or (
+            "dbname=" in self._db
+        )
         with self._connect() as con:
             con.execute(_SCHEMA)
 

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -106,6 +107,7 @@ class HallService:
             connection belongs to the thread that opened it).
         poll_seconds: How often the feed looks for events written by other processes.
         recent_calls: How many calls the display board keeps.
+        fresh_seconds: How old the state a read sees may be, for what other processes wrote.
     """
 
     def __init__(
@@ -114,10 +116,13 @@ class HallService:
         *,
         poll_seconds: float = 0.25,
         recent_calls: int = 8,
+        fresh_seconds: float = 0.05,
     ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govstd-hall")
         self._engine = self._executor.submit(make_engine).result()
         self._poll_seconds = poll_seconds
+        self._fresh_seconds = fresh_seconds
+        self._refreshed_at = time.monotonic()
         self._subscribers: set[asyncio.Queue[Notice]] = set()
         self._feed_seq = self._engine.last_seq
         self._calls: deque[CallNotice] = deque(maxlen=recent_calls)
@@ -162,10 +167,18 @@ class HallService:
         return result
 
     async def read(self, query: Callable[[QueueEngine], T]) -> T:
-        """Run a read on the engine's thread, after folding what others wrote."""
+        """Run a read on the engine's thread, on a state at most ``fresh_seconds`` old.
+
+        This process's own commands are always in the state; what other processes wrote is
+        folded in at most every ``fresh_seconds``, so a burst of reads costs the database
+        one query rather than one each.
+        """
 
         def fresh(engine: QueueEngine) -> T:
-            engine.refresh()
+            now = time.monotonic()
+            if now - self._refreshed_at >= self._fresh_seconds:
+                engine.refresh()
+                self._refreshed_at = now
             return query(engine)
 
         return await asyncio.wrap_future(self._executor.submit(fresh, self._engine))
@@ -182,7 +195,9 @@ class HallService:
 
     def _collect(self, engine: QueueEngine) -> list[tuple[int, Event, str | None, str | None]]:
         pending = engine.store.read(self._feed_seq)
-        engine.refresh()
+        if pending and pending[-1][0] > engine.last_seq:
+            engine.refresh()  # another process wrote: fold its events too
+        self._refreshed_at = time.monotonic()
         state = engine.state
         found = []
         for seq, event in pending:
