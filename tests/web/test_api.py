@@ -208,6 +208,14 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     assert (chosen["label"], chosen["status"]) == ("A003", "called")
     parked = c.post("/api/v1/queue/tickets/A003/park", headers=counter).json()
     assert parked["status"] == "parked"
+    # The counter page lists it once, in its live part, and stays well-formed around it.
+    page = c.get("/counter", headers=counter).text
+    assert page.count("本窗口暂挂号码") == 1
+    assert 'data-page="counter"' in page
+    assert "<section" not in page.split("</title>")[0]
+    fragment = c.get("/counter?fragment=1", headers=counter).text
+    assert "A003" in fragment
+    assert fragment.count("本窗口暂挂号码") == 1
     resumed = c.post("/api/v1/queue/tickets/A003/resume", headers=counter).json()
     assert (resumed["status"], resumed["window"]) == ("called", "A01")
     # Transfer it to window A02: only A02 may call it now.

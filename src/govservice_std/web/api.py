@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 import attrs
@@ -355,6 +355,24 @@ async def _ticket_window(ctx: HallContext, ref: str) -> str | None:
     return await ctx.service.read(where)
 
 
+async def _on_ticket(
+    request: Request[Any, Any, Any],
+    ref: str,
+    command: Callable[[QueueEngine], Ticket],
+    permission: Permission = Permission.WINDOW,
+) -> TicketView:
+    """Run a command on one ticket, for a token that may act where the ticket is."""
+    ctx = _ctx(request)
+    info = ctx.authorize(request, permission)
+    ctx.check_window(info, await _ticket_window(ctx, ref))
+    return TicketView.of(await ctx.service.run(command))
+
+
+def _write(path: str, summary: str, **options: Any) -> post:
+    """The route decorator of a write: a token is required, errors are documented."""
+    return post(path, summary=summary, responses=_WRITE_PROBLEMS, security=_TOKEN, **options)
+
+
 # -- the queue -------------------------------------------------------------------------------
 
 
@@ -386,13 +404,7 @@ class QueueController(Controller):
         ctx = _ctx(request)
         return TicketView.of(await ctx.service.read(lambda e: e.ticket(ref)))
 
-    @post(
-        "/queue/tickets",
-        summary="Take a ticket",
-        status_code=201,
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets", "Take a ticket", status_code=201)
     async def issue(
         self, request: Request[Any, Any, Any], data: JSONBody[IssueRequest]
     ) -> TicketView:
@@ -403,13 +415,7 @@ class QueueController(Controller):
             await ctx.service.run(lambda e: e.issue(data.line, priority=data.priority))
         )
 
-    @post(
-        "/queue/check-ins",
-        summary="Check an appointment in",
-        status_code=201,
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/check-ins", "Check an appointment in", status_code=201)
     async def check_in(
         self, request: Request[Any, Any, Any], data: JSONBody[CheckInRequest]
     ) -> TicketView:
@@ -425,12 +431,7 @@ class QueueController(Controller):
             )
         )
 
-    @post(
-        "/queue/windows/{window:str}/call",
-        summary="Call a ticket to a window",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/call", "Call a ticket to a window")
     async def call(
         self, request: Request[Any, Any, Any], window: FromPath[str], data: JSONBody[CallRequest]
     ) -> TicketView:
@@ -444,24 +445,14 @@ class QueueController(Controller):
             )
         return TicketView.of(await ctx.service.run(lambda e: e.call_next(window)))
 
-    @post(
-        "/queue/windows/{window:str}/recall",
-        summary="Call the window's ticket again",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/recall", "Call the window's ticket again")
     async def recall(self, request: Request[Any, Any, Any], window: FromPath[str]) -> TicketView:
         """Call the ticket at the window again (the board announces it again)."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.WINDOW, window=window)
         return TicketView.of(await ctx.service.run(lambda e: e.recall(window)))
 
-    @post(
-        "/queue/windows/{window:str}/open",
-        summary="Open a window",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/open", "Open a window")
     async def open_window(
         self, request: Request[Any, Any, Any], window: FromPath[str]
     ) -> WindowState:
@@ -470,12 +461,7 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.WINDOW, window=window)
         return await ctx.service.run(lambda e: e.open_window(window))
 
-    @post(
-        "/queue/windows/{window:str}/close",
-        summary="Close a window",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/close", "Close a window")
     async def close_window(
         self, request: Request[Any, Any, Any], window: FromPath[str]
     ) -> WindowState:
@@ -484,110 +470,50 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.WINDOW, window=window)
         return await ctx.service.run(lambda e: e.close_window(window))
 
-    @post(
-        "/queue/tickets/{ref:str}/start",
-        summary="Start service",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/start", "Start service")
     async def start(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """The called visitor has arrived at the window: service starts."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.start(ref)))
+        return await _on_ticket(request, ref, lambda e: e.start(ref))
 
-    @post(
-        "/queue/tickets/{ref:str}/finish",
-        summary="Finish service",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/finish", "Finish service")
     async def finish(
         self, request: Request[Any, Any, Any], ref: FromPath[str], data: JSONBody[FinishRequest]
     ) -> TicketView:
         """Finish service with an outcome code."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.finish(ref, data.outcome)))
+        return await _on_ticket(request, ref, lambda e: e.finish(ref, data.outcome))
 
-    @post(
-        "/queue/tickets/{ref:str}/no-show",
-        summary="Mark a no-show",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/no-show", "Mark a no-show")
     async def no_show(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """The called visitor did not come."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.no_show(ref)))
+        return await _on_ticket(request, ref, lambda e: e.no_show(ref))
 
-    @post(
-        "/queue/tickets/{ref:str}/reactivate",
-        summary="Reactivate a no-show",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/reactivate", "Reactivate a no-show")
     async def reactivate(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """A visitor marked no-show came back within the policy's limits."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.reactivate(ref)))
+        return await _on_ticket(request, ref, lambda e: e.reactivate(ref))
 
-    @post(
-        "/queue/tickets/{ref:str}/transfer",
-        summary="Transfer to a line, a window or a staff member",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/transfer", "Transfer to a line, a window or a staff member")
     async def transfer(
         self, request: Request[Any, Any, Any], ref: FromPath[str], data: JSONBody[TransferRequest]
     ) -> TicketView:
         """Move the ticket (转办); it keeps its original arrival for the KPIs."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(
-            await ctx.service.run(
-                lambda e: e.transfer(
-                    ref,
-                    data.line,
-                    window=data.window,
-                    staff=data.staff,
-                    placement=data.placement,
-                )
-            )
+        return await _on_ticket(
+            request,
+            ref,
+            lambda e: e.transfer(
+                ref, data.line, window=data.window, staff=data.staff, placement=data.placement
+            ),
         )
 
-    @post(
-        "/queue/tickets/{ref:str}/park",
-        summary="Park a ticket",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/park", "Park a ticket")
     async def park(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """Set the ticket aside while the visitor fetches a document; it keeps its arrival."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.park(ref)))
+        return await _on_ticket(request, ref, lambda e: e.park(ref))
 
-    @post(
-        "/queue/tickets/{ref:str}/resume",
-        summary="Resume a parked ticket",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/resume", "Resume a parked ticket")
     async def resume(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """Bring a parked ticket back to the window that parked it."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.WINDOW)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.resume(ref)))
+        return await _on_ticket(request, ref, lambda e: e.resume(ref))
 
     @get(
         "/queue/tickets/{ref:str}/position",
@@ -599,12 +525,7 @@ class QueueController(Controller):
         ctx = _ctx(request)
         return await ctx.service.read(lambda e: e.position(ref))
 
-    @post(
-        "/queue/windows/{window:str}/sign-in",
-        summary="Sign a staff member in at a window",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/sign-in", "Sign a staff member in at a window")
     async def sign_in(
         self,
         request: Request[Any, Any, Any],
@@ -616,12 +537,7 @@ class QueueController(Controller):
         ctx.authorize(request, Permission.WINDOW, window=window)
         return await ctx.service.run(lambda e: e.sign_in(window, data.staff))
 
-    @post(
-        "/queue/windows/{window:str}/sign-out",
-        summary="Sign the window's staff member out",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/windows/{window:str}/sign-out", "Sign the window's staff member out")
     async def sign_out(self, request: Request[Any, Any, Any], window: FromPath[str]) -> WindowState:
         """Nobody serves at the window until someone signs in again."""
         ctx = _ctx(request)
@@ -648,8 +564,7 @@ class QueueController(Controller):
             lambda e: e.slots(line, day or e.now().astimezone(CHINA_TZ).date())
         )
 
-    @post("/queue/bookings", summary="Book a slot", status_code=201, responses=_WRITE_PROBLEMS,
-          security=_TOKEN)  # fmt: skip
+    @_write("/queue/bookings", "Book a slot", status_code=201)
     async def book(
         self, request: Request[Any, Any, Any], data: JSONBody[BookingRequest]
     ) -> Booking:
@@ -659,16 +574,14 @@ class QueueController(Controller):
         slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
         return await ctx.service.run(lambda e: e.book(data.line, slot))
 
-    @post("/queue/bookings/{ref:str}/cancel", summary="Cancel a booking",
-          responses=_WRITE_PROBLEMS, security=_TOKEN)  # fmt: skip
+    @_write("/queue/bookings/{ref:str}/cancel", "Cancel a booking")
     async def cancel_booking(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> Booking:
         """Release the booking's place in its slot."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.ISSUE)
         return await ctx.service.run(lambda e: e.cancel_booking(ref))
 
-    @post("/queue/bookings/{ref:str}/reschedule", summary="Move a booking",
-          responses=_WRITE_PROBLEMS, security=_TOKEN)  # fmt: skip
+    @_write("/queue/bookings/{ref:str}/reschedule", "Move a booking")
     async def reschedule(
         self,
         request: Request[Any, Any, Any],
@@ -681,18 +594,10 @@ class QueueController(Controller):
         slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
         return await ctx.service.run(lambda e: e.reschedule(ref, slot))
 
-    @post(
-        "/queue/tickets/{ref:str}/cancel",
-        summary="Cancel a ticket",
-        responses=_WRITE_PROBLEMS,
-        security=_TOKEN,
-    )
+    @_write("/queue/tickets/{ref:str}/cancel", "Cancel a ticket")
     async def cancel(self, request: Request[Any, Any, Any], ref: FromPath[str]) -> TicketView:
         """Cancel a ticket that has not finished."""
-        ctx = _ctx(request)
-        info = ctx.authorize(request, Permission.CANCEL)
-        ctx.check_window(info, await _ticket_window(ctx, ref))
-        return TicketView.of(await ctx.service.run(lambda e: e.cancel(ref)))
+        return await _on_ticket(request, ref, lambda e: e.cancel(ref), Permission.CANCEL)
 
     @get("/queue/kpis", summary="The day's queue KPIs", responses=_WRITE_PROBLEMS, security=_TOKEN)
     async def kpis(
@@ -777,7 +682,7 @@ class CatalogController(Controller):
         catalog = _ctx(request).catalog()
         if code not in catalog:
             raise NotFoundException()
-        data: JSONBody[dict[str, Any]] = unstructure(catalog.get(code))
+        data: dict[str, Any] = unstructure(catalog.get(code))
         return data
 
     @get("/items/{code:str}/form", summary="An item's application form", responses=_READ_PROBLEMS)
@@ -793,7 +698,7 @@ class CatalogController(Controller):
             form = ctx.forms().for_item(catalog.get(code))
         except KeyError:
             raise NotFoundException() from None
-        data: JSONBody[dict[str, Any]] = unstructure(form.spec)
+        data: dict[str, Any] = unstructure(form.spec)
         return data
 
     @post(
