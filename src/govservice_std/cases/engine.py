@@ -57,7 +57,7 @@ from govservice_std.errors import (
     InvalidDataError,
     UnknownCaseError,
 )
-from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.events import CHINA_TZ, in_china_time
 
 __all__ = ["CaseEngine", "case_row", "clock_reading", "review_row"]
 
@@ -103,8 +103,7 @@ class CaseEngine:
 
     def now(self) -> dt.datetime:
         """The engine's current time."""
-        moment = self._now()
-        return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+        return in_china_time(self._now())
 
     # -- reading -------------------------------------------------------------------------
 

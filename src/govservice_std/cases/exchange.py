@@ -58,7 +58,7 @@ from govservice_std.cases.events import (
 )
 from govservice_std.cases.model import SUSPENSION_KINDS, Case, CaseStatus, fold
 from govservice_std.errors import CaseError, DataProblem, InvalidDataError, UnknownCaseError
-from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.events import CHINA_TZ, in_china_time
 
 __all__ = [
     "COLUMNS",
@@ -132,8 +132,7 @@ def read_records(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _moment(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text.replace("/", "-"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
+    return in_china_time(dt.datetime.fromisoformat(text.replace("/", "-")))
 
 
 class _Row:

@@ -48,6 +48,7 @@ __all__ = [
     "json_option",
     "main",
     "make_console",
+    "parse_moment",
     "queue_db_options",
     "use_lang",
 ]
@@ -190,6 +191,20 @@ def queue_db_options(help_text: str) -> Callable[[_F], _F]:
         help=N_("With --queue-db: only this service day (default: every day in the record)."),
     )
     return lambda f: db(day(f))
+
+
+def parse_moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    """A ``--at``/``--slot`` option's value: ISO 8601, China Standard Time without an offset."""
+    if value is None:
+        return None
+    from govservice_std.queues.events import in_china_time  # noqa: PLC0415 - keep startup light
+
+    try:
+        return in_china_time(dt.datetime.fromisoformat(value))
+    except ValueError:
+        raise click.BadParameter(
+            _("not an ISO date and time: {value!r}").format(value=value)
+        ) from None
 
 
 def day_of(value: dt.datetime | None) -> dt.date | None:

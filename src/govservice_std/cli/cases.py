@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, State, cli, current_lang, echo_json, use_lang
+from govservice_std.cli._base import (
+    LANGS,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    parse_moment,
+    use_lang,
+)
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import _, ngettext, pgettext
 
@@ -55,20 +63,6 @@ class CaseContext:
             self._engine.store.close()
 
 
-def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            _("not an ISO date and time: {value!r}").format(value=value)
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
-
-
 @cli.group()
 @click.option(
     "--db",
@@ -79,7 +73,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 )
 @click.option(
     "--at",
-    callback=_parse_at,
+    callback=parse_moment,
     metavar="DATETIME",
     help="Act as if it were this time (ISO 8601; China time if no offset): for drills and "
     "for recording what happened earlier.",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import DATE, State, cli, echo_json, json_option
+from govservice_std.cli._base import DATE, State, cli, echo_json, json_option, parse_moment
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
 from govservice_std.i18n import N_, _
 
@@ -67,20 +67,6 @@ class QueueContext:
                 click.echo(_("govstd: warning: {message}").format(message=failure), err=True)
 
 
-def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
-
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            _("not an ISO date and time: {value!r}").format(value=value)
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
-
-
 @cli.group()
 @click.option(
     "--db",
@@ -96,7 +82,7 @@ def _parse_at(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 )
 @click.option(
     "--at",
-    callback=_parse_at,
+    callback=parse_moment,
     metavar="DATETIME",
     help="Act as if it were this time (ISO 8601; China time if no offset): for drills.",
 )
@@ -175,7 +161,9 @@ def issue(q: QueueContext, line: str, priority: str | None) -> None:
 @click.argument("appointment")
 @click.option("--line", help="The business line booked (a booking made here knows it).")
 @click.option(
-    "--slot", callback=_parse_at, help="The booked time (ISO 8601; a booking made here knows it)."
+    "--slot",
+    callback=parse_moment,
+    help="The booked time (ISO 8601; a booking made here knows it).",
 )
 @click.option("--priority", metavar="GROUP", help="Priority group.")
 @click.pass_obj
@@ -275,7 +263,7 @@ def _booking_dict(booking: Any) -> dict[str, Any]:
 
 @queue.command()
 @click.argument("line")
-@click.option("--slot", required=True, callback=_parse_at, help="The slot's start (ISO 8601).")
+@click.option("--slot", required=True, callback=parse_moment, help="The slot's start (ISO 8601).")
 @json_option()
 @click.pass_obj
 def book(q: QueueContext, line: str, slot: dt.datetime, as_json: bool) -> None:
@@ -302,7 +290,7 @@ def cancel_booking(q: QueueContext, ref: str) -> None:
 
 @queue.command()
 @click.argument("ref")
-@click.option("--slot", required=True, callback=_parse_at, help="The new slot (ISO 8601).")
+@click.option("--slot", required=True, callback=parse_moment, help="The new slot (ISO 8601).")
 @click.pass_obj
 def reschedule(q: QueueContext, ref: str, slot: dt.datetime) -> None:
     """Move the booking REF to another slot of its line."""

@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from govservice_std.cli._base import LocalizedGroup, State, cli, current_lang, echo_json
+from govservice_std.cli._base import (
+    LocalizedGroup,
+    State,
+    cli,
+    current_lang,
+    echo_json,
+    parse_moment,
+)
 from govservice_std.i18n import _
 
 __all__ = ["serve"]
@@ -65,6 +72,7 @@ def _web_missing() -> click.ClickException:
 )
 @click.option(
     "--at",
+    callback=parse_moment,
     metavar="DATETIME",
     help="Run a drill: the clock starts at this moment (ISO 8601; China time if no offset).",
 )
@@ -77,7 +85,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
     host: str,
     port: int,
     workers: int,
-    at: str | None,
+    at: dt.datetime | None,
 ) -> None:
     """Serve HALL of LOCALITY from DB on HOST:PORT until stopped (Ctrl-C)."""
     state = state or State(None, ())
@@ -87,7 +95,6 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         from govservice_std.web.app import ENV_PREFIX, open_store  # noqa: PLC0415
     except ImportError:
         raise _web_missing() from None
-    at_value = _check_at(at)
     resolved = state.resolve(locality)
     try:
         resolved.hall(hall)
@@ -102,7 +109,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         "LANG": current_lang(),
         "AUTOLOAD": "0" if state.autoload is False else "",
         "BLOCKED": ",".join(state.blocked),
-        "AT": at_value,
+        "AT": at.isoformat() if at is not None else "",
     }
     for name, value in settings.items():
         os.environ[ENV_PREFIX + name] = value
@@ -121,19 +128,6 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         log_level="warning",
         proxy_headers=True,
     )
-
-
-def _check_at(at: str | None) -> str:
-    if at is None:
-        return ""
-    try:
-        dt.datetime.fromisoformat(at)
-    except ValueError:
-        raise click.BadParameter(
-            _("not an ISO date and time: {value!r}").format(value=at),
-            param_hint="--at",
-        ) from None
-    return at
 
 
 def _no_hall(locality: str, hall: str) -> None:

@@ -55,10 +55,20 @@ __all__ = [
     "decode_event",
     "encode_event",
     "event_day",
+    "in_china_time",
 ]
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 """China Standard Time (UTC+8, no daylight saving): service days are dates in this zone."""
+
+
+def in_china_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as given if it has a time zone, else read as China Standard Time.
+
+    >>> in_china_time(dt.datetime(2026, 3, 2, 9, 0)).isoformat()
+    '2026-03-02T09:00:00+08:00'
+    """
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TZ)
 
 
 @attrs.frozen

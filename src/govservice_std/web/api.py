@@ -22,7 +22,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govservice_std.forms.identifiers import mask_ids
 from govservice_std.queues.engine import QueueEngine, Slot
-from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.events import CHINA_TZ, in_china_time
 from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
 from govservice_std.queues.position import Position
 from govservice_std.queues.state import Booking, Ticket, WindowState
@@ -422,7 +422,7 @@ class QueueController(Controller):
         """Check a booked appointment in: it joins the live queue by the policy's rules."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.ISSUE)
-        slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
+        slot = in_china_time(data.slot)
         return TicketView.of(
             await ctx.service.run(
                 lambda e: e.check_in(
@@ -571,7 +571,7 @@ class QueueController(Controller):
         """Book a place in a slot (预约); the booking's reference checks the visitor in."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.ISSUE)
-        slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
+        slot = in_china_time(data.slot)
         return await ctx.service.run(lambda e: e.book(data.line, slot))
 
     @_write("/queue/bookings/{ref:str}/cancel", "Cancel a booking")
@@ -591,7 +591,7 @@ class QueueController(Controller):
         """Move the booking to another slot of its line."""
         ctx = _ctx(request)
         ctx.authorize(request, Permission.ISSUE)
-        slot = data.slot if data.slot.tzinfo else data.slot.replace(tzinfo=CHINA_TZ)
+        slot = in_china_time(data.slot)
         return await ctx.service.run(lambda e: e.reschedule(ref, slot))
 
     @_write("/queue/tickets/{ref:str}/cancel", "Cancel a ticket")

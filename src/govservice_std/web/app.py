@@ -235,7 +235,7 @@ def app_from_env() -> Litestar:
     """
     import datetime as dt  # noqa: PLC0415
 
-    from govservice_std.queues.events import CHINA_TZ  # noqa: PLC0415
+    from govservice_std.queues.events import in_china_time  # noqa: PLC0415
     from govservice_std.registry import load_registry  # noqa: PLC0415
     from govservice_std.web.service import DrillClock  # noqa: PLC0415
 
@@ -249,8 +249,7 @@ def app_from_env() -> Litestar:
     locality = registry.resolve(env("LOCALITY", ""))
     clock: Clock | None = None
     if env("AT"):
-        start = dt.datetime.fromisoformat(env("AT"))
-        clock = DrillClock(start if start.tzinfo else start.replace(tzinfo=CHINA_TZ))
+        clock = DrillClock(in_china_time(dt.datetime.fromisoformat(env("AT"))))
     return create_app(
         locality,
         env("DB", ""),
