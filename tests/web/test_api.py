@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from litestar.testing import TestClient
 
+from govservice_std.web.app import create_app
 from govservice_std.web.auth import TokenStore, csrf_token
 from tests.web.conftest import HALL, Served
 
@@ -243,3 +245,18 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     figures = c.get("/api/v1/queue/kpis/front-desk", headers=served.auth("manager")).json()
     assert "S02" in figures["by_staff"]
     assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403
+
+
+def test_a_restarted_service_shows_the_days_latest_calls(served: Served) -> None:
+    c = served.client
+    c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    c.post("/api/v1/queue/windows/A01/open", headers=served.auth("counter"))
+    c.post("/api/v1/queue/windows/A01/call", json={}, headers=served.auth("counter"))
+    locality = served.app.state.hall.locality
+    again = create_app(locality, served.db, clock=served.clock)
+    try:
+        with TestClient(again) as other:
+            calls = other.get("/api/v1/queue/status").json()["recent_calls"]
+    finally:
+        again.state.hall.service.close()
+    assert [(call["ticket"], call["window"]) for call in calls] == [("A001", "A01")]

@@ -25,7 +25,6 @@ import attrs
 
 from govservice_std.queues.engine import QueueEngine
 from govservice_std.queues.events import CHINA_TZ, Event
-from govservice_std.queues.state import TicketStatus
 
 __all__ = ["CallNotice", "DrillClock", "HallService", "Notice"]
 
@@ -147,16 +146,13 @@ class HallService:
         # The board starts with today's latest calls rather than an empty list.
         state = self._engine.state
         today = state.service_day(self._engine.now())
-        called = [
-            t
+        called = sorted(
+            (t.called_at, t.label, t.window)
             for t in state.tickets(day=today)
-            if t.called_at is not None and t.window is not None and t.status is not None
-        ]
-        called.sort(key=lambda t: t.called_at or dt.datetime.min.replace(tzinfo=CHINA_TZ))
-        for t in called[-(self._calls.maxlen or 0) :]:
-            assert t.called_at is not None  # noqa: S101 - filtered above
-            assert t.window is not None  # noqa: S101
-            self._calls.append(CallNotice(t.label, t.window, _iso(t.called_at)))
+            if t.called_at is not None and t.window is not None
+        )
+        for at, label, window in called[-(self._calls.maxlen or 0) :]:
+            self._calls.append(CallNotice(label, window, _iso(at)))
 
     # -- running commands -----------------------------------------------------------------
 
@@ -291,6 +287,5 @@ def waiting_by_line(engine: QueueEngine) -> dict[str, int]:
     """How many tickets wait in each business line of the hall's policy."""
     counts = {line.id: 0 for line in engine.policy.lines}
     for ticket in engine.state.waiting():
-        if ticket.status is TicketStatus.WAITING:
-            counts[ticket.line] = counts.get(ticket.line, 0) + 1
+        counts[ticket.line] = counts.get(ticket.line, 0) + 1
     return counts
