@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from govservice_std._fields import not_blank, to_enum, to_tuple, unique
+from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.divisions import DivisionCode
 from govservice_std.errors import FieldValueError
 from govservice_std.halls import HallTier
@@ -141,6 +141,11 @@ def _days(_instance: object, attribute: attrs.Attribute[Any], value: int | None)
         raise FieldValueError(attribute.name, f"must be 0–3650 working days (got {value})")
 
 
+def _material_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value:
+        identifier(instance, attribute, value)
+
+
 def _to_material_form(value: MaterialForm | str) -> MaterialForm:
     return to_enum(MaterialForm, value, "form")
 
@@ -151,6 +156,8 @@ class Material:
 
     Args:
         name: The material's name.
+        id: A short identifier, unique within the item, by which a form's attachment field
+            names the material (empty when nothing refers to it).
         form: Original, copy, both, or electronic.
         count: How many copies.
         required: Whether it is required (some are needed only in certain cases).
@@ -160,6 +167,7 @@ class Material:
     """
 
     name: str = attrs.field(validator=not_blank)
+    id: str = attrs.field(default="", validator=attrs.validators.optional(_material_id))
     form: MaterialForm = attrs.field(default=MaterialForm.ORIGINAL, converter=_to_material_form)
     count: int = attrs.field(default=1, validator=_positive)
     required: bool = True
@@ -280,6 +288,14 @@ class ServiceItem:
             raise FieldValueError("tiers", "must name at least one hall tier")
         if len(set(self.tiers)) != len(self.tiers):
             raise FieldValueError("tiers", "must not repeat a tier")
+        first: dict[str, int] = {}
+        for index, material in enumerate(self.materials):
+            if material.id and first.setdefault(material.id, index) != index:
+                raise FieldValueError(
+                    f"materials[{index}].id",
+                    f"duplicate material id {material.id!r} "
+                    f"(first at materials[{first[material.id]}])",
+                )
         if self.level is ItemLevel.MAIN and self.parent is not None:
             raise FieldValueError("parent", "a 主项 has no parent")
         if self.level is not ItemLevel.MAIN and self.parent is None:
