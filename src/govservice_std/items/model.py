@@ -167,7 +167,7 @@ class Material:
     """
 
     name: str = attrs.field(validator=not_blank)
-    id: str = attrs.field(default="", validator=attrs.validators.optional(_material_id))
+    id: str = attrs.field(default="", validator=_material_id)
     form: MaterialForm = attrs.field(default=MaterialForm.ORIGINAL, converter=_to_material_form)
     count: int = attrs.field(default=1, validator=_positive)
     required: bool = True
