@@ -429,6 +429,8 @@ class QueueMachine(RuleBasedStateMachine):
         if not hasattr(self, "mem"):
             return
         at_window = {w.ticket: w.code for w in self.mem.state.windows() if w.ticket}
+        waiting = Counter(t.line for t in self.mem.state.waiting())
+        assert self.mem.state.waiting_counts() == waiting
         for t in self.mem.state.tickets():
             if t.status in (TicketStatus.CALLED, TicketStatus.SERVING):
                 assert at_window.get(t.id) == t.window

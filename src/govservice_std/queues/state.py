@@ -990,6 +990,18 @@ class QueueState:
             if rec.status is TicketStatus.WAITING and (line is None or rec.line == line)
         )
 
+    def waiting_counts(self) -> dict[str, int]:
+        """How many tickets wait in each line (a line with none is left out).
+
+        The counts of :meth:`waiting`, without a snapshot of every ticket.
+        """
+        counts: dict[str, int] = {}
+        waiting = TicketStatus.WAITING
+        for rec in self._tickets.values():
+            if rec.status is waiting:
+                counts[rec.line] = counts.get(rec.line, 0) + 1
+        return counts
+
     def heads(self, line: str) -> Iterator[tuple[str | None, Ticket]]:
         """For each priority group of a line, the first waiting ticket (group, ticket).
 
