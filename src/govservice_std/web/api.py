@@ -346,15 +346,6 @@ def queue_status(ctx: HallContext, engine: QueueEngine) -> QueueStatus:
     )
 
 
-async def _ticket_window(ctx: HallContext, ref: str) -> str | None:
-    # The window a ticket is at, or the one it is held for (parked, or sent to a window).
-    def where(engine: QueueEngine) -> str | None:
-        ticket = engine.ticket(ref)
-        return ticket.window or ticket.for_window
-
-    return await ctx.service.read(where)
-
-
 async def _on_ticket(
     request: Request[Any, Any, Any],
     ref: str,
@@ -364,8 +355,15 @@ async def _on_ticket(
     """Run a command on one ticket, for a token that may act where the ticket is."""
     ctx = _ctx(request)
     info = ctx.authorize(request, permission)
-    ctx.check_window(info, await _ticket_window(ctx, ref))
-    return TicketView.of(await ctx.service.run(command))
+
+    def checked(engine: QueueEngine) -> TicketView:
+        # One trip to the engine's thread: the window the ticket is at (or held for:
+        # parked, or sent to a window) is checked on the state the command runs on.
+        ticket = engine.ticket(ref)
+        ctx.check_window(info, ticket.window or ticket.for_window)
+        return TicketView.of(command(engine))
+
+    return await ctx.service.run(checked)
 
 
 def _write(path: str, summary: str, **options: Any) -> post:

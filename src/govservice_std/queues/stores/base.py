@@ -11,6 +11,7 @@ same shape (``BEGIN``; the hall's row locked with ``SELECT … FOR UPDATE``;
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -92,6 +93,23 @@ class EventStore(abc.ABC):
         Raises:
             QueueStoreError: If the events break a uniqueness rule of the store.
         """
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit the commands run inside the block together, as one transaction.
+
+        A group commit: a writer with several commands pending runs them in one block, so
+        the database makes them durable at once (one lock, one commit) rather than one by
+        one. Every command is still decided under the store's lock on the latest state, and
+        a command whose decision is refused (``decide`` raises) leaves the others standing.
+        Nothing is durable before the block ends: acknowledge none of its commands before
+        then. If the block raises — a store error inside it, or the commit itself failing —
+        nothing of it is kept, and a caller that folded its commands must fold the store
+        again (reopen its engine). A block inside a block is part of the outer one.
+
+        The default runs each command as its own transaction (no grouping).
+        """
+        yield
 
     @abc.abstractmethod
     def read(self, after: int = 0) -> list[StoredEvent]:

@@ -50,7 +50,7 @@ from govservice_std.queues.stores.base import (
 
 if TYPE_CHECKING:
     import psycopg
-    from psycopg import sql
+    from psycopg import Connection, sql
     from psycopg_pool import ConnectionPool
 
 __all__ = [
@@ -539,6 +539,9 @@ class PostgresStore(EventStore):
                 pool.close()
                 raise QueueStoreError(f"{self._where}: cannot connect: {exc}") from exc
         self._pool: ConnectionPool[Any] = pool
+        # Inside batch(): the batch's connection and the last sequence number it has seen.
+        self._batch: Connection[Any] | None = None
+        self._batch_last = -1
         try:
             self._hall, self._locality = self._setup(sql, schema, hall, locality)
         except BaseException:
@@ -608,8 +611,33 @@ class PostgresStore(EventStore):
         return _q(sql, text, self._schema)
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit the commands run inside the block as one transaction on one connection.
+
+        See :meth:`~govservice_std.queues.stores.base.EventStore.batch`. The hall's row
+        lock, taken by the first command, is held until the block ends; the later commands
+        skip taking it again and reading, as nobody else can append meanwhile.
+        """
+        if self._batch is not None:
+            yield
+            return
+        with self._conn() as conn:  # committed when the block ends, rolled back if it raises
+            self._batch, self._batch_last = conn, -1
+            try:
+                yield
+            finally:
+                self._batch = None
+
+    @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection[Any]]:
         psycopg = self._psycopg
+        if self._batch is not None:
+            # Inside a batch: its transaction; an error aborts the whole batch.
+            try:
+                yield self._batch
+            except psycopg.Error as exc:
+                raise QueueStoreError(f"{self._where}: {exc}") from exc
+            return
         try:
             # The pool commits when the block ends and rolls back if it raises.
             with self._pool.connection() as conn:
@@ -656,13 +684,18 @@ class PostgresStore(EventStore):
         """
         with self._conn() as conn:
             cur = conn.cursor()
-            row = cur.execute(self._lock, (self._hall,)).fetchone()
-            if row is None:
-                raise QueueStoreError(f"{self._where}: hall {self._hall} is not set up")
-            last: int = row[0]
             pending: list[StoredEvent] = []
-            if last != after:
-                pending = self._events(cur.execute(self._select, (self._hall, after)))
+            if self._batch is not None and after == self._batch_last:
+                last = after  # the batch holds the lock and has seen every event
+            else:
+                row = cur.execute(self._lock, (self._hall,)).fetchone()
+                if row is None:
+                    raise QueueStoreError(f"{self._where}: hall {self._hall} is not set up")
+                last = row[0]
+                if last != after:
+                    pending = self._events(cur.execute(self._select, (self._hall, after)))
+                if self._batch is not None:
+                    self._batch_last = last
             new = decide(pending)
             if len(new) == 1:
                 last += 1
@@ -672,6 +705,8 @@ class PostgresStore(EventStore):
                 cur.executemany(self._insert, rows)
                 last += len(new)
                 cur.execute(self._advance, (last, self._hall))
+            if self._batch is not None:
+                self._batch_last = last
             return last
 
     def _events(self, cursor: Any) -> list[StoredEvent]:

@@ -521,6 +521,8 @@ class SQLiteStore(EventStore):
         self._locality: str | None = halls.get(hall)
         # One cursor for the hot path: Connection.execute() makes a new one every call.
         self._cur = self._con.cursor()
+        # Inside batch(): the last sequence number the batch's transaction has seen.
+        self._batch: int | None = None
 
     @property
     def hall(self) -> str:
@@ -567,7 +569,51 @@ class SQLiteStore(EventStore):
         except _DB_ERRORS as exc:
             raise _store_error(self._path, exc, self._timeout) from exc
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Commit the commands run inside the block as one ``BEGIN IMMEDIATE`` transaction.
+
+        See :meth:`EventStore.batch`. The write lock is taken when the block starts and
+        held until it ends; with ``synchronous=FULL`` the whole block costs one sync.
+        """
+        if self._batch is not None:
+            yield
+            return
+        cur = self._cur
+        with self._errors():
+            cur.execute("BEGIN IMMEDIATE")
+        self._batch = -1  # the first command reads what others appended
+        try:
+            yield
+            with self._errors():
+                cur.execute("COMMIT")
+        except BaseException:
+            if self._con.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    cur.execute("ROLLBACK")
+            raise
+        finally:
+            self._batch = None
+
+    def _in_batch(self, after: int, decide: Decide) -> int:
+        # Under the batch's lock: once a command of the batch has read, nobody else can have
+        # appended, so later commands decide without reading. A refusal raises before
+        # anything is written; a database error aborts the whole batch.
+        try:
+            if after == self._batch:
+                last = after
+                for event in decide(()):
+                    last = self._insert(event)
+            else:
+                last = self._after_reading(after, decide)
+        except sqlite3.IntegrityError as exc:
+            raise QueueStoreError(f"{self._path}: refused by the database: {exc}") from exc
+        self._batch = last
+        return last
+
     def _execute(self, after: int, decide: Decide) -> int:
+        if self._batch is not None:
+            return self._in_batch(after, decide)
         con = self._con
         cur = self._cur
         cur.execute("BEGIN IMMEDIATE")
@@ -664,7 +710,9 @@ class SQLiteStore(EventStore):
             from govservice_std.queues.state import SNAPSHOT_VERSION  # noqa: PLC0415
 
             cur = self._con.cursor()
-            cur.execute("BEGIN IMMEDIATE")
+            own = self._batch is None  # inside a batch, its transaction is the one
+            if own:
+                cur.execute("BEGIN IMMEDIATE")
             try:
                 cur.execute(
                     "INSERT INTO checkpoints (hall, seq, version, written_at, state) "
@@ -698,9 +746,10 @@ class SQLiteStore(EventStore):
                         "waited, service, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [(self._hall, text, *fact[1:]) for fact in day.facts],
                     )
-                cur.execute("COMMIT")
+                if own:
+                    cur.execute("COMMIT")
             except BaseException:
-                if self._con.in_transaction:
+                if own and self._con.in_transaction:
                     cur.execute("ROLLBACK")
                 raise
 

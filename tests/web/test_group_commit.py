@@ -1,0 +1,85 @@
+"""The hall service commits the commands pending together as one transaction.
+
+Each command is still decided on the latest state and answered on its own: a refused command
+leaves the others standing, and what the store keeps is exactly what was acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from govservice_std.errors import IllegalCommandError, QueueError
+from govservice_std.queues.engine import FixedClock, QueueEngine
+from govservice_std.queues.events import (
+    CHINA_TZ,
+    ServiceFinished,
+    ServiceStarted,
+    TicketCalled,
+    TicketIssued,
+)
+from govservice_std.registry import Registry
+from govservice_std.web.service import HallService
+from tests.queues.conftest import Backend, backend, pg_schema, postgres_url  # noqa: F401
+from tests.web.conftest import HALL
+
+
+def _service(registry: Registry, backend: Backend) -> HallService:  # noqa: F811
+    clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
+    locality = registry.resolve("441324")
+
+    def make() -> QueueEngine:
+        store = backend.open(HALL, locality="441324")
+        return QueueEngine.for_hall(locality, HALL, store=store, clock=clock, notify=False)
+
+    return HallService(make)
+
+
+def test_pending_commands_commit_together_each_answered_alone(
+    registry: Registry,
+    backend: Backend,  # noqa: F811 - a fixture
+) -> None:
+    service = _service(registry, backend)
+    try:
+        service.run_sync(lambda e: e.open_window("A01"))
+
+        async def burst() -> list[Any]:
+            jobs: list[Any] = []
+            for n in range(40):
+                jobs.append(service.run(lambda e: e.issue("A")))
+                if n % 10 == 9:
+                    jobs.append(service.run(lambda e: e.call_next("A01")))
+                    # Refused: the window is busy with the ticket just called.
+                    jobs.append(service.run(lambda e: e.call_next("A01")))
+                    jobs.append(service.run(lambda e: e.start(e.window("A01").ticket or "")))
+                    jobs.append(service.run(lambda e: e.issue("no-such-line")))  # refused
+                    jobs.append(service.run(lambda e: e.finish(e.window("A01").ticket or "")))
+                    jobs.append(service.read(lambda e: e.window("A01").ticket))
+            return await asyncio.gather(*jobs, return_exceptions=True)
+
+        answers = asyncio.run(burst())
+        assert service.group_commits > 0  # the burst was grouped
+        refused = [a for a in answers if isinstance(a, Exception)]
+        assert len(refused) == 8
+        assert all(isinstance(a, QueueError) for a in refused)
+        assert sum(isinstance(a, IllegalCommandError) for a in refused) >= 4
+        # The reads, queued after each finish, saw the window free again.
+        reads = answers[15::16]
+        assert reads == [None] * 4
+        kept = [e for _, e in service.run_sync(lambda e: e.store.read(0))]
+        tickets = [e for e in kept if isinstance(e, TicketIssued)]
+        # What the store keeps is exactly what was acknowledged: 40 tickets numbered
+        # 1 to 40 without a gap, one call, start and finish in each round.
+        assert [t.number for t in tickets] == list(range(1, 41))
+        served = (TicketCalled, ServiceStarted, ServiceFinished)
+        assert [type(e) for e in kept if isinstance(e, served)] == list(served) * 4
+        # The engine's state is the store's: a fresh engine folds the same.
+        fresh = _service(registry, backend)
+        try:
+            assert fresh.engine.state.tickets() == service.engine.state.tickets()
+            assert fresh.engine.state.windows() == service.engine.state.windows()
+        finally:
+            fresh.close()
+    finally:
+        service.close()
