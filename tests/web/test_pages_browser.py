@@ -11,18 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, ViewportSize
 
 from govservice_std.queues.stores.sqlite import SQLiteStore
+from govservice_std.web.serving import free_port, serve_process
 from tests.web.conftest import HALL, make_tokens
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -47,42 +43,14 @@ ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
-def serving(db: Path, port: int) -> Iterator[str]:
+def serving(db: Path) -> Iterator[str]:
     """``govstd serve`` in a process of its own, until the block ends."""
-    command = [
-        sys.executable, "-m", "govservice_std", "serve", "441324", "--hall", HALL,
-        "--db", str(db), "--port", str(port), "--at", DRILL,
-    ]  # fmt: skip
-    log = db.with_name(f"serve-{port}.log")
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/hall", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the service did not start: {log.read_text(errors='replace')}")
-            time.sleep(0.2)
+    port = free_port()
+    with serve_process(
+        db, "441324", hall=HALL, port=port, at=DRILL, log=db.with_name(f"serve-{port}.log")
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _login(page: Page, base: str, token: str, target: str) -> None:
@@ -101,8 +69,8 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
     shots = DOCS_SCREENSHOTS if os.environ.get(SCREENSHOTS_ENV) else tmp_path / "shots"
     shots.mkdir(parents=True, exist_ok=True)
     with (
-        serving(db, _free_port()) as one,
-        serving(db, _free_port()) as two,
+        serving(db) as one,
+        serving(db) as two,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
