@@ -121,7 +121,7 @@ def create_app(
     clock: Clock | None = None,
     lang: str = "zh",
     notify: bool = True,
-    poll_seconds: float = 0.25,
+    poll_seconds: float = 0.1,
 ) -> Litestar:
     """Build the hall service for one hall.
 
