@@ -1,7 +1,7 @@
-"""``govstd serve`` in a process of its own, for drills, end-to-end tests and benchmarks.
+"""``govstd serve`` in a process of its own, for drills, end-to-end tests and benchmarks::
 
->>> with serve_process("hall.db", "441324", hall="441324") as base:  # doctest: +SKIP
-...     httpx.get(f"{base}/api/v1/hall").json()["name"]
+    with serve_process("hall.db", "441324", hall="441324", at="2026-03-02T09:00") as base:
+        httpx.get(f"{base}/api/v1/hall").json()["name"]
 """
 
 from __future__ import annotations
