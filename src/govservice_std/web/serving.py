@@ -1,7 +1,7 @@
-"""``govstd serve`` in a process of its own, for drills, end-to-end tests and benchmarks::
+"""Run ``govstd serve`` in a process of its own, for drills, end-to-end tests and benchmarks.
 
-    with serve_process("hall.db", "441324", hall="441324", at="2026-03-02T09:00") as base:
-        httpx.get(f"{base}/api/v1/hall").json()["name"]
+:func:`serve_process` is a context manager: it starts the service on loopback, waits until
+it answers, yields its base URL (``http://127.0.0.1:PORT``) and stops it when the block ends.
 """
 
 from __future__ import annotations
