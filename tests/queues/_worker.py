@@ -83,6 +83,8 @@ def main(argv: list[str]) -> None:
         return
     done = 0
     while count < 0 or done < count:
+        if mode == "concurrent" and done == count // 2:
+            halfway(e, len(WINDOWS) * done)
         win = e.window(window)
         if win.ticket is not None:
             current = e.ticket(win.ticket)
@@ -101,6 +103,22 @@ def main(argv: list[str]) -> None:
                 ticket = e.issue("A", priority="elderly" if rng.random() < 0.3 else None)
         print(f"ACK {e.last_seq} {command} {ticket.id}", flush=True)
         done += 1
+
+
+def halfway(e: QueueEngine, events: int) -> None:
+    """Wait until every concurrent worker is halfway (the store holds ``events`` events).
+
+    The workers then really interleave, whatever the scheduler does: no worker writes its
+    second half before all have written their first, so both halves hold every worker's
+    commands. Without it, on a busy machine one worker could run all its commands while the
+    others wait for a core, and the test would see them one after the other.
+    """
+    deadline = time.monotonic() + 60
+    while True:
+        e.refresh()
+        if e.last_seq >= events or time.monotonic() > deadline:
+            return
+        time.sleep(0.002)
 
 
 def race(e: QueueEngine, window: str, count: int, rng: random.Random) -> None:

@@ -204,7 +204,8 @@ def test_processes_issue_and_call_concurrently(backend: Backend, tmp_path: Path)
         writer.update((seq, index) for seq, _, _ in mine)
         acked.extend(mine)
     assert len(acked) == per_process * len(procs)
-    # The writers really did interleave (each command re-read the others' events).
+    # The writers really did interleave (each command re-read the others' events); they
+    # meet halfway, so each half holds every writer's commands (see _worker.halfway).
     order = [writer[seq] for seq in sorted(writer)]
     switches = sum(1 for a, b in itertools.pairwise(order) if a != b)
     assert switches >= len(procs)
