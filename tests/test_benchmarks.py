@@ -7,6 +7,7 @@ it exists for.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,12 @@ RUNS = [
     ("bench_postgres.py",
      ["--clients", "2", "--tickets", "5", "--county-halls", "1", "--county-tickets", "20"],
      ["SQLite", "PostgreSQL"]),
-    ("bench_service.py", ["--terminals", "6", "--seconds", "2"],
-     ["HTTP / direct", "call-to-display delay", "p99"]),
+    ("bench_service.py", ["--terminals", "6", "--seconds", "2", "--client", "python"],
+     ["HTTP / direct", "call-to-display delay", "p99", "(python)"]),
+    # The same with wrk driving the terminals, where it is installed (CI installs it).
+    *([("bench_service.py", ["--terminals", "6", "--seconds", "2", "--client", "wrk"],
+        ["HTTP / direct", "call-to-display delay", "p99", "(wrk ("])]
+      if shutil.which("wrk") else []),
     ("bench_spreadsheets.py", ["--items", "40", "--rounds", "1"],
      ["import_items / openpyxl cells alone", "import_items / TOML load", "workbook / JSON"]),
 ]  # fmt: skip
