@@ -10,6 +10,8 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from govservice_std.errors import IllegalCommandError, QueueError
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import (
@@ -83,3 +85,37 @@ def test_pending_commands_commit_together_each_answered_alone(
             fresh.close()
     finally:
         service.close()
+
+
+def test_a_batch_reads_its_own_events_and_others_see_them_at_the_commit(
+    registry: Registry,
+    backend: Backend,  # noqa: F811 - a fixture
+) -> None:
+    clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
+    store = backend.open(HALL, locality="441324")
+    other = backend.open(HALL)
+    try:
+        engine = QueueEngine.for_hall(
+            registry.resolve("441324"), HALL, store=store, clock=clock, notify=False
+        )
+        with store.batch():
+            first = engine.issue("A")
+            second = engine.issue("A")
+            with pytest.raises(QueueError):
+                engine.issue("no-such-line")
+            # Inside the batch its own events are read back, in order ...
+            mine = [e.ticket for _, e in store.read(0) if isinstance(e, TicketIssued)]
+            assert mine == [first.id, second.id]
+            third = engine.issue("A")
+            # ... and nobody else sees them before the commit.
+            assert other.read(0) == []
+        seen = [e for _, e in other.read(0) if isinstance(e, TicketIssued)]
+        assert [(e.ticket, e.number) for e in seen] == [
+            (first.id, 1),
+            (second.id, 2),
+            (third.id, 3),
+        ]
+        assert [seq for seq, _ in other.read(0)] == list(range(1, 4))
+    finally:
+        other.close()
+        store.close()

@@ -552,6 +552,7 @@ class PostgresStore(EventStore):
         # Inside batch(): the batch's connection and the last sequence number it has seen.
         self._batch: Connection[Any] | None = None
         self._batch_last = -1
+        self._deferred: list[list[object]] = []
         try:
             self._hall, self._locality = self._setup(sql, schema, hall, locality)
         except BaseException:
@@ -626,24 +627,37 @@ class PostgresStore(EventStore):
 
         See :meth:`~govservice_std.queues.stores.base.EventStore.batch`. The hall's row
         lock, taken by the first command, is held until the block ends; the later commands
-        skip taking it again and reading, as nobody else can append meanwhile.
+        skip taking it again and reading, as nobody else can append meanwhile. The batch's
+        events are written together (one round trip) before anything else reads the
+        database and when the block ends, before the commit.
         """
         if self._batch is not None:
             yield
             return
         with self._conn() as conn:  # committed when the block ends, rolled back if it raises
-            self._batch, self._batch_last = conn, -1
+            self._batch, self._batch_last, self._deferred = conn, -1, []
             try:
                 yield
+                self._flush(conn)
             finally:
-                self._batch = None
+                self._batch, self._deferred = None, []
+
+    def _flush(self, conn: Connection[Any]) -> None:
+        # The events a batch decided, in one round trip, and the hall's last number.
+        rows, self._deferred = self._deferred, []
+        if rows:
+            cur = conn.cursor()
+            cur.executemany(self._insert, rows)
+            cur.execute(self._advance, (rows[-1][1], self._hall))
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection[Any]]:
         psycopg = self._psycopg
         if self._batch is not None:
-            # Inside a batch: its transaction; an error aborts the whole batch.
+            # Inside a batch: its transaction, with its events written; an error aborts the
+            # whole batch.
             try:
+                self._flush(self._batch)
                 yield self._batch
             except psycopg.Error as exc:
                 raise QueueStoreError(f"{self._where}: {exc}") from exc
@@ -692,20 +706,26 @@ class PostgresStore(EventStore):
         returns the hall's last sequence number, so the store knows before deciding
         whether others appended since ``after``, and ``decide`` runs exactly once.
         """
+        if self._batch is not None and after == self._batch_last:
+            # Inside a batch that holds the lock and has seen every event: decide, and
+            # write the events with the batch's others.
+            last = after
+            for event in decide(()):
+                last += 1
+                self._deferred.append([self._hall, last, *_row(event)])
+            self._batch_last = last
+            return last
         with self._conn() as conn:
             cur = conn.cursor()
             pending: list[StoredEvent] = []
-            if self._batch is not None and after == self._batch_last:
-                last = after  # the batch holds the lock and has seen every event
-            else:
-                row = cur.execute(self._lock, (self._hall,)).fetchone()
-                if row is None:
-                    raise QueueStoreError(f"{self._where}: hall {self._hall} is not set up")
-                last = row[0]
-                if last != after:
-                    pending = self._events(cur.execute(self._select, (self._hall, after)))
-                if self._batch is not None:
-                    self._batch_last = last
+            row = cur.execute(self._lock, (self._hall,)).fetchone()
+            if row is None:
+                raise QueueStoreError(f"{self._where}: hall {self._hall} is not set up")
+            last = int(row[0])
+            if last != after:
+                pending = self._events(cur.execute(self._select, (self._hall, after)))
+            if self._batch is not None:
+                self._batch_last = last
             new = decide(pending)
             if len(new) == 1:
                 last += 1
