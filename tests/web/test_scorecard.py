@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -362,3 +368,75 @@ def test_serve_refuses_an_assessment_it_cannot_score_with_before_starting(
     assert "无法提供" in err
     assert "Traceback" not in err
     assert not db.exists()  # refused before the database was touched
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextlib.contextmanager
+def _uvicorn(app: Litestar) -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped"
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("GOVSERVICE_STD_REQUIRE_CHROMIUM"),
+    reason="the browser tests need Chromium from the system packages",
+)
+def test_chromium_applies_the_reports_styles_under_the_pages_policy_and_prints_a4(
+    sqlite_hall: Hall, tmp_path: Path, registry: Registry
+) -> None:
+    from playwright.sync_api import ConsoleMessage, sync_playwright
+
+    serve_a_morning(sqlite_hall)
+    locality = registry.resolve("441324")
+    db = tmp_path / "hall.db"
+    app = create_app(locality, db, clock=sqlite_hall.clock, assessment=sqlite_hall.assessment)
+    refused: list[str] = []
+
+    def heard(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    manager = {"Authorization": f"Bearer {sqlite_hall.tokens['manager']}"}
+    try:
+        with _uvicorn(app) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                page = browser.new_context(extra_http_headers=manager).new_page()
+                page.on("console", heard)
+                answer = page.goto(f"{base}/scorecard?lang=en")
+                assert answer is not None
+                assert answer.status == 200
+                page.wait_for_load_state("load")
+                assert refused == []
+                # The inline stylesheet applies, and so does each status's colour.
+                table = page.eval_on_selector("table", "t => getComputedStyle(t).borderCollapse")
+                assert table == "collapse"
+                colour = page.eval_on_selector("td.status", "t => getComputedStyle(t).color")
+                assert colour != "rgb(33, 33, 33)"  # not the ink colour: a status colour
+                pdf = page.pdf(prefer_css_page_size=True)
+            finally:
+                browser.close()
+    finally:
+        app.state.hall.service.close()
+    # Every printed page is A4 portrait (the report's @page): 595 x 842 points.
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf)
+    assert boxes
+    assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}
