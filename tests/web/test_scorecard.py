@@ -440,3 +440,31 @@ def test_chromium_applies_the_reports_styles_under_the_pages_policy_and_prints_a
     boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf)
     assert boxes
     assert {(round(float(w)), round(float(h))) for w, h in boxes} == {(595, 842)}
+
+
+def test_the_start_page_links_the_scorecard_and_signing_in_leads_back_to_it(
+    sqlite_hall: Hall, tmp_path: Path, registry: Registry
+) -> None:
+    c = sqlite_hall.client
+    assert 'href="/scorecard?lang=en"' in c.get("/?lang=en").text
+    chinese = c.get("/").text
+    assert 'href="/scorecard?lang=zh"' in chinese
+    assert "评分表" in chinese
+    signed = c.post(
+        "/login?lang=en",
+        data={"token": sqlite_hall.tokens["manager"], "next": "scorecard"},
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == "/scorecard?lang=en"
+    # The session cookie then opens the page.
+    page = c.get("/scorecard?lang=en")
+    assert page.status_code == 200
+    assert "Scorecard of" in page.text
+    db = tmp_path / "plain.db"
+    SQLiteStore(db, HALL, locality="441324").close()
+    app = create_app(registry.resolve("441324"), db)
+    try:
+        with TestClient(app) as plain:
+            assert "/scorecard" not in plain.get("/").text
+    finally:
+        app.state.hall.service.close()
