@@ -20,6 +20,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -37,6 +39,7 @@ from govservice_std.registry import Registry
 from govservice_std.serialization import dump
 from govservice_std.web.app import create_app
 from govservice_std.web.auth import TokenStore
+from tests.evaluation.strategies import scenarios
 from tests.queues.conftest import pg_schema, postgres_url  # noqa: F401 - fixtures
 from tests.web.conftest import HALL, make_tokens
 
@@ -468,3 +471,30 @@ def test_the_start_page_links_the_scorecard_and_signing_in_leads_back_to_it(
             assert "/scorecard" not in plain.get("/").text
     finally:
         app.state.hall.service.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    scenarios(),
+    st.one_of(st.none(), st.floats(0, 1, allow_subnormal=False)),
+    st.integers(0, 500),
+)
+def test_the_typed_view_serializes_to_exactly_the_evaluate_json_document(
+    scenario: Any, measured: float | None, called: int
+) -> None:
+    from litestar.serialization import encode_json
+
+    from govservice_std.evaluation.measured import Evidence, EvidenceKind, MeasuredMetrics
+    from govservice_std.evaluation.overlays import compose_standard
+    from govservice_std.evaluation.scoring import Evaluator
+    from govservice_std.web.scorecard import ScorecardView
+    from tests.evaluation.strategies import NATIONAL
+
+    document, assessment, hall = scenario
+    evaluator = Evaluator(compose_standard([(document, NATIONAL)], "110101"))
+    metrics = None
+    if measured is not None:
+        record = Evidence(EvidenceKind.QUEUE, day=DAY, sample=called)
+        metrics = MeasuredMetrics.of({"m.rate": measured}, record)
+    card = evaluator.evaluate(assessment, hall, metrics=metrics)
+    assert json.loads(encode_json(ScorecardView.of(card))) == _json(card.to_dict())
