@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import BaseLoader, FileSystemLoader, PackageLoader
+from jinja2 import PackageLoader
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
@@ -51,19 +50,11 @@ class Pages:
     page in both languages: the pages' templates (``page.html`` and one per page, in
     ``web/templates``) extend the family's ``base.html`` and use its macros; each render
     sets the language of the catalogs. The family's stylesheet is linked, never inline.
-
-    Args:
-        templates: A folder of templates looked up before the packaged ones: a template of
-            the same name (``kiosk.html``, ``page.html``, ``base.css``…) replaces the
-            packaged one.
     """
 
-    def __init__(self, templates: str | Path | None = None) -> None:
-        loaders: list[BaseLoader] = []
-        if templates is not None:
-            loaders.append(FileSystemLoader(str(templates)))
-        loaders.append(PackageLoader("govservice_std.web", "templates"))
-        self.env = template_environment(*loaders)
+    def __init__(self) -> None:
+        self.env = template_environment(PackageLoader("govservice_std.web", "templates"))
+        """The pages' Jinja2 environment."""
         self.env.globals.update(
             fmt=_fmt,
             pct=_pct,
