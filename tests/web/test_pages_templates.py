@@ -187,3 +187,14 @@ def test_a_page_template_may_replace_a_shared_one(tmp_path: Path) -> None:
     assert page == '<span class="masked local">4413**********4517</span>'
     # The pages' environment keeps the packaged macros.
     assert Pages().env.from_string("{{ m.masked(value) }}").render(value=ID) == MASKED
+
+
+def test_the_language_switch_keeps_the_page_and_its_parameters(served: Served) -> None:
+    c = served.client
+    ticket = c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    narrow = c.get(f"/ticket/{ticket.json()['id']}?width=58", headers=served.auth("kiosk")).text
+    assert 'href="?width=58&amp;lang=en" class="lang"' in narrow
+    assert '<body data-page="ticket" data-lang="zh"' in narrow
+    monitor = c.get("/monitor?lang=en", headers=served.auth("manager")).text
+    assert 'href="?lang=zh" class="lang" hreflang="zh-CN">中文</a>' in monitor
+    assert '<html lang="en">' in monitor

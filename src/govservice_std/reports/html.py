@@ -72,7 +72,8 @@ def template_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
     :func:`govservice_std.i18n.language` block it is rendered in), the shared macros as
     ``m``, ``mask()``, the reports' word and chart helpers, and these defaults, which a
     render may override: ``standalone=True`` (the stylesheet inline), ``static_url=""``
-    (where a page's stylesheets are served), ``lang_switch=False`` and ``signature=False``.
+    (where a page's stylesheets are served), ``lang_switch=False`` (with ``switch_query``, the
+    page's other query parameters the switch keeps) and ``signature=False``.
     """
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader(*_TEMPLATES)]),
@@ -104,6 +105,7 @@ def template_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
         standalone=True,
         static_url="",
         lang_switch=False,
+        switch_query="",
         signature=False,
     )
     env.globals["m"] = env.get_template("macros.html").module

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import PackageLoader
 from litestar import Request, Response, get, post
@@ -65,6 +65,7 @@ class Pages:
             fragment_url=None,
             root="",
             static_url="/static",
+            switch_query="",
             messages={},
         )
         self._stylesheet: str | None = None
@@ -120,7 +121,16 @@ def _root(request: Request[Any, Any, Any]) -> str:
 
 
 def _render(request: Request[Any, Any, Any], name: str, lang: str, **values: Any) -> str:
-    return _pages(request).render(name, lang, root=_root(request), **values)
+    return _pages(request).render(
+        name, lang, root=_root(request), switch_query=_switch_query(request), **values
+    )
+
+
+def _switch_query(request: Request[Any, Any, Any]) -> str:
+    # The language switch keeps the page's other parameters (a ticket's ?width=58, a
+    # manager's ?window=), never the live part's ?fragment=.
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "fragment")]
+    return urlencode(kept) + "&" if kept else ""
 
 
 def _render_main(request: Request[Any, Any, Any], name: str, lang: str, **values: Any) -> str:
