@@ -9,6 +9,7 @@ is downloaded. The screenshots in the documentation come from this test.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import socket
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
+from pypdf import PdfReader
 
 from govservice_std.queues.stores.sqlite import SQLiteStore
 from tests.web.conftest import HALL, make_tokens
@@ -98,6 +100,12 @@ def _watched(browser: Browser, refused: list[str], viewport: ViewportSize | None
         ),
     )
     return page
+
+
+def _paper(pdf: bytes) -> tuple[int, int]:
+    """How many sheets a document prints on, and the first one's width in millimetres."""
+    sheets = PdfReader(io.BytesIO(pdf)).pages
+    return len(sheets), round(float(sheets[0].mediabox.width) / 72 * 25.4)
 
 
 def _login(page: Page, base: str, token: str, target: str) -> None:
@@ -198,7 +206,8 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             expect(monitor.locator(".tiles dd").nth(3)).to_have_text("1")
             monitor.screenshot(path=str(shots / "monitor.png"))
 
-            # The ticket prints on an 80 mm roll (and on 58 mm).
+            # The ticket prints on an 80 mm roll (and on 58 mm), one ticket to a sheet: the
+            # family's A4 page does not reach it.
             printed = _watched(browser, refused)
             _login(printed, one, tokens["kiosk"], "kiosk")
             printed.goto(ticket_url)
@@ -208,6 +217,16 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
                 "document.querySelector('.ticket').getBoundingClientRect().width"
             )
             assert 270 <= width <= 285  # 74 mm at 96 px per inch
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 80)
+            printed.goto(f"{ticket_url}&width=58")
+            width = printed.evaluate(
+                "document.querySelector('.ticket').getBoundingClientRect().width"
+            )
+            assert 190 <= width <= 200  # 52 mm
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 58)
+            printed.goto(f"{ticket_url.replace('lang=zh', 'lang=en')}&width=58")
+            expect(printed.locator(".caption")).to_have_text("Your ticket")
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 58)
 
             # English on request, one language per page.
             kiosk.goto(f"{one}/kiosk?lang=en")
