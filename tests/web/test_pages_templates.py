@@ -132,6 +132,18 @@ def test_a_report_file_is_self_contained_and_a_page_has_no_inline_code(
     # The scorecard's status colours are classes of the stylesheet, not inline styles.
     assert re.search(r'<td class="status status-(met|not_met|partly_met)">', report)
     assert not [a for _, attributes in _tags(report) for a in attributes if a == "style"]
+    # The same scorecard, rendered to be served as a page, passes the pages' policy.
+    served_card = scorecard_html(
+        card,  # type: ignore[arg-type]
+        lang="en",
+        standalone=False,
+        static_url="/static",
+        lang_switch=True,
+    )
+    assert _inline_code(served_card) == []
+    assert '<link rel="stylesheet" href="/static/base.css">' in served_card
+    assert 'href="?lang=zh" class="lang"' in served_card
+    assert served_card.count("<tr>") == report.count("<tr>")
 
     c = served.client
     ticket = c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
