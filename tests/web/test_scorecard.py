@@ -61,6 +61,7 @@ class Hall:
     tokens: dict[str, str]
     assessment: Assessment
     open_store: Any
+    make_app: Any  # another process's app on the same database
 
     def auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -74,7 +75,10 @@ def hall(request: pytest.FixtureRequest, tmp_path: Path, registry: Registry) -> 
     if request.param == "sqlite":
         db = tmp_path / "hall.db"
         SQLiteStore(db, HALL, locality="441324").close()
-        app = create_app(locality, db, clock=clock, assessment=assessment)
+
+        def make_app() -> Litestar:
+            return create_app(locality, db, clock=clock, assessment=assessment)
+
         tokens = make_tokens(db)
 
         def open_store() -> EventStore:
@@ -83,18 +87,22 @@ def hall(request: pytest.FixtureRequest, tmp_path: Path, registry: Registry) -> 
     else:
         url: str = request.getfixturevalue("postgres_url")
         schema: str = request.getfixturevalue("pg_schema")
-        store = PostgresStore(url, HALL, locality="441324", schema=schema)
-        app = create_app(
-            locality, store, tokens=TokenStore(url), clock=clock, assessment=assessment
-        )
+
+        def make_app() -> Litestar:
+            store = PostgresStore(url, HALL, locality="441324", schema=schema)
+            return create_app(
+                locality, store, tokens=TokenStore(url), clock=clock, assessment=assessment
+            )
+
         tokens = make_tokens(url)
 
         def open_store() -> EventStore:
             return PostgresStore(url, HALL, schema=schema)
 
+    app = make_app()
     try:
         with TestClient(app) as client:
-            yield Hall(client, clock, tokens, assessment, open_store)
+            yield Hall(client, clock, tokens, assessment, open_store, make_app)
     finally:
         app.state.hall.service.close()
 
@@ -146,6 +154,29 @@ def test_the_scorecard_measures_the_queue_from_the_services_store(
     assert typed.answer != waits[0]["answer"]
 
 
+def test_another_process_scores_the_day_this_one_served(hall: Hall, registry: Registry) -> None:
+    other_app = hall.make_app()
+    try:
+        with TestClient(other_app) as other:
+            manager = hall.auth("manager")
+            before = other.get("/api/v1/scorecard", headers=manager).json()
+            assert before["queue"]["overall"]["issued"] == 0
+            serve_a_morning(hall)
+            time.sleep(0.3)  # longer than a read may lag behind another process's writes
+            report = other.get("/api/v1/scorecard", headers=manager).json()
+    finally:
+        other_app.state.hall.service.close()
+    with hall.open_store() as store:
+        direct = recorded_queue_kpis(registry.resolve("441324"), store, day=DAY, now=hall.clock())
+    assert report["period"] == "live"
+    assert report["queue"]["overall"]["issued"] == direct.overall.issued == 4
+    assert report["queue"]["overall"]["waiting"]["mean"] == pytest.approx(
+        direct.overall.waiting.mean
+    )
+    card = evaluate_hall(registry.resolve("441324"), hall.assessment, queue=direct)
+    assert report["scorecard"] == _json(card.to_dict())
+
+
 def test_a_given_day_and_every_day(hall: Hall, registry: Registry) -> None:
     serve_a_morning(hall)
     manager = hall.auth("manager")
@@ -177,7 +208,9 @@ def sqlite_hall(tmp_path: Path, registry: Registry) -> Iterator[Hall]:
     app = create_app(registry.resolve("441324"), db, clock=clock, assessment=path)
     try:
         with TestClient(app) as client:
-            yield Hall(client, clock, make_tokens(db), assessment, lambda: SQLiteStore(db, HALL))
+            yield Hall(
+                client, clock, make_tokens(db), assessment, lambda: SQLiteStore(db, HALL), None
+            )
     finally:
         app.state.hall.service.close()
 

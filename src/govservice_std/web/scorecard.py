@@ -436,10 +436,14 @@ def _measure(
             at = min(now, day_end(max(days))) if days else now
             return "all", None, recorded_queue_kpis(locality, store, now=at)
         day = today if scope is None else scope
+        if day == today:
+            # The engine's state is the store's record of today, folded as it was written
+            # (and refreshed for other processes' events): the same figures as reading the
+            # day back, without holding the hall's thread for a re-read of the whole day.
+            return "live", day, engine.kpis(day)
         # A day to come has nothing yet (and the calendar's last day has no end to take).
-        at = now if day >= today else min(now, day_end(day))
-        kpis = recorded_queue_kpis(locality, store, day=day, now=at)
-        return ("live" if day == today else "day"), day, kpis
+        at = now if day > today else day_end(day)
+        return "day", day, recorded_queue_kpis(locality, store, day=day, now=at)
 
     return measure
 
