@@ -309,8 +309,10 @@ class ScorecardReport:
             ``day`` (one other day, ``day``) or ``all`` (every day in the service's store,
             ``queue.days`` of them).
         day: The day measured, for ``live`` and ``day``.
-        queue: The hall's queue KPIs over that period, read from the service's store; its
-            waiting times replace the assessment's ``queue.*`` metrics.
+        queue: The hall's queue KPIs over that period, measured from the service's store
+            (the live day as the queue's state holds it, other days read back): the same
+            figures as :func:`~govservice_std.evaluation.measured.recorded_queue_kpis`.
+            Its waiting times replace the assessment's ``queue.*`` metrics.
         scorecard: The scorecard, as ``govstd evaluate --json`` prints it.
     """
 
