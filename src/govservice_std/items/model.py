@@ -711,6 +711,36 @@ class Checklist:
         """How many required materials may be brought later (容缺)."""
         return sum(1 for m in self.required if m.deferrable)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The checklist as JSON-ready data: the item, the groups and the counts."""
+
+        def material(m: Material) -> dict[str, Any]:
+            return {
+                "id": m.id or None,
+                "name": m.name,
+                "form": m.form.value,
+                "count": m.count,
+                "required": m.required,
+                "source": m.source.value,
+                "deferrable": m.deferrable,
+                "hall_fetches": m.hall_fetches,
+                "note": m.note,
+            }
+
+        return {
+            "item": self.item.code,
+            "name": self.item.name,
+            "groups": {name: [material(m) for m in group] for name, group in self.groups()},
+            "counts": {
+                "materials": len(self.item.materials),
+                "required": len(self.required),
+                "copies": self.copies,
+                "deferrable": self.deferrable,
+                "conditional": len(self.conditional),
+                "exempt": len(self.exempt),
+            },
+        }
+
     def groups(self) -> tuple[tuple[str, tuple[Material, ...]], ...]:
         """The non-empty groups as ``(name, materials)``: required, conditional, exempt."""
         groups = (
