@@ -18,7 +18,7 @@ from govservice_std.registry import load_registry
 from govservice_std.serialization import load, loads
 from govservice_std.spreadsheets import SpreadsheetError, import_items, load_overrides
 from govservice_std.spreadsheets.mapping import tables
-from tests.spreadsheets.platform import ITEM_HEADINGS, item_row, platform_workbook
+from tests.spreadsheets.platform import ITEM_HEADINGS, as_cells_hold, item_row, platform_workbook
 
 LONGMEN_ITEMS = files("govservice_longmen") / "data" / "441324" / "items.toml"
 
@@ -34,7 +34,7 @@ def test_platform_workbook_imports_to_the_bundled_catalogue(tmp_path: Path) -> N
     )
     result = import_items(book, "441324", registry=load_registry())
     imported = loads(result.files["items.toml"], ItemsDocument, format="toml")
-    assert imported.items == bundled.items
+    assert imported.items == tuple(as_cells_hold(i) for i in bundled.items)
     assert result.records["items"] == len(bundled.items)
     assert result.records["materials"] == sum(len(i.materials) for i in bundled.items)
 
@@ -130,7 +130,7 @@ def test_a_mapping_file_adds_headings(tmp_path: Path) -> None:
     mapping.write_text('[items]\ncode = ["服务编号"]\n', encoding="utf-8")
     result = import_items(path, "441324", overrides=load_overrides(mapping, tables()))
     # A CSV file is one sheet: materials and fees need the workbook's own sheets.
-    bare = tuple(attrs.evolve(i, materials=(), fees=()) for i in items)
+    bare = tuple(attrs.evolve(as_cells_hold(i), materials=(), fees=()) for i in items)
     assert loads(result.files["items.toml"], ItemsDocument, format="toml").items == bare
 
 
