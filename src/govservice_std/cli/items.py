@@ -151,7 +151,7 @@ def _pct(share: float | None) -> str:
 @click.option(
     "--checklist",
     is_flag=True,
-    help="Print the one-time notice (一次性告知) checklist of the materials to bring.",
+    help="Print the one-time notice: the checklist of the materials to bring.",
 )
 @html_option(N_("With --checklist: also write it as a printable HTML page to this file."))
 @click.option(
@@ -173,9 +173,10 @@ def item(  # noqa: PLR0917 - click passes each option as an argument
 
     With --json, print every element of the item (those not stated as null or empty),
     plus the layer that added it and the layers that localized it. With --checklist, print
-    the materials to bring instead, grouped — required, only in some cases, not to bring
-    (免提交) — with the copies of each and the 容缺 ones marked; --json prints it as JSON
-    and --html writes it as a printable page.
+    the one-time notice instead: every material, grouped — to bring, to bring only in some
+    cases, not to bring (obtained by the hall) — with the copies of each and those that may
+    be brought later marked; --json prints it as JSON and --html writes it as a printable
+    page.
     """
     if lang is not None:
         use_lang(state, lang)
@@ -209,18 +210,23 @@ def item(  # noqa: PLR0917 - click passes each option as an argument
 
 
 def _full_elements(found: ServiceItem) -> dict[str, Any]:
-    """Every element of the item: those the data leave at their default too."""
+    """Every element of the item, nested records too: those left at their default as well."""
+    full = _full(found)
+    assert isinstance(full, dict)  # noqa: S101 - an attrs instance gives a dict
+    return full
+
+
+def _full(value: object) -> object:
     import attrs  # noqa: PLC0415
 
     from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep startup light
 
-    dumped = unstructure(found)
-    return {
-        field.name: dumped[field.name]
-        if field.name in dumped
-        else unstructure(getattr(found, field.name))
-        for field in attrs.fields(type(found))
-    }
+    if attrs.has(type(value)):
+        names = [f.name for f in attrs.fields(type(value))]  # type: ignore[arg-type]
+        return {name: _full(getattr(value, name)) for name in names}
+    if isinstance(value, tuple):
+        return [_full(v) for v in value]
+    return unstructure(value)
 
 
 def _material_line(material: Material) -> str:
@@ -232,9 +238,9 @@ def _material_line(material: Material) -> str:
     line = " ".join(parts)
     notes = []
     if material.deferrable:
-        notes.append(_("容缺: may be brought later"))
+        notes.append(_("may be brought later"))
     if material.hall_fetches:
-        notes.append(_("免提交: obtained by the hall, not submitted"))
+        notes.append(_("not submitted: obtained by the hall"))
     if not material.required:
         notes.append(_("only in some cases"))
     if notes:
@@ -247,7 +253,7 @@ def _material_line(material: Material) -> str:
 _GROUP_TITLES = {
     "required": N_("To bring (materials: {n}; copies: {copies}):"),
     "conditional": N_("To bring only in the cases stated (materials: {n}):"),
-    "exempt": N_("Not to bring: obtained by the hall (免提交) (materials: {n}):"),
+    "exempt": N_("Not to bring, obtained by the hall (materials: {n}):"),
 }
 
 
@@ -272,7 +278,7 @@ def _print_checklist(
         return
     found = checklist.item
     click.echo(
-        _("One-time notice (一次性告知): {name} ({code})").format(name=found.name, code=found.code)
+        _("One-time notice: {name} ({code})").format(name=found.name, code=found.code)
     )
     if not found.materials:
         click.echo(_("No materials are listed for this item."))
@@ -284,8 +290,8 @@ def _print_checklist(
             click.echo(f"  {number}. " + _material_line(material))
     click.echo(
         ngettext(
-            "{n} material in all; {deferrable} may be brought later (容缺).",
-            "{n} materials in all; {deferrable} may be brought later (容缺).",
+            "{n} material in all; {deferrable} may be brought later.",
+            "{n} materials in all; {deferrable} may be brought later.",
             len(found.materials),
         ).format(n=len(found.materials), deferrable=checklist.deferrable)
     )
@@ -326,7 +332,7 @@ def _guide_rows(
     step_names = {"accept": _("accept"), "review": _("first review"), "decide": _("decide")}
     levels = (
         comma.join(
-            _("{step} {level}").format(step=step_names[step], level=level.label())
+            _("{step}: {level}").format(step=step_names[step], level=level.label())
             for step, level in found.exercise_levels.steps()
         )
         if found.exercise_levels is not None

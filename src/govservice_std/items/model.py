@@ -126,7 +126,7 @@ class Channel(LabelledEnum):
     """掌上办."""
     SELF_SERVICE = "self_service", "at a self-service terminal"
     """自助终端."""
-    ASSISTED = "assisted", "assisted (帮办代办)"
+    ASSISTED = "assisted", "assisted"
     """帮办代办."""
 
 
