@@ -277,9 +277,7 @@ def _print_checklist(
         echo_json(checklist.to_dict())
         return
     found = checklist.item
-    click.echo(
-        _("One-time notice: {name} ({code})").format(name=found.name, code=found.code)
-    )
+    click.echo(_("One-time notice: {name} ({code})").format(name=found.name, code=found.code))
     if not found.materials:
         click.echo(_("No materials are listed for this item."))
     number = 0
