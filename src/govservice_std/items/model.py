@@ -170,7 +170,7 @@ class ServiceObject(LabelledEnum):
 class AdministrativeLevel(LabelledEnum):
     """行使层级: the level of government that exercises a step of an item.
 
-    Distinct from the hall tiers that accept an item (:attr:`ServiceItem.tiers`): a town
+    Distinct from the hall tiers that accept an item (``ServiceItem.tiers``): a town
     centre may accept an item that the county decides.
     """
 
