@@ -43,6 +43,7 @@ KNOWN_DATA_FILES: set[str] = {
     "README.md",
     "calendar.toml",
     "criteria.toml",
+    "divisions.toml",
     "items.toml",
     "queue.toml",
     "staffing.toml",
