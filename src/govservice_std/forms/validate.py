@@ -45,6 +45,7 @@ from govservice_std.forms._checks import (
     _plain_text,
     _Raw,
     _repeat_check,
+    _ScalarCheck,
     _show,
 )
 from govservice_std.forms._fused import _SCALARS, _specialised
@@ -417,9 +418,11 @@ class _Compiler:
             children = self.fields(spec.fields, f"{where}.fields", inner)
             value_check = _repeat_check(spec, _object_check(spec, children, own=""))
         elif spec.choice_source is not None or spec.choice_filter is not None:
-            value_check = self.choice_check(spec, where, containers)
+            value_check, unfiltered = self.choice_check(spec, where, containers)
         else:
             value_check = _SCALARS[spec.type](spec)
+        if spec.type.container or (spec.choice_source is None and spec.choice_filter is None):
+            unfiltered = value_check
         no_params: dict[str, str] = {}
         extended = _extended(spec)
         calc = self.calculation(spec) if spec.calculate is not None else None
@@ -428,7 +431,8 @@ class _Compiler:
         read_only = spec.read_only
         if default is not None:
             found: list[_Raw] = []
-            value_check(default, "", Context({}, None, _ANY_DAY), found)
+            # Whether the default is offered depends on the answers: not checked here.
+            unfiltered(default, "", Context({}, None, _ANY_DAY), found)
             if found:
                 shown = _render(found[0], "en", None).message
                 self.problems.append(DataProblem(f"{where}.default", f"not a valid value: {shown}"))
@@ -514,8 +518,11 @@ class _Compiler:
 
     def choice_check(
         self, spec: Field, where: str, containers: _Containers
-    ) -> Callable[[Any, str, Context, list[_Raw]], None]:
-        """The value check of a choice field with a built-in source or a choice filter."""
+    ) -> tuple[_ScalarCheck, _ScalarCheck]:
+        """The value check of a choice field with a built-in source or a choice filter.
+
+        Returns the check, and the same check without the filter (for the default).
+        """
         name = spec.name
         level: str | None = None
         choices: tuple[Choice, ...] | None = spec.choices
@@ -534,24 +541,27 @@ class _Compiler:
                 return parents.get(value)
             return _division_parent(value, level)
 
-        def one(value: Any, at: str, ctx: Context, out: list[_Raw]) -> None:
-            if not isinstance(value, str) or parent_of(value) is None:
-                out.append((at, "invalid_choice", spec, {"value": _show(value)}))
-                return
-            if offered is not None and not _offers(offered(ctx), parent_of(value)):
-                out.append((at, "filtered_choice", spec, {"value": _show(value)}))
+        def build(filtered: Evaluator | None) -> _ScalarCheck:
+            def one(value: Any, at: str, ctx: Context, out: list[_Raw]) -> None:
+                if not isinstance(value, str) or parent_of(value) is None:
+                    out.append((at, "invalid_choice", spec, {"value": _show(value)}))
+                    return
+                if filtered is not None and not _offers(filtered(ctx), parent_of(value)):
+                    out.append((at, "filtered_choice", spec, {"value": _show(value)}))
 
-        def check(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
-            if base is None:
-                one(value, prefix + name, ctx, out)
-                return
-            before = len(out)
-            base(value, prefix, ctx, out)
-            if len(out) == before:
-                for index, item in enumerate(value):
-                    one(item, f"{prefix}{name}[{index}]", ctx, out)
+            def check(value: Any, prefix: str, ctx: Context, out: list[_Raw]) -> None:
+                if base is None:
+                    one(value, prefix + name, ctx, out)
+                    return
+                before = len(out)
+                base(value, prefix, ctx, out)
+                if len(out) == before:
+                    for index, item in enumerate(value):
+                        one(item, f"{prefix}{name}[{index}]", ctx, out)
 
-        return check
+            return check
+
+        return build(offered), build(None)
 
 
 _MAX_COUNT = 10_000
