@@ -370,7 +370,7 @@ class FormSpec:
     titles: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
     messages: dict[str, dict[str, str]] = attrs.field(factory=dict)
 
-    def __attrs_post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:  # noqa: PLR0912 - one test per rule
         if not self.fields:
             raise FieldValueError("fields", "a form needs at least one field")
         unique(self.fields, lambda f: f.name, "fields", "field name")
@@ -388,7 +388,11 @@ class FormSpec:
         for lang, templates in self.messages.items():
             if lang not in further:
                 raise FieldValueError(f"messages.{lang}", "not one of the form's further languages")
-            _to_texts(templates)
+            if not isinstance(templates, dict):
+                raise FieldValueError(f"messages.{lang}", "must be a table of templates by code")
+            for code, template in templates.items():
+                if not isinstance(template, str) or not template.strip():
+                    raise FieldValueError(f"messages.{lang}.{code}", "must be a non-empty text")
         for path, field in self.walk():
             tables = [("labels", field.labels), ("constraint_messages", field.constraint_messages)]
             tables += [

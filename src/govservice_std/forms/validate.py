@@ -482,7 +482,7 @@ class _Compiler:
                 expected = calc(ctx)
                 if expected is not None:
                     if not _empty(value) and not _equal(value, expected):
-                        out.append((prefix + name, "calculated", spec, {"value": _show(expected)}))
+                        out.append((prefix + name, "calculated", spec, {"value": _shown(expected)}))
                         return
                     value = expected
             elif read_only:
@@ -569,6 +569,13 @@ _MAX_ROWS = 1000
 
 # Validating a default when the form is compiled: no ID number's birth date is "future".
 _ANY_DAY = dt.date(9999, 12, 31)
+
+
+def _shown(value: object) -> str:
+    """A calculated value in a message: a number as written, anything else as usual."""
+    if _is_number(value) and abs(value) < 1e15:  # type: ignore[arg-type]
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return _show(value)
 
 
 def _extended(spec: Field) -> bool:
@@ -967,6 +974,12 @@ def _compile(
     compiler = _Compiler(spec, specialise=specialise, choice_sources=choice_sources)
     containers: list[tuple[int, tuple[str, ...], Sequence[Field]]] = [(0, (), spec.fields)]
     children = compiler.fields(spec.fields, "fields", containers)
+    compiler.problems.extend(
+        DataProblem(f"messages.{lang}.{code}", f"no such problem code (known: {', '.join(CODES)})")
+        for lang, templates in spec.messages.items()
+        for code in templates
+        if code not in CODES
+    )
     if compiler.problems:
         raise InvalidDataError(compiler.problems, source=source)
     root_names = frozenset(f.name for f in spec.fields)
