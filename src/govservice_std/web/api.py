@@ -256,10 +256,12 @@ class ValidationView:
     Attributes:
         valid: Whether it has no problems.
         problems: Each problem: ``path``, ``code`` and ``message``.
+        version: The version of the form it was checked against.
     """
 
     valid: bool
     problems: tuple[dict[str, str], ...]
+    version: str = ""
 
 
 @attrs.frozen
@@ -726,6 +728,7 @@ class CatalogController(Controller):
                 {"path": p.path, "code": p.code, "message": mask_ids(p.message)}
                 for p in result.problems
             ),
+            version=result.version,
         )
 
 
