@@ -291,3 +291,18 @@ date = 2026-03-07
             "SELECT contacted, closed, disposition FROM case_reviews"
         )
     assert (contacted[:10], closed[:10], disposition) == ("2026-03-09", "2026-03-10", "immediate")
+
+
+def test_kpis_of_a_database_with_nothing_finished_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cases.db"
+    code, _, _ = case(
+        capsys, db, "2026-02-02T09:00", "open", "441324", "441324-MZ-005", str(APPLICATION),
+        "--hall", "441324116",
+    )  # fmt: skip
+    assert code == 0
+    code, out, _ = case(capsys, db, "2026-02-03T09:00", "kpis")
+    assert (code, out.strip()) == (0, "期间内没有办结的办件，也没有超期的在办件。")
+    code, out, _ = run(capsys, "--lang", "en", "case", "--db", str(db), "kpis", "--json")
+    assert json.loads(out) == []

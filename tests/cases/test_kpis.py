@@ -144,3 +144,18 @@ def test_kpis_of_real_cases(tmp_path: Any, clock: Clock) -> None:
     with pytest.raises(CaseError):
         case_kpis(engine.store, by=["colour"])
     engine.store.close()
+
+
+@pytest.mark.parametrize("by", [(), ("month",), ("month", "item")])
+def test_kpis_group_the_same_on_either_database(
+    engine: CaseEngine, clock: Clock, by: tuple[str, ...]
+) -> None:
+    """No grouping, and an open case's month, are constants in SQL: both databases take them."""
+    clock.set("2026-03-02")
+    done, late = open_one(engine, days=1), open_one(engine, days=1)
+    engine.accept(done)
+    engine.accept(late)
+    engine.finish(done, "granted")
+    kpis = case_kpis(engine.store, by=by, today=dt.date(2026, 3, 20))
+    assert sum(k.finished for k in kpis) == 1
+    assert sum(k.overdue_open for k in kpis) == 1

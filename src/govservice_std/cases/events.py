@@ -279,11 +279,44 @@ def event_to_dict(event: CaseEvent) -> dict[str, Any]:
     return out
 
 
+def _is_text(value: object) -> bool:
+    return type(value) is str
+
+
+def _is_whole(value: object) -> bool:
+    return type(value) is int and -(10**9) <= value <= 10**9
+
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, list) and all(type(v) is str for v in value)
+
+
+def _is_pairs(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(v, list) and len(v) == 2 and all(type(x) is str for x in v) for v in value
+    )
+
+
+# What each field's stored value must be, by its annotation (the module's own fields).
+_KINDS: dict[str, tuple[str, Any]] = {
+    "str": ("text", _is_text),
+    "int": ("a whole number", _is_whole),
+    "int | None": ("a whole number or null", lambda v: v is None or _is_whole(v)),
+    "bool": ("true or false", lambda v: type(v) is bool),
+    "tuple[str, ...]": ("a list of texts", _is_texts),
+    "tuple[tuple[str, str], ...]": ("a list of pairs of texts", _is_pairs),
+}
+
+
 def event_from_dict(data: Mapping[str, Any], source: str = "event") -> CaseEvent:
     """Rebuild an event from :func:`event_to_dict`'s object.
 
+    Every value must be of its field's kind (text, whole number, list of texts …), so a
+    damaged record is refused here rather than met later.
+
     Raises:
-        InvalidDataError: If the object is not an event of a known type.
+        InvalidDataError: If the object is not an event of a known type, or a value is not
+            of its field's kind.
     """
     try:
         cls = EVENT_TYPES[str(data["type"])]
@@ -296,8 +329,12 @@ def event_from_dict(data: Mapping[str, Any], source: str = "event") -> CaseEvent
                 value = dt.datetime.fromisoformat(str(value))
                 if value.tzinfo is None:
                     raise ValueError("'at' has no UTC offset")
-            elif isinstance(value, list):
-                value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+            else:
+                what, check = _KINDS[str(field.type)]
+                if not check(value):
+                    raise ValueError(f"{field.name!r} must be {what} (got {value!r:.40})")
+                if isinstance(value, list):
+                    value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
             fields[field.name] = value
         event: CaseEvent = cls(**fields)
     except (KeyError, TypeError, ValueError) as exc:

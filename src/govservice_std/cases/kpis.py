@@ -298,6 +298,12 @@ def case_kpis(
         )
     key = ", ".join(_COLUMN[g] for g in by) or "''"
     nkey = max(len(by), 1)
+
+    def positions(count: int) -> str:
+        # By position: PostgreSQL refuses a constant (the '' of no grouping, an open case's
+        # month) named in GROUP BY, and SQLite reads the positions the same way.
+        return ", ".join(str(i) for i in range(1, count + 1))
+
     filters = ["done_on IS NOT NULL"]
     params: list[object] = []
     if start is not None:
@@ -328,7 +334,7 @@ def case_kpis(
           SUM(CASE WHEN {done} THEN corrected ELSE 0 END),
           SUM(abnormal)
         FROM cases WHERE {cond} AND ({done} OR abnormal = 1)
-        GROUP BY {key}, used_days"""  # noqa: S608
+        GROUP BY {positions(nkey + 1)}"""  # noqa: S608
     asof = end or today
     groups: dict[tuple[str, ...], list[int]] = {}
     days: dict[tuple[str, ...], dict[int, int]] = {}
@@ -358,7 +364,7 @@ def case_kpis(
             SELECT {late_key}, COUNT(*) FROM cases
             WHERE status IN ('received', 'correcting', 'accepted', 'suspended')
               AND due < ?{extra_sql}
-            GROUP BY {late_key}"""  # noqa: S608
+            GROUP BY {positions(nkey)}"""  # noqa: S608
         for row in store.stream(late, [asof.isoformat(), *extra]):
             open_late[keyof(row)] = int(row[nkey])
     out = []

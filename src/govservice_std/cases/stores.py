@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from govservice_std.cases.events import CaseEvent, event_from_dict, event_to_dict
-from govservice_std.errors import CaseStoreError, DuplicateReviewError
+from govservice_std.errors import CaseStoreError, DuplicateReviewError, InvalidDataError
 
 __all__ = [
     "CASE_COLUMNS",
@@ -169,6 +169,24 @@ class Transaction:
         return None if row is None else str(row[0])
 
 
+def _stored_event(data: object, source: str) -> CaseEvent:
+    """An event from its stored record; a damaged record is the store's error."""
+    try:
+        record = json.loads(str(data))
+        if not isinstance(record, dict):
+            raise ValueError("not an object")
+        return event_from_dict(record, source)
+    except (ValueError, InvalidDataError) as exc:
+        what = (
+            "; ".join(p.message for p in exc.problems)
+            if isinstance(exc, InvalidDataError)
+            else str(exc)
+        )
+        raise CaseStoreError(
+            f"{source}: not a valid case record: {what}", f"{source}：办件记录已损坏：{what}"
+        ) from exc
+
+
 class CaseStore(abc.ABC):
     """A case store: events, the case projection and reviews, one transaction per command."""
 
@@ -203,7 +221,7 @@ class CaseStore(abc.ABC):
         cursor.execute(
             self._q("SELECT seq, data FROM case_events WHERE case_no = ? ORDER BY seq"), (case,)
         )
-        return [event_from_dict(json.loads(data), f"{self._name}#{seq}") for seq, data in cursor]
+        return [_stored_event(data, f"{self._name}#{seq}") for seq, data in cursor]
 
     def _upsert(
         self, cursor: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
@@ -236,7 +254,7 @@ class CaseStore(abc.ABC):
             if not rows:
                 return
             for seq, data in rows:
-                yield event_from_dict(json.loads(data), f"{self._name}#{seq}")
+                yield _stored_event(data, f"{self._name}#{seq}")
             after = rows[-1][0]
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:

@@ -466,6 +466,9 @@ def kpis(  # noqa: PLR0917 - click passes each option as an argument
     if as_json:
         echo_json(document)
         return
+    if not figures:
+        click.echo(_("No case finished in the period, and none open past its due date."))
+        return
     from rich.table import Table  # noqa: PLC0415
 
     from govservice_std.reports.text import console  # noqa: PLC0415

@@ -229,9 +229,15 @@ _MOMENTS = frozenset({"at", "order_at", "slot"})
 _ZONES: dict[int, dt.tzinfo] = {28800: CHINA_TZ}
 
 
-def _plan(cls: type) -> tuple[tuple[str, int, bool], ...]:
+def _plan(cls: type) -> tuple[tuple[str, int, bool, bool], ...]:
+    """Each field of an event type: name, column, whether a moment, whether required."""
     return tuple(
-        (f.name, _COLUMNS.index(_RENAMED.get(f.name, f.name)), f.name in _MOMENTS)
+        (
+            f.name,
+            _COLUMNS.index(_RENAMED.get(f.name, f.name)),
+            f.name in _MOMENTS,
+            f.default is attrs.NOTHING,
+        )
         for f in attrs.fields(cls)
     )
 
@@ -254,7 +260,7 @@ def _row(event: Event) -> list[object]:
     values[0] = event.type
     # Every event has its service day: the partition key, and the key of the day reads.
     values[_DAY_COLUMN] = event_day(event)
-    for name, column, moment in _PLANS[type(event)]:
+    for name, column, moment, _required in _PLANS[type(event)]:
         value = getattr(event, name)
         if value is not None:
             values[column] = value
@@ -270,9 +276,13 @@ def _event(row: Sequence[Any], source: str) -> Event:
     try:
         cls = EVENT_TYPES[str(row[1])]
         fields: dict[str, object] = {}
-        for name, column, moment in _PLANS[cls]:
+        for name, column, moment, required in _PLANS[cls]:
             value = row[column + 1]
-            if moment and value is not None:
+            if value is None:
+                # The column types hold the kinds of value; a missing one is only refused here.
+                if required:
+                    raise ValueError(f"{name} is missing")
+            elif moment:
                 value = value.astimezone(_zone(row[column + 2]))
             fields[name] = value
         return cls(**fields)  # type: ignore[arg-type]
