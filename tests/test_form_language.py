@@ -387,4 +387,3 @@ def test_the_version_round_trips_through_xlsform(tmp_path: Path) -> None:
     assert back.version == "2026.1"
     assert back == attrs.evolve(spec, examples=())
     assert compile_form(back).validate({}).version == "2026.1"
-
