@@ -387,3 +387,19 @@ def test_the_version_round_trips_through_xlsform(tmp_path: Path) -> None:
     assert back.version == "2026.1"
     assert back == attrs.evolve(spec, examples=())
     assert compile_form(back).validate({}).version == "2026.1"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), form_specs())
+def test_junk_never_raises_and_both_verdicts_agree(data: st.DataObject, spec: FormSpec) -> None:
+    form = compile_form(spec)
+    app = data.draw(
+        st.one_of(
+            junk(),
+            st.dictionaries(st.sampled_from([f.name for f in spec.fields]), junk(), max_size=6),
+        )
+    )
+    result = form.validate(app, lang=data.draw(st.sampled_from(spec.languages)))
+    assert form.is_valid(app) == result.valid
+    assert result.version == spec.version
+    form.calculate(app)

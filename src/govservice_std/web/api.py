@@ -701,6 +701,7 @@ class CatalogController(Controller):
         except KeyError:
             raise NotFoundException() from None
         data: dict[str, Any] = unstructure(form.spec)
+        data.setdefault("version", form.version)  # shown even when it is the default
         return data
 
     @post(
