@@ -105,6 +105,8 @@ nitpick_ignore_regex = [
     (r"py:(class|obj)", r"dt\.\w+"),
     # The libraries we build on: cattrs converters, pluggy's manager and markers, attrs.
     (r"py:(class|mod|func|meth|data|exc|obj)", r"(attrs|attr|cattrs|pluggy)(\.\w+)+"),
+    # Jinja2's environment and loaders, in the template family's signatures.
+    (r"py:(class|mod|func|meth|data|exc|obj)", r"jinja2(\.\w+)+"),
     # python-stdnum's validators, named where the identifier checks delegate to them.
     (r"py:(class|mod|func|meth|data|exc|obj)", r"stdnum(\.\w+)+"),
     # NumPy arrays and scalars in the staffing signatures (no intersphinx: built offline).

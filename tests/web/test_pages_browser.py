@@ -9,6 +9,7 @@ is downloaded. The screenshots in the documentation come from this test.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import socket
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Browser, Page, ViewportSize
+from pypdf import PdfReader
 
 from govservice_std.queues.stores.sqlite import SQLiteStore
 from tests.web.conftest import HALL, make_tokens
@@ -31,6 +33,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS_ENV = "GOVSERVICE_STD_SCREENSHOTS"
 DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "web" / "screenshots"
 DRILL = "2026-03-02T09:00:00+08:00"
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("GOVSERVICE_STD_REQUIRE_CHROMIUM"),
@@ -85,6 +88,26 @@ def serving(db: Path, port: int) -> Iterator[str]:
             process.kill()
 
 
+def _watched(browser: Browser, refused: list[str], viewport: ViewportSize | None = None) -> Page:
+    """A new page whose Content-Security-Policy refusals are written down in ``refused``."""
+    page = browser.new_context(viewport=viewport).new_page()
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return page
+
+
+def _paper(pdf: bytes) -> tuple[int, int]:
+    """How many sheets a document prints on, and the first one's width in millimetres."""
+    sheets = PdfReader(io.BytesIO(pdf)).pages
+    return len(sheets), round(float(sheets[0].mediabox.width) / 72 * 25.4)
+
+
 def _login(page: Page, base: str, token: str, target: str) -> None:
     page.goto(f"{base}/login?next={target}")
     page.fill('input[name="token"]', token)
@@ -108,8 +131,9 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             hall_screen: ViewportSize = {"width": 1920, "height": 1080}
+            refused: list[str] = []
             # The display board on the first process, its speech spied on.
-            board = browser.new_context(viewport=hall_screen).new_page()
+            board = _watched(browser, refused, viewport=hall_screen)
             board.add_init_script(
                 "window.__spoken = [];"
                 "window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);"
@@ -117,7 +141,7 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             _login(board, one, tokens["board"], "board")
 
             # The kiosk on the first process: take a ticket in line A.
-            kiosk = browser.new_context(viewport=hall_screen).new_page()
+            kiosk = _watched(browser, refused, viewport=hall_screen)
             _login(kiosk, one, tokens["kiosk"], "kiosk")
             expect(kiosk.locator("h1")).to_have_text("请选择办理业务")
             kiosk.screenshot(path=str(shots / "kiosk.png"))
@@ -134,12 +158,12 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             # The visitor's phone opens the QR code's page on the second process.
             qr_target = kiosk.locator("img.qr").get_attribute("alt") or ""
             assert "/position/20260302-A001" in qr_target
-            phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            phone = _watched(browser, refused, viewport=PHONE)
             phone.goto(qr_target.replace(one, two))
             expect(phone.locator("#position")).to_contain_text("前面还有 0 位")
 
             # The counter of window A01 on the second process opens and calls.
-            counter = browser.new_context(viewport=hall_screen).new_page()
+            counter = _watched(browser, refused, viewport=hall_screen)
             _login(counter, two, tokens["counter"], "counter")
             counter.click('button[data-action="open"]')
             expect(counter.locator("#window-state")).to_have_text("窗口已开启")
@@ -177,13 +201,14 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
             expect(phone.locator("#position")).to_contain_text("已处理完毕")
 
             # The manager's monitor counts it.
-            monitor = browser.new_context(viewport=hall_screen).new_page()
+            monitor = _watched(browser, refused, viewport=hall_screen)
             _login(monitor, two, tokens["manager"], "monitor")
             expect(monitor.locator(".tiles dd").nth(3)).to_have_text("1")
             monitor.screenshot(path=str(shots / "monitor.png"))
 
-            # The ticket prints on an 80 mm roll (and on 58 mm).
-            printed = browser.new_context().new_page()
+            # The ticket prints on an 80 mm roll (and on 58 mm), one ticket to a sheet: the
+            # family's A4 page does not reach it.
+            printed = _watched(browser, refused)
             _login(printed, one, tokens["kiosk"], "kiosk")
             printed.goto(ticket_url)
             printed.emulate_media(media="print")
@@ -192,9 +217,37 @@ def test_a_hall_morning_in_the_browser(tmp_path: Path) -> None:
                 "document.querySelector('.ticket').getBoundingClientRect().width"
             )
             assert 270 <= width <= 285  # 74 mm at 96 px per inch
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 80)
+            printed.goto(f"{ticket_url}&width=58")
+            width = printed.evaluate(
+                "document.querySelector('.ticket').getBoundingClientRect().width"
+            )
+            assert 190 <= width <= 200  # 52 mm
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 58)
+            printed.goto(f"{ticket_url.replace('lang=zh', 'lang=en')}&width=58")
+            expect(printed.locator(".caption")).to_have_text("Your ticket")
+            assert _paper(printed.pdf(prefer_css_page_size=True)) == (1, 58)
 
             # English on request, one language per page.
             kiosk.goto(f"{one}/kiosk?lang=en")
             expect(kiosk.locator("h1")).to_have_text("Choose your business")
+
+            # The same pages on a phone: nothing wider than the screen.
+            for name, page in (
+                ("kiosk", kiosk),
+                ("counter", counter),
+                ("board", board),
+                ("monitor", monitor),
+            ):
+                page.set_viewport_size(PHONE)
+                page.reload()
+                page.wait_for_load_state("load")
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"the {name} page is wider than a phone by {overflow} px"
+                page.screenshot(path=str(shots / f"{name}-phone.png"))
+            # The pages' Content-Security-Policy refused nothing: no inline code or style.
+            assert refused == [], refused
         finally:
             browser.close()

@@ -11,17 +11,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import PackageLoader
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 
+from govservice_std import i18n
 from govservice_std.i18n import N_, gettext
 from govservice_std.queues.engine import QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.state import Ticket, TicketStatus
+from govservice_std.reports.html import STYLESHEET, template_environment
 from govservice_std.web.auth import AccessDeniedError, Permission, Role, csrf_token
 from govservice_std.web.context import SESSION_COOKIE, HallContext, bearer
 from govservice_std.web.i18n import gettext_for
@@ -42,48 +44,57 @@ _SCRIPT_MESSAGES = (N_("Connection lost; reconnecting…"),)
 
 
 class Pages:
-    """The Jinja2 environments of the pages, one per language."""
+    """The pages' templates: the reports' template family with the pages' own templates.
+
+    One environment (:func:`govservice_std.reports.html.template_environment`) for every
+    page in both languages: the pages' templates (``page.html`` and one per page, in
+    ``web/templates``) extend the family's ``base.html`` and use its macros; each render
+    sets the language of the catalogs. The family's stylesheet is linked, never inline.
+    """
 
     def __init__(self) -> None:
-        self._envs: dict[str, Environment] = {}
-        for lang in ("zh", "en"):
-            env = Environment(
-                loader=PackageLoader("govservice_std.web", "templates"),
-                autoescape=select_autoescape(default=True, default_for_string=True),
-                undefined=StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
-            gettext = gettext_for(lang)
-            env.install_gettext_callables(  # type: ignore[attr-defined]
-                gettext, _ngettext(gettext), newstyle=True
-            )
-            env.globals["fmt"] = _fmt
-            env.globals["pct"] = _pct
-            self._envs[lang] = env
+        self.env = template_environment(PackageLoader("govservice_std.web", "templates"))
+        """The pages' Jinja2 environment."""
+        self.env.globals.update(
+            fmt=_fmt,
+            pct=_pct,
+            tz=CHINA_TZ,
+            standalone=False,
+            lang_switch=True,
+            csrf=None,
+            fragment_url=None,
+            root="",
+            static_url="/static",
+            switch_query="",
+            messages={},
+        )
+        self._stylesheet: str | None = None
+
+    def _values(self, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+        root = values.get("root", "")
+        values.setdefault("static_url", f"{root}/static")
+        return {"lang": lang, **values}
 
     def render(self, name: str, lang: str, **values: Any) -> str:
         """Render a whole page."""
-        values.setdefault("csrf", None)
-        values.setdefault("fragment_url", None)
-        values.setdefault("root", "")
         values.setdefault("messages", {m: gettext_for(lang)(m) for m in _SCRIPT_MESSAGES})
-        return self._envs[lang].get_template(name).render(lang=lang, **values)
+        with i18n.language(lang):
+            return self.env.get_template(name).render(self._values(lang, values))
 
     def render_main(self, name: str, lang: str, **values: Any) -> str:
         """Render only a page's live part (its ``main`` block), for the script to swap in."""
-        values.setdefault("csrf", None)
-        values.setdefault("fragment_url", None)
-        values.setdefault("messages", {})
-        values.setdefault("root", "")
-        template = self._envs[lang].get_template(name)
-        context = template.new_context({"lang": lang, **values})
-        return "".join(template.blocks["main"](context))
+        with i18n.language(lang):
+            template = self.env.get_template(name)
+            context = template.new_context(self._values(lang, values))
+            return "".join(template.blocks["main"](context))
 
-
-def _ngettext(gettext: Callable[[str], str]) -> Callable[[str, str, int], str]:
-    return lambda singular, plural, n: gettext(singular if n == 1 else plural)
+    def stylesheet(self) -> str:
+        """The family's stylesheet as this set of pages has it (``base.css``)."""
+        if self._stylesheet is None:
+            loader = self.env.loader
+            assert loader is not None  # noqa: S101 - set in __init__
+            self._stylesheet = loader.get_source(self.env, STYLESHEET)[0]
+        return self._stylesheet
 
 
 def _fmt(value: float | None) -> str:
@@ -110,7 +121,16 @@ def _root(request: Request[Any, Any, Any]) -> str:
 
 
 def _render(request: Request[Any, Any, Any], name: str, lang: str, **values: Any) -> str:
-    return _pages(request).render(name, lang, root=_root(request), **values)
+    return _pages(request).render(
+        name, lang, root=_root(request), switch_query=_switch_query(request), **values
+    )
+
+
+def _switch_query(request: Request[Any, Any, Any]) -> str:
+    # The language switch keeps the page's other parameters (a ticket's ?width=58, a
+    # manager's ?window=), never the live part's ?fragment=.
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "fragment")]
+    return urlencode(kept) + "&" if kept else ""
 
 
 def _render_main(request: Request[Any, Any, Any], name: str, lang: str, **values: Any) -> str:
@@ -127,7 +147,7 @@ def _lang(request: Request[Any, Any, Any]) -> str:
 def _html(body: str, lang: str) -> Response[str]:
     return Response(
         body,
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",
         headers={"Content-Language": "zh-CN" if lang == "zh" else "en"},
     )
 
@@ -148,6 +168,16 @@ def _signed_in(
 
 def _hall(engine: QueueEngine) -> Any:
     return engine.hall
+
+
+@get("/static/base.css", include_in_schema=False)
+async def base_stylesheet(request: Request[Any, Any, Any]) -> Response[str]:
+    """The template family's stylesheet, shared with the reports (``base.css``)."""
+    return Response(
+        _pages(request).stylesheet(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
 @get("/", include_in_schema=False)
@@ -478,6 +508,7 @@ async def monitor(
 
 
 PAGE_HANDLERS: list[Callable[..., Any]] = [
+    base_stylesheet,
     index,
     login_page,
     login,
