@@ -253,6 +253,12 @@ def test_labels_and_messages_in_a_further_language() -> None:
         '"age" 18 ياشتىن يۇقىرى بولۇشى كېرەك',
     ]
     assert result.version == "3"
+    with pytest.raises(InvalidDataError, match=r"messages\.ug\.required: not a message template"):
+        _form(
+            Field(name="a", type="text", label="甲"),
+            languages=["zh", "en", "ug"],
+            messages={"ug": {"required": "{label!x}"}},
+        )
     with pytest.raises(ValueError, match="does not declare language 'fr'"):
         form.validate({}, lang="fr")
     with pytest.raises(FieldValueError, match="not one of the form's further languages"):

@@ -974,12 +974,17 @@ def _compile(
     compiler = _Compiler(spec, specialise=specialise, choice_sources=choice_sources)
     containers: list[tuple[int, tuple[str, ...], Sequence[Field]]] = [(0, (), spec.fields)]
     children = compiler.fields(spec.fields, "fields", containers)
-    compiler.problems.extend(
-        DataProblem(f"messages.{lang}.{code}", f"no such problem code (known: {', '.join(CODES)})")
-        for lang, templates in spec.messages.items()
-        for code in templates
-        if code not in CODES
-    )
+    for lang, templates in spec.messages.items():
+        for code, template in templates.items():
+            where = f"messages.{lang}.{code}"
+            if code not in CODES:
+                known = ", ".join(CODES)
+                compiler.problems.append(DataProblem(where, f"no such problem code ({known})"))
+                continue
+            try:
+                template.format_map(_Blank())
+            except (ValueError, IndexError, KeyError, AttributeError) as exc:
+                compiler.problems.append(DataProblem(where, f"not a message template: {exc}"))
     if compiler.problems:
         raise InvalidDataError(compiler.problems, source=source)
     root_names = frozenset(f.name for f in spec.fields)
