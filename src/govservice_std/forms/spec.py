@@ -163,6 +163,7 @@ class Field:
         min_items: Fewest rows (repeat).
         max_items: Most rows (repeat; 50 when not given).
         labels: Labels in the form's further languages, by tag (``label::ug``).
+        hints: The hint in English and the further languages (``hint::en``, ``hint::ug``).
         constraint_messages: Constraint messages in the form's further languages.
         calculate: An expression whose value is the field's value: the application may
             leave the field out; a value it gives must equal the calculation. Rules that
@@ -205,6 +206,7 @@ class Field:
     min_items: int | None = None
     max_items: int | None = None
     labels: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    hints: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
     constraint_messages: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
     calculate: str | None = None
     default: Any = None
@@ -395,6 +397,7 @@ class FormSpec:
                     raise FieldValueError(f"messages.{lang}.{code}", "must be a non-empty text")
         for path, field in self.walk():
             tables = [("labels", field.labels), ("constraint_messages", field.constraint_messages)]
+            tables.append(("hints", {k: v for k, v in field.hints.items() if k != "en"}))
             tables += [
                 (f"choices[{i}].labels", choice.labels) for i, choice in enumerate(field.choices)
             ]

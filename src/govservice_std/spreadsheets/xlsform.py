@@ -583,15 +583,19 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
         ):
             if key in cells:
                 node[attr] = c.text(cells[key])
-        for base, attr in (("label", "labels"), ("constraint_message", "constraint_messages")):
+        for base, attr in (
+            ("label", "labels"),
+            ("constraint_message", "constraint_messages"),
+            ("hint", "hints"),
+        ):
             further = {
                 key.partition("::")[2]: c.text(cell)
                 for key, cell in cells.items()
-                if key.startswith(f"{base}::") and key != f"{base}::en"
+                if key.startswith(f"{base}::") and (key != f"{base}::en" or base == "hint")
             }
             if further:
                 node[attr] = further
-                languages.update(further)
+                languages.update(lang for lang in further if lang != "en")
         for key in _RULES:
             if key in cells:
                 try:
@@ -852,7 +856,9 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
     columns = [
         *SURVEY_COLUMNS[:4],
         *(f"label::{lang}" for lang in further),
-        *SURVEY_COLUMNS[4:10],
+        SURVEY_COLUMNS[4],
+        *(f"hint::{lang}" for lang in ("en", *further)),
+        *SURVEY_COLUMNS[5:10],
         *(f"constraint_message::{lang}" for lang in further),
         *SURVEY_COLUMNS[10:],
     ]
@@ -891,7 +897,7 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
 
         return lookup
 
-    def emit(  # noqa: PLR0912 - one branch per optional column
+    def emit(  # noqa: PLR0912, PLR0915 - one branch per optional column
         fields: Sequence[Field], containers: tuple[str, ...]
     ) -> None:
         for field in fields:
@@ -926,6 +932,8 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
                 row[_EN] = field.label_en
             for lang, text in field.labels.items():
                 row[f"label::{lang}"] = text
+            for lang, text in field.hints.items():
+                row[f"hint::{lang}"] = text
             for lang, text in field.constraint_messages.items():
                 row[f"constraint_message::{lang}"] = text
             if field.calculate is not None:
