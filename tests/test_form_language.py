@@ -409,3 +409,16 @@ def test_junk_never_raises_and_both_verdicts_agree(data: st.DataObject, spec: Fo
     assert form.is_valid(app) == result.valid
     assert result.version == spec.version
     form.calculate(app)
+
+
+def test_a_field_object_used_in_two_places_is_calculated_in_each() -> None:
+    doubled = Field(name="twice", type="number", label="两倍", calculate="n * 2")
+    n = Field(name="n", type="number", label="数")
+    form = _form(
+        Field(name="a", type="group", label="甲", fields=[n, doubled]),
+        Field(name="b", type="group", label="乙", fields=[n, doubled]),
+    )
+    app = {"a": {"n": 1}, "b": {"n": 5}}
+    assert form.calculate(app) == {"a.twice": 2, "b.twice": 10}
+    assert form.validate({**app, "b": {"n": 5, "twice": 10}}).valid
+    assert [p.path for p in form.validate({"a": {"n": 1, "twice": 10}}).problems] == ["a.twice"]

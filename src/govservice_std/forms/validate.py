@@ -889,7 +889,7 @@ class CompiledForm:
                         finally:
                             ctx.scopes.pop()
 
-        walk(self.spec.fields, application, "")
+        walk(compiler.spec.fields, application, "")
         return out
 
     def options(
@@ -963,6 +963,22 @@ def compile_form(
     return _compile(spec, source=source, choice_sources=choice_sources)
 
 
+def _unshared(spec: FormSpec) -> FormSpec:
+    """``spec``, or an equal copy in which no Field object appears twice."""
+    seen: set[int] = set()
+    shared = False
+    for _path, field in spec.walk():
+        shared = shared or id(field) in seen
+        seen.add(id(field))
+    if not shared:
+        return spec
+
+    def fresh(field: Field) -> Field:
+        return attrs.evolve(field, fields=tuple(fresh(child) for child in field.fields))
+
+    return attrs.evolve(spec, fields=tuple(fresh(field) for field in spec.fields))
+
+
 def _compile(
     spec: FormSpec,
     *,
@@ -971,9 +987,12 @@ def _compile(
     choice_sources: Mapping[str, Sequence[Choice]] | None = None,
 ) -> CompiledForm:
     """:func:`compile_form`; ``specialise=False`` builds the generic reference closures."""
-    compiler = _Compiler(spec, specialise=specialise, choice_sources=choice_sources)
-    containers: list[tuple[int, tuple[str, ...], Sequence[Field]]] = [(0, (), spec.fields)]
-    children = compiler.fields(spec.fields, "fields", containers)
+    # The compiler tells fields apart by identity; a Field object used in two places (a
+    # spec built in Python may do so) is compiled as two copies, one per place.
+    own = _unshared(spec)
+    compiler = _Compiler(own, specialise=specialise, choice_sources=choice_sources)
+    containers: list[tuple[int, tuple[str, ...], Sequence[Field]]] = [(0, (), own.fields)]
+    children = compiler.fields(own.fields, "fields", containers)
     for lang, templates in spec.messages.items():
         for code, template in templates.items():
             where = f"messages.{lang}.{code}"
