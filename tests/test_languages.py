@@ -69,11 +69,12 @@ COMMANDS = {
     "halls": ["halls", "441324"],
     "catalog": ["catalog", "441324"],
     "item": ["item", "441324", "441324-MZ-005"],
+    "item checklist": ["item", "441324", "441324-SJ-001", "--checklist"],
     "form": ["form", "441324", "441324-MZ-005"],
     "deadline": ["deadline", "441324", "--start", "2026-02-13", "--working-days", "20"],
 }  # fmt: skip
 WITH_JSON = {"evaluate", "standard", "reviews", "staffing plan", "localities", "halls",
-             "catalog", "item", "form"}  # fmt: skip
+             "catalog", "item", "item checklist", "form"}  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -293,6 +293,28 @@ date = 2026-03-07
     assert (contacted[:10], closed[:10], disposition) == ("2026-03-09", "2026-03-10", "immediate")
 
 
+def test_one_notice_names_the_materials_by_id_or_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cases.db"
+    code, out, _ = case(
+        capsys, db, "2026-02-02T09:00", "open", "441324", "441324-MZ-005", str(APPLICATION),
+        "--hall", "441324116",
+    )  # fmt: skip
+    number = out.strip()
+    code, out, err = case(
+        capsys, db, "2026-02-02T10:00", "correct", number,
+        "--material", "application_form", "--material", "授权委托书及代理人身份证明",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = case(capsys, db, "2026-02-02T10:05", "show", number, "--json")
+    shown = json.loads(out)
+    assert shown["record"]["补正材料"].split(";") == ["申请表", "授权委托书及代理人身份证明"]
+    code, _, err = case(capsys, db, "2026-02-02T10:10", "correct", number, "--material", "passport")
+    assert code == 2
+    assert "passport" in err
+
+
 def test_kpis_of_a_database_with_nothing_finished_say_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

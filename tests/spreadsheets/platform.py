@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 import openpyxl
 
 from govservice_std.items import NATIONAL_ITEM_TYPES, ServiceItem
@@ -37,9 +38,30 @@ ITEM_HEADINGS = (
     "咨询电话",
     "监督投诉电话",
     "申请表单",
+    "服务对象",
+    "受理行使层级",
+    "初审行使层级",
+    "决定行使层级",
+    "办理地点",
+    "办理时间",
+    "到现场次数",
+    "通办范围",
+    "办理结果",
+    "送达方式",
+    "中介服务",
+    "特别程序",
+    "数量限制",
     "示例字段",
     "备注",
 )
+_OBJECT_ZH = {"natural_person": "自然人", "legal_person": "法人", "unincorporated": "非法人组织"}
+_LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级",
+             "town": "乡（镇、街道）级", "village": "村（社区）级"}  # fmt: skip
+_SCOPE_ZH = {"nationwide": "全国通办", "cross_province": "跨省通办", "province": "省内通办",
+             "city": "市内通办", "county": "县内通办"}  # fmt: skip
+_DELIVERY_ZH = {"window": "窗口领取", "post": "邮寄", "electronic": "电子送达"}
+_SOURCE_ZH = {"applicant": "申请人自备", "government": "政府部门核发",
+              "intermediary": "中介机构出具", "other": "其他"}  # fmt: skip
 _TIER_ZH = {"county": "县级", "town": "镇级", "village": "村级"}
 _CHANNEL_ZH = {
     "window": "窗口办理",
@@ -96,9 +118,45 @@ def item_row(item: ServiceItem, index: int) -> list[object]:
         _phone(item.consult_phone) if item.consult_phone else None,
         _phone(item.complaint_phone) if item.complaint_phone else None,
         item.form,
+        "、".join(_OBJECT_ZH[o.value] for o in item.service_objects) or None,
+        *_levels(item),
+        item.place or None,
+        item.hours or None,
+        None
+        if item.onsite_visits is None
+        else [item.onsite_visits, f"{item.onsite_visits}次"][index % 2],
+        _SCOPE_ZH[item.anywhere_scope.value] if item.anywhere_scope else ["无", None][index % 2],
+        item.result or None,
+        "、".join(_DELIVERY_ZH[d.value] for d in item.delivery) or None,
+        "\n".join(s.name for s in item.intermediary_services) or None,
+        "\n".join(
+            p.name if p.limit_days is None else f"{p.name}（{p.limit_days}个工作日）"
+            for p in item.special_procedures
+        )
+        or None,
+        _quantity(item),
         "、".join(item.illustrative) or None,
         item.notes or None,
     ]
+
+
+def _levels(item: ServiceItem) -> list[object]:
+    levels = item.exercise_levels
+    if levels is None:
+        return [None, None, None]
+    return [
+        _LEVEL_ZH[lv.value] if lv is not None else None
+        for lv in (levels.accept, levels.review, levels.decide)
+    ]
+
+
+def _quantity(item: ServiceItem) -> object:
+    limit = item.quantity_limit
+    if limit is None:
+        return None
+    if not limit.limited:
+        return "无"
+    return limit.count if limit.count is not None and not limit.note else (limit.note or "有")
 
 
 def platform_workbook(items: Sequence[ServiceItem], path: Path, *, title: str) -> Path:
@@ -136,7 +194,10 @@ def platform_workbook(items: Sequence[ServiceItem], path: Path, *, title: str) -
             )
         run = [row] if row is not None else []
     materials = book.create_sheet("申请材料")
-    materials.append(["事项编码", "材料名称", "材料形式", "份数", "是否必要", "免提交", "备注"])
+    materials.append(
+        ["事项编码", "材料名称", "材料编号", "材料形式", "份数", "是否必要", "材料来源",
+         "是否容缺", "免提交", "备注"]
+    )  # fmt: skip
     fees = book.create_sheet("收费项目")
     fees.append(["事项编码", "收费项目", "收费金额（元）", "收费依据"])
     for item in items:
@@ -145,9 +206,12 @@ def platform_workbook(items: Sequence[ServiceItem], path: Path, *, title: str) -
                 [
                     item.code,
                     material.name,
+                    material.id or None,
                     _FORM_ZH[material.form.value],
                     str(material.count),
                     "是" if material.required else "否",
+                    _SOURCE_ZH[material.source.value],
+                    "是" if material.deferrable else "否",
                     "是" if material.hall_fetches else "否",
                     material.note or None,
                 ]
@@ -156,3 +220,20 @@ def platform_workbook(items: Sequence[ServiceItem], path: Path, *, title: str) -
             fees.append([item.code, fee.name, fee.amount_yuan, fee.basis or None])
     book.save(path)
     return path
+
+
+def as_cells_hold(item: ServiceItem) -> ServiceItem:
+    """``item`` without what one cell of a 事项清单 does not carry.
+
+    A 特别程序 cell names each procedure and its period, not its legal basis; a 中介服务
+    cell names the service, not its provider; a 数量限制 cell holds a number or a note.
+    """
+    limit = item.quantity_limit
+    if limit is not None and limit.count is not None and limit.note:
+        limit = attrs.evolve(limit, count=None)
+    return attrs.evolve(
+        item,
+        special_procedures=[attrs.evolve(p, basis="") for p in item.special_procedures],
+        intermediary_services=[attrs.evolve(s, provider="") for s in item.intermediary_services],
+        quantity_limit=limit,
+    )

@@ -18,7 +18,7 @@ from govservice_std.registry import load_registry
 from govservice_std.serialization import load, loads
 from govservice_std.spreadsheets import SpreadsheetError, import_items, load_overrides
 from govservice_std.spreadsheets.mapping import tables
-from tests.spreadsheets.platform import ITEM_HEADINGS, item_row, platform_workbook
+from tests.spreadsheets.platform import ITEM_HEADINGS, as_cells_hold, item_row, platform_workbook
 
 LONGMEN_ITEMS = files("govservice_longmen") / "data" / "441324" / "items.toml"
 
@@ -34,7 +34,7 @@ def test_platform_workbook_imports_to_the_bundled_catalogue(tmp_path: Path) -> N
     )
     result = import_items(book, "441324", registry=load_registry())
     imported = loads(result.files["items.toml"], ItemsDocument, format="toml")
-    assert imported.items == bundled.items
+    assert imported.items == tuple(as_cells_hold(i) for i in bundled.items)
     assert result.records["items"] == len(bundled.items)
     assert result.records["materials"] == sum(len(i.materials) for i in bundled.items)
 
@@ -130,7 +130,7 @@ def test_a_mapping_file_adds_headings(tmp_path: Path) -> None:
     mapping.write_text('[items]\ncode = ["服务编号"]\n', encoding="utf-8")
     result = import_items(path, "441324", overrides=load_overrides(mapping, tables()))
     # A CSV file is one sheet: materials and fees need the workbook's own sheets.
-    bare = tuple(attrs.evolve(i, materials=(), fees=()) for i in items)
+    bare = tuple(attrs.evolve(as_cells_hold(i), materials=(), fees=()) for i in items)
     assert loads(result.files["items.toml"], ItemsDocument, format="toml").items == bare
 
 
@@ -157,3 +157,36 @@ def test_model_rules_are_reported_at_their_cell_in_chinese(tmp_path: Path) -> No
     assert (problem.row, problem.heading) == (2, "承诺办结时限")
     assert problem.message == "即办件当场办结，承诺时限应为 0（实为 3）"
     assert "must be 0 (got 3)" in problem.message_en
+
+
+def test_bad_cells_of_the_new_elements_are_reported_at_their_cells(tmp_path: Path) -> None:
+    items = _longmen().items[:4]
+    col = {h: i for i, h in enumerate(ITEM_HEADINGS)}
+    rows = [item_row(item, i) for i, item in enumerate(items)]
+    rows[0][col["通办范围"]] = "全球通办"
+    rows[1][col["到现场次数"]] = "三趟"
+    rows[2][col["受理行使层级"]] = "火星级"
+    rows[3][col["到现场次数"]] = 0
+    rows[3][col["办理渠道"]] = "窗口办理"  # no visit, yet only a window to apply at
+    path = tmp_path / "bad.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ITEM_HEADINGS)
+        writer.writerows(rows)
+    with pytest.raises(SpreadsheetError) as caught:
+        import_items(path, "441324")
+    found = {(p.row, p.heading) for p in caught.value.sheet_problems}
+    assert found == {(2, "通办范围"), (3, "到现场次数"), (4, "受理行使层级"), (5, "到现场次数")}
+    for problem in caught.value.sheet_problems:
+        assert problem.sheet == "bad"
+        assert problem.column == col[problem.heading] + 1
+
+
+def test_the_materials_sheet_reads_ids_sources_and_deferral(tmp_path: Path) -> None:
+    bundled = _longmen().items[:1]
+    book = platform_workbook(bundled, tmp_path / "one.xlsx", title="清单")
+    result = import_items(book, "441324", registry=load_registry())
+    [item] = loads(result.files["items.toml"], ItemsDocument, format="toml").items
+    health = item.material("health_certificate")
+    assert (health.source.value, health.deferrable, health.form.value) == ("other", True, "copy")
+    assert item.material("id_card").hall_fetches

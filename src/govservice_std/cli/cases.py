@@ -26,6 +26,7 @@ from govservice_std.cli._base import (
     use_lang,
 )
 from govservice_std.cli.spreadsheets import write_xlsx, xlsx_option
+from govservice_std.errors import GovServiceError
 from govservice_std.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
@@ -227,13 +228,30 @@ def refuse(q: CaseContext, number: str, reason: str) -> None:
     "materials",
     multiple=True,
     required=True,
-    help="A missing or wrong material, from the item's list (repeat for each: one notice).",
+    help="A missing or wrong material, by its name or id in the item's list (repeat for "
+    "each: one notice).",
 )
 @click.option("--note", default="", help="What to add or fix.")
 @click.pass_obj
 def correct(q: CaseContext, number: str, materials: tuple[str, ...], note: str) -> None:
     """Tell the applicant, in one notice, every material of CASE to add or fix."""
-    _done(q, q.engine().correct(number, materials, note))
+    engine = q.engine()
+    _done(q, engine.correct(number, _material_names(q, engine.get(number), materials), note))
+
+
+def _material_names(q: CaseContext, c: Case, keys: tuple[str, ...]) -> list[str]:
+    """The names of the materials given by id or name (as given when the item is unknown)."""
+    try:
+        item = q.state.resolve(c.opened.locality).catalog.get(c.opened.item)
+    except (KeyError, GovServiceError):
+        return list(keys)
+    names = []
+    for key in keys:
+        try:
+            names.append(item.material(key).name)
+        except KeyError:
+            names.append(key)  # the engine names it among the unknown ones
+    return names
 
 
 @case.command()

@@ -9,13 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from govservice_std.cli._base import LANGS, TIERS, State, cli, echo_json, make_console, use_lang
-from govservice_std.i18n import _
+from govservice_std.cli._base import (
+    LANGS,
+    TIERS,
+    State,
+    cli,
+    echo_json,
+    html_option,
+    make_console,
+    use_lang,
+)
+from govservice_std.i18n import N_, _, ngettext
 from govservice_std.reports.words import tier_short
 
 if TYPE_CHECKING:
     from govservice_std.forms import CompiledForm, Field
-    from govservice_std.items import Catalog, ServiceItem
+    from govservice_std.items import Catalog, Checklist, Material, ServiceItem
     from govservice_std.localities import Provenance
 
 __all__ = ["catalog", "deadline", "form", "item", "validate"]
@@ -116,29 +125,74 @@ def catalog(state: State, locality: str, tier: str | None, as_json: bool) -> Non
             "(limits in working days)"
         ).format(share=share, ratio=ratio)
     )
+    if metrics.visits_stated:
+        console.print(
+            _(
+                "visits in person: mean {mean} over {n} items · no visit {zero} · "
+                "fully online {online} · handled anywhere {anywhere}"
+            ).format(
+                mean=f"{metrics.mean_visits:.2f}",
+                n=metrics.visits_stated,
+                zero=_pct(metrics.zero_visit_share),
+                online=_pct(metrics.fully_online_share),
+                anywhere=_pct(metrics.anywhere_share),
+            )
+        )
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
 
 
 @cli.command()
 @click.argument("locality")
 @click.argument("item_code")
-@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the item (or the checklist) as JSON.")
+@click.option(
+    "--checklist",
+    is_flag=True,
+    help="Print the one-time notice: the checklist of the materials to bring.",
+)
+@html_option(N_("With --checklist: also write it as a printable HTML page to this file."))
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    help="Language of the text (default: that of govstd --lang, itself zh by default).",
+)
 @click.pass_obj
-def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
+def item(  # noqa: PLR0917 - click passes each option as an argument
+    state: State,
+    locality: str,
+    item_code: str,
+    as_json: bool,
+    checklist: bool,
+    html_out: Path | None,
+    lang: str | None,
+) -> None:
     """Show the service guide of service item ITEM_CODE in LOCALITY.
 
-    With --json, print the item's elements, plus the layer that added it and the layers
-    that localized it.
+    With --json, print every element of the item (those not stated as null or empty),
+    plus the layer that added it and the layers that localized it. With --checklist, print
+    the one-time notice instead: every material, grouped — to bring, to bring only in some
+    cases, not to bring (obtained by the hall) — with the copies of each and those that may
+    be brought later marked; --json prints it as JSON and --html writes it as a printable
+    page.
     """
-    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep startup light
-
+    if lang is not None:
+        use_lang(state, lang)
     items = state.resolve(locality).catalog
     if item_code not in items:
         raise click.BadParameter(_no_item(item_code, locality), param_hint="ITEM_CODE")
     found = items.get(item_code)
+    if html_out is not None and not checklist:
+        raise click.UsageError(_("--html goes with --checklist"))
+    if checklist:
+        _print_checklist(state, locality, found.checklist(), as_json, html_out)
+        return
     added = items.provenance[item_code]
     localized = items.localized.get(item_code, ())
     if as_json:
-        data = unstructure(found)
+        data = _full_elements(found)
         data["added_by"] = {"layer": str(added.layer), "plugin": added.plugin}
         data["localized_by"] = [{"layer": str(p.layer), "plugin": p.plugin} for p in localized]
         echo_json(data)
@@ -148,12 +202,101 @@ def item(state: State, locality: str, item_code: str, as_json: bool) -> None:
     if found.materials:
         click.echo(_("Materials:"))
         for material in found.materials:
-            extra = _(" (fetched by the window, not submitted)") if material.hall_fetches else ""
-            click.echo(f"  - {material.name} {material.form.value} ×{material.count}{extra}")
+            click.echo("  - " + _material_line(material))
     if found.steps:
         click.echo(_("Steps: {steps}").format(steps=" → ".join(found.steps)))
     if found.illustrative:
         click.echo(_("Illustrative data: {fields}").format(fields=", ".join(found.illustrative)))
+
+
+def _full_elements(found: ServiceItem) -> dict[str, Any]:
+    """Every element of the item, nested records too: those left at their default as well."""
+    full = _full(found)
+    assert isinstance(full, dict)  # noqa: S101 - an attrs instance gives a dict
+    return full
+
+
+def _full(value: object) -> object:
+    import attrs  # noqa: PLC0415
+
+    from govservice_std.serialization import unstructure  # noqa: PLC0415 - keep startup light
+
+    if attrs.has(type(value)):
+        names = [f.name for f in attrs.fields(type(value))]  # type: ignore[arg-type]
+        return {name: _full(getattr(value, name)) for name in names}
+    if isinstance(value, tuple):
+        return [_full(v) for v in value]
+    return unstructure(value)
+
+
+def _material_line(material: Material) -> str:
+    parts = [material.name]
+    if material.id:
+        parts.append(f"[{material.id}]")
+    parts.append(_("{form} ×{count}").format(form=material.form.label(), count=material.count))
+    parts.append(material.source.label())
+    line = " ".join(parts)
+    notes = []
+    if material.deferrable:
+        notes.append(_("may be brought later"))
+    if material.hall_fetches:
+        notes.append(_("not submitted: obtained by the hall"))
+    if not material.required:
+        notes.append(_("only in some cases"))
+    if notes:
+        line += _(" ({notes})").format(notes=_("; ").join(notes))
+    if material.note:
+        line += f" — {material.note}"
+    return line
+
+
+_GROUP_TITLES = {
+    "required": N_("To bring (materials: {n}; copies: {copies}):"),
+    "conditional": N_("To bring only in the cases stated (materials: {n}):"),
+    "exempt": N_("Not to bring, obtained by the hall (materials: {n}):"),
+}
+
+
+def _print_checklist(
+    state: State, locality: str, checklist: Checklist, as_json: bool, html_out: Path | None
+) -> None:
+    if html_out is not None:
+        from govservice_std.reports.html import render  # noqa: PLC0415 - keep startup light
+
+        info = state.registry.info(locality)
+        page = render(
+            "checklist.html",
+            checklist=checklist,
+            item=checklist.item,
+            locality=f"{info.locality.name} ({info.code})",
+            group_titles=_GROUP_TITLES,
+            signature=False,
+        )
+        html_out.write_text(page, encoding="utf-8")
+    if as_json:
+        echo_json(checklist.to_dict())
+        return
+    found = checklist.item
+    click.echo(_("One-time notice: {name} ({code})").format(name=found.name, code=found.code))
+    if not found.materials:
+        click.echo(_("No materials are listed for this item."))
+    number = 0
+    for group, materials in checklist.groups():
+        click.echo(_(_GROUP_TITLES[group]).format(n=len(materials), copies=checklist.copies))
+        for material in materials:
+            number += 1
+            click.echo(f"  {number}. " + _material_line(material))
+    click.echo(
+        ngettext(
+            "{n} material in all; {deferrable} may be brought later.",
+            "{n} materials in all; {deferrable} may be brought later.",
+            len(found.materials),
+        ).format(n=len(found.materials), deferrable=checklist.deferrable)
+    )
+    if "materials" in found.illustrative:
+        click.echo(_("Illustrative data: {fields}").format(fields="materials"))
+    if html_out is not None:
+        click.echo(_("HTML page written to {path}").format(path=html_out))
 
 
 def _yuan(amount: float) -> str:
@@ -184,6 +327,38 @@ def _guide_rows(
     basic = _(" (basic code {code})").format(code=found.basic_code) if found.basic_code else ""
     parent = _(" (under {code})").format(code=found.parent) if found.parent else ""
     semicolon, comma = _("; "), _(", ")
+    step_names = {"accept": _("accept"), "review": _("first review"), "decide": _("decide")}
+    levels = (
+        comma.join(
+            _("{step}: {level}").format(step=step_names[step], level=level.label())
+            for step, level in found.exercise_levels.steps()
+        )
+        if found.exercise_levels is not None
+        else "—"
+    )
+    visits = "—" if found.onsite_visits is None else str(found.onsite_visits)
+    specials = semicolon.join(
+        _("{name} (at most {days} working days, not counted in the time limit)").format(
+            name=p.name, days=p.limit_days
+        )
+        if p.limit_days is not None
+        else _("{name} (not counted in the time limit)").format(name=p.name)
+        for p in found.special_procedures
+    )
+    limit = found.quantity_limit
+    quantity = (
+        "—"
+        if limit is None
+        else (
+            _("none")
+            if not limit.limited
+            else " ".join(part for part in (str(limit.count or ""), limit.note) if part)
+            or _("limited")
+        )
+    )
+    services = semicolon.join(
+        " ".join(part for part in (s.name, s.provider) if part) for s in found.intermediary_services
+    )
     return [
         (_("Item name"), found.name),
         (_("Item code"), found.code + basic),
@@ -197,8 +372,19 @@ def _guide_rows(
         (_("Legal time limit"), legal),
         (_("Promised time limit"), days(found.promised_limit_days)),
         (_("Fees"), fees or _("free of charge")),
-        (_("Channels"), comma.join(c.value for c in found.channels)),
+        (_("Channels"), comma.join(c.label() for c in found.channels)),
         (_("Tiers"), comma.join(t.label() for t in found.tiers)),
+        (_("Service objects"), comma.join(o.label() for o in found.service_objects) or "—"),
+        (_("Exercise levels"), levels),
+        (_("Place"), found.place or "—"),
+        (_("Hours"), found.hours or "—"),
+        (_("Visits in person"), visits),
+        (_("Handled anywhere"), found.anywhere_scope.label() if found.anywhere_scope else "—"),
+        (_("Result"), found.result or "—"),
+        (_("Delivery"), comma.join(d.label() for d in found.delivery) or "—"),
+        (_("Intermediary services"), services or "—"),
+        (_("Special procedures"), specials or "—"),
+        (_("Quantity limit"), quantity),
         (_("Enquiries"), found.consult_phone or "—"),
         (_("Complaints"), found.complaint_phone or "—"),
         (_("Form"), found.form or "—"),

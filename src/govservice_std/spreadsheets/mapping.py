@@ -9,15 +9,21 @@ registers. Each column also answers to its English heading and to the field's ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from govservice_std.evaluation.reviews import Disposition, ReviewLevel
 from govservice_std.halls import HallTier, WindowKind
 from govservice_std.items import (
     NATIONAL_ITEM_TYPES,
+    AdministrativeLevel,
+    AnywhereScope,
     Channel,
+    Delivery,
     HandlingKind,
     ItemLevel,
+    MaterialSource,
+    ServiceObject,
 )
 from govservice_std.spreadsheets import cells as c
 from govservice_std.spreadsheets.cells import Parser
@@ -112,6 +118,100 @@ _CHANNEL_WORDS = {
     **{ch.value: ch.value for ch in Channel},
 }
 
+_MATERIAL_SOURCE = c.enum_parser(
+    _enum_names(
+        {
+            "申请人自备": "applicant",
+            "自备": "applicant",
+            "申请人自行准备": "applicant",
+            "政府部门核发": "government",
+            "政府部门出具": "government",
+            "中介机构出具": "intermediary",
+            "中介机构": "intermediary",
+            "其他": "other",
+            **{s.value: s.value for s in MaterialSource},
+        }
+    ),
+    "材料来源",
+    "material source",
+)
+_OBJECT_WORDS = {
+    "自然人": "natural_person",
+    "个人": "natural_person",
+    "法人": "legal_person",
+    "企业法人": "legal_person",
+    "事业单位法人": "legal_person",
+    "社会组织法人": "legal_person",
+    "机关法人": "legal_person",
+    "非法人组织": "unincorporated",
+    "非法人企业": "unincorporated",
+    "其他组织": "unincorporated",
+    **{o.value: o.value for o in ServiceObject},
+}
+_ADMIN_LEVEL = c.enum_parser(
+    _enum_names(
+        {
+            "国家级": "national",
+            "省级": "provincial",
+            "市级": "municipal",
+            "设区的市级": "municipal",
+            "县级": "county",
+            "区级": "county",
+            "县(市、区)级": "county",
+            "乡级": "town",
+            "镇级": "town",
+            "乡镇级": "town",
+            "街道级": "town",
+            "乡(镇、街道)级": "town",
+            "村级": "village",
+            "社区级": "village",
+            "村(社区)级": "village",
+            **{lv.value: lv.value for lv in AdministrativeLevel},
+        }
+    ),
+    "行使层级",
+    "exercise level",
+)
+_SCOPE = c.enum_parser(
+    _enum_names(
+        {
+            "全国通办": "nationwide",
+            "全国": "nationwide",
+            "跨省通办": "cross_province",
+            "跨省": "cross_province",
+            "省内通办": "province",
+            "全省通办": "province",
+            "省内": "province",
+            "市内通办": "city",
+            "全市通办": "city",
+            "市内": "city",
+            "县内通办": "county",
+            "全县通办": "county",
+            "县内": "county",
+            **{sc.value: sc.value for sc in AnywhereScope},
+        }
+    ),
+    "通办范围",
+    "scope",
+)
+_NOT_ANYWHERE = {"无", "否", "不通办", "非通办"}
+_DELIVERY_WORDS = {
+    "窗口领取": "window",
+    "现场领取": "window",
+    "窗口送达": "window",
+    "自取": "window",
+    "邮寄": "post",
+    "邮寄送达": "post",
+    "快递": "post",
+    "快递送达": "post",
+    "ems": "post",
+    "电子送达": "electronic",
+    "网上下载": "electronic",
+    "在线下载": "electronic",
+    "电子证照": "electronic",
+    **{d.value: d.value for d in Delivery},
+}
+
 
 def _list_of(words: Mapping[str, str], what: str, what_en: str) -> Parser:
     one = c.enum_parser(words, what, what_en)
@@ -139,6 +239,67 @@ def _fees(value: object) -> list[dict[str, object]]:
     if c.half_width(text).strip() in _FREE:
         return []
     return [{"name": line} for line in c.split_list(text)]
+
+
+def _anywhere(value: object) -> str | None:
+    """A 通办范围 cell: 全国通办 … 县内通办; 无 / 否 / 不通办 for none."""
+    if c.half_width(c.text(value)).strip() in _NOT_ANYWHERE:
+        return None
+    return str(_SCOPE(value))
+
+
+def _visits(value: object) -> int:
+    """A 到现场次数 cell: ``1``, ``"1次"``, ``"0次"``, ``"零跑动"``, ``"最多跑一次"``."""
+    raw = re.sub(r"\s+", "", c.half_width(c.text(value)))
+    words = {"零跑动": 0, "零次": 0, "不用跑": 0, "最多跑一次": 1, "一次": 1, "两次": 2}
+    if raw in words:
+        return words[raw]
+    return c.integer(raw.removesuffix("次"))
+
+
+_SPECIAL = re.compile(r"(.+?)[(（]\s*(?:不超过|最长|最多)?\s*(\d+)\s*个?工作日\s*[)）]")
+
+
+def _special_procedures(value: object) -> list[dict[str, object]]:
+    """A 特别程序 cell: one per line, a period in working days after it in brackets."""
+    found: list[dict[str, object]] = []
+    for line in c.split_list(value):
+        if c.half_width(line).strip() in _FREE:
+            continue
+        match = _SPECIAL.fullmatch(c.half_width(line))
+        if match is None:
+            found.append({"name": line})
+        else:
+            # half_width keeps each character's place: the name is cut from the cell as typed.
+            name = line[: match.end(1)].strip()
+            found.append({"name": name, "limit_days": int(match.group(2))})
+    return found
+
+
+def _intermediary(value: object) -> list[dict[str, object]]:
+    """A 中介服务 cell: one service per line; 无 for none."""
+    text = c.text(value)
+    if c.half_width(text).strip() in _FREE:
+        return []
+    return [{"name": line} for line in c.split_list(text)]
+
+
+_UNLIMITED = {"无", "否", "无数量限制", "不限", "不限制", "没有"}
+_LIMITED = {"有", "是", "有数量限制"}
+
+
+def _quantity(value: object) -> dict[str, object]:
+    """A 数量限制 cell: 无 (none), 有, a number, or a description of the limit."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"limited": True, "count": c.integer(value)}
+    text = c.half_width(c.text(value)).strip()
+    if text in _UNLIMITED:
+        return {"limited": False}
+    if text in _LIMITED:
+        return {"limited": True}
+    if text.isdigit():
+        return {"limited": True, "count": int(text)}
+    return {"limited": True, "note": c.text(value)}
 
 
 def _materials(value: object) -> list[dict[str, object]]:
@@ -305,6 +466,79 @@ def items_table(types: Mapping[str, str] = NATIONAL_ITEM_TYPES) -> TableSpec:
                 "the id of the item's form in forms/",
             ),
             _col(
+                "service_objects",
+                "服务对象|面向对象",
+                "service objects",
+                _list_of(_OBJECT_WORDS, "服务对象", "service object"),
+                "自然人、法人、非法人组织",
+            ),
+            _col(
+                "exercise_levels.accept",
+                "受理行使层级|行使层级(受理)|受理环节行使层级",
+                "accepted at",
+                _ADMIN_LEVEL,
+                "行使层级 of 受理: 国家级, 省级, 市级, 县级, 乡级 or 村级",
+            ),
+            _col(
+                "exercise_levels.review",
+                "初审行使层级|行使层级(初审)|初审环节行使层级",
+                "first reviewed at",
+                _ADMIN_LEVEL,
+                "行使层级 of 初审",
+            ),
+            _col(
+                "exercise_levels.decide",
+                "决定行使层级|行使层级(决定)|决定环节行使层级",
+                "decided at",
+                _ADMIN_LEVEL,
+                "行使层级 of 决定",
+            ),
+            _col("place", "办理地点|受理地点", "place", c.text, "办理地点"),
+            _col("hours", "办理时间|受理时间", "hours", c.text, "办理时间"),
+            _col(
+                "onsite_visits",
+                "到现场次数|到办事现场次数|跑动次数",
+                "visits in person",
+                _visits,
+                "0–20 (1, 1次, 零跑动, 最多跑一次)",
+            ),
+            _col(
+                "anywhere_scope",
+                "通办范围",
+                "handled anywhere",
+                _anywhere,
+                "全国通办, 跨省通办, 省内通办, 市内通办, 县内通办, or 无",
+            ),
+            _col("result", "办理结果|审批结果|结果名称|审批结果名称", "result", c.text, "办理结果"),
+            _col(
+                "delivery",
+                "送达方式|结果送达方式",
+                "delivery",
+                _list_of(_DELIVERY_WORDS, "送达方式", "delivery"),
+                "窗口领取、邮寄、电子送达",
+            ),
+            _col(
+                "intermediary_services",
+                "中介服务|中介服务事项",
+                "intermediary services",
+                _intermediary,
+                "one per line; 无 for none",
+            ),
+            _col(
+                "special_procedures",
+                "特别程序|特殊环节|特别程序及时限",
+                "special procedures",
+                _special_procedures,
+                "one per line, the period after it: 专家评审（20个工作日）; 无 for none",
+            ),
+            _col(
+                "quantity_limit",
+                "数量限制|有无数量限制",
+                "quantity limit",
+                _quantity,
+                "无, 有, a number, or a description",
+            ),
+            _col(
                 "illustrative",
                 "示例字段|说明用途字段",
                 "illustrative",
@@ -332,6 +566,13 @@ MATERIALS = TableSpec(
         ),
         _col("name", "材料名称|申请材料名称", "name", c.text, "材料名称", required=True),
         _col(
+            "id",
+            "材料编号|材料标识|材料代码",
+            "id",
+            c.code,
+            "a short id (id_card) by which a form's attachment names it",
+        ),
+        _col(
             "form",
             "材料形式|材料类型|提交形式",
             "form",
@@ -340,6 +581,20 @@ MATERIALS = TableSpec(
         ),
         _col("count", "份数|材料份数|数量", "count", c.integer, "how many copies"),
         _col("required", "是否必要|必要性|是否必需", "required", c.boolean, "是 / 否"),
+        _col(
+            "source",
+            "材料来源|来源渠道",
+            "source",
+            _MATERIAL_SOURCE,
+            "申请人自备, 政府部门核发, 中介机构出具 or 其他",
+        ),
+        _col(
+            "deferrable",
+            "是否容缺|容缺受理|可容缺",
+            "deferrable",
+            c.boolean,
+            "是 when it may be brought later (容缺)",
+        ),
         _col(
             "hall_fetches",
             "免提交|是否免提交",

@@ -977,7 +977,9 @@ def locality_kpis(
     """
     _, sql, _ = _driver()
     if now is None:
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+        # The last day of the calendar has no next day: it is not over yet.
+        later = day + dt.timedelta(days=1) if day < dt.date.max else day
+        end = dt.datetime.combine(later, dt.time(), CHINA_TZ)
         now = min(end, dt.datetime.now(CHINA_TZ))
     if target_minutes is not None and not math.isfinite(target_minutes):
         raise QueueStoreError(f"target_minutes must be a finite number (got {target_minutes})")
