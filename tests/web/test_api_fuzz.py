@@ -17,6 +17,7 @@ from govservice_std.queues.stores.sqlite import SQLiteStore
 from govservice_std.registry import load_registry
 from govservice_std.web.app import create_app
 from tests.web.conftest import HALL, make_tokens
+from tests.web.test_scorecard import example_assessment
 
 
 def _app(folder: Path) -> tuple[object, dict[str, str]]:
@@ -24,7 +25,7 @@ def _app(folder: Path) -> tuple[object, dict[str, str]]:
     db = folder / "fuzz.db"
     SQLiteStore(db, HALL, locality="441324").close()
     clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
-    app = create_app(registry.resolve("441324"), db, clock=clock)
+    app = create_app(registry.resolve("441324"), db, clock=clock, assessment=example_assessment())
     return app, make_tokens(db)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import Any
 
 import click
@@ -76,6 +77,13 @@ def _web_missing() -> click.ClickException:
     metavar="DATETIME",
     help="Run a drill: the clock starts at this moment (ISO 8601; China time if no offset).",
 )
+@click.option(
+    "--assessment",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="GOVSTD_SERVE_ASSESSMENT",
+    help="The hall's assessment (.toml or .json): the service then serves its scorecard, "
+    "with the queue metrics measured live (env GOVSTD_SERVE_ASSESSMENT).",
+)
 @click.pass_obj
 def run(  # noqa: PLR0917 - click passes each option as an argument
     state: State | None,
@@ -86,8 +94,14 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
     port: int,
     workers: int,
     at: dt.datetime | None,
+    assessment: Path | None = None,
 ) -> None:
-    """Serve HALL of LOCALITY from DB on HOST:PORT until stopped (Ctrl-C)."""
+    """Serve HALL of LOCALITY from DB on HOST:PORT until stopped (Ctrl-C).
+
+    With --assessment, the service also serves the hall's scorecard (/api/v1/scorecard and
+    the manager's /scorecard page); an assessment that cannot be read, is of another hall
+    or does not fit the standard is refused before the service starts.
+    """
     state = state or State(None, ())
     try:
         import uvicorn  # noqa: PLC0415 - an optional extra
@@ -100,6 +114,8 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         resolved.hall(hall)
     except KeyError:
         _no_hall(locality, hall)
+    if assessment is not None:
+        _check_assessment(resolved, hall, assessment)
     # Set the hall up in the database (and check it opens) before any worker starts.
     open_store(db, hall, locality=locality).close()
     settings = {
@@ -110,6 +126,7 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         "AUTOLOAD": "0" if state.autoload is False else "",
         "BLOCKED": ",".join(state.blocked),
         "AT": at.isoformat() if at is not None else "",
+        "ASSESSMENT": str(assessment.resolve()) if assessment is not None else "",
     }
     for name, value in settings.items():
         os.environ[ENV_PREFIX + name] = value
@@ -128,6 +145,33 @@ def run(  # noqa: PLR0917 - click passes each option as an argument
         log_level="warning",
         proxy_headers=True,
     )
+
+
+def _check_assessment(resolved: Any, hall: str, assessment: Path) -> None:
+    """Refuse, in one line, an assessment the service could not score its hall with."""
+    from govservice_std.errors import InvalidDataError  # noqa: PLC0415
+    from govservice_std.evaluation.assessment import load_assessment  # noqa: PLC0415
+    from govservice_std.web.scorecard import load_hall_assessment  # noqa: PLC0415
+
+    try:
+        record = load_assessment(assessment)
+        if record.hall != hall:
+            raise click.ClickException(
+                _(
+                    "{path} is the assessment of hall {other}; this service serves hall {hall}"
+                ).format(path=assessment, other=record.hall, hall=hall)
+            )
+        load_hall_assessment(resolved, hall, record)
+    except InvalidDataError as exc:
+        first = exc.problems[0] if exc.problems else None
+        reason = str(first) if first is not None else str(exc).splitlines()[0]
+        if len(exc.problems) > 1:
+            reason = _("{reason} (and {n} more)").format(reason=reason, n=len(exc.problems) - 1)
+        raise click.ClickException(
+            _("cannot serve the scorecard of {path}: {reason}").format(
+                path=assessment, reason=reason
+            )
+        ) from None
 
 
 def _no_hall(locality: str, hall: str) -> None:

@@ -305,6 +305,7 @@ def recorded_queue_kpis(
     store: EventStore,
     *,
     day: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> QueueKpis:
     """A hall's queue KPIs read back from its event store, judged by its locality's target.
 
@@ -313,9 +314,11 @@ def recorded_queue_kpis(
         store: The hall's event store (for example a
             :class:`~govservice_std.queues.stores.sqlite.SQLiteStore`).
         day: One service day (China Standard Time); ``None``: every day in the record.
+        now: The moment "still waiting" refers to, for a day still running (default: the
+            end of ``day``, or of the last day in the record).
 
     Returns:
-        The KPIs, ``now`` being the end of ``day`` (or of the last day in the record).
+        The KPIs as of ``now``.
     """
     from govservice_std.queues.history import recorded_kpis  # noqa: PLC0415
 
@@ -325,6 +328,7 @@ def recorded_queue_kpis(
     return recorded_kpis(
         store,
         day=day,
+        now=now,
         target_minutes=policy.target_minutes,
         target_share=policy.target_share,
     )

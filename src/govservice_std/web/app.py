@@ -35,11 +35,13 @@ from govservice_std.web.auth import TokenStore
 from govservice_std.web.context import HallContext
 from govservice_std.web.pages import PAGE_HANDLERS, Pages
 from govservice_std.web.problems import problem_response
+from govservice_std.web.scorecard import SCORECARD_HANDLERS, hall_scoring
 from govservice_std.web.service import HallService
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
+    from govservice_std.evaluation.assessment import Assessment
     from govservice_std.registry import ResolvedLocality
 
 __all__ = ["CONTENT_SECURITY_POLICY", "app_from_env", "create_app", "is_postgres", "open_store"]
@@ -120,6 +122,7 @@ def create_app(
     lang: str = "zh",
     notify: bool = True,
     poll_seconds: float = 0.25,
+    assessment: Assessment | str | Path | None = None,
 ) -> Litestar:
     """Build the hall service for one hall.
 
@@ -135,10 +138,13 @@ def create_app(
         lang: The pages' default language, ``zh`` or ``en``.
         notify: Whether the plugins' ``govservice_queue_event`` hook hears of each event.
         poll_seconds: How often to look for events written by other processes.
+        assessment: The hall's assessment (or its file), for the scorecard it serves.
 
     Raises:
         QueueStoreError: If the store cannot be opened.
         QueueError: If the locality has no such hall.
+        InvalidDataError: If the assessment cannot be read, is of another hall or does
+            not fit the locality's standard.
     """
     from govservice_std.queues.stores.sqlite import SQLiteStore  # noqa: PLC0415
 
@@ -160,6 +166,7 @@ def create_app(
         )
 
     service = HallService(make_engine, poll_seconds=poll_seconds)
+    scoring = hall_scoring(locality, service, assessment)  # checked now, not per request
     if tokens is None:
         if where is None:
             raise ValueError("give tokens= when the store is not a database path")
@@ -189,8 +196,8 @@ def create_app(
         return problem_response(request, exc)
 
     return Litestar(
-        route_handlers=[*API_HANDLERS, *PAGE_HANDLERS, static],
-        state=State({"hall": context, "pages": Pages()}),
+        route_handlers=[*API_HANDLERS, *PAGE_HANDLERS, *SCORECARD_HANDLERS, static],
+        state=State({"hall": context, "pages": Pages(), "scorecard": scoring}),
         lifespan=[lifespan],
         exception_handlers={Exception: on_error},
         middleware=[_security_headers],
@@ -229,9 +236,10 @@ def app_from_env() -> Litestar:
 
     ``GOVSTD_SERVE_LOCALITY``, ``GOVSTD_SERVE_HALL``, ``GOVSTD_SERVE_DB``, and optionally
     ``GOVSTD_SERVE_LANG``, ``GOVSTD_SERVE_AUTOLOAD`` (``0`` to load no plugins),
-    ``GOVSTD_SERVE_BLOCKED`` (comma-separated plugin names) and ``GOVSTD_SERVE_AT`` (an ISO
+    ``GOVSTD_SERVE_BLOCKED`` (comma-separated plugin names), ``GOVSTD_SERVE_AT`` (an ISO
     8601 moment at which a drill's clock starts; see
-    :class:`~govservice_std.web.service.DrillClock`).
+    :class:`~govservice_std.web.service.DrillClock`) and ``GOVSTD_SERVE_ASSESSMENT`` (the
+    hall's assessment file, for its scorecard).
     """
     import datetime as dt  # noqa: PLC0415
 
@@ -256,4 +264,5 @@ def app_from_env() -> Litestar:
         hall=env("HALL", "") or None,
         lang=env("LANG", "zh") or "zh",
         clock=clock,
+        assessment=env("ASSESSMENT") or None,
     )

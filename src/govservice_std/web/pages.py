@@ -186,7 +186,8 @@ async def index(request: Request[Any, Any, Any]) -> Response[str]:
     ctx = _ctx(request)
     lang = _lang(request)
     hall = await ctx.service.read(_hall)
-    return _html(_render(request, "index.html", lang, hall=hall), lang)
+    scorecard = request.app.state.get("scorecard") is not None  # started with an assessment
+    return _html(_render(request, "index.html", lang, hall=hall, scorecard=scorecard), lang)
 
 
 @get("/login", include_in_schema=False)
@@ -201,7 +202,7 @@ async def login_page(request: Request[Any, Any, Any], next: FromQuery[str] = "")
 
 def _safe_next(target: str) -> str:
     # Only this service's own pages: never an absolute or scheme-relative address.
-    return target if target in {"kiosk", "counter", "board", "monitor", ""} else ""
+    return target if target in {"kiosk", "counter", "board", "monitor", "scorecard", ""} else ""
 
 
 @post("/login", include_in_schema=False)

@@ -1,0 +1,618 @@
+"""A hall's scorecard from its own service: JSON under ``/api/v1/scorecard`` and a page.
+
+A service started with an assessment (``create_app(..., assessment=…)``, ``govstd serve
+--assessment FILE``) scores its hall on request: the queue metrics (``queue.*``) are measured
+from the service's own store — the live day, a given day or every day in the record — and
+everything else comes from the assessment, as ``govstd evaluate ASSESSMENT --queue-db DB``
+scores it. ``GET /api/v1/scorecard`` gives the ``govstd evaluate --json`` document with the
+period measured and its queue KPIs; the manager's page ``/scorecard`` is the printable A4
+report of ``govstd evaluate --html``. Both need a manager or api token.
+
+The assessment is checked when the service starts: one that cannot be read, is of another
+hall, or does not fit the locality's standard is refused then, not on the first request.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import quote
+
+import attrs
+from anyio import to_thread
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.params import QueryParameter
+from litestar.response import Redirect
+
+from govservice_std.errors import DataProblem, GovServiceError, InvalidDataError
+from govservice_std.evaluation.assessment import Assessment, load_assessment
+from govservice_std.evaluation.measured import recorded_queue_kpis
+from govservice_std.i18n import gettext
+from govservice_std.queues.events import CHINA_TZ
+from govservice_std.queues.history import day_end
+from govservice_std.queues.kpis import QueueKpis
+from govservice_std.web.api import Problem
+from govservice_std.web.auth import AccessDeniedError, Permission
+from govservice_std.web.context import HallContext
+from govservice_std.web.problems import PROBLEM_MEDIA_TYPE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from litestar.types import ControllerRouterHandler
+
+    from govservice_std.evaluation.scoring import Scorecard
+    from govservice_std.queues.engine import QueueEngine
+    from govservice_std.registry import ResolvedLocality
+    from govservice_std.web.service import HallService
+
+__all__ = [
+    "SCORECARD_HANDLERS",
+    "AspectView",
+    "CriterionView",
+    "HallScoring",
+    "LocalDayView",
+    "NoAssessmentError",
+    "OverdueOrderView",
+    "RecordView",
+    "RectificationView",
+    "ScorecardReport",
+    "ScorecardView",
+    "hall_scoring",
+    "load_hall_assessment",
+    "page_policy",
+    "style_hashes",
+]
+
+Period = Literal["live", "day", "all"]
+
+
+class NoAssessmentError(GovServiceError, KeyError):
+    """The service was started without an assessment, so it has no scorecard to give.
+
+    Its problem-details code is ``no-assessment`` (HTTP 404).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("this service was started without an assessment: no scorecard")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def localized(self, lang: str = "zh") -> str:
+        """The message in ``lang``."""
+        return gettext("this service was started without an assessment: no scorecard", lang)
+
+
+# -- the scorecard document ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class AspectView:
+    """An aspect's score: its id, Chinese name, points won and possible (0–100 scale)."""
+
+    id: str
+    name: str
+    score: float
+    max: float
+
+
+@attrs.frozen
+class RecordView:
+    """A record a measured value was read from: its kind, day or days, and sample size.
+
+    Attributes:
+        kind: ``queue`` (the service measures its queue).
+        source: The record's name, if it has one.
+        day: The one day the value covers, if one.
+        days: How many days it covers, if known.
+        sample: How many records (called tickets) the value rests on.
+    """
+
+    kind: str
+    source: str
+    day: dt.date | None
+    days: int | None
+    sample: int | None
+
+
+@attrs.frozen
+class CriterionView:
+    """How the hall fared on one criterion (as ``govstd evaluate --json`` shows it).
+
+    Attributes:
+        id: The criterion's id.
+        aspect: Its aspect.
+        title: Its title.
+        points: Points won.
+        max_points: Points possible (0 when waived or not applicable).
+        status: ``met``, ``partial``, ``not_met``, ``waived``, ``not_applicable`` or
+            ``insufficient_data``.
+        answer: The assessor's answer or the measured value with its unit.
+        target: A metric criterion's effective target.
+        notes: The assessor's notes.
+        evidence: References to the evidence, the records measured values came from last.
+        records: Those records, structured.
+        reason: Why nothing was earned, or that a measured value replaced the typed one.
+        veto: Whether the criterion is a veto.
+        layer: The layer that defined it.
+        plugin: The plugin that declared that layer.
+        changed_by: Later layers that changed it.
+        waiver: The justification of a waiver in force.
+        sample: How many records a measured value rests on.
+        min_sample: The locality's minimum sample, when a measured value fell short of it.
+        source: The criterion's source clause.
+    """
+
+    id: str
+    aspect: str
+    title: str
+    points: float
+    max_points: float
+    status: str
+    answer: str
+    target: float | None
+    notes: str
+    evidence: tuple[str, ...]
+    records: tuple[RecordView, ...]
+    reason: str | None
+    veto: bool
+    layer: str | None
+    plugin: str
+    changed_by: tuple[str, ...]
+    waiver: str | None
+    sample: int | None
+    min_sample: int | None
+    source: str
+
+
+@attrs.frozen
+class RectificationView:
+    """A failed criterion to rectify, with its due date (in working days)."""
+
+    criterion: str
+    title: str
+    status: str
+    due: dt.date
+    due_estimated: bool
+    veto: bool
+
+
+@attrs.frozen
+class OverdueOrderView:
+    """An inspection's rectification order open past its due date."""
+
+    inspection: str
+    order: str
+    criterion: str
+    description: str
+    due: dt.date
+    due_estimated: bool
+
+
+@attrs.frozen
+class LocalDayView:
+    """A closure or service day of the locality that moved a rectification due date."""
+
+    date: dt.date
+    counts: bool
+    reason: str
+    layer: str
+    illustrative: bool
+
+
+@attrs.frozen
+class ScorecardView:
+    """A hall's scorecard: the document ``govstd evaluate --json`` prints.
+
+    Attributes:
+        hall: The hall's code.
+        hall_name: Its name.
+        tier: ``county``, ``town`` or ``village``.
+        locality: The locality whose standard applied.
+        date: The assessment date.
+        assessor: Who assessed.
+        illustrative: Whether the assessment is invented for an example.
+        model: The scoring model.
+        total: The total, 0–100.
+        grade: The grade.
+        vetoed: Failed veto criteria.
+        aspects: The aspects' scores.
+        criteria: Every criterion of the standard.
+        rectifications: Failed criteria with due dates, earliest first.
+        overdue_orders: Inspection orders open past their due date.
+        local_days: The locality's days that moved a due date.
+    """
+
+    hall: str
+    hall_name: str
+    tier: str
+    locality: str
+    date: dt.date
+    assessor: str
+    illustrative: bool
+    model: str
+    total: float
+    grade: str
+    vetoed: tuple[str, ...]
+    aspects: tuple[AspectView, ...]
+    criteria: tuple[CriterionView, ...]
+    rectifications: tuple[RectificationView, ...]
+    overdue_orders: tuple[OverdueOrderView, ...]
+    local_days: tuple[LocalDayView, ...]
+
+    @classmethod
+    def of(cls, card: Scorecard) -> ScorecardView:
+        """The view of a scorecard: exactly its ``to_dict()`` document, typed."""
+        data = card.to_dict()
+        return cls(
+            **{
+                **data,
+                "date": dt.date.fromisoformat(data["date"]),
+                "vetoed": tuple(data["vetoed"]),
+                "aspects": tuple(AspectView(**a) for a in data["aspects"]),
+                "criteria": tuple(_criterion(c) for c in data["criteria"]),
+                "rectifications": tuple(
+                    RectificationView(**{**r, "due": dt.date.fromisoformat(r["due"])})
+                    for r in data["rectifications"]
+                ),
+                "overdue_orders": tuple(
+                    OverdueOrderView(**{**o, "due": dt.date.fromisoformat(o["due"])})
+                    for o in data["overdue_orders"]
+                ),
+                "local_days": tuple(
+                    LocalDayView(**{**d, "date": dt.date.fromisoformat(d["date"])})
+                    for d in data["local_days"]
+                ),
+            }
+        )
+
+
+_RECORD_KEYS = ("kind", "source", "day", "days", "sample")
+
+
+def _criterion(data: dict[str, Any]) -> CriterionView:
+    records = tuple(
+        RecordView(
+            **{
+                **{key: r[key] for key in _RECORD_KEYS},
+                "day": dt.date.fromisoformat(r["day"]) if r["day"] else None,
+            }
+        )
+        for r in data["records"]
+    )
+    return CriterionView(
+        **{
+            **data,
+            "evidence": tuple(data["evidence"]),
+            "records": records,
+            "changed_by": tuple(data["changed_by"]),
+        }
+    )
+
+
+@attrs.frozen
+class ScorecardReport:
+    """The hall's scorecard, with the period its queue metrics were measured on.
+
+    Attributes:
+        hall: The hall's code.
+        period: Which queue record was measured: ``live`` (today, as of ``queue.now``),
+            ``day`` (one other day, ``day``) or ``all`` (every day in the service's store,
+            ``queue.days`` of them).
+        day: The day measured, for ``live`` and ``day``.
+        queue: The hall's queue KPIs over that period, measured from the service's store
+            (the live day as the queue's state holds it, other days read back): the same
+            figures as :func:`~govservice_std.evaluation.measured.recorded_queue_kpis`.
+            Its waiting times replace the assessment's ``queue.*`` metrics.
+        scorecard: The scorecard, as ``govstd evaluate --json`` prints it.
+    """
+
+    hall: str
+    period: Period
+    day: dt.date | None
+    queue: QueueKpis
+    scorecard: ScorecardView
+
+
+# -- the assessment a service scores with ---------------------------------------------------------
+
+
+@attrs.frozen
+class HallScoring:
+    """What a service scores its hall with.
+
+    Attributes:
+        locality: The locality whose standard applies.
+        assessment: The hall's assessment.
+        source: Where the assessment was read from (empty when given as an object).
+    """
+
+    locality: ResolvedLocality
+    assessment: Assessment
+    source: str = ""
+
+    def scorecard(self, queue: QueueKpis | None) -> Scorecard:
+        """The scorecard with ``queue``'s waiting times in place of the typed ones."""
+        from govservice_std.evaluation.batch import evaluate_hall  # noqa: PLC0415
+
+        return evaluate_hall(
+            self.locality, self.assessment, queue=queue, source=self.source or None
+        )
+
+
+def load_hall_assessment(
+    locality: ResolvedLocality, hall: str, assessment: Assessment | str | Path
+) -> HallScoring:
+    """Check an assessment for a service of ``hall`` (or read it from a file first).
+
+    Args:
+        locality: The locality whose standard applies.
+        hall: The hall the service serves.
+        assessment: The assessment, or its ``.toml`` or ``.json`` file.
+
+    Raises:
+        InvalidDataError: If the file cannot be read, the assessment is of another hall, or
+            it does not fit the locality's standard.
+    """
+    source = ""
+    if not isinstance(assessment, Assessment):
+        source = str(assessment)
+        assessment = load_assessment(assessment)
+    if assessment.hall != hall:
+        message = f"the assessment is of hall {assessment.hall!r}; this service serves {hall!r}"
+        raise InvalidDataError([DataProblem("hall", message)], source=source or None)
+    scoring = HallScoring(locality, assessment, source)
+    scoring.scorecard(None)  # it fits the standard (and the scorer is ready)
+    return scoring
+
+
+def hall_scoring(
+    locality: ResolvedLocality,
+    service: HallService,
+    assessment: Assessment | str | Path | None,
+) -> HallScoring | None:
+    """The service's scoring, or ``None`` without an assessment; a refusal closes ``service``.
+
+    Raises:
+        InvalidDataError: As :func:`load_hall_assessment`.
+    """
+    if assessment is None:
+        return None
+    try:
+        return load_hall_assessment(locality, service.hall_code, assessment)
+    except BaseException:
+        service.close()
+        raise
+
+
+# -- measuring and scoring -----------------------------------------------------------------------
+
+_DAY_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}|all)$"
+_DAY = QueryParameter(
+    description=(
+        "The queue record to measure: a service day (YYYY-MM-DD) or `all` (every day in "
+        "the store); default: the live day"
+    ),
+    pattern=_DAY_PATTERN,
+    # A date or the word: documented as such, so that a client's generator knows both.
+    schema_extra={
+        "one_of": [
+            Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE),
+            Schema(type=OpenAPIType.STRING, enum=["all"]),
+        ]
+    },
+)
+
+
+def _scope(day: str | None) -> dt.date | Literal["all"] | None:
+    if day is None or day == "all":
+        return "all" if day else None
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise ValidationException(
+            detail="the day is not a date", extra=[{"key": "day", "message": "not a date"}]
+        ) from None
+
+
+def _measure(
+    locality: ResolvedLocality, scope: dt.date | Literal["all"] | None
+) -> Callable[[QueueEngine], tuple[Period, dt.date | None, QueueKpis]]:
+    """A read, for the engine's thread, of the queue KPIs over the period asked for."""
+
+    def measure(engine: QueueEngine) -> tuple[Period, dt.date | None, QueueKpis]:
+        now = engine.now().astimezone(CHINA_TZ)
+        today = now.date()
+        store = engine.store
+        if scope == "all":
+            days = store.days()
+            at = min(now, day_end(max(days))) if days else now
+            return "all", None, recorded_queue_kpis(locality, store, now=at)
+        day = today if scope is None else scope
+        if day == today:
+            # The engine's state is the store's record of today, folded as it was written
+            # (and refreshed for other processes' events): the same figures as reading the
+            # day back, without holding the hall's thread for a re-read of the whole day.
+            return "live", day, engine.kpis(day)
+        # A day to come has nothing yet (and the calendar's last day has no end to take).
+        at = now if day > today else day_end(day)
+        return "day", day, recorded_queue_kpis(locality, store, day=day, now=at)
+
+    return measure
+
+
+def _scoring(request: Request[Any, Any, Any]) -> HallScoring:
+    scoring: HallScoring | None = request.app.state.get("scorecard")
+    if scoring is None:
+        raise NoAssessmentError
+    return scoring
+
+
+def _ctx(request: Request[Any, Any, Any]) -> HallContext:
+    ctx: HallContext = request.app.state.hall
+    return ctx
+
+
+async def _report(request: Request[Any, Any, Any], day: str | None) -> tuple[ScorecardReport, Any]:
+    scope = _scope(day)
+    scoring = _scoring(request)
+    ctx = _ctx(request)
+    period, measured_day, kpis = await ctx.service.read(_measure(scoring.locality, scope))
+    # Scoring is the library's pure work: off the event loop, off the engine's thread.
+    card = await to_thread.run_sync(scoring.scorecard, kpis)
+    report = ScorecardReport(
+        hall=ctx.hall_code,
+        period=period,
+        day=measured_day,
+        queue=kpis,
+        scorecard=ScorecardView.of(card),
+    )
+    return report, card
+
+
+# -- the routes ---------------------------------------------------------------------------------
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        description=description,
+        media_type=PROBLEM_MEDIA_TYPE,
+        generate_examples=False,
+    )
+
+
+_PROBLEMS: dict[int, ResponseSpec] = {
+    400: _problem("The day is not a date"),
+    401: _problem("No valid access token"),
+    403: _problem("The token's role may not read the hall's figures"),
+    404: _problem("The service was started without an assessment (code `no-assessment`)"),
+    503: _problem("The hall's database is unavailable"),
+}
+
+
+class ScorecardController(Controller):
+    """The hall's scorecard."""
+
+    path = "/api/v1"
+    tags = ["evaluation"]  # noqa: RUF012 - Litestar's own attribute
+
+    @get(
+        "/scorecard",
+        summary="The hall's scorecard",
+        responses=_PROBLEMS,
+        security=[{"token": []}],
+    )
+    async def scorecard(
+        self,
+        request: Request[Any, Any, Any],
+        day: Annotated[str | None, _DAY] = None,
+    ) -> ScorecardReport:
+        """The hall scored against its locality's standard (manager or api token).
+
+        The queue metrics are measured from the service's own store over the live day, a
+        given day or every day (``period`` says which); the rest comes from the assessment
+        the service was started with. ``scorecard`` is the ``govstd evaluate --json``
+        document.
+        """
+        _ctx(request).authorize(request, Permission.FIGURES)
+        report, _ = await _report(request, day)
+        return report
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+_STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def style_hashes(page: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CSP hash sources of a page's inline ``<style>`` blocks and ``style`` attributes.
+
+    Each is ``'sha256-…'`` of the exact text a browser hashes (an attribute's value after
+    its character references are decoded), in order of first appearance, without repeats.
+
+    >>> blocks, attributes = style_hashes('<style>p{}</style><p style="color:red">')
+    >>> len(blocks), len(attributes), blocks[0].startswith("'sha256-")
+    (1, 1, True)
+    """
+    blocks = dict.fromkeys(_sha256(m.group(1)) for m in _STYLE_BLOCK.finditer(page))
+    attributes = dict.fromkeys(
+        _sha256(html.unescape(m.group(1) if m.group(1) is not None else m.group(2)))
+        for m in _STYLE_ATTRIBUTE.finditer(page)
+    )
+    return tuple(blocks), tuple(attributes)
+
+
+def page_policy(page: str, policy: str) -> str:
+    """``policy`` with ``style-src`` widened to exactly the inline styles ``page`` carries.
+
+    Never ``'unsafe-inline'``: each ``<style>`` block is allowed by its hash, and each
+    distinct ``style`` attribute by its hash under ``'unsafe-hashes'``.
+    """
+    blocks, attributes = style_hashes(page)
+    extra = [*blocks, *(("'unsafe-hashes'", *attributes) if attributes else ())]
+    if not extra:
+        return policy
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    for index, directive in enumerate(directives):
+        if directive.split()[0] == "style-src":
+            directives[index] = " ".join([directive, *extra])
+            break
+    else:
+        directives.append(" ".join(["style-src", "'self'", *extra]))
+    return "; ".join(directives)
+
+
+def _lang(request: Request[Any, Any, Any]) -> str:
+    # As every page: the service's language unless the page asks for the other (?lang=).
+    asked = str(request.query_params.get("lang", ""))
+    return asked if asked in ("zh", "en") else _ctx(request).lang
+
+
+def _root(request: Request[Any, Any, Any]) -> str:
+    return str(request.scope.get("root_path", "") or "").rstrip("/")
+
+
+@get("/scorecard", include_in_schema=False)
+async def scorecard_page(
+    request: Request[Any, Any, Any],
+    day: Annotated[str | None, _DAY] = None,
+) -> Response[Any]:
+    """The hall's scorecard as the printable A4 report of ``govstd evaluate --html``."""
+    from govservice_std.reports.html import scorecard_html  # noqa: PLC0415
+    from govservice_std.web.app import CONTENT_SECURITY_POLICY  # noqa: PLC0415
+
+    lang = _lang(request)
+    try:
+        _ctx(request).authorize(request, Permission.FIGURES)
+    except AccessDeniedError:
+        return Redirect(f"{_root(request)}/login?next={quote('scorecard')}&lang={lang}")
+    _, card = await _report(request, day)
+    page = await to_thread.run_sync(lambda: scorecard_html(card, lang=lang))
+    return Response(
+        page,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Language": "zh-CN" if lang == "zh" else "en",
+            "Content-Security-Policy": page_policy(page, CONTENT_SECURITY_POLICY),
+        },
+    )
+
+
+SCORECARD_HANDLERS: list[ControllerRouterHandler] = [ScorecardController, scorecard_page]
+"""The scorecard's routes, registered by :func:`~govservice_std.web.app.create_app`."""
