@@ -158,8 +158,36 @@ def form_specs(draw: st.DrawFn) -> Any:
     )
     group = Field(name="grp_", type="group", label="组", fields=fields[:1])
     repeat = Field(name="rows_", type="repeat", label="行", fields=fields[1:2], max_items=5)
+    further = draw(st.lists(st.sampled_from(["ug", "yue", "zh-Hant"]), max_size=2, unique=True))
+    labels = {lang: draw(_text) for lang in further}
+    extra = [
+        Field(name="when_", type=draw(st.sampled_from(["datetime", "time"])), label="时间"),
+        Field(
+            name="calc_",
+            type="number",
+            label="计算",
+            calculate=draw(st.sampled_from(["count(rows_) + 1", "len(grp_.x) * 2", "1"])).replace(
+                "grp_.x", f"grp_.{fields[0].name}"
+            ),
+            labels=labels,
+        ),
+        Field(
+            name="pick_",
+            type="choice",
+            label="选",
+            default=draw(st.sampled_from([None, "x1"])),
+            read_only=draw(st.booleans()),
+            choice_filter=f"{names[-1]}",
+            choices=[
+                Choice(value="x1", label="一", parent="a", labels=labels),
+                Choice(value="x2", label="二", parent="b"),
+            ],
+        ),
+    ]
     return FormSpec(
         id=draw(st.from_regex(r"[a-z][a-z0-9\-]{0,10}", fullmatch=True)),
         title=draw(_text),
-        fields=[*fields, group, repeat],
+        fields=[*fields, group, repeat, *extra],
+        version=draw(st.from_regex(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,11}", fullmatch=True)),
+        languages=("zh", "en", *further),
     )

@@ -51,7 +51,7 @@ def test_validate_valid(runner: CliRunner) -> None:
     args = ["validate", "441324", "441324-MZ-005", str(DATA / "allowance-valid.json"), "--json"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"valid": True, "problems": []}
+    assert json.loads(result.output) == {"valid": True, "version": "1", "problems": []}
 
 
 def test_validate_invalid(runner: CliRunner) -> None:

@@ -604,7 +604,7 @@ def test_elderly_citizens_keep_the_area_code_their_number_was_issued_with(tmp_pa
         cli, ["validate", "441324", "441324-MZ-005", str(application), "--json"]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"valid": True, "problems": []}
+    assert json.loads(result.output) == {"valid": True, "version": "1", "problems": []}
 
 
 @settings(max_examples=40)

@@ -16,9 +16,9 @@ own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,7 +28,11 @@ from govservice_std.errors import (
     PluginError,
 )
 from govservice_std.halls import HALLS_FILE
+from govservice_std.i18n import _
 from govservice_std.registry import Registry, ResolvedLocality, load_registry
+
+if TYPE_CHECKING:
+    from govservice_std.forms import Choice, FormLibrary, FormSpec
 
 __all__ = [
     "CHECKS",
@@ -43,6 +47,7 @@ KNOWN_DATA_FILES: set[str] = {
     "README.md",
     "calendar.toml",
     "criteria.toml",
+    "divisions.toml",
     "items.toml",
     "queue.toml",
     "staffing.toml",
@@ -143,6 +148,58 @@ def _check_forms(registry: Registry, code: str) -> Iterable[CheckProblem]:
                         f"example {example.name!r} expects problems at {expected or 'none'}, "
                         f"the form finds them at {found or 'none'}"
                         + (f" ({detail})" if detail else ""),
+                    )
+                )
+        problems.extend(
+            CheckProblem("forms", str(library.provenance[form.spec.id]), path, message)
+            for path, message in _empty_sources(form.spec, library.choice_sources)
+        )
+    problems.extend(_check_materials(registry, code, library))
+    return problems
+
+
+def _empty_sources(
+    spec: FormSpec, sources: Mapping[str, Sequence[Choice]]
+) -> Iterable[tuple[str, str]]:
+    """A field whose built-in choice source has no option in this locality."""
+    for path, field in spec.walk():
+        if field.choice_source is not None and not sources.get(field.choice_source):
+            yield (
+                path,
+                _(
+                    "the choice source {source!r} offers no option in this locality: "
+                    "list its division units in divisions.toml"
+                ).format(source=field.choice_source),
+            )
+
+
+def _check_materials(registry: Registry, code: str, library: FormLibrary) -> list[CheckProblem]:
+    """An attachment field must name a material its item has (by ``Material.id``)."""
+    try:
+        catalog = _unchecked(registry, code).catalog
+    except GovServiceError:
+        return []  # the items check reports it
+    problems: list[CheckProblem] = []
+    for item in catalog:
+        if item.form is None or item.form not in library:
+            continue
+        form = library.get(item.form)
+        ids = {material.id for material in item.materials if material.id}
+        for path, field in form.spec.walk():
+            if field.material is not None and field.material not in ids:
+                problems.append(
+                    CheckProblem(
+                        "forms",
+                        str(library.provenance[form.spec.id]),
+                        path,
+                        _(
+                            "the attachment names material {material!r}, which item {item} "
+                            "(whose form this is) does not list; its material ids: {ids}"
+                        ).format(
+                            material=field.material,
+                            item=item.code,
+                            ids=", ".join(sorted(ids)) or "-",
+                        ),
                     )
                 )
     return problems

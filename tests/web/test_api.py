@@ -164,6 +164,7 @@ def test_validation_masks_id_numbers(served: Served) -> None:
     assert result.status_code == 200
     body = result.json()
     assert body["valid"] is False
+    assert body["version"] == spec["version"]
     assert ID not in json.dumps(body, ensure_ascii=False)
     assert c.get("/api/v1/items/NO-SUCH-ITEM").status_code == 404
 

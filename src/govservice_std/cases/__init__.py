@@ -77,7 +77,8 @@ def open_case(
     """Receive an application for an item at a hall: validate it, then open its case.
 
     The application is checked against the item's form (when the item has one); the case
-    keeps the item's time limits, handling kind and material list, and the hall's tier.
+    keeps the item's time limits, handling kind and material list, the hall's tier, and
+    the form's version (``case.opened.form_version``).
 
     Args:
         engine: The engine that records the case.
@@ -114,8 +115,10 @@ def open_case(
             f"a {the_hall.tier.value} hall does not handle item {item_code}",
             f"{the_hall.tier.label_zh}不办理事项 {item_code}",
         )
+    form_version = ""
     if item.form is not None:
         result = resolved.forms.for_item(item).validate(application)
+        form_version = result.version
         if not result.valid:
             raise InvalidDataError(
                 [DataProblem(p.path, f"{p.code}: {p.message}") for p in result.problems],
@@ -136,6 +139,7 @@ def open_case(
         staff=staff,
         ticket=ticket,
         applicant=applicant,
+        form_version=form_version,
     )
 
 

@@ -145,10 +145,12 @@ class CaseEngine:
         staff: str = "",
         ticket: str = "",
         applicant: str = "",
+        form_version: str = "",
     ) -> Case:
         """Receive an application (收件): a new case with the next number of the hall's day.
 
-        ``applicant`` must already be masked; the case keeps what it is given.
+        ``applicant`` must already be masked; the case keeps what it is given, and the
+        version of the form the application was checked against (``form_version``).
         """
         at = self.now()
 
@@ -172,6 +174,7 @@ class CaseEngine:
                     staff,
                     ticket,
                     applicant,
+                    form_version,
                 )
             ]
 

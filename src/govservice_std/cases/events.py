@@ -51,7 +51,9 @@ class CaseOpened:
     """An application was received (收件) for an item at a hall; the case exists.
 
     The item's time limits, handling kind and material list are copied into the event, so
-    the case keeps the rules it was received under when the catalog changes later.
+    the case keeps the rules it was received under when the catalog changes later; so is
+    the version of the form the application was checked against (``form_version``, empty
+    for an item without a form).
     """
 
     type: ClassVar[str] = "opened"
@@ -70,6 +72,7 @@ class CaseOpened:
     staff: str = ""
     ticket: str = ""
     applicant: str = ""
+    form_version: str = ""
 
 
 @attrs.frozen

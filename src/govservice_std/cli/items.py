@@ -396,9 +396,20 @@ def _describe(field: Field) -> str:
     rules = []
     if field.required:
         rules.append(_("required"))
-    for name in ("required_if", "relevant", "constraint"):
+    for name in (
+        "required_if",
+        "relevant",
+        "constraint",
+        "calculate",
+        "default",
+        "read_only",
+        "choice_source",
+        "choice_filter",
+        "repeat_count",
+        "material",
+    ):
         value = getattr(field, name)
-        if value:
+        if value is not None and value is not False and value != "":
             rules.append(f"{name}: {value}")
     if field.choices:
         choices = " / ".join(f"{c.value}={c.label}" for c in field.choices)

@@ -9,6 +9,8 @@
 * :mod:`~govservice_std.forms.identifiers` — 居民身份证号, 统一社会信用代码 and mobile checks.
 * :mod:`~govservice_std.forms.library` — :class:`FormLibrary`, a locality's compiled forms
   (``registry.resolve(code).forms``, read by :mod:`~govservice_std.forms.layers`).
+* :mod:`~govservice_std.forms.sources` — the built-in choice sources: a locality's division
+  units (``divisions.toml``) as the options of cascading selects.
 """
 
 from __future__ import annotations
@@ -22,7 +24,20 @@ from govservice_std.forms.identifiers import (
     mask_ids,
 )
 from govservice_std.forms.library import FORMS_FOLDER, FormLibrary
-from govservice_std.forms.spec import Choice, Field, FieldType, FormExample, FormSpec
+from govservice_std.forms.sources import (
+    DIVISIONS_FILE,
+    DivisionList,
+    DivisionUnit,
+    division_choices,
+)
+from govservice_std.forms.spec import (
+    CHOICE_SOURCES,
+    Choice,
+    Field,
+    FieldType,
+    FormExample,
+    FormSpec,
+)
 from govservice_std.forms.validate import (
     CODES,
     CompiledForm,
@@ -34,11 +49,15 @@ from govservice_std.forms.validate import (
 )
 
 __all__ = [
+    "CHOICE_SOURCES",
     "CODES",
+    "DIVISIONS_FILE",
     "FORMS_FOLDER",
     "Choice",
     "CompiledForm",
     "CrossCheck",
+    "DivisionList",
+    "DivisionUnit",
     "ExpressionError",
     "Field",
     "FieldType",
@@ -53,6 +72,7 @@ __all__ = [
     "check_uscc",
     "compile_expression",
     "compile_form",
+    "division_choices",
     "mask_id",
     "mask_ids",
 ]

@@ -42,6 +42,13 @@ _EXPECTED = {
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# ISO 8601 as JSON clients write it: a time of day with minutes, optional seconds and
+# fraction; a date-time joins a date and a time with ``T`` (or a space) and may end with
+# ``Z`` or an offset. ASCII digits only.
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?", re.ASCII)
+_OFFSET = re.compile(r"(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?", re.ASCII)
+
+
 _ATTACHMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,255}")
 
 
@@ -226,6 +233,42 @@ def _date(spec: Field) -> _ScalarCheck:
             dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
         except ValueError:
             out.append((prefix + name, "invalid_date", spec, {}))
+
+    return check
+
+
+def _time(spec: Field) -> _ScalarCheck:
+    name = spec.name
+
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        if not isinstance(value, str) or len(value) > 15 or not _TIME.fullmatch(value):
+            out.append((prefix + name, "invalid_time", spec, {}))
+
+    return check
+
+
+def _datetime_ok(value: object) -> bool:
+    if not isinstance(value, str) or not 16 <= len(value) <= 38 or value[10] not in "T ":
+        return False
+    date, clock = value[:10], value[11:]
+    if not _DATE.fullmatch(date):
+        return False
+    end = _TIME.match(clock)
+    if end is None or not _OFFSET.fullmatch(clock, end.end()):
+        return False
+    try:
+        dt.date(int(date[:4]), int(date[5:7]), int(date[8:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _datetime(spec: Field) -> _ScalarCheck:
+    name = spec.name
+
+    def check(value: Any, prefix: str, _ctx: Context, out: list[_Raw]) -> None:
+        if not _datetime_ok(value):
+            out.append((prefix + name, "invalid_datetime", spec, {}))
 
     return check
 

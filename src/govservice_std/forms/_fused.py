@@ -26,6 +26,7 @@ from govservice_std.forms._checks import (
     _Check,
     _choice,
     _date,
+    _datetime,
     _division,
     _division_ok,
     _empty,
@@ -41,6 +42,7 @@ from govservice_std.forms._checks import (
     _ScalarCheck,
     _show,
     _text,
+    _time,
     _uscc_any_day,
     _wrong,
 )
@@ -486,6 +488,8 @@ _FIELD_TYPES: dict[
     FieldType.NUMBER: (_number, _fused_scalar),
     FieldType.BOOLEAN: (_boolean, _fused_scalar),
     FieldType.DATE: (_date, None),
+    FieldType.DATETIME: (_datetime, None),
+    FieldType.TIME: (_time, None),
     FieldType.CHOICE: (_choice, _fused_choice),
     FieldType.MULTI_CHOICE: (_multi_choice, None),
     FieldType.ID_CARD: (

@@ -14,7 +14,8 @@ Syntax, loosest binding first::
     42   3.5   '文本'   "text"   true   false   null   [1, 2]   (a)
     .                 the value of the field the rule belongs to
     applicant.age     a field, looked up from the innermost group or repeat row outwards
-    f(x, …)           a function: len, count, sum, empty, selected, today, age, year
+    f(x, …)           a function: len, count, sum, empty, selected, today, age, year,
+                      birth_date, date, int, round, coalesce, if
 
 Dates are ISO strings (``'2026-01-05'``), so they compare correctly as strings;
 ``today()`` returns today's date the same way.
@@ -320,6 +321,45 @@ def _fn_year(value: object) -> int | None:
     return None
 
 
+def _fn_birth_date(value: object) -> str | None:
+    born = _birth(value) if isinstance(value, str) and len(value) == 18 else None
+    return born.isoformat() if born is not None else None
+
+
+def _fn_date(value: object) -> str | None:
+    if not isinstance(value, str) or len(value) < 10 or value[4] != "-" or value[7] != "-":
+        return None
+    day = value[:10]
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return None
+    return day if len(value) == 10 or value[10] in "T " else None
+
+
+def _fn_int(value: object) -> Any:
+    if not _number(value):
+        return None
+    number: Any = value
+    if isinstance(number, float) and not math.isfinite(number):
+        return None
+    return _bounded(int(number))
+
+
+def _fn_round(value: object, digits: object) -> Any:
+    if not _number(value) or digits.__class__ is not int:
+        return None
+    places: Any = digits
+    number: Any = value
+    if not 0 <= places <= 15 or (isinstance(number, float) and not math.isfinite(number)):
+        return None
+    return round(number, places) if places else _bounded(round(number))
+
+
+def _fn_coalesce(first: object, second: object) -> object:
+    return second if _fn_empty(first) else first
+
+
 FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
     "len": (1, _fn_len),
     "count": (1, _fn_count),
@@ -327,13 +367,22 @@ FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
     "empty": (1, _fn_empty),
     "selected": (2, _fn_selected),
     "year": (1, _fn_year),
+    "birth_date": (1, _fn_birth_date),
+    "date": (1, _fn_date),
+    "int": (1, _fn_int),
+    "round": (2, _fn_round),
+    "coalesce": (2, _fn_coalesce),
 }
 """The pure functions, by name, with their number of arguments.
 
 ``len(x)`` characters of a text or items of a list; ``count(repeat)`` rows (0 if none);
 ``sum(list)`` of numbers; ``empty(x)``; ``selected(choice_or_list, value)``; ``year(date or ID
-number)``. Two more read the context: ``today()`` and ``age(date or ID number)`` (whole years
-reached by today).
+number)``; ``birth_date(ID number)`` the birth date an ID number carries (``YYYY-MM-DD``);
+``date(date-time)`` the date of a date-time (``YYYY-MM-DD``);
+``int(x)`` a number's whole part; ``round(x, places)``; ``coalesce(a, b)`` ``a`` unless it is
+empty, else ``b``. Three more are built in: ``today()`` and ``age(date or ID number)`` (whole
+years reached by today) read the context, and ``if(condition, a, b)`` evaluates only the
+branch it takes.
 """
 
 
@@ -532,9 +581,13 @@ class _Parser:
             self._arity(name, args, 1)
             (arg,) = args
             return lambda ctx: _age(arg(ctx), ctx.today)
+        if name.text == "if":
+            self._arity(name, args, 3)
+            condition, then, otherwise = args
+            return lambda ctx: then(ctx) if truthy(condition(ctx)) else otherwise(ctx)
         entry = FUNCTIONS.get(name.text)
         if entry is None:
-            known = ", ".join(sorted([*FUNCTIONS, "today", "age"]))
+            known = ", ".join(sorted([*FUNCTIONS, "today", "age", "if"]))
             raise ExpressionError(
                 f"unknown function {name.text!r} (known: {known})", self.source, name.pos
             )

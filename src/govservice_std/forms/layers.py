@@ -26,6 +26,12 @@ from govservice_std.errors import (
     PluginError,
 )
 from govservice_std.forms.library import FORMS_FOLDER, FormLibrary
+from govservice_std.forms.sources import (
+    DIVISIONS_FILE,
+    DivisionList,
+    DivisionUnit,
+    division_choices,
+)
 from govservice_std.forms.spec import FormSpec
 from govservice_std.forms.validate import CompiledForm, CrossCheck, compile_form
 from govservice_std.localities import Provenance
@@ -88,6 +94,7 @@ def resolve_forms(resolved: ResolvedLocality) -> FormLibrary:
     forms: dict[str, CompiledForm] = {}
     provenance: dict[str, Provenance] = {}
     chain = resolved.chain
+    choices = division_choices([info.locality for info in chain], _division_units(resolved))
     for info in chain:
         data = info.locality.data
         folder = data / FORMS_FOLDER if data is not None else None
@@ -106,7 +113,7 @@ def resolve_forms(resolved: ResolvedLocality) -> FormLibrary:
                     [DataProblem("id", f"must equal the file name {stem!r} (got {spec.id!r})")],
                     source=source,
                 )
-            forms[spec.id] = compile_form(spec, source=source)
+            forms[spec.id] = compile_form(spec, source=source, choice_sources=choices)
             provenance[spec.id] = Provenance(
                 info.code, info.plugin.name, f"{FORMS_FOLDER}/{file.name}"
             )
@@ -125,7 +132,30 @@ def resolve_forms(resolved: ResolvedLocality) -> FormLibrary:
             forms[check.form] = forms[check.form].with_checks(
                 [_guarded(check, resolved.host.info(info.plugin.name))]
             )
-    return FormLibrary(resolved.code, forms, provenance)
+    return FormLibrary(resolved.code, forms, provenance, choices)
+
+
+def _division_units(resolved: ResolvedLocality) -> list[DivisionUnit]:
+    """Every layer's ``divisions.toml`` units, parent first; each must lie in its layer."""
+    units: dict[str, DivisionUnit] = {}
+    for info in resolved.chain:
+        data = info.locality.data
+        file = data / DIVISIONS_FILE if data is not None else None
+        if file is None or not file.is_file():
+            continue
+        source = source_name(info, file)
+        listed = load(file, DivisionList, source=source)
+        outside = listed.within(info.code)
+        if outside:
+            raise InvalidDataError(
+                [
+                    DataProblem(f"units[{i}].code", f"{u.code} does not lie in {info.code}")
+                    for i, u in outside
+                ],
+                source=source,
+            )
+        units.update((unit.code.value, unit) for unit in listed.units)
+    return list(units.values())
 
 
 PARTS: Mapping[str, Callable[[ResolvedLocality], object]] = {"forms": resolve_forms}

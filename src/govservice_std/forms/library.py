@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from govservice_std.divisions import DivisionCode
+from govservice_std.forms.spec import Choice
 from govservice_std.forms.validate import CompiledForm
 from govservice_std.items import ServiceItem
 from govservice_std.localities import Provenance
@@ -31,6 +32,8 @@ class FormLibrary:
         code: The locality's code.
         provenance: For each form id, the layer that set it (a later layer's form of the
             same id replaces an earlier one).
+        choice_sources: The options of the built-in choice sources (``towns`` …): the
+            locality's division units.
     """
 
     def __init__(
@@ -38,10 +41,12 @@ class FormLibrary:
         code: DivisionCode,
         forms: Mapping[str, CompiledForm],
         provenance: Mapping[str, Provenance],
+        choice_sources: Mapping[str, tuple[Choice, ...]] | None = None,
     ) -> None:
         self.code = code
         self._forms = dict(forms)
         self.provenance: Mapping[str, Provenance] = dict(provenance)
+        self.choice_sources: Mapping[str, tuple[Choice, ...]] = dict(choice_sources or {})
 
     def __iter__(self) -> Iterator[CompiledForm]:
         return iter(self._forms.values())

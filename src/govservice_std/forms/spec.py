@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -28,9 +28,25 @@ from govservice_std.errors import FieldValueError
 from govservice_std.forms._patterns import PatternError, compile_pattern
 from govservice_std.i18n import LabelledEnum
 
-__all__ = ["Choice", "Field", "FieldType", "FormExample", "FormSpec"]
+__all__ = ["CHOICE_SOURCES", "Choice", "Field", "FieldType", "FormExample", "FormSpec"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+# A language tag as XLSForm's ``label::lang`` columns use them: ``zh``, ``en``, ``ug``,
+# ``zh-Hant`` …
+_LANG = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+CHOICE_SOURCES: dict[str, str] = {
+    "counties": "county",
+    "towns": "town",
+    "villages": "village",
+}
+"""The built-in choice sources (``choice_source``) and the division level each offers.
+
+Their options are the locality's division units (its ``divisions.toml`` and the chain's
+localities): the value is the division code, the label the unit's name, and an option's
+parent, which a ``choice_filter`` compares with, is the code of the unit it lies in.
+"""
 
 
 class FieldType(LabelledEnum):
@@ -40,6 +56,8 @@ class FieldType(LabelledEnum):
     NUMBER = "number", "number"
     BOOLEAN = "boolean", "yes/no"
     DATE = "date", "date"
+    DATETIME = "datetime", "date and time"
+    TIME = "time", "time of day"
     CHOICE = "choice", "single choice"
     MULTI_CHOICE = "multi_choice", "multiple choice"
     ID_CARD = "id_card", "resident ID card number"
@@ -61,6 +79,20 @@ def _to_type(value: FieldType | str) -> FieldType:
     return to_enum(FieldType, value, "type")
 
 
+def _to_texts(value: Any) -> dict[str, str]:
+    """A table of texts by language tag (``{ ug = "…" }``), checked."""
+    if not isinstance(value, dict):
+        raise FieldValueError("", f"must be a table of texts by language (got {value!r})")
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+            raise FieldValueError("", f"not a language tag: {lang!r}")
+        if not isinstance(text, str) or not text.strip():
+            raise FieldValueError(lang, "must be a non-empty text")
+        out[lang] = text
+    return out
+
+
 def _field_name(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not _NAME.fullmatch(value):
         raise FieldValueError(
@@ -77,11 +109,28 @@ class Choice:
         value: What the application carries.
         label: The Chinese label.
         label_en: The English label.
+        labels: Labels in the form's further languages, by language tag (``label::ug``).
+        parent: For a cascading select, the value of the earlier answer this option
+            belongs under: the field's ``choice_filter`` must give this value for the option
+            to be offered.
     """
 
     value: str = attrs.field(validator=not_blank)
     label: str = attrs.field(validator=not_blank)
     label_en: str = ""
+    labels: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    parent: str = ""
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``: Chinese, English or a further language (else English).
+
+        An option without an English label shows its Chinese one.
+        """
+        if lang == "zh":
+            return self.label
+        if lang != "en" and lang in self.labels:
+            return self.labels[lang]
+        return self.label_en or self.label
 
 
 @attrs.frozen
@@ -113,6 +162,24 @@ class Field:
         fields: The nested fields (group, repeat).
         min_items: Fewest rows (repeat).
         max_items: Most rows (repeat; 50 when not given).
+        labels: Labels in the form's further languages, by tag (``label::ug``).
+        hints: The hint in English and the further languages (``hint::en``, ``hint::ug``).
+        constraint_messages: Constraint messages in the form's further languages.
+        calculate: An expression whose value is the field's value: the application may
+            leave the field out; a value it gives must equal the calculation. Rules that
+            name the field see the calculated value.
+        default: The value taken when the application leaves the field empty (checked
+            like any value of the field when the form is compiled).
+        read_only: The applicant may not change the value: a value given must equal the
+            default (or the calculation); without either, the field must stay empty.
+        choice_source: A built-in list of options (``CHOICE_SOURCES``: ``towns``,
+            ``villages``, ``counties``), the locality's division units, instead of
+            ``choices``.
+        choice_filter: An expression over earlier answers: only options whose ``parent``
+            equals its value (or is in it, for a list) are offered (cascading selects).
+        repeat_count: An expression giving the number of rows a repeat must have.
+        material: The id of the item's material an attachment field carries
+            (``Material.id``); ``govstd check`` reports one the form's item lacks.
     """
 
     name: str = attrs.field(validator=_field_name)
@@ -138,8 +205,18 @@ class Field:
     fields: tuple[Field, ...] = attrs.field(default=(), converter=to_tuple)
     min_items: int | None = None
     max_items: int | None = None
+    labels: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    hints: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    constraint_messages: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    calculate: str | None = None
+    default: Any = None
+    read_only: bool = False
+    choice_source: str | None = None
+    choice_filter: str | None = None
+    repeat_count: str | None = None
+    material: str | None = None
 
-    def __attrs_post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:  # noqa: PLR0912, PLR0915 - one test per rule
         kind = self.type
         texty = kind in (FieldType.TEXT, FieldType.ADDRESS)
         self._only("min_length", texty)
@@ -152,7 +229,28 @@ class Field:
         self._only("max_selected", kind is FieldType.MULTI_CHOICE)
         self._only("min_items", kind is FieldType.REPEAT)
         self._only("max_items", kind is FieldType.REPEAT)
-        if kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
+        self._only("repeat_count", kind is FieldType.REPEAT)
+        choosing = kind in (FieldType.CHOICE, FieldType.MULTI_CHOICE)
+        self._only("choice_source", kind is FieldType.CHOICE)
+        self._only("choice_filter", choosing)
+        self._only("material", kind is FieldType.ATTACHMENT)
+        for rule in ("calculate", "default", "read_only"):
+            self._only(rule, not kind.container)
+        if self.calculate is not None and self.default is not None:
+            raise FieldValueError("default", "a calculated field takes no default")
+        if self.material is not None:
+            identifier(
+                self, cast("attrs.Attribute[str]", attrs.fields(Field).material), self.material
+            )
+        if self.choice_source is not None:
+            if self.choice_source not in CHOICE_SOURCES:
+                known = ", ".join(sorted(CHOICE_SOURCES))
+                raise FieldValueError(
+                    "choice_source", f"must be one of {known} (got {self.choice_source!r})"
+                )
+            if self.choices:
+                raise FieldValueError("choices", "a field with a choice_source lists no choices")
+        elif choosing:
             if not self.choices:
                 raise FieldValueError("choices", f"a {kind.value} field needs choices")
             unique(self.choices, lambda c: c.value, "choices", "choice value")
@@ -186,9 +284,22 @@ class Field:
                 raise FieldValueError(high, f"must be >= {low} {lo} (got {hi})")
 
     def _only(self, name: str, allowed: bool) -> None:
-        default = attrs.fields_dict(Field)[name].default
+        default: Any = attrs.fields_dict(Field)[name].default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
         if not allowed and getattr(self, name) != default:
             raise FieldValueError(name, f"does not apply to a {self.type.value} field")
+
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``: Chinese, English or a further language (else English).
+
+        A field without an English label shows its name.
+        """
+        if lang == "zh":
+            return self.label
+        if lang != "en" and lang in self.labels:
+            return self.labels[lang]
+        return self.label_en or self.name
 
     def walk(self, prefix: str = "") -> Iterator[tuple[str, Field]]:
         """This field and every field below it, with dotted paths (``[]`` marks a repeat)."""
@@ -235,8 +346,15 @@ class FormSpec:
         id: The form's id, also its file name (``forms/<id>.toml``).
         title: The Chinese title.
         title_en: The English title.
-        version: The form's version, for the applicant's records.
+        version: The form's version: every validation result carries it, and a case
+            opened from an application keeps it.
         fields: The top-level fields.
+        languages: The languages the form speaks (``zh`` and ``en`` always, then any
+            further ones whose labels the fields carry in ``labels``).
+        titles: The title in the further languages.
+        messages: Problem message templates in the further languages, by language then
+            problem code (``{ ug = { required = "…{label}…" } }``); a code without one
+            uses the English template.
         illustrative: Whether the form is an invented example rather than a real form.
         notes: Free text (sources, what is illustrative).
         examples: Example applications, checked against the form by ``govstd check``.
@@ -246,15 +364,59 @@ class FormSpec:
     title: str = attrs.field(validator=not_blank)
     fields: tuple[Field, ...] = attrs.field(converter=to_tuple)
     title_en: str = ""
-    version: str = "1"
+    version: str = attrs.field(default="1", validator=not_blank)
     illustrative: bool = False
     notes: str = ""
     examples: tuple[FormExample, ...] = attrs.field(default=(), converter=to_tuple)
+    languages: tuple[str, ...] = attrs.field(default=("zh", "en"), converter=to_tuple)
+    titles: dict[str, str] = attrs.field(factory=dict, converter=_to_texts)
+    messages: dict[str, dict[str, str]] = attrs.field(factory=dict)
 
-    def __attrs_post_init__(self) -> None:
+    def __attrs_post_init__(self) -> None:  # noqa: PLR0912 - one test per rule
         if not self.fields:
             raise FieldValueError("fields", "a form needs at least one field")
         unique(self.fields, lambda f: f.name, "fields", "field name")
+        langs = self.languages
+        if langs[:2] != ("zh", "en"):
+            raise FieldValueError("languages", f"must start with 'zh', 'en' (got {list(langs)})")
+        for index, lang in enumerate(langs):
+            if not isinstance(lang, str) or not _LANG.fullmatch(lang):
+                raise FieldValueError(f"languages[{index}]", f"not a language tag: {lang!r}")
+        unique(langs, str, "languages", "language")
+        further = set(langs[2:])
+        for lang in self.titles:
+            if lang not in further:
+                raise FieldValueError(f"titles.{lang}", "not one of the form's further languages")
+        for lang, templates in self.messages.items():
+            if lang not in further:
+                raise FieldValueError(f"messages.{lang}", "not one of the form's further languages")
+            if not isinstance(templates, dict):
+                raise FieldValueError(f"messages.{lang}", "must be a table of templates by code")
+            for code, template in templates.items():
+                if not isinstance(template, str) or not template.strip():
+                    raise FieldValueError(f"messages.{lang}.{code}", "must be a non-empty text")
+        for path, field in self.walk():
+            tables = [("labels", field.labels), ("constraint_messages", field.constraint_messages)]
+            tables.append(("hints", {k: v for k, v in field.hints.items() if k != "en"}))
+            tables += [
+                (f"choices[{i}].labels", choice.labels) for i, choice in enumerate(field.choices)
+            ]
+            for what, table in tables:
+                for lang in table:
+                    if lang not in further:
+                        raise FieldValueError(
+                            f"{path}.{what}.{lang}",
+                            "not one of the form's further languages "
+                            f"(declare it in languages: {list(langs)})",
+                        )
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``, falling back to the English, then the Chinese title."""
+        if lang == "zh":
+            return self.title
+        if lang != "en" and lang in self.titles:
+            return self.titles[lang]
+        return self.title_en or self.title
 
     def walk(self) -> Iterator[tuple[str, Field]]:
         """Every field with its dotted path, depth first."""

@@ -8,13 +8,22 @@ question (``type``, ``name``, ``label``, ``hint``, ``required``, ``relevant``,
 :class:`~govservice_std.forms.spec.FormSpec`; :func:`form_to_workbook` writes a form back in
 the same shape, and reading that workbook gives the same form.
 
-Types: ``text``, ``integer``, ``decimal``, ``date``, ``select_one LIST``,
-``select_multiple LIST``, ``begin_group``/``end_group``, ``begin_repeat``/``end_repeat``,
-``file``/``image`` (an attachment), and the library's own types by name (``boolean``,
-``id_card``, ``uscc``, ``mobile``, ``division``, ``address``, ``number``). English labels
-go in ``label::English (en)`` (and the same for ``constraint_message``). Columns named
-after the other :class:`~govservice_std.forms.spec.Field` attributes (``max_length``,
-``minimum``, ``min_items`` …) set them.
+Types: ``text``, ``integer``, ``decimal``, ``date``, ``dateTime``, ``time``,
+``select_one LIST``, ``select_multiple LIST``, ``begin_group``/``end_group``,
+``begin_repeat``/``end_repeat``, ``file``/``image`` (an attachment), ``calculate`` (a text
+field with a ``calculation``), and the library's own types by name (``boolean``,
+``id_card``, ``uscc``, ``mobile``, ``division``, ``address``, ``number``).
+``select_one towns`` (``counties``, ``villages``) with no such list on the ``choices``
+sheet takes its options from the built-in division source of that name. English labels go
+in ``label::English (en)``, further languages in ``label::ug`` or ``label::Uyghur (ug)``
+(and the same for ``constraint_message`` and the settings' ``form_title``); the form then
+declares those languages. The columns ``calculation``, ``default``, ``read_only``,
+``repeat_count`` and ``choice_filter`` map onto the field attributes of those names
+(``calculate`` for ``calculation``); a ``choice_filter`` is written as XLSForm's cascading
+selects write it, ``column = expression``, where ``column`` is a column of the list's rows
+on the ``choices`` sheet (the options' ``parent``). Columns named after the other
+:class:`~govservice_std.forms.spec.Field` attributes (``max_length``, ``minimum``,
+``min_items``, ``material`` …) set them. The settings' ``version`` is the form's version.
 
 Expressions are translated into the library's rule language, token by token, never
 evaluated: ``${name}`` becomes the field's path, ``=`` becomes ``==``, ``div`` and ``mod``
@@ -40,7 +49,7 @@ from typing import Any
 import attrs
 
 from govservice_std.errors import GovServiceError, InvalidDataError
-from govservice_std.forms.spec import Field, FieldType, FormSpec
+from govservice_std.forms.spec import CHOICE_SOURCES, Field, FieldType, FormSpec
 from govservice_std.serialization import structure
 from govservice_std.spreadsheets import cells as c
 from govservice_std.spreadsheets._problems import CellError, SheetProblem, SpreadsheetError
@@ -69,7 +78,9 @@ _EXTRA = (
     "max_selected",
     "min_items",
     "max_items",
+    "material",
 )
+_RULES = ("relevant", "constraint", "calculation", "repeat_count")
 SURVEY_COLUMNS = (
     "type",
     "name",
@@ -81,6 +92,11 @@ SURVEY_COLUMNS = (
     "constraint",
     "constraint_message",
     _MESSAGE_EN,
+    "calculation",
+    "default",
+    "read_only",
+    "choice_filter",
+    "repeat_count",
     *_EXTRA,
 )
 """The ``survey`` sheet's columns, as :func:`form_to_workbook` writes them."""
@@ -117,6 +133,12 @@ _XLS_FUNCTIONS = {
     "year": "year",
     "empty": "empty",
     "len": "len",
+    "if": "if",
+    "coalesce": "coalesce",
+    "round": "round",
+    "int": "int",
+    "birth_date": "birth_date",
+    "date": "date",
 }
 _XLS_WORDS = {"and": "and", "or": "or", "not": "not", "div": "/", "mod": "%", "null": "null"}
 
@@ -231,6 +253,12 @@ _RULE_FUNCTIONS = {
     "age": "age",
     "year": "year",
     "empty": "empty",
+    "if": "if",
+    "coalesce": "coalesce",
+    "round": "round",
+    "int": "int",
+    "birth_date": "birth_date",
+    "date": "date",
 }
 
 
@@ -304,10 +332,18 @@ def _heading_key(heading: object) -> str:
     base, sep, lang = text.partition("::")
     base = base.strip().lower().replace(" ", "_")
     if sep:
-        lang_l = lang.lower()
-        english = "english" in lang_l or lang_l.strip() in ("en", "(en)")
-        return f"{base}::en" if english else f"{base}::{lang.strip()}"
+        tag = _LANG_IN.search(lang)
+        code = tag.group(1) if tag else lang.strip()
+        lower = code.lower()
+        if "english" in lang.lower() or lower == "en":
+            return f"{base}::en"
+        if lower in {"zh", "zh-hans"} or lang.strip().lower() == "chinese":
+            return base
+        return f"{base}::{code}"
     return base
+
+
+_LANG_IN = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\)\s*$")
 
 
 def _rows(grid: Grid) -> list[_Row]:
@@ -380,7 +416,8 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
             [SheetProblem("survey", 0, 0, "", "缺少 survey 工作表", "no 'survey' sheet")],
             source=source,
         )
-    choices: dict[str, list[dict[str, str]]] = {}
+    choices: dict[str, list[dict[str, Any]]] = {}
+    languages: set[str] = set()
     choices_sheet = _sheet(grids, "choices")
     for row in _rows(choices_sheet) if choices_sheet is not None else []:
         list_name = c.text(row.cells.get("list_name", ""))
@@ -390,9 +427,22 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
             missing = "list_name" if not list_name else ("name" if value is None else "label")
             problems.append(row.problem("choices", missing, "必填项为空", "is empty"))
             continue
-        choice = {"value": c.text(value), "label": c.text(label)}
+        choice: dict[str, Any] = {"value": c.text(value), "label": c.text(label)}
         if "label::en" in row.cells:
             choice["label_en"] = c.text(row.cells["label::en"])
+        further = {
+            key.partition("::")[2]: c.text(cell)
+            for key, cell in row.cells.items()
+            if key.startswith("label::") and key != "label::en"
+        }
+        if further:
+            choice["labels"] = further
+            languages.update(further)
+        choice["_columns"] = {
+            key: c.text(cell)
+            for key, cell in row.cells.items()
+            if key not in ("list_name", "name", "label") and "::" not in key
+        }
         choices.setdefault(list_name, []).append(choice)
     settings: dict[str, object] = {}
     settings_sheet = _sheet(grids, "settings")
@@ -455,7 +505,9 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
                 )
                 continue
             node["type"] = "choice" if kind == "select_one" else "multi_choice"
-            if argument not in choices:
+            if argument in CHOICE_SOURCES and argument not in choices and kind == "select_one":
+                node["choice_source"] = argument
+            elif argument not in choices:
                 problems.append(
                     row.problem(
                         "survey",
@@ -465,7 +517,10 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
                     )
                 )
                 continue
-            node["choices"] = choices[argument]
+            else:
+                node["choices"] = choices[argument]
+        elif kind == "calculate":
+            node["type"] = "text"
         elif kind in _TYPES:
             node["type"], integer = _TYPES[kind]
             if integer:
@@ -528,18 +583,48 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
         ):
             if key in cells:
                 node[attr] = c.text(cells[key])
-        for key in ("relevant", "constraint"):
+        for base, attr in (
+            ("label", "labels"),
+            ("constraint_message", "constraint_messages"),
+            ("hint", "hints"),
+        ):
+            further = {
+                key.partition("::")[2]: c.text(cell)
+                for key, cell in cells.items()
+                if key.startswith(f"{base}::") and (key != f"{base}::en" or base == "hint")
+            }
+            if further:
+                node[attr] = further
+                languages.update(lang for lang in further if lang != "en")
+        for key in _RULES:
             if key in cells:
                 try:
-                    node[key] = to_rule(c.text(cells[key]), resolver(node))
+                    rule = to_rule(c.text(cells[key]), resolver(node))
                 except CellError as exc:
                     problems.append(row.problem("survey", key, exc.message, exc.message_en))
+                    continue
+                node["calculate" if key == "calculation" else key] = rule
+        if "read_only" in cells:
+            try:
+                node["read_only"] = c.boolean(_bare(cells["read_only"]))
+            except CellError as exc:
+                problems.append(row.problem("survey", "read_only", exc.message, exc.message_en))
+        if "default" in cells:
+            try:
+                node["default"] = _default(node.get("type", ""), cells["default"])
+            except CellError as exc:
+                problems.append(row.problem("survey", "default", exc.message, exc.message_en))
+        if "choice_filter" in cells:
+            try:
+                _choice_filter(node, c.text(cells["choice_filter"]), resolver(node))
+            except CellError as exc:
+                problems.append(row.problem("survey", "choice_filter", exc.message, exc.message_en))
+        elif "choices" in node:
+            node["choices"] = [_bare_choice(ch) for ch in node["choices"]]
         if "required" in cells:
             raw = cells["required"]
             try:
-                node["required"] = c.boolean(
-                    raw if not isinstance(raw, str) else raw.strip().removesuffix("()")
-                )
+                node["required"] = c.boolean(_bare(raw))
             except CellError:
                 try:
                     node["required_if"] = to_rule(c.text(raw), resolver(node))
@@ -550,7 +635,7 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
                 try:
                     extra: object = (
                         c.text(cells[key])
-                        if key == "pattern"
+                        if key in ("pattern", "material")
                         else c.number(cells[key])
                         if key in ("minimum", "maximum")
                         else c.integer(cells[key])
@@ -575,6 +660,19 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
         data["title_en"] = c.text(settings["form_title::en"])
     if "version" in settings:
         data["version"] = c.text(settings["version"])
+    titles = {
+        key.partition("::")[2]: c.text(cell)
+        for key, cell in settings.items()
+        if key.startswith("form_title::") and key != "form_title::en"
+    }
+    languages.update(titles)
+    if titles:
+        data["titles"] = titles
+    if "languages" in settings:
+        languages.update(c.text(settings["languages"]).split())
+    languages.difference_update(("zh", "en"))
+    if languages:
+        data["languages"] = ["zh", "en", *sorted(languages)]
     if "illustrative" in settings:
         try:
             data["illustrative"] = c.boolean(settings["illustrative"])
@@ -602,6 +700,51 @@ def form_from_grids(  # noqa: PLR0912, PLR0915 - one pass over the survey rows
                 problems.append(target.problem("survey", key, problem.message, problem.message))
         raise SpreadsheetError(sorted(problems, key=_order), source=source) from None
     return spec
+
+
+def _bare(raw: object) -> object:
+    """A yes/no cell as XLSForm writes it (``yes``, ``true()``)."""
+    return raw.strip().removesuffix("()") if isinstance(raw, str) else raw
+
+
+def _default(kind: str, raw: object) -> object:
+    """A ``default`` cell as a value of the field's type."""
+    if kind == "number":
+        return c.number(raw)
+    if kind == "boolean":
+        return c.boolean(_bare(raw))
+    return c.text(raw)
+
+
+_FILTER = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)", re.DOTALL)
+
+
+def _choice_filter(node: dict[str, Any], text: str, refs: Callable[[str], str | None]) -> None:
+    """``column = expression``: the options' ``parent`` from ``column``, the rule from the rest."""
+    match = _FILTER.fullmatch(text)
+    if match is None:
+        raise ExpressionMappingError(
+            f"选项筛选条件“{text}”应写作“列名 = 表达式”（如 town = ${{town}}）",
+            f"the choice filter {text!r} must read 'column = expression' (town = ${{town}})",
+        )
+    column, rest = match.group(1), match.group(2)
+    node["choice_filter"] = to_rule(rest.strip(), refs)
+    if "choice_source" in node:
+        return
+    options = []
+    for choice in node.get("choices", []):
+        parent = choice["_columns"].get(column)
+        if parent is None:
+            raise ExpressionMappingError(
+                f"选项“{choice['value']}”缺少筛选列“{column}”",
+                f"option {choice['value']!r} has no value in the filter column {column!r}",
+            )
+        options.append({**_bare_choice(choice), "parent": parent})
+    node["choices"] = options
+
+
+def _bare_choice(choice: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in choice.items() if not k.startswith("_")}
 
 
 def _order(problem: SheetProblem) -> tuple[str, int, int]:
@@ -673,6 +816,8 @@ def _locate(path: str, rows: Mapping[str, int]) -> tuple[int, str]:
     key = {
         "label_en": "label::en",
         "constraint_message_en": "constraint_message::en",
+        "calculate": "calculation",
+        "choice_source": "type",
         "required_if": "required",
         "choices": "type",
         "fields": "type",
@@ -707,8 +852,27 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
         ExpressionMappingError: If a rule has no XLSForm counterpart (lists) or refers to
             a field whose name is not unique enough to reference.
     """
-    survey: list[list[object]] = [list(SURVEY_COLUMNS)]
-    choices: list[list[object]] = [["list_name", "name", "label", _EN]]
+    further = spec.languages[2:]
+    columns = [
+        *SURVEY_COLUMNS[:4],
+        *(f"label::{lang}" for lang in further),
+        SURVEY_COLUMNS[4],
+        *(f"hint::{lang}" for lang in ("en", *further)),
+        *SURVEY_COLUMNS[5:10],
+        *(f"constraint_message::{lang}" for lang in further),
+        *SURVEY_COLUMNS[10:],
+    ]
+    survey: list[list[object]] = [list(columns)]
+    parents = any(ch.parent for _, f in spec.walk() for ch in f.choices)
+    choice_head: list[object] = [
+        "list_name",
+        "name",
+        "label",
+        _EN,
+        *(f"label::{lang}" for lang in further),
+        *(["parent"] if parents else []),
+    ]
+    choices: list[list[object]] = [choice_head]
     tree = _tree(spec.fields)
     by_name: dict[str, list[dict[str, Any]]] = {}
     for node in tree.values():
@@ -733,7 +897,7 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
 
         return lookup
 
-    def emit(  # noqa: PLR0912 - one branch per optional column
+    def emit(  # noqa: PLR0912, PLR0915 - one branch per optional column
         fields: Sequence[Field], containers: tuple[str, ...]
     ) -> None:
         for field in fields:
@@ -742,18 +906,48 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
             if field.type.container:
                 row["type"] = f"begin_{field.type.value}"
             elif field.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE):
-                list_name = "_".join((*containers, field.name))
+                list_name = field.choice_source or "_".join((*containers, field.name))
                 kind = "select_one" if field.type is FieldType.CHOICE else "select_multiple"
                 row["type"] = f"{kind} {list_name}"
                 choices.extend(
-                    [list_name, ch.value, ch.label, ch.label_en or None] for ch in field.choices
+                    [
+                        list_name,
+                        ch.value,
+                        ch.label,
+                        ch.label_en or None,
+                        *(ch.labels.get(lang) for lang in further),
+                        *([ch.parent or None] if parents else []),
+                    ]
+                    for ch in field.choices
                 )
+                if field.choice_filter is not None:
+                    row["choice_filter"] = "parent = " + from_rule(field.choice_filter, own)
             elif field.type is FieldType.NUMBER:
                 row["type"] = "integer" if field.integer else "decimal"
+            elif field.type is FieldType.DATETIME:
+                row["type"] = "dateTime"
             else:
                 row["type"] = field.type.value
             if field.label_en:
                 row[_EN] = field.label_en
+            for lang, text in field.labels.items():
+                row[f"label::{lang}"] = text
+            for lang, text in field.hints.items():
+                row[f"hint::{lang}"] = text
+            for lang, text in field.constraint_messages.items():
+                row[f"constraint_message::{lang}"] = text
+            if field.calculate is not None:
+                row["calculation"] = from_rule(field.calculate, own)
+            if field.repeat_count is not None:
+                row["repeat_count"] = from_rule(field.repeat_count, own)
+            if field.default is not None:
+                row["default"] = (
+                    ("yes" if field.default else "no")
+                    if isinstance(field.default, bool)
+                    else field.default
+                )
+            if field.read_only:
+                row["read_only"] = "yes"
             if field.hint:
                 row["hint"] = field.hint
             if field.required:
@@ -772,27 +966,31 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
                 value = getattr(field, key)
                 if value is not None:
                     row[key] = value
-            survey.append([row.get(column) for column in SURVEY_COLUMNS])
+            survey.append([row.get(str(column)) for column in columns])
             if field.type.container:
                 emit(field.fields, (*containers, field.name))
-                survey.append([f"end_{field.type.value}", *([None] * (len(SURVEY_COLUMNS) - 1))])
+                survey.append([f"end_{field.type.value}", *([None] * (len(columns) - 1))])
 
     emit(spec.fields, ())
     settings_head: list[object] = [
         "form_id",
         "form_title",
         _TITLE_EN,
+        *(f"form_title::{lang}" for lang in further),
         "version",
         "illustrative",
         "notes",
+        *(["languages"] if further else []),
     ]
     settings_row: list[object] = [
         spec.id,
         spec.title,
         spec.title_en or None,
+        *(spec.titles.get(lang) for lang in further),
         spec.version,
         "yes" if spec.illustrative else "no",
         spec.notes or None,
+        *([" ".join(spec.languages)] if further else []),
     ]
     return {"survey": survey, "choices": choices, "settings": [settings_head, settings_row]}
 
@@ -800,7 +998,8 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
 def form_to_workbook(spec: FormSpec, path: Path | str) -> None:
     """Write a form as an XLSForm-style workbook that :func:`form_from_workbook` reads back.
 
-    Examples shipped with the form are not written (a workbook has no place for them).
+    Examples shipped with the form, and its message templates in further languages, are not
+    written (a workbook has no place for them).
 
     Raises:
         ExpressionMappingError: If a rule has no XLSForm counterpart.

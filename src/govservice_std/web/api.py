@@ -256,10 +256,12 @@ class ValidationView:
     Attributes:
         valid: Whether it has no problems.
         problems: Each problem: ``path``, ``code`` and ``message``.
+        version: The version of the form it was checked against.
     """
 
     valid: bool
     problems: tuple[dict[str, str], ...]
+    version: str = ""
 
 
 @attrs.frozen
@@ -697,6 +699,7 @@ class CatalogController(Controller):
         except KeyError:
             raise NotFoundException() from None
         data: dict[str, Any] = unstructure(form.spec)
+        data.setdefault("version", form.version)  # shown even when it is the default
         return data
 
     @post(
@@ -724,6 +727,7 @@ class CatalogController(Controller):
                 {"path": p.path, "code": p.code, "message": mask_ids(p.message)}
                 for p in result.problems
             ),
+            version=result.version,
         )
 
 

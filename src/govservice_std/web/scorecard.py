@@ -14,11 +14,7 @@ hall, or does not fit the locality's standard is refused then, not on the first 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import html
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
@@ -68,8 +64,6 @@ __all__ = [
     "ScorecardView",
     "hall_scoring",
     "load_hall_assessment",
-    "page_policy",
-    "style_hashes",
 ]
 
 Period = Literal["live", "day", "all"]
@@ -531,52 +525,6 @@ class ScorecardController(Controller):
 
 # -- the page -----------------------------------------------------------------------------------
 
-_STYLE_BLOCK = re.compile(r"<style(?:\s[^>]*)?>(.*?)</style>", re.DOTALL | re.IGNORECASE)
-_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-
-
-def _sha256(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def style_hashes(page: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The CSP hash sources of a page's inline ``<style>`` blocks and ``style`` attributes.
-
-    Each is ``'sha256-…'`` of the exact text a browser hashes (an attribute's value after
-    its character references are decoded), in order of first appearance, without repeats.
-
-    >>> blocks, attributes = style_hashes('<style>p{}</style><p style="color:red">')
-    >>> len(blocks), len(attributes), blocks[0].startswith("'sha256-")
-    (1, 1, True)
-    """
-    blocks = dict.fromkeys(_sha256(m.group(1)) for m in _STYLE_BLOCK.finditer(page))
-    attributes = dict.fromkeys(
-        _sha256(html.unescape(m.group(1) if m.group(1) is not None else m.group(2)))
-        for m in _STYLE_ATTRIBUTE.finditer(page)
-    )
-    return tuple(blocks), tuple(attributes)
-
-
-def page_policy(page: str, policy: str) -> str:
-    """``policy`` with ``style-src`` widened to exactly the inline styles ``page`` carries.
-
-    Never ``'unsafe-inline'``: each ``<style>`` block is allowed by its hash, and each
-    distinct ``style`` attribute by its hash under ``'unsafe-hashes'``.
-    """
-    blocks, attributes = style_hashes(page)
-    extra = [*blocks, *(("'unsafe-hashes'", *attributes) if attributes else ())]
-    if not extra:
-        return policy
-    directives = [d.strip() for d in policy.split(";") if d.strip()]
-    for index, directive in enumerate(directives):
-        if directive.split()[0] == "style-src":
-            directives[index] = " ".join([directive, *extra])
-            break
-    else:
-        directives.append(" ".join(["style-src", "'self'", *extra]))
-    return "; ".join(directives)
-
 
 def _lang(request: Request[Any, Any, Any]) -> str:
     # As every page: the service's language unless the page asks for the other (?lang=).
@@ -593,9 +541,13 @@ async def scorecard_page(
     request: Request[Any, Any, Any],
     day: Annotated[str | None, _DAY] = None,
 ) -> Response[Any]:
-    """The hall's scorecard as the printable A4 report of ``govstd evaluate --html``."""
+    """The hall's scorecard: the report of ``govstd evaluate --html`` as one of the pages.
+
+    The same template as the report file, in the pages' environment: the shared stylesheet
+    is linked rather than inlined, so the page keeps the pages' Content-Security-Policy, and
+    it prints on A4 as the file does.
+    """
     from govservice_std.reports.html import scorecard_html  # noqa: PLC0415
-    from govservice_std.web.app import CONTENT_SECURITY_POLICY  # noqa: PLC0415
 
     lang = _lang(request)
     try:
@@ -603,14 +555,26 @@ async def scorecard_page(
     except AccessDeniedError:
         return Redirect(f"{_root(request)}/login?next={quote('scorecard')}&lang={lang}")
     _, card = await _report(request, day)
-    page = await to_thread.run_sync(lambda: scorecard_html(card, lang=lang))
+    env = request.app.state.pages.env
+    root = _root(request)
+    query = f"day={quote(day)}" if day else ""
+
+    def render() -> str:
+        return scorecard_html(
+            card,
+            lang=lang,
+            env=env,
+            standalone=False,
+            static_url=f"{root}/static",
+            lang_switch=True,
+            switch_query=query,
+        )
+
+    page = await to_thread.run_sync(render)
     return Response(
         page,
         media_type="text/html; charset=utf-8",
-        headers={
-            "Content-Language": "zh-CN" if lang == "zh" else "en",
-            "Content-Security-Policy": page_policy(page, CONTENT_SECURITY_POLICY),
-        },
+        headers={"Content-Language": "zh-CN" if lang == "zh" else "en"},
     )
 
 
