@@ -118,6 +118,24 @@ def _form(*fields: Field, **extra: Any) -> gs.CompiledForm:
     return compile_form(FormSpec(id="t", title="测试", fields=list(fields), **extra))
 
 
+def test_a_total_of_fractions_equals_what_a_person_adds() -> None:
+    form = _form(
+        Field(
+            name="rows",
+            type="repeat",
+            label="成员",
+            fields=[Field(name="x", type="number", label="收入")],
+        ),
+        Field(name="total", type="number", label="合计", calculate="sum(rows.x)"),
+        Field(name="shown", type="text", label="合计文字", calculate="sum(rows.x)"),
+    )
+    app = {"rows": [{"x": 0.1}, {"x": 0.2}]}
+    assert form.calculate(app) == {"total": 0.3, "shown": "0.3"}
+    assert form.validate({**app, "total": 0.3, "shown": "0.3"}).valid
+    wrong = form.validate({**app, "total": 0.4})
+    assert [(p.path, p.code) for p in wrong.problems] == [("total", "calculated")]
+
+
 def test_repeat_count_wants_that_many_rows() -> None:
     form = _form(
         Field(name="n", type="number", label="人数", integer=True),

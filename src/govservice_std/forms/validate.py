@@ -609,18 +609,33 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _tidy(value: object) -> object:
+    """A calculated fraction to 15 significant digits, so ``0.1 + 0.2`` is ``0.3``.
+
+    Binary fractions carry noise in their last digits; a person who adds 0.1 and 0.2 writes
+    0.3, and the form must agree with them.
+
+    >>> _tidy(0.1 + 0.2), _tidy(2), _tidy("x")
+    (0.3, 2, 'x')
+    """
+    if value.__class__ is float and _is_number(value):
+        return float(f"{value:.15g}")
+    return value
+
+
 def _fit(field: Field) -> Callable[[object], object]:
     """Fit a calculation's result to its field: a number becomes text for a text field."""
     if field.type in (FieldType.TEXT, FieldType.ADDRESS):
 
         def as_text(value: object) -> object:
+            value = _tidy(value)
             if _is_number(value):
                 number: Any = value
                 return str(int(number)) if number == int(number) else repr(float(number))
             return value
 
         return as_text
-    return lambda value: value
+    return _tidy
 
 
 def _division_parent(value: str, level: str | None) -> str | None:
