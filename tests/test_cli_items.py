@@ -241,3 +241,19 @@ def test_validate_follows_the_language_of_the_run(runner: CliRunner) -> None:
     assert runner.invoke(cli, valid).output == "校验通过\n"
     assert runner.invoke(cli, ["--lang", "en", *valid]).output == "valid\n"
     assert runner.invoke(cli, [*valid, "--lang", "en"]).output == "valid\n"
+
+
+def test_form_rules_and_labels_follow_the_language_of_the_run(runner: CliRunner) -> None:
+    command = ["form", "441324", "441324-NY-001"]
+    chinese = runner.invoke(cli, command)
+    assert chinese.exit_code == 0, chinese.output
+    assert "计算式：sum(household.monthly_income)" in chinese.output
+    assert "行数：household_size" in chinese.output
+    for word in ("calculate:", "relevant:", "repeat_count:", "read_only:"):
+        assert word not in chinese.output
+    english = runner.invoke(cli, ["--lang", "en", *command])
+    assert english.exit_code == 0, english.output
+    assert "Rural homestead application" in english.output
+    assert "household size required" in english.output
+    assert "calculated as: sum(household.monthly_income)" in english.output
+    assert "申请人" not in english.output

@@ -19,7 +19,7 @@ from govservice_std.cli._base import (
     make_console,
     use_lang,
 )
-from govservice_std.i18n import N_, _, ngettext
+from govservice_std.i18n import N_, _, get_language, ngettext
 from govservice_std.reports.words import tier_short
 
 if TYPE_CHECKING:
@@ -396,23 +396,25 @@ def _describe(field: Field) -> str:
     rules = []
     if field.required:
         rules.append(_("required"))
-    for name in (
-        "required_if",
-        "relevant",
-        "constraint",
-        "calculate",
-        "default",
-        "read_only",
-        "choice_source",
-        "choice_filter",
-        "repeat_count",
-        "material",
+    if field.read_only:
+        rules.append(_("read-only"))
+    for name, title in (
+        ("required_if", _("required if")),
+        ("relevant", _("shown if")),
+        ("constraint", _("constraint")),
+        ("calculate", _("calculated as")),
+        ("default", _("default")),
+        ("choice_source", _("options from")),
+        ("choice_filter", _("options filtered by")),
+        ("repeat_count", _("rows")),
+        ("material", _("material")),
     ):
         value = getattr(field, name)
-        if value is not None and value is not False and value != "":
-            rules.append(f"{name}: {value}")
+        if value is not None and value != "":
+            rules.append(_("{rule}: {value}").format(rule=title, value=value))
     if field.choices:
-        choices = " / ".join(f"{c.value}={c.label}" for c in field.choices)
+        lang = get_language()
+        choices = " / ".join(f"{c.value}={c.label_in(lang)}" for c in field.choices)
         rules.append(_("choices: {choices}").format(choices=choices))
     return _("; ").join(rules)
 
@@ -450,12 +452,13 @@ def form(
 
     illustrative = _("illustrative")
     note = f" [dim]({illustrative})[/dim]" if spec.illustrative else ""
-    tree = Tree(f"[bold]{spec.title}[/bold] ({spec.id} v{spec.version}){note}")
+    lang = get_language()
+    tree = Tree(f"[bold]{spec.title_in(lang)}[/bold] ({spec.id} v{spec.version}){note}")
 
     def grow(node: Tree, fields: tuple[Field, ...]) -> None:
         for field in fields:
             rules = _describe(field)
-            label = f"{field.name} [cyan]{field.type.value}[/cyan] {field.label}"
+            label = f"{field.name} [cyan]{field.type.value}[/cyan] {field.label_in(lang)}"
             child = node.add(label + (f" [dim]{rules}[/dim]" if rules else ""))
             grow(child, field.fields)
 
