@@ -328,3 +328,36 @@ def test_kpis_of_a_database_with_nothing_finished_say_so(
     assert (code, out.strip()) == (0, "期间内没有办结的办件，也没有超期的在办件。")
     code, out, _ = run(capsys, "--lang", "en", "case", "--db", str(db), "kpis", "--json")
     assert json.loads(out) == []
+
+
+def test_an_invalid_application_is_told_in_the_language_of_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "cases.db")
+    bad = str(DATA / "allowance-invalid.json")
+    opening = ["open", "441324", "441324-MZ-005", bad, "--hall", "441324116"]
+    code, out, _ = run(capsys, "--lang", "en", "case", "--db", db, *opening)
+    assert code == 1
+    assert "no case" in out
+    assert "is required" in out
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in out)
+    code, out, _ = run(capsys, "case", "--db", db, *opening)
+    assert code == 1
+    assert "为必填项" in out
+
+
+def test_the_case_shows_the_version_of_its_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "cases.db"
+    code, out, _ = case(
+        capsys, db, "2026-03-02T09:00", "open", "441324", "441324-MZ-005", str(APPLICATION),
+        "--hall", "441324116", "--json",
+    )  # fmt: skip
+    assert code == 0
+    opened = json.loads(out)
+    assert opened["form_version"] == "1"
+    code, out, _ = case(capsys, db, "2026-03-02T09:00", "show", opened["case"])
+    assert "表单版本：1" in out
+    code, out, _ = run(capsys, "--lang", "en", "case", "--db", str(db), "show", opened["case"])
+    assert "form version: 1" in out

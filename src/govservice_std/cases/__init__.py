@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govservice_std.cases.engine import CaseEngine
 from govservice_std.cases.model import Case, CaseStatus
 from govservice_std.cases.stores import CaseStore, PostgresCaseStore, SQLiteCaseStore
 from govservice_std.errors import CaseError, DataProblem, InvalidDataError
 from govservice_std.registry import Registry, ResolvedLocality
+
+if TYPE_CHECKING:
+    from govservice_std.forms.validate import Lang
 
 __all__ = [
     "Case",
@@ -73,6 +76,7 @@ def open_case(
     window: str = "",
     staff: str = "",
     ticket: str = "",
+    lang: Lang = "zh",
 ) -> Case:
     """Receive an application for an item at a hall: validate it, then open its case.
 
@@ -90,6 +94,8 @@ def open_case(
         window: The window that receives it.
         staff: Who receives it.
         ticket: The queue ticket it was received on.
+        lang: The language of the application's problems, if it has any (``"zh"`` or
+            ``"en"``).
 
     Raises:
         CaseError: If the locality has no such item or hall, or the hall's tier may not
@@ -117,7 +123,7 @@ def open_case(
         )
     form_version = ""
     if item.form is not None:
-        result = resolved.forms.for_item(item).validate(application)
+        result = resolved.forms.for_item(item).validate(application, lang=lang)
         form_version = result.version
         if not result.valid:
             raise InvalidDataError(

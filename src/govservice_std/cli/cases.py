@@ -161,6 +161,7 @@ def open_case_cmd(  # noqa: PLR0917 - click passes each option as an argument
         c = open_case(
             q.engine(create=True), resolved, item_code, data,
             hall=hall, window=window, staff=staff, ticket=ticket,
+            lang="en" if current_lang() == "en" else "zh",
         )  # fmt: skip
     except InvalidDataError as exc:
         click.echo(_("the application has problems; no case:"))
@@ -180,6 +181,7 @@ def _case_json(q: CaseContext, c: Case) -> dict[str, Any]:
     return {
         "case": c.number,
         "status": c.status.value,
+        "form_version": c.opened.form_version,
         "record": record_of(c),
         "steps": list(c.steps),
         "clock": {
@@ -362,6 +364,10 @@ def show(q: CaseContext, number: str, as_json: bool) -> None:
     rows = [
         (_("item"), f"{c.opened.item} {c.opened.item_name}" if zh else c.opened.item),
         (_("hall"), c.opened.hall),
+    ]
+    if c.opened.form_version:
+        rows.append((_("form version"), c.opened.form_version))
+    rows += [
         (_("received"), c.received.isoformat(timespec="minutes")),
         (_("accepted"), c.accepted.isoformat() if c.accepted else "—"),
         (_("limit"), f"{r.limit}"),
