@@ -178,3 +178,26 @@ def test_the_form_command_writes_a_workbook_import_reads_back(tmp_path: Path) ->
     assert imported.exit_code == 0, imported.output
     back = load(tmp_path / "data" / "forms" / f"{spec.id}.toml", FormSpec)
     assert back == attrs.evolve(spec, examples=())
+
+
+def test_defaults_of_every_kind_round_trip(tmp_path: Path) -> None:
+    from govservice_std.forms.spec import Choice
+
+    options = [Choice(value="a", label="甲"), Choice(value="b", label="乙")]
+    spec = FormSpec(
+        id="d",
+        title="默认值",
+        fields=[
+            Field(
+                name="many", type="multi_choice", label="多选", choices=options, default=["a", "b"]
+            ),
+            Field(name="one", type="choice", label="单选", choices=options, default="b"),
+            Field(name="n", type="number", label="数", default=2.5),
+            Field(name="yes", type="boolean", label="是否", default=True),
+            Field(name="at", type="time", label="时间", default="08:30"),
+        ],
+    )
+    form_to_workbook(spec, tmp_path / "d.xlsx")
+    back = form_from_workbook(tmp_path / "d.xlsx")
+    assert back == spec
+    assert compile_form(back).validate({}).valid

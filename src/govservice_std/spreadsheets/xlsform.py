@@ -713,6 +713,8 @@ def _default(kind: str, raw: object) -> object:
         return c.number(raw)
     if kind == "boolean":
         return c.boolean(_bare(raw))
+    if kind == "multi_choice":  # XLSForm: the values chosen, separated by spaces
+        return c.text(raw).split()
     return c.text(raw)
 
 
@@ -941,11 +943,12 @@ def form_to_rows(spec: FormSpec) -> dict[str, list[list[object]]]:  # noqa: PLR0
             if field.repeat_count is not None:
                 row["repeat_count"] = from_rule(field.repeat_count, own)
             if field.default is not None:
-                row["default"] = (
-                    ("yes" if field.default else "no")
-                    if isinstance(field.default, bool)
-                    else field.default
-                )
+                default = field.default
+                if isinstance(default, bool):
+                    default = "yes" if default else "no"
+                elif isinstance(default, list | tuple):
+                    default = " ".join(str(value) for value in default)
+                row["default"] = default
             if field.read_only:
                 row["read_only"] = "yes"
             if field.hint:
