@@ -257,3 +257,20 @@ def test_form_rules_and_labels_follow_the_language_of_the_run(runner: CliRunner)
     assert "household size required" in english.output
     assert "calculated as: sum(household.monthly_income)" in english.output
     assert "申请人" not in english.output
+
+
+def test_illustrative_elements_and_the_result_are_named_in_the_language_of_the_run(
+    runner: CliRunner,
+) -> None:
+    command = ["item", "441324", "441324-MZ-005"]
+    chinese = runner.invoke(cli, command)
+    assert chinese.exit_code == 0, chinese.output
+    assert "办理结果：" in chinese.output
+    assert "评估结果" not in chinese.output
+    line = next(x for x in chinese.output.splitlines() if x.startswith("示例数据："))
+    assert "申请材料" in line
+    assert not any(ch.isascii() and ch.isalpha() for ch in line)
+    checklist = runner.invoke(cli, [*command, "--checklist"])
+    assert checklist.output.rstrip().endswith("示例数据：申请材料")
+    english = runner.invoke(cli, ["--lang", "en", *command, "--checklist"])
+    assert english.output.rstrip().endswith("Illustrative data: Materials")

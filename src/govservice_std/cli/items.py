@@ -23,6 +23,8 @@ from govservice_std.i18n import N_, _, get_language, ngettext
 from govservice_std.reports.words import tier_short
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from govservice_std.forms import CompiledForm, Field
     from govservice_std.items import Catalog, Checklist, Material, ServiceItem
     from govservice_std.localities import Provenance
@@ -206,7 +208,51 @@ def item(  # noqa: PLR0917 - click passes each option as an argument
     if found.steps:
         click.echo(_("Steps: {steps}").format(steps=" → ".join(found.steps)))
     if found.illustrative:
-        click.echo(_("Illustrative data: {fields}").format(fields=", ".join(found.illustrative)))
+        click.echo(_illustrative(found.illustrative))
+
+
+# The element names an item's ``illustrative`` list uses, as people read them.
+_ELEMENT_LABELS = {
+    "code": N_("Item code"),
+    "basic_code": N_("Basic code"),
+    "name": N_("Item name"),
+    "type": N_("Item type"),
+    "level": N_("Level"),
+    "parent": N_("Parent item"),
+    "department": N_("Department"),
+    "implementing_body": N_("Implementing body"),
+    "legal_basis": N_("Legal basis"),
+    "conditions": N_("Conditions"),
+    "handling_kind": N_("Handling"),
+    "legal_limit_days": N_("Legal time limit"),
+    "promised_limit_days": N_("Promised time limit"),
+    "materials": N_("Materials"),
+    "steps": N_("Steps"),
+    "fees": N_("Fees"),
+    "channels": N_("Channels"),
+    "tiers": N_("Tiers"),
+    "service_objects": N_("Service objects"),
+    "exercise_levels": N_("Exercise levels"),
+    "place": N_("Place"),
+    "hours": N_("Hours"),
+    "onsite_visits": N_("Visits in person"),
+    "anywhere_scope": N_("Handled anywhere"),
+    "result": N_("Result issued"),
+    "delivery": N_("Delivery"),
+    "intermediary_services": N_("Intermediary services"),
+    "special_procedures": N_("Special procedures"),
+    "quantity_limit": N_("Quantity limit"),
+    "consult_phone": N_("Enquiries"),
+    "complaint_phone": N_("Complaints"),
+    "form": N_("Form"),
+    "notes": N_("Notes"),
+}
+
+
+def _illustrative(names: Iterable[str]) -> str:
+    """The line naming an item's illustrative elements, in the language of the run."""
+    labels = [_(_ELEMENT_LABELS[n]) if n in _ELEMENT_LABELS else n for n in names]
+    return _("Illustrative data: {fields}").format(fields=_(", ").join(labels))
 
 
 def _full_elements(found: ServiceItem) -> dict[str, Any]:
@@ -294,7 +340,7 @@ def _print_checklist(
         ).format(n=len(found.materials), deferrable=checklist.deferrable)
     )
     if "materials" in found.illustrative:
-        click.echo(_("Illustrative data: {fields}").format(fields="materials"))
+        click.echo(_illustrative(["materials"]))
     if html_out is not None:
         click.echo(_("HTML page written to {path}").format(path=html_out))
 
@@ -380,7 +426,7 @@ def _guide_rows(
         (_("Hours"), found.hours or "—"),
         (_("Visits in person"), visits),
         (_("Handled anywhere"), found.anywhere_scope.label() if found.anywhere_scope else "—"),
-        (_("Result"), found.result or "—"),
+        (_("Result issued"), found.result or "—"),
         (_("Delivery"), comma.join(d.label() for d in found.delivery) or "—"),
         (_("Intermediary services"), services or "—"),
         (_("Special procedures"), specials or "—"),
