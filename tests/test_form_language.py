@@ -244,6 +244,23 @@ def test_datetime_and_time_fields() -> None:
         assert [p.code for p in form.validate({"clock": bad}).problems] == ["invalid_time"], bad
 
 
+@pytest.mark.parametrize("digits", ["２０２６", "٢٠٢٦", "२०२६"])
+def test_dates_and_times_take_ascii_digits_only(digits: str) -> None:
+    # Other scripts' digits would pass as a date and then compare wrongly with today().
+    form = _form(
+        Field(name="day", type="date", label="日期"),
+        Field(name="at", type="datetime", label="时间"),
+    )
+    app = {"day": f"{digits}-03-01", "at": f"{digits}-03-01T08:30"}
+    result = form.validate(app)
+    assert [(p.path, p.code) for p in result.problems] == [
+        ("day", "invalid_date"),
+        ("at", "invalid_datetime"),
+    ]
+    assert not form.is_valid({"day": app["day"]})
+    assert form.is_valid({"day": "2026-03-01", "at": "2026-03-01T08:30"})
+
+
 def test_labels_and_messages_in_a_further_language() -> None:
     form = _form(
         Field(

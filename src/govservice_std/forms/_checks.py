@@ -39,7 +39,7 @@ _EXPECTED = {
 }
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 # ISO 8601 as JSON clients write it: a time of day with minutes, optional seconds and
