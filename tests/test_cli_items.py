@@ -45,6 +45,7 @@ def test_form(runner: CliRunner) -> None:
     assert "津贴补贴申领表" in result.output
     spec = json.loads(runner.invoke(cli, ["form", "441324", "441324-MZ-005", "--json"]).output)
     assert spec["id"] == "allowance"
+    assert spec["version"] == "1"  # shown even when it is the default
 
 
 def test_validate_valid(runner: CliRunner) -> None:

@@ -492,7 +492,9 @@ def form(
     if as_json:
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
-        echo_json(unstructure(spec))
+        data: dict[str, Any] = unstructure(spec)
+        data.setdefault("version", spec.version)  # shown even when it is the default
+        echo_json(data)
         return
     from rich.tree import Tree  # noqa: PLC0415
 
