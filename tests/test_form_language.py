@@ -244,6 +244,19 @@ def test_datetime_and_time_fields() -> None:
         assert [p.code for p in form.validate({"clock": bad}).problems] == ["invalid_time"], bad
 
 
+def test_date_times_are_ordered_as_instants_whatever_their_spelling() -> None:
+    form = _form(
+        Field(name="start", type="datetime", label="开始"),
+        Field(name="end", type="datetime", label="结束", constraint=". >= start"),
+    )
+    start = "2026-03-01T10:00"
+    for later in ("2026-03-01 11:00", "2026-03-01T10:00:00", "2026-03-01T02:30Z"):
+        assert form.validate({"start": start, "end": later}).valid, later
+    for earlier in ("2026-03-01 09:59:59", "2026-03-01T01:59Z", "2026-03-01T10:00+09:00"):
+        result = form.validate({"start": start, "end": earlier})
+        assert [(p.path, p.code) for p in result.problems] == [("end", "constraint")], earlier
+
+
 @pytest.mark.parametrize("digits", ["２０２６", "٢٠٢٦", "२०२६"])
 def test_dates_and_times_take_ascii_digits_only(digits: str) -> None:
     # Other scripts' digits would pass as a date and then compare wrongly with today().

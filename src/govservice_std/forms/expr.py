@@ -215,12 +215,40 @@ def _same_kind(a: object, b: object) -> bool:
     return isinstance(a, str) and isinstance(b, str)
 
 
+_BEIJING = dt.timezone(dt.timedelta(hours=8))
+_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?", re.ASCII
+)
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """A date-time as the ``datetime`` field takes it, as an instant (no zone: Beijing time).
+
+    >>> _moment("2026-03-01 08:30") == _moment("2026-03-01T00:30Z")
+    True
+    """
+    if not 16 <= len(text) <= 38 or not _MOMENT.fullmatch(text):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=_BEIJING)
+
+
 def _order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
     def run(a: Any, b: Any) -> Any:
         if not _same_kind(a, b):
             return None
         if isinstance(a, str):
-            return op(str.__str__(a), str.__str__(b))  # as plain text, whatever the class
+            a, b = str.__str__(a), str.__str__(b)  # as plain text, whatever the class
+            # Two date-times compare as instants: "2026-03-01 08:30", "…T08:30:00",
+            # "…T00:30Z" are one moment, which their text does not order.
+            if len(a) > 10 and len(b) > 10 and a[10] in "T " and b[10] in "T ":
+                first, second = _moment(a), _moment(b)
+                if first is not None and second is not None:
+                    return op(first, second)
+            return op(a, b)
         if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
             return None
         return op(a, b)
