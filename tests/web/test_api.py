@@ -248,6 +248,19 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "2026-03-01", "2026-03-03", "9999-12-31"])
+@pytest.mark.parametrize("figures", ["kpis", "kpis/front-desk"])
+def test_the_figures_of_any_calendar_day_are_an_answer(
+    served: Served, figures: str, day: str
+) -> None:
+    # The calendar's first and last days too: the last one has no next day to end at.
+    c = served.client
+    c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    answer = c.get(f"/api/v1/queue/{figures}?day={day}", headers=served.auth("manager"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+
+
 def test_a_restarted_service_shows_the_days_latest_calls(served: Served) -> None:
     c = served.client
     c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
