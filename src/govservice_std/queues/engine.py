@@ -1403,7 +1403,12 @@ class QueueEngine:
     def _free_slot(self, command: str, line: str, slot: dt.datetime, now: dt.datetime) -> None:
         if slot.tzinfo is None:
             raise IllegalCommandError(command, "the slot needs a timezone", "预约时段缺少时区")
-        local = slot.astimezone(CHINA_TZ)
+        try:
+            local = slot.astimezone(CHINA_TZ)
+        except OverflowError:  # at the calendar's very edge: no day in China time holds it
+            raise IllegalCommandError(
+                command, "the slot is outside the calendar", "预约时段超出日历范围"
+            ) from None
         if slot <= now:
             raise IllegalCommandError(
                 command,
