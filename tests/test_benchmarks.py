@@ -61,6 +61,8 @@ def test_benchmark_runs(script: str, args: list[str], expected: list[str]) -> No
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    # A benchmark's figures count only answers: a server error in the run is a failure.
+    assert "server errors:" not in result.stdout, result.stdout
     for line in expected:
         assert line in result.stdout, f"{script} no longer prints {line!r}:\n{result.stdout}"
 

@@ -248,6 +248,49 @@ def test_front_desk_commands_over_http(served: Served) -> None:
     assert c.get("/api/v1/queue/kpis/front-desk", headers=kiosk).status_code == 403
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "2026-03-01", "2026-03-03", "9999-12-31"])
+@pytest.mark.parametrize("figures", ["kpis", "kpis/front-desk"])
+def test_the_figures_of_any_calendar_day_are_an_answer(
+    served: Served, figures: str, day: str
+) -> None:
+    # The calendar's first and last days too: the last one has no next day to end at.
+    c = served.client
+    c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))
+    answer = c.get(f"/api/v1/queue/{figures}?day={day}", headers=served.auth("manager"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "0001-01-01T00:00:00+08:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-12:00",
+        "9999-12-31T23:30:00+08:00",
+    ],
+)
+def test_a_slot_at_the_calendars_edge_is_refused_as_no_slot(served: Served, slot: str) -> None:
+    # Beyond the calendar once in China time: a refusal, not an internal error.
+    c, kiosk = served.client, served.auth("kiosk")
+    booked = c.post(
+        "/api/v1/queue/bookings",
+        json={"line": "B", "slot": "2026-03-03T09:00:00+08:00"},
+        headers=kiosk,
+    )
+    assert booked.status_code == 201
+    ref = booked.json()["ref"]
+    for path, body in (
+        ("/api/v1/queue/bookings", {"line": "B", "slot": slot}),
+        (f"/api/v1/queue/bookings/{ref}/reschedule", {"slot": slot}),
+    ):
+        for lang, words in (("zh", "预约时段"), ("en", "slot")):
+            answer = c.post(path, json=body, headers={**kiosk, "Accept-Language": lang})
+            assert answer.status_code == 409, answer.text
+            assert answer.json()["code"] == "illegal-command"
+            assert words in answer.json()["detail"]
+
+
 def test_a_restarted_service_shows_the_days_latest_calls(served: Served) -> None:
     c = served.client
     c.post("/api/v1/queue/tickets", json={"line": "A"}, headers=served.auth("kiosk"))

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
-from govservice_std.errors import IllegalCommandError, QueueError
+from govservice_std.errors import IllegalCommandError, QueueError, QueueStoreError
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import (
     CHINA_TZ,
+    Event,
     ServiceFinished,
     ServiceStarted,
     TicketCalled,
     TicketIssued,
 )
+from govservice_std.queues.hooks import HookFailure
+from govservice_std.queues.state import QueueState
 from govservice_std.registry import Registry
 from govservice_std.web.service import HallService
 from tests.queues.conftest import Backend, backend, pg_schema, postgres_url  # noqa: F401
@@ -119,3 +123,50 @@ def test_a_batch_reads_its_own_events_and_others_see_them_at_the_commit(
     finally:
         other.close()
         store.close()
+
+
+def test_an_aborted_batch_is_run_again_and_the_plugins_hear_each_kept_event_once(
+    registry: Registry,
+    backend: Backend,  # noqa: F811 - a fixture
+) -> None:
+    clock = FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=CHINA_TZ))
+    locality = registry.resolve("441324")
+    heard: list[Event] = []
+
+    def notifier(hall: Any, events: Sequence[Event], state: QueueState) -> list[HookFailure]:
+        heard.extend(events)
+        return []
+
+    def make() -> QueueEngine:
+        store = backend.open(HALL, locality="441324")
+        return QueueEngine(
+            locality.hall(HALL), locality.queue_policy, store=store, clock=clock, notifier=notifier
+        )
+
+    def broken(_engine: QueueEngine) -> None:
+        raise QueueStoreError("the database went away")  # aborts the batch it is in
+
+    service = HallService(make)
+    try:
+
+        async def burst() -> list[Any]:
+            jobs: list[Any] = [service.run(lambda e: e.issue("A")) for _ in range(5)]
+            jobs.append(service.run(broken))
+            jobs += [service.run(lambda e: e.issue("A")) for _ in range(5)]
+            return await asyncio.gather(*jobs, return_exceptions=True)
+
+        answers = asyncio.run(burst())
+        # The store error failed only its own command: the others were run again, one by
+        # one, on a state folded afresh from the store, and acknowledged once kept.
+        assert [isinstance(a, QueueStoreError) for a in answers] == [False] * 5 + [True] + [
+            False
+        ] * 5
+        numbers = sorted(a.number for a in answers if not isinstance(a, Exception))
+        assert numbers == list(range(1, 11))
+        kept = [e for _, e in service.run_sync(lambda e: e.store.read(0))]
+        assert [e.number for e in kept if isinstance(e, TicketIssued)] == list(range(1, 11))
+        # The plugins heard of exactly the kept events, each once: nothing of the batch
+        # that was rolled back.
+        assert heard == kept
+    finally:
+        service.close()

@@ -165,6 +165,7 @@ def test_a_report_file_is_self_contained_and_a_page_has_no_inline_code(
     for path, role in pages.items():
         response = c.get(path, headers=served.auth(role) if role else {})
         assert response.status_code == 200, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8", path
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
         assert _inline_code(response.text) == [], path
         if "fragment=1" in path:  # only the live part: no second layout inside the page

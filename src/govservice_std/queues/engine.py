@@ -31,8 +31,9 @@ govservice_std.errors.IllegalCommandError: cannot finish: ticket A001 is called,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -275,6 +276,8 @@ class QueueEngine:
         self._use_state(QueueState())
         self._seq = 0
         self._failures: list[HookFailure] = []
+        # Inside batch(): the events the notifier hears of once the batch has committed.
+        self._held: list[list[Event]] | None = None
         self._window_lines = {w.code: w.lines for w in hall.windows}
         self._weights = {g.id: g.weight for g in policy.priority_groups}
         self._lines = {line.id: line for line in policy.lines}
@@ -417,6 +420,30 @@ class QueueEngine:
         failures, self._failures = self._failures, []
         return failures
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the commands of the block as one group commit of the store.
+
+        See :meth:`EventStore.batch <govservice_std.queues.stores.base.EventStore.batch>`.
+        The notifier hears of the block's events only once the block has committed (each
+        command's events in turn, with the state as it then is); if the block raises, it
+        hears of none of them, as none was kept. A block inside a block is part of the
+        outer one.
+        """
+        if self._held is not None:
+            yield
+            return
+        held: list[list[Event]] = []
+        self._held = held
+        try:
+            with self._store.batch():
+                yield
+        finally:
+            self._held = None
+        if self._notifier is not None:
+            for made in held:
+                self._failures.extend(self._notifier(self._hall, made, self._state))
+
     def refresh(self) -> None:
         """Fold the events other writers appended since this engine last looked."""
         self._catch_up(self._store.read(self._seq))
@@ -499,7 +526,10 @@ class QueueEngine:
             apply(event)
         self._seq = last
         if self._notifier is not None and made:
-            self._failures.extend(self._notifier(self._hall, made, self._state))
+            if self._held is not None:
+                self._held.append(made)
+            else:
+                self._failures.extend(self._notifier(self._hall, made, self._state))
         return made
 
     def _run_ticket(self, build: Callable[..., list[Event]], *args: object) -> Ticket:
@@ -521,7 +551,10 @@ class QueueEngine:
             apply(event)
         self._seq = last
         if self._notifier is not None and made:
-            self._failures.extend(self._notifier(self._hall, made, state))
+            if self._held is not None:
+                self._held.append(made)
+            else:
+                self._failures.extend(self._notifier(self._hall, made, state))
         return self._record(made[0].ticket).snapshot()  # type: ignore[union-attr]
 
     def _decide_on(self, pending: Sequence[StoredEvent]) -> Sequence[Event]:
@@ -1370,7 +1403,12 @@ class QueueEngine:
     def _free_slot(self, command: str, line: str, slot: dt.datetime, now: dt.datetime) -> None:
         if slot.tzinfo is None:
             raise IllegalCommandError(command, "the slot needs a timezone", "预约时段缺少时区")
-        local = slot.astimezone(CHINA_TZ)
+        try:
+            local = slot.astimezone(CHINA_TZ)
+        except OverflowError:  # at the calendar's very edge: no day in China time holds it
+            raise IllegalCommandError(
+                command, "the slot is outside the calendar", "预约时段超出日历范围"
+            ) from None
         if slot <= now:
             raise IllegalCommandError(
                 command,

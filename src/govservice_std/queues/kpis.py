@@ -831,7 +831,10 @@ def front_desk_kpis(  # noqa: PLR0912, PLR0915 - one pass over the day's events
         day: The service day.
         now: The moment the figures are for.
     """
-    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA_TZ)
+    if day < dt.date.max:
+        end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA_TZ)
+    else:  # the calendar's last day has no next day to start
+        end_of_day = dt.datetime.max.replace(tzinfo=CHINA_TZ)
     cut = min(now, end_of_day)
     caps = {line.id: line.daily_cap for line in policy.lines if line.daily_cap}
     walk_ins: dict[str, int] = {}

@@ -573,7 +573,7 @@ async def scorecard_page(
     page = await to_thread.run_sync(render)
     return Response(
         page,
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",  # the framework adds the charset
         headers={"Content-Language": "zh-CN" if lang == "zh" else "en"},
     )
 

@@ -348,7 +348,7 @@ class HallService:
 
     def _grouped(self, batch: list[_Job]) -> None:
         engine = self._engine
-        with engine.store.batch():
+        with engine.batch():  # the plugins hear of the events once committed
             for job in batch:
                 if job.fn is _COLLECT:
                     continue
