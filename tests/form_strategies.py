@@ -80,7 +80,10 @@ def junk(ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Any]:
 _text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
 ).filter(lambda s: s.strip() != "")
-_names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+# The rule language's keywords name no field a rule could refer to.
+_names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True).filter(
+    lambda n: n not in {"and", "or", "not", "in", "true", "false", "null"}
+)
 
 
 @st.composite
