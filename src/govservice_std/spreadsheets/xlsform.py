@@ -122,23 +122,16 @@ _XLS_TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# Functions spelt the same in XLSForm and in the rule language, both ways.
+_SAME_FUNCTIONS = (
+    "selected", "count", "sum", "today", "age", "year", "empty",
+    "if", "coalesce", "round", "int", "birth_date", "date",
+)  # fmt: skip
 _XLS_FUNCTIONS = {
-    "selected": "selected",
+    **{name: name for name in _SAME_FUNCTIONS},
     "count-selected": "count",
-    "count": "count",
     "string-length": "len",
-    "sum": "sum",
-    "today": "today",
-    "age": "age",
-    "year": "year",
-    "empty": "empty",
     "len": "len",
-    "if": "if",
-    "coalesce": "coalesce",
-    "round": "round",
-    "int": "int",
-    "birth_date": "birth_date",
-    "date": "date",
 }
 _XLS_WORDS = {"and": "and", "or": "or", "not": "not", "div": "/", "mod": "%", "null": "null"}
 
@@ -244,22 +237,7 @@ _RULE_TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-_RULE_FUNCTIONS = {
-    "len": "string-length",
-    "count": "count",
-    "sum": "sum",
-    "selected": "selected",
-    "today": "today",
-    "age": "age",
-    "year": "year",
-    "empty": "empty",
-    "if": "if",
-    "coalesce": "coalesce",
-    "round": "round",
-    "int": "int",
-    "birth_date": "birth_date",
-    "date": "date",
-}
+_RULE_FUNCTIONS = {**{name: name for name in _SAME_FUNCTIONS}, "len": "string-length"}
 
 
 def from_rule(  # noqa: PLR0912 - one branch per kind of token
