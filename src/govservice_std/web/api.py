@@ -285,7 +285,8 @@ class Problem:
     problems: tuple[dict[str, str], ...] | None = None
 
 
-def _problem(description: str) -> ResponseSpec:
+def problem_response(description: str) -> ResponseSpec:
+    """How a problem answer is documented in the OpenAPI schema (RFC 9457 problem details)."""
     return ResponseSpec(
         data_container=Problem,
         description=description,
@@ -295,16 +296,16 @@ def _problem(description: str) -> ResponseSpec:
 
 
 _READ_PROBLEMS: dict[int, ResponseSpec] = {
-    400: _problem("The request's parameters are not valid"),
-    404: _problem("No such ticket, item or path"),
-    409: _problem("The request does not fit the current state"),
-    503: _problem("The hall's database is unavailable"),
+    400: problem_response("The request's parameters are not valid"),
+    404: problem_response("No such ticket, item or path"),
+    409: problem_response("The request does not fit the current state"),
+    503: problem_response("The hall's database is unavailable"),
 }
 _WRITE_PROBLEMS: dict[int, ResponseSpec] = {
     **_READ_PROBLEMS,
-    401: _problem("No valid access token"),
-    403: _problem("The token's role may not do this"),
-    422: _problem("The data does not fit the model"),
+    401: problem_response("No valid access token"),
+    403: problem_response("The token's role may not do this"),
+    422: problem_response("The data does not fit the model"),
 }
 
 

@@ -35,10 +35,9 @@ from govservice_std.i18n import gettext
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.queues.history import day_end
 from govservice_std.queues.kpis import QueueKpis
-from govservice_std.web.api import Problem
+from govservice_std.web.api import problem_response
 from govservice_std.web.auth import AccessDeniedError, Permission
 from govservice_std.web.context import HallContext
-from govservice_std.web.problems import PROBLEM_MEDIA_TYPE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -476,21 +475,12 @@ async def _report(request: Request[Any, Any, Any], day: str | None) -> tuple[Sco
 # -- the routes ---------------------------------------------------------------------------------
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=Problem,
-        description=description,
-        media_type=PROBLEM_MEDIA_TYPE,
-        generate_examples=False,
-    )
-
-
 _PROBLEMS: dict[int, ResponseSpec] = {
-    400: _problem("The day is not a date"),
-    401: _problem("No valid access token"),
-    403: _problem("The token's role may not read the hall's figures"),
-    404: _problem("The service was started without an assessment (code `no-assessment`)"),
-    503: _problem("The hall's database is unavailable"),
+    400: problem_response("The day is not a date"),
+    401: problem_response("No valid access token"),
+    403: problem_response("The token's role may not read the hall's figures"),
+    404: problem_response("The service was started without an assessment (code `no-assessment`)"),
+    503: problem_response("The hall's database is unavailable"),
 }
 
 

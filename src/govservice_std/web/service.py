@@ -326,14 +326,16 @@ class HallService:
         self._finish(batch, found)
 
     def _one_by_one(self, batch: list[_Job]) -> None:
-        engine = self._engine
         for job in batch:
-            if job.fn is _COLLECT:
-                continue
-            if job.write:
-                job.run(engine)
-            else:
-                self._read_job(job, engine)
+            self._run_job(job, self._engine)
+
+    def _run_job(self, job: _Job, engine: QueueEngine) -> None:
+        if job.fn is _COLLECT:
+            return
+        if job.write:
+            job.run(engine)
+        else:
+            self._read_job(job, engine)
 
     def _read_job(self, job: _Job, engine: QueueEngine) -> None:
         now = time.monotonic()
@@ -350,12 +352,7 @@ class HallService:
         engine = self._engine
         with engine.batch():  # the plugins hear of the events once committed
             for job in batch:
-                if job.fn is _COLLECT:
-                    continue
-                if job.write:
-                    job.run(engine)
-                else:
-                    self._read_job(job, engine)
+                self._run_job(job, engine)
                 if isinstance(job.error, QueueStoreError):
                     raise _BatchAbortedError from job.error
         self._grouped_commits += 1
