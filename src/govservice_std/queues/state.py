@@ -957,6 +957,32 @@ class QueueState:
             rec.snapshot() for rec in self._tickets.values() if day is None or rec.day == day
         )
 
+    def records(self) -> Iterator[LiveTicket]:
+        """The live record of every ticket, in issue order (read them, never write them)."""
+        return iter(self._tickets.values())
+
+    def queue_order(self, queue: str | tuple[str, str]) -> dict[str | None, Iterator[LiveTicket]]:
+        """The waiting tickets of one queue by priority group, each group in queue order.
+
+        ``queue`` is a line (its tickets not directed anywhere), or a directed queue:
+        ``("window", code)`` or ``("staff", id)``. Queue order is :meth:`select`'s within
+        one group (``order_at``, then issue order). Each group's walk works on a copy of
+        its heap: it costs a copy to start and a logarithmic step per ticket, and is valid
+        while the state does not change.
+        """
+        groups = self._queues.get(queue) if isinstance(queue, str) else self._directed.get(queue)
+        return {group: self._walk(list(heap)) for group, heap in (groups or {}).items()}
+
+    def _walk(self, heap: list[_Entry]) -> Iterator[LiveTicket]:
+        tickets = self._tickets
+        waiting = TicketStatus.WAITING
+        pop = heapq.heappop
+        while heap:
+            _, _, version, ticket_id = pop(heap)
+            rec = tickets[ticket_id]
+            if rec.version == version and rec.status is waiting:
+                yield rec
+
     def appointment_ticket(self, appointment: str) -> str | None:
         """The ticket id an appointment was checked in as, if it was."""
         return self._appointments.get(appointment)
