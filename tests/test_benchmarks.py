@@ -46,6 +46,8 @@ RUNS = [
     *([("bench_service.py", ["--terminals", "6", "--seconds", "2", "--client", "wrk"],
         ["HTTP / direct", "call-to-display delay", "p99", "(wrk ("])]
       if shutil.which("wrk") else []),
+    ("bench_position.py", ["--sizes", "40,120", "--seconds", "0.02", "--rounds", "1"],
+     ["last waiting ticket", "tenth waiting ticket", "new / reference", "same answer: True"]),
     ("bench_spreadsheets.py", ["--items", "40", "--rounds", "1"],
      ["import_items / openpyxl cells alone", "import_items / TOML load", "workbook / JSON"]),
 ]  # fmt: skip

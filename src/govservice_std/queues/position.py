@@ -107,13 +107,14 @@ def _queue_of(rec: LiveTicket) -> _QueueKey:
 class _Group:
     """One priority group of one queue, walked in queue order: its head is the next to go."""
 
-    __slots__ = ("head", "normal", "rest", "weight")
+    __slots__ = ("head", "in_the_way", "normal", "rest", "weight")
 
     def __init__(self, group: str | None, walk: Iterator[LiveTicket], weight: int) -> None:
         self.rest = walk
         self.head = next(walk, None)
         self.weight = weight
         self.normal = group is None
+        self.in_the_way = False  # whether a window able to call the ticket asked about serves it
 
 
 class _Window:
@@ -142,14 +143,8 @@ def _service_seconds(
     """Each window's mean service time that day (its last twenty finished), and the hall's."""
     per_window: dict[str, list[float]] = {}
     finished = TicketStatus.FINISHED
-    for rec in state.records():
-        if (
-            rec.status is finished
-            and rec.day == day
-            and rec.window
-            and rec.called_at
-            and rec.finished_at
-        ):
+    for rec in [rec for rec in state.records() if rec.status is finished]:
+        if rec.day == day and rec.window and rec.called_at and rec.finished_at:
             per_window.setdefault(rec.window, []).append(
                 (rec.finished_at - rec.called_at).total_seconds()
             )
@@ -238,17 +233,20 @@ def position(engine: QueueEngine, ticket_id: str, now: dt.datetime) -> Position:
             windows=(),
         )
 
-    # The queues whose tickets are in this one's way: those a window able to call it serves.
-    in_the_way = {key for w in reach for key in w.queues}
+    # The tickets in this one's way: those a window able to call it may call.
+    for w in reach:
+        for _, served in w.groups:
+            served.in_the_way = True
     ahead = 0
     # The windows by when they come free (then code): the first free calls next.
     free = [(w.free_at, w.code, i, w) for i, w in enumerate(windows)]
     heapq.heapify(free)
     while free:
-        _, _, index, window = heapq.heappop(free)
+        index, window = free[0][2:]
         group = _select(window, rule)
         if group is None:
-            continue  # nothing it may call is left: it calls no more
+            heapq.heappop(free)  # nothing it may call is left: it calls no more
+            continue
         chosen = group.head
         assert chosen is not None  # noqa: S101 - _select picks a group with a head
         if chosen is target:
@@ -262,11 +260,11 @@ def position(engine: QueueEngine, ticket_id: str, now: dt.datetime) -> Position:
                 windows=reachable,
             )
         group.head = next(group.rest, None)
-        if _queue_of(chosen) in in_the_way:
+        if group.in_the_way:
             ahead += 1  # a ticket the windows serving this one could have called
         window.streak = 0 if group.normal else window.streak + 1
         window.free_at += window.service
-        heapq.heappush(free, (window.free_at, window.code, index, window))
+        heapq.heapreplace(free, (window.free_at, window.code, index, window))
     return Position(  # pragma: no cover - a reachable window always gets to it
         ticket=target.id,
         label=target.label,
