@@ -1,38 +1,47 @@
 """The hall service under a hall's terminals: latency, throughput and the board's delay.
 
 Run: ``python benchmarks/bench_service.py [--terminals 50] [--seconds 20] [--postgres URL]
-[--client auto|wrk|python] [--workers 1]``.
+[--client auto|wrk|python] [--workers 1] [--full 25]``.
 
 ``govstd serve`` runs the 龙门县 county centre in a process of its own on loopback. The
 terminals run in a load generator of their own, each with its own connection and no think
-time (a closed loop, so the service is as busy as the terminals can make it):
+time (a closed loop, so the service is as busy as the terminals can make it). Each store gets
+two runs on fresh databases:
+
+**A hall's day** — what the hall's screens do:
 
 * one **counter** per window (up to a fifth of the terminals): call the next ticket, start,
   finish — and again; a window with nobody waiting asks again 50 ms later;
-* **kiosks** (half of the rest): take a ticket in one of the lines the windows serve, then read
-  the queue's status as a kiosk screen does;
-* **phones** (the others): take a ticket, then read it as a position page does (a new ticket
-  every 50 reads with ``wrk``; the Python terminals read the kiosks' tickets);
+* **kiosks** (half of the rest): read the queue's status as a kiosk screen does, and take a
+  ticket in the next line while fewer than ``--full`` tickets wait in it (a full hall: the
+  kiosk reads the status again 50 ms later);
+* **phones** (the others): take a ticket, then read its position as the position page does,
+  until it is called; then take another;
 * one **display board** listening to the Server-Sent Events in this process: the delay from a
   counter sending its call to the board receiving it is the call-to-display delay.
+
+**Commands only** — the throughput of the queue's commands: the counters as above, and every
+other terminal takes tickets, with no reads.
 
 The load generator is ``wrk`` (C, one thread and one connection per terminal, driven by
 ``service_day.lua``) when it is installed, so that the client does not take the cores the
 service needs; otherwise, or with ``--client python``, the terminals are Python coroutines in
-this process (as in the test suite's tiny run). The run is bounded in time (``--seconds``)
+this process (as in the test suite's tiny run). Each run is bounded in time (``--seconds``)
 and in requests (``--max-requests``, shared among the terminals). It prints, per command,
-the count and the p50/p90/p99 latency, the write commands per second, the display delay,
-and — measured in the same run — the write commands per second of the same commands (issue,
-call, start, finish) run directly on the library's engine and store, each command its own
-durable transaction: the HTTP service's cost over the library itself.
+the count and the p50/p90/p99 latency, the throughput and the display delay.
 
-The service commits the commands pending together in one transaction (a group commit: one
-lock and one sync for all of them, each command still decided, answered and refused on its
-own, and answered only once durable). The direct line runs one command at a time, as a
-single caller of the library does; HTTP / direct therefore compares the service under many
-terminals with one caller of the library, both with every acknowledged command durable.
+Each HTTP run is compared with **the same work done directly** on the library's engine and
+store, in the same run, on a fresh store: the same commands and reads in the same
+proportions (a command on the engine, a status read of the state, a ticket's position from
+:meth:`QueueEngine.position`), with the same bound on the queue, each command its own durable
+transaction as a single caller of the library does. HTTP / direct is the share of the
+library's own throughput the service keeps while it also parses, authorizes, answers and
+publishes every request. The service commits the commands pending together (a group commit:
+one lock and one sync for all of them, each command still decided, answered and refused on
+its own, and answered only once durable), so where a disk sync is slow the service can pass
+the direct line.
 
-Targets: p99 < 100 ms with 50 terminals; HTTP write throughput >= 50 % of the direct API's;
+Targets: p99 < 100 ms with 50 terminals; HTTP throughput >= 50 % of the direct API's;
 display delay p99 < 1 s.
 """
 
@@ -47,12 +56,13 @@ import os
 import shutil
 import tempfile
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+from govservice_std.errors import IllegalCommandError
 from govservice_std.queues.engine import FixedClock, QueueEngine
 from govservice_std.queues.events import CHINA_TZ
 from govservice_std.registry import load_registry
@@ -64,6 +74,9 @@ HALL = "441324"
 DRILL = "2026-03-02T09:00:00+08:00"
 LUA = Path(__file__).with_name("service_day.lua")
 GROUP = 24  # commands a transaction in the reference line (the windows' rounds, 4 each)
+WRITES = ("issue", "call", "start", "finish")
+READS = ("status", "position")
+DAY, COMMANDS = "a hall's day", "commands only"
 
 
 def uncapped_lines() -> set[str]:
@@ -75,30 +88,30 @@ def uncapped_lines() -> set[str]:
 class Run:
     """What the terminals measured (times from the monotonic clock every process shares)."""
 
-    def __init__(self, seconds: float, max_requests: int) -> None:
+    def __init__(self, seconds: float, max_requests: int, full: int) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.server: list[float] = []
         self.requests = 0
-        self.writes = 0
+        self.answered: dict[str, int] = defaultdict(int)
         self.max_requests = max_requests
+        self.full = full
         self.stop_at = time.monotonic() + seconds
         self.call_sent: dict[tuple[str, str], float] = {}
         self.shown: dict[tuple[str, str], float] = {}
         self.errors: dict[int, int] = defaultdict(int)
-        self.tickets: list[str] = []
         self.elapsed = 1.0
         self.client = "python"
 
     def done(self) -> bool:
         return self.requests >= self.max_requests or time.monotonic() >= self.stop_at
 
-    def count(self, name: str, method: str, status: int, took: float, server: str) -> None:
+    def count(self, name: str, status: int, took: float, server: str) -> None:
         self.latencies[name].append(took)
         if server.startswith("app;dur="):
             self.server.append(float(server[8:]) / 1000)
         self.requests += 1
-        if method == "POST" and status < 300:
-            self.writes += 1
+        if status < 300:
+            self.answered[name] += 1
         if status >= 500:
             self.errors[status] += 1
 
@@ -108,14 +121,18 @@ class Run:
         start = time.monotonic()
         response = await client.request(method, path, **kw)  # type: ignore[arg-type]
         took = time.monotonic() - start
-        self.count(name, method, response.status_code, took,
-                   response.headers.get("server-timing", ""))  # fmt: skip
+        self.count(name, response.status_code, took, response.headers.get("server-timing", ""))
         return response
 
     @property
     def display(self) -> list[float]:
         """Call-to-display delays: a call sent by a counter, received by the board."""
         return [self.shown[key] - sent for key, sent in self.call_sent.items() if key in self.shown]
+
+    @property
+    def work(self) -> dict[str, int]:
+        """The commands and reads answered with success, by kind: what the direct line redoes."""
+        return {kind: self.answered.get(kind, 0) for kind in (*WRITES, *READS)}
 
 
 async def counter(run: Run, base: str, token: str, window: str) -> None:
@@ -135,36 +152,43 @@ async def counter(run: Run, base: str, token: str, window: str) -> None:
                             f"/api/v1/queue/tickets/{ticket['id']}/finish", json={})  # fmt: skip
 
 
-async def kiosk(run: Run, base: str, token: str, lines: list[str], offset: int) -> None:
+async def kiosk(  # noqa: PLR0917 - a terminal's settings
+    run: Run, base: str, token: str, lines: list[str], offset: int, reads: bool
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
         n = offset
         while not run.done():
             line = lines[n % len(lines)]
+            if reads:
+                status = await run.timed(client, "status", "GET", "/api/v1/queue/status")
+                if status.status_code == 200 and status.json()["waiting"][line] >= run.full:
+                    await asyncio.sleep(0.05)  # the hall is full: look again
+                    continue
             n += 1
-            issued = await run.timed(client, "issue", "POST", "/api/v1/queue/tickets",
-                                     json={"line": line})  # fmt: skip
-            if issued.status_code == 201:
-                run.tickets.append(issued.json()["id"])
-            await run.timed(client, "status", "GET", "/api/v1/queue/status")
+            await run.timed(client, "issue", "POST", "/api/v1/queue/tickets", json={"line": line})
 
 
-async def phone(run: Run, base: str, offset: int) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        n = offset
+async def phone(run: Run, base: str, token: str, line: str) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        ticket: str | None = None
         while not run.done():
-            if not run.tickets:
-                await asyncio.sleep(0.05)
+            if ticket is None:
+                issued = await run.timed(client, "issue", "POST", "/api/v1/queue/tickets",
+                                         json={"line": line})  # fmt: skip
+                ticket = issued.json()["id"] if issued.status_code == 201 else None
                 continue
-            ticket = run.tickets[n % len(run.tickets)]
-            n += 7
-            await run.timed(client, "ticket", "GET", f"/api/v1/queue/tickets/{ticket}")
+            place = await run.timed(client, "position", "GET",
+                                    f"/api/v1/queue/tickets/{ticket}/position")  # fmt: skip
+            if place.status_code != 200:
+                ticket = None  # called: take another
 
 
 async def board(run: Run, base: str, ready: asyncio.Event) -> None:
     async with (
         httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(30, read=None)) as client,
-        client.stream("GET", "/api/v1/queue/events") as stream,
+        client.stream("GET", "/api/v1/queue/events?types=called") as stream,
     ):
         ready.set()
         async for line in stream.aiter_lines():
@@ -178,8 +202,9 @@ async def board(run: Run, base: str, ready: asyncio.Event) -> None:
 class Terminals:
     """Who drives the hall: the windows to call at, the lines to issue in, the tokens."""
 
-    def __init__(self, db: str, hall: dict[str, object], terminals: int) -> None:
+    def __init__(self, db: str, hall: dict[str, object], terminals: int, mode: str) -> None:
         tokens = TokenStore(db)
+        self.mode = mode
         self.manager = tokens.create("manager", HALL)[0]
         free = uncapped_lines()
         windows = [
@@ -190,19 +215,21 @@ class Terminals:
         self.windows: list[str] = [w["code"] for w in windows[:n_counters]]
         self.lines = sorted({line for w in windows[:n_counters] for line in w["lines"]})
         rest = terminals - n_counters
-        self.kiosks = max(1, rest // 2)
+        self.kiosks = max(1, rest // 2) if mode == DAY else rest
         self.phones = max(0, rest - self.kiosks)
         self.kiosk = tokens.create("kiosk", HALL)[0]
         self.counters = {w: tokens.create("counter", HALL, window=w)[0] for w in self.windows}
 
-    def plan(self) -> str:
+    def plan(self, full: int) -> str:
         """The terminals, one a line, as service_day.lua reads them."""
-        rows = [f"counter {self.counters[w]} {w}" for w in self.windows]
+        kiosk = "kiosk" if self.mode == DAY else "issuer"
+        rows = [f"counter {self.counters[w]} {w} 0" for w in self.windows]
         for i in range(self.kiosks):
             turn = i % len(self.lines)
-            rows.append(f"kiosk {self.kiosk} {','.join(self.lines[turn:] + self.lines[:turn])}")
+            lines = ",".join(self.lines[turn:] + self.lines[:turn])
+            rows.append(f"{kiosk} {self.kiosk} {lines} {full}")
         rows += [
-            f"phone {self.kiosk} {self.lines[i % len(self.lines)]}" for i in range(self.phones)
+            f"phone {self.kiosk} {self.lines[i % len(self.lines)]} 0" for i in range(self.phones)
         ]
         return "\n".join(rows) + "\n"
 
@@ -212,10 +239,11 @@ class Terminals:
 
 
 async def python_terminals(run: Run, base: str, who: Terminals) -> None:
+    reads = who.mode == DAY
     tasks = [
         *(counter(run, base, who.counters[w], w) for w in who.windows),
-        *(kiosk(run, base, who.kiosk, who.lines, i) for i in range(who.kiosks)),
-        *(phone(run, base, i) for i in range(who.phones)),
+        *(kiosk(run, base, who.kiosk, who.lines, i, reads) for i in range(who.kiosks)),
+        *(phone(run, base, who.kiosk, who.lines[i % len(who.lines)]) for i in range(who.phones)),
     ]
     started = time.monotonic()
     await asyncio.gather(*tasks)
@@ -224,7 +252,8 @@ async def python_terminals(run: Run, base: str, who: Terminals) -> None:
 
 async def wrk_terminals(run: Run, base: str, who: Terminals, seconds: float, folder: Path) -> None:
     plan, out = folder / "plan.txt", folder / "wrk-out.txt"
-    plan.write_text(who.plan())
+    plan.write_text(who.plan(run.full))
+    out.unlink(missing_ok=True)
     n = who.count
     env = {
         **os.environ,
@@ -246,9 +275,8 @@ async def wrk_terminals(run: Run, base: str, who: Terminals, seconds: float, fol
         kind, *rest = row.split()
         if kind == "r":
             name, status, took, server = rest
-            method = "GET" if name in ("status", "ticket") else "POST"
             server = "" if server == "-" else f"app;dur={server}"
-            run.count(name, method, int(status), float(took) / 1000, server)
+            run.count(name, int(status), float(took) / 1000, server)
         elif kind == "c":
             label, window, sent = rest
             run.call_sent[(label, window)] = float(sent)
@@ -256,22 +284,19 @@ async def wrk_terminals(run: Run, base: str, who: Terminals, seconds: float, fol
             run.elapsed = float(rest[2])
 
 
-async def drive(  # noqa: PLR0917 - the run's settings
-    base: str, db: str, terminals: int, seconds: float, max_requests: int, client: str,
-    folder: Path,
-) -> Run:  # fmt: skip
+async def drive(base: str, db: str, args: argparse.Namespace, mode: str, folder: Path) -> Run:
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         hall = (await http.get("/api/v1/hall")).json()
-        who = Terminals(db, hall, terminals)
+        who = Terminals(db, hall, args.terminals, mode)
         for w in who.windows:
             await http.post(f"/api/v1/queue/windows/{w}/open",
                             headers={"Authorization": f"Bearer {who.manager}"})  # fmt: skip
-    run = Run(seconds, max_requests)
+    run = Run(args.seconds, args.max_requests, args.full)
     ready = asyncio.Event()
     board_task = asyncio.create_task(board(run, base, ready))
     await asyncio.wait_for(ready.wait(), 30)
-    if client == "wrk":
-        await wrk_terminals(run, base, who, seconds, folder)
+    if args.client == "wrk":
+        await wrk_terminals(run, base, who, args.seconds, folder)
     else:
         await python_terminals(run, base, who)
     await asyncio.sleep(1.0)  # let the board receive the last calls
@@ -281,37 +306,82 @@ async def drive(  # noqa: PLR0917 - the run's settings
     return run
 
 
-def direct(db_spec: str, commands: int, *, group: int = 1) -> float:
-    """Write commands per second on the library directly: issue, call, start, finish.
+class Direct:
+    """The same work on the library directly: one engine, one store, one caller."""
 
-    ``group`` commands share one transaction (``EventStore.batch``); 1: each its own.
-    """
-    registry = load_registry()
-    store = open_store(db_spec, HALL, locality="441324")
-    clock = FixedClock(dt.datetime(2026, 3, 3, 9, 0, tzinfo=CHINA_TZ))
-    engine = QueueEngine.for_hall(
-        registry.resolve("441324"), HALL, store=store, clock=clock, notify=False
-    )
-    free = uncapped_lines()
-    windows = [w for w in engine.hall.windows if w.lines and set(w.lines) <= free]
-    for w in windows:
-        if not engine.window(w.code).open:
-            engine.open_window(w.code)
-    done = 0
-    start = time.perf_counter()
-    while done < commands:
-        with store.batch() if group > 1 else contextlib.nullcontext():
-            for _ in range(0, group, 4 * len(windows)) if group > 1 else (0,):
+    def __init__(self, db_spec: str) -> None:
+        self.store = open_store(db_spec, HALL, locality="441324")
+        self.clock = FixedClock(dt.datetime(2026, 3, 3, 9, 0, tzinfo=CHINA_TZ))
+        self.engine = QueueEngine.for_hall(
+            load_registry().resolve("441324"), HALL, store=self.store, clock=self.clock,
+            notify=False,
+        )  # fmt: skip
+        free = uncapped_lines()
+        self.windows = [w for w in self.engine.hall.windows if w.lines and set(w.lines) <= free]
+        for w in self.windows:
+            if not self.engine.window(w.code).open:
+                self.engine.open_window(w.code)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def replay(self, work: dict[str, int], total: int) -> float:
+        """Commands and reads per second doing ``work``'s mix, ``total`` of them in all.
+
+        Kinds are interleaved in proportion (each next step is the kind furthest behind its
+        share), so the queue grows as it did over HTTP (kept short where the tickets issued
+        were about as many as those called); each command is its own durable transaction.
+        """
+        engine, clock, windows = self.engine, self.clock, self.windows
+        share = {kind: n / max(1, sum(work.values())) for kind, n in work.items() if n}
+        done = dict.fromkeys(share, 0)
+        waiting: deque[tuple[str, str]] = deque()  # (ticket, window) not called yet
+        called: deque[str] = deque()
+        serving: deque[str] = deque()
+        turn = 0
+        start = time.perf_counter()
+        for step in range(1, total + 1):
+            kind = max(share, key=lambda k: share[k] * step - done[k])
+            done[kind] += 1
+            if kind == "issue" or (kind == "call" and not waiting):
+                window = windows[turn % len(windows)]
+                turn += 1
+                waiting.append((engine.issue(window.lines[0]).id, window.code))
+            elif kind == "call":
+                _, window_code = waiting.popleft()
+                called.append(engine.call_next(window_code).id)
+            elif kind == "start" and called:
+                ticket = called.popleft()
+                engine.start(ticket)
+                serving.append(ticket)
+            elif kind == "finish" and serving:
+                engine.finish(serving.popleft())
+            elif kind == "status":
+                engine.state.waiting_counts()
                 for w in windows:
-                    engine.issue(w.lines[0])
-                    ticket = engine.call_next(w.code)
-                    engine.start(ticket.id)
-                    engine.finish(ticket.id)
-                    done += 4
-                    clock.advance(seconds=1)
-    elapsed = time.perf_counter() - start
-    store.close()
-    return done / elapsed
+                    engine.state.window(w.code)
+            elif kind == "position" and waiting:
+                # A phone's ticket: on average halfway down the queue.
+                with contextlib.suppress(IllegalCommandError):
+                    engine.position(waiting[len(waiting) // 2][0])
+            clock.advance(seconds=0.01)
+        return total / (time.perf_counter() - start)
+
+    def grouped(self, commands: int) -> float:
+        """Issue, call, start, finish with ``GROUP`` commands a transaction (the CPU's line)."""
+        engine, done = self.engine, 0
+        start = time.perf_counter()
+        while done < commands:
+            with self.store.batch():
+                for _ in range(0, GROUP, 4 * len(self.windows)):
+                    for w in self.windows:
+                        engine.issue(w.lines[0])
+                        ticket = engine.call_next(w.code)
+                        engine.start(ticket.id)
+                        engine.finish(ticket.id)
+                        done += 4
+                        self.clock.advance(seconds=1)
+        return done / (time.perf_counter() - start)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -321,18 +391,18 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(name: str, run: Run, direct_rate: float, terminals: int, workers: int) -> None:
+def report(name: str, mode: str, run: Run, direct_rate: float, args: argparse.Namespace) -> None:
     elapsed = run.elapsed
-    print(f"\n== {name}: {terminals} terminals ({run.client}), service with {workers} "
-          f"worker process(es), group commit on; {run.requests} requests "
+    print(f"\n== {name}, {mode}: {args.terminals} terminals ({run.client}), service with "
+          f"{args.workers} worker process(es), group commit on; {run.requests} requests "
           f"in {elapsed:.1f} s")  # fmt: skip
-    print(f"{'command':<8} {'count':>7} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
+    print(f"{'request':<9} {'count':>7} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
     every: list[float] = []
-    for command in ("issue", "call", "start", "finish", "status", "ticket"):
+    for command in (*WRITES, *READS):
         values = run.latencies.get(command, [])
         every += values
         if values:
-            print(f"{command:<8} {len(values):>7} {pct(values, .5) * 1e3:>8.1f} "
+            print(f"{command:<9} {len(values):>7} {pct(values, .5) * 1e3:>8.1f} "
                   f"{pct(values, .9) * 1e3:>8.1f} {pct(values, .99) * 1e3:>8.1f}")  # fmt: skip
     print(f"all requests: p50 {pct(every, .5) * 1e3:.1f} ms, "
           f"p90 {pct(every, .9) * 1e3:.1f} ms, p99 {pct(every, .99) * 1e3:.1f} ms "
@@ -340,10 +410,15 @@ def report(name: str, run: Run, direct_rate: float, terminals: int, workers: int
     if run.server:
         print(f"time inside the service (Server-Timing): p50 {pct(run.server, .5) * 1e3:.1f} ms, "
               f"p99 {pct(run.server, .99) * 1e3:.1f} ms")  # fmt: skip
-    http_rate = run.writes / elapsed
-    print(f"HTTP write commands/s: {http_rate:,.0f} (grouped commits)")
-    print(f"direct API (same commands, one durable transaction each, fresh store): "
-          f"{direct_rate:,.0f}/s")  # fmt: skip
+    work = run.work
+    writes = sum(work[k] for k in WRITES)
+    answered = sum(work.values())
+    http_rate = answered / elapsed
+    what = "commands and reads" if mode == DAY else "commands"
+    print(f"HTTP {what} answered/s: {http_rate:,.0f} ({writes / elapsed:,.0f} of them "
+          f"commands, grouped commits)")  # fmt: skip
+    print(f"direct API, the same {what} in the same proportions on a fresh store, one durable "
+          f"transaction a command: {direct_rate:,.0f}/s")  # fmt: skip
     print(f"HTTP / direct = {http_rate / direct_rate:.0%} (target >= 50%)")
     display = run.display
     if display:
@@ -360,24 +435,32 @@ def report(name: str, run: Run, direct_rate: float, terminals: int, workers: int
         print(f"server errors: {dict(run.errors)}")
 
 
-def bench(
-    name: str, db_spec: str, direct_spec: str, args: argparse.Namespace, folder: Path
-) -> None:
-    # The service on one fresh database, then the same commands directly on another.
-    open_store(db_spec, HALL, locality="441324").close()
-    log = folder / f"serve-{name}.log"
-    with serve_process(db_spec, "441324", hall=HALL, at=DRILL, workers=args.workers,
-                       log=log) as base:  # fmt: skip
-        run = asyncio.run(
-            drive(
-                base, db_spec, args.terminals, args.seconds, args.max_requests, args.client, folder
-            )
-        )
-    rate = direct(direct_spec, max(400, run.writes))
-    grouped = direct(direct_spec, max(400, run.writes), group=GROUP)
-    report(name, run, rate, args.terminals, args.workers)
-    print(f"for reference, the direct API with {GROUP} commands a transaction: {grouped:,.0f}/s; "
-          f"HTTP / that = {run.writes / run.elapsed / grouped:.0%}")  # fmt: skip
+def bench(name: str, fresh: Iterator[str], args: argparse.Namespace, folder: Path) -> None:
+    # Each HTTP run on a fresh database; then the same work directly on another fresh one.
+    for mode in (DAY, COMMANDS):
+        db_spec = next(fresh)
+        open_store(db_spec, HALL, locality="441324").close()
+        log = folder / f"serve-{name}.log"
+        with serve_process(db_spec, "441324", hall=HALL, at=DRILL, workers=args.workers,
+                           log=log) as base:  # fmt: skip
+            run = asyncio.run(drive(base, db_spec, args, mode, folder))
+        work = run.work
+        total = min(max(400, sum(work.values())), args.direct_max)
+        direct = Direct(next(fresh))
+        try:
+            rate = direct.replay(work, total)
+        finally:
+            direct.close()
+        report(name, mode, run, rate, args)
+        if mode == COMMANDS:
+            direct = Direct(next(fresh))
+            try:
+                grouped = direct.grouped(max(400, min(total, args.direct_max)))
+            finally:
+                direct.close()
+            http_rate = sum(work.values()) / run.elapsed
+            print(f"for reference, the direct API with {GROUP} commands a transaction: "
+                  f"{grouped:,.0f}/s; HTTP / that = {http_rate / grouped:.0%}")  # fmt: skip
 
 
 def main() -> None:
@@ -386,6 +469,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=400_000)
     parser.add_argument("--workers", type=int, default=1, help="the service's worker processes")
+    parser.add_argument(
+        "--full", type=int, default=25, help="tickets waiting in a line at which kiosks pause"
+    )
+    parser.add_argument(
+        "--direct-max", type=int, default=40_000, help="the most steps the direct line redoes"
+    )
     parser.add_argument(
         "--client",
         choices=("auto", "wrk", "python"),
@@ -403,12 +492,15 @@ def main() -> None:
     elif args.client == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk), or use --client python")
     args.terminals = max(3, min(args.terminals, 200))
+    args.full = max(1, min(args.full, 10_000))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        bench("SQLite", str(folder / "hall.db"), str(folder / "direct.db"), args, folder)
+        files = (str(folder / f"hall-{n}.db") for n in range(10))
+        bench("SQLite", files, args, folder)
         if args.postgres:
-            with _fresh_database(args.postgres) as url, _fresh_database(args.postgres) as other:
-                bench("PostgreSQL", url, other, args, folder)
+            with contextlib.ExitStack() as stack:
+                urls = (stack.enter_context(_fresh_database(args.postgres)) for _ in range(10))
+                bench("PostgreSQL", urls, args, folder)
         else:
             print("\n== PostgreSQL: skipped (give --postgres URL)")
 

@@ -1,16 +1,19 @@
--- A hall's day over HTTP for wrk: one wrk thread per terminal, each with one connection.
+-- A hall's terminals over HTTP for wrk: one wrk thread per terminal, each with one connection.
 --
 -- Run by bench_service.py as
---   wrk -t N -c N -d SECONDS -s service_day.lua http://127.0.0.1:PORT -- PLAN OUT MAX
--- PLAN is a file with one terminal a line: "counter TOKEN WINDOW", "kiosk TOKEN LINE1,LINE2"
--- or "phone TOKEN LINE". Each terminal runs a closed loop with no think time:
---   counter: call the next ticket to its window, start, finish; again (50 ms pause when
---            nobody waits);
---   kiosk:   take a ticket in the next line, read the queue's status;
---   phone:   take a ticket, then read it as a position page does (a new ticket every 50 reads).
--- Every terminal stops after MAX requests. OUT receives one line per request
--- ("r KIND STATUS MS SERVER_MS") and one per answered call ("c LABEL WINDOW SENT_SECONDS",
--- the monotonic clock the board's process reads too).
+--   wrk -t N -c N -d SECONDS -s service_day.lua http://127.0.0.1:PORT
+-- with GOVSTD_BENCH_PLAN (a file with one terminal a line: "ROLE TOKEN ARG FULL"),
+-- GOVSTD_BENCH_OUT (where the results go) and GOVSTD_BENCH_MAX (requests per terminal).
+-- Each terminal runs a closed loop with no think time:
+--   counter WINDOW: call the next ticket to the window, start, finish; again (50 ms pause
+--                   when nobody waits);
+--   kiosk LINES:    read the queue's status; take a ticket in the next line while fewer than
+--                   FULL wait in it (else a 50 ms pause and another status read);
+--   issuer LINES:   take a ticket in the next line, and again (no reads);
+--   phone LINE:     take a ticket, then read its position until it is called; again.
+-- OUT receives one line per request ("r KIND STATUS MS SERVER_MS"), one per answered call
+-- ("c LABEL WINDOW SENT_SECONDS", the monotonic clock the board's process reads too) and a
+-- summary ("s REQUESTS ERRORS SECONDS").
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -29,23 +32,23 @@ local plan = {}
 
 function setup(thread)
   if #plan == 0 then
-    local path = os.getenv("GOVSTD_BENCH_PLAN")
-    for row in io.lines(path) do
+    for row in io.lines(os.getenv("GOVSTD_BENCH_PLAN")) do
       plan[#plan + 1] = row
     end
   end
   local n = #threads + 1
   threads[n] = thread
-  local role, token, targ = plan[(n - 1) % #plan + 1]:match("^(%S+) (%S+) (%S+)$")
+  local role, token, targ, full = plan[(n - 1) % #plan + 1]:match("^(%S+) (%S+) (%S+) (%S+)$")
   thread:set("role", role)
   thread:set("token", token)
   thread:set("targ", targ)
+  thread:set("full", tonumber(full))
   thread:set("limit", tonumber(os.getenv("GOVSTD_BENCH_MAX") or "1000000"))
 end
 
 -- Each thread: one terminal.
 local step, kind, sent, pause = "first", nil, 0, 0
-local ticket, label, lines, nline, reads = nil, nil, {}, 0, 0
+local ticket, label, lines, nline = nil, nil, {}, 1
 local done_requests = 0
 results = {}
 calls = {}
@@ -67,6 +70,11 @@ local function get(path)
   return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
 end
 
+local function issue(line)
+  kind = "issue"
+  return post("/api/v1/queue/tickets", '{"line":"' .. line .. '"}')
+end
+
 function delay()
   local d = pause
   pause = 0
@@ -86,22 +94,21 @@ function request()
     kind = "call"
     return post("/api/v1/queue/windows/" .. targ .. "/call", "{}")
   elseif role == "kiosk" then
-    if step == "status" then
-      kind = "status"
-      return get("/api/v1/queue/status")
+    if step == "issue" then
+      return issue(lines[nline])
     end
+    kind = "status"
+    return get("/api/v1/queue/status")
+  elseif role == "issuer" then
     nline = nline % #lines + 1
-    kind = "issue"
-    return post("/api/v1/queue/tickets", '{"line":"' .. lines[nline] .. '"}')
+    return issue(lines[nline])
   end
   -- a phone
-  if ticket == nil or reads >= 50 then
-    kind = "issue"
-    return post("/api/v1/queue/tickets", '{"line":"' .. lines[1] .. '"}')
+  if ticket == nil then
+    return issue(lines[1])
   end
-  reads = reads + 1
-  kind = "ticket"
-  return get("/api/v1/queue/tickets/" .. ticket)
+  kind = "position"
+  return get("/api/v1/queue/tickets/" .. ticket .. "/position")
 end
 
 function response(status, headers, body)
@@ -126,10 +133,23 @@ function response(status, headers, body)
       step = "call"
     end
   elseif role == "kiosk" then
-    step = (kind == "issue") and "status" or "issue"
-  elseif kind == "issue" and ok then
-    ticket = body:match('"id":"([^"]+)"')
-    reads = 0
+    if kind == "status" then
+      local waiting = ok and tonumber(body:match('"' .. lines[nline] .. '":(%d+)')) or 0
+      if waiting < full then
+        step = "issue"
+      else
+        pause = 50 -- the hall is full: look again
+      end
+    else
+      nline = nline % #lines + 1
+      step = "status"
+    end
+  elseif role == "phone" then
+    if kind == "issue" then
+      ticket = ok and body:match('"id":"([^"]+)"') or nil
+    elseif not ok then
+      ticket = nil -- called: take another
+    end
   end
   done_requests = done_requests + 1
   if done_requests >= limit then

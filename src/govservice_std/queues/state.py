@@ -500,6 +500,9 @@ class QueueState:
         self._booked: dict[tuple[str, dt.datetime], int] = {}
         self._booking_serial = 0
         self._events = 0
+        # Waiting tickets per line, kept up to date as events are folded (a kiosk screen or
+        # the status API asks far more often than tickets come and go); None: count again.
+        self._waiting: dict[str, int] | None = None
         # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
         # unique when closed days leave the state.
         self._ordinal = 0
@@ -540,11 +543,40 @@ class QueueState:
             QueueStoreError: If the event contradicts the state (a record that was not
                 produced by the engine, or a corrupt store).
         """
+        waiting = self._waiting
+        ticket_id: str | None = getattr(event, "ticket", None)
+        before: str | None = None
+        if waiting is not None and ticket_id is not None:
+            rec = self._tickets.get(ticket_id)
+            if rec is not None and rec.status is TicketStatus.WAITING:
+                before = rec.line
         try:
             self._apply[type(event)](event)
         except KeyError as exc:
+            self._waiting = None
             raise QueueStoreError(f"event {event!r} refers to unknown {exc}") from None
+        except BaseException:
+            self._waiting = None
+            raise
         self._events += 1
+        if waiting is None:
+            return
+        if ticket_id is None:
+            if type(event) is DayClosed:
+                self._waiting = None  # many tickets end at once: count again when asked
+            return
+        # A ticket event changes that one ticket: it leaves or joins a line's waiting count.
+        rec = self._tickets.get(ticket_id)
+        after = rec.line if rec is not None and rec.status is TicketStatus.WAITING else None
+        if before != after:
+            if before is not None:
+                left = waiting[before] - 1
+                if left:
+                    waiting[before] = left
+                else:
+                    del waiting[before]
+            if after is not None:
+                waiting[after] = waiting.get(after, 0) + 1
 
     @property
     def event_count(self) -> int:
@@ -1021,12 +1053,15 @@ class QueueState:
 
         The counts of :meth:`waiting`, without a snapshot of every ticket.
         """
-        counts: dict[str, int] = {}
-        waiting = TicketStatus.WAITING
-        for rec in self._tickets.values():
-            if rec.status is waiting:
-                counts[rec.line] = counts.get(rec.line, 0) + 1
-        return counts
+        counts = self._waiting
+        if counts is None:
+            counts = {}
+            waiting = TicketStatus.WAITING
+            for rec in self._tickets.values():
+                if rec.status is waiting:
+                    counts[rec.line] = counts.get(rec.line, 0) + 1
+            self._waiting = counts
+        return dict(counts)
 
     def heads(self, line: str) -> Iterator[tuple[str | None, Ticket]]:
         """For each priority group of a line, the first waiting ticket (group, ticket).

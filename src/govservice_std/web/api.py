@@ -15,14 +15,15 @@ from typing import Annotated, Any, Literal
 
 import attrs
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govservice_std.forms.identifiers import mask_ids
 from govservice_std.queues.engine import QueueEngine, Slot
-from govservice_std.queues.events import CHINA_TZ, in_china_time
+from govservice_std.queues.events import CHINA_TZ, EVENT_TYPES, in_china_time
 from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
 from govservice_std.queues.position import Position
 from govservice_std.queues.state import Booking, Ticket, WindowState
@@ -360,10 +361,17 @@ async def _on_ticket(
     info = ctx.authorize(request, permission)
 
     def checked(engine: QueueEngine) -> TicketView:
-        # One trip to the engine's thread: the window the ticket is at (or held for:
-        # parked, or sent to a window) is checked on the state the command runs on.
+        # One trip to the engine's thread: where the ticket is — at a window, held for one
+        # (parked, or sent there), sent to a person (the window they are signed in at), or
+        # else waiting in its line — is checked on the state the command runs on.
         ticket = engine.ticket(ref)
-        ctx.check_window(info, ticket.window or ticket.for_window)
+        window = ticket.window or ticket.for_window
+        if window is None and ticket.for_staff is not None:
+            window = engine.state.staff_window(ticket.for_staff)
+        if window is not None:
+            ctx.check_window(info, window)
+        else:
+            ctx.check_line(info, ticket, engine.window_lines(info.window or ""))
         return TicketView.of(command(engine))
 
     return await ctx.service.run(checked)
@@ -379,6 +387,10 @@ def _write(path: str, summary: str, **options: Any) -> post:
 
 _DAY = QueryParameter(description="Service day (default: today)")
 _TIER = QueryParameter(description="county, town or village")
+_TYPES = QueryParameter(
+    description="Only these event types, comma-separated (default: every type)",
+    examples=[Example(value="called,recalled")],
+)
 
 
 class QueueController(Controller):
@@ -630,23 +642,45 @@ class QueueController(Controller):
     @get(
         "/queue/events", summary="Live queue events (Server-Sent Events)", responses=_READ_PROBLEMS
     )
-    async def events(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
+    async def events(
+        self, request: Request[Any, Any, Any], types: Annotated[str | None, _TYPES] = None
+    ) -> ServerSentEvent:
         """A stream of the hall's queue events as they become durable, in any process.
 
         Each message's data is a JSON object with ``seq``, ``type`` (``called``, ``issued`` …),
         ``at``, ``ticket``, ``ticket_id``, ``line`` and ``window``, and its id the event's
         sequence number; a comment line is sent every 15 seconds when nothing happens.
+        ``types`` keeps only some event types (a display board asks for
+        ``called,recalled``); an unknown type is refused with a 400.
         """
         ctx = _ctx(request)
+        wanted = _event_types(types)
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
             async for notice in ctx.service.subscribe():
                 if notice is None:
                     yield ServerSentEventMessage(comment="keep-alive")
-                else:
+                elif wanted is None or notice.type in wanted:
                     yield ServerSentEventMessage(data=_notice_json(notice), id=str(notice.seq))
 
         return ServerSentEvent(stream())
+
+
+def _event_types(types: str | None) -> frozenset[str] | None:
+    """The event types a stream keeps (``None``: all), from ``called,recalled``."""
+    if types is None or not types.strip():
+        return None
+    wanted = frozenset(part.strip() for part in types.split(",") if part.strip())
+    unknown = sorted(wanted - EVENT_TYPES.keys())
+    if unknown:
+        known = ", ".join(sorted(EVENT_TYPES))
+        raise ValidationException(
+            extra=[
+                {"key": "types", "message": f"unknown event type {name!r} (known: {known})"}
+                for name in unknown
+            ]
+        )
+    return wanted
 
 
 def _notice_json(notice: Any) -> str:

@@ -19,7 +19,6 @@ import datetime as dt
 import queue
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
@@ -499,21 +498,12 @@ def _fail_with(exc: Exception) -> Callable[[QueueEngine], Any]:
     return fail
 
 
-_WAITING: weakref.WeakKeyDictionary[QueueEngine, tuple[int, dict[str, int]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def waiting_by_line(engine: QueueEngine) -> dict[str, int]:
     """How many tickets wait in each business line of the hall's policy.
 
-    Counted again only when the engine's state has changed (a kiosk screen asks far more
-    often than tickets come and go). Call it on the engine's thread.
+    The state keeps the counts as events are folded, so asking costs a line each. Call it on
+    the engine's thread.
     """
-    seq = engine.last_seq
-    known = _WAITING.get(engine)
-    if known is None or known[0] != seq:
-        counts = {line.id: 0 for line in engine.policy.lines}
-        counts.update(engine.state.waiting_counts())
-        known = _WAITING[engine] = (seq, counts)
-    return dict(known[1])
+    counts = {line.id: 0 for line in engine.policy.lines}
+    counts.update(engine.state.waiting_counts())
+    return counts

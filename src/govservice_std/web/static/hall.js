@@ -54,8 +54,9 @@
     }, 300);
   }
 
-  function listen(onNotice) {
-    const source = new EventSource(root + "/api/v1/queue/events");
+  function listen(onNotice, types) {
+    const query = types ? "?types=" + encodeURIComponent(types) : "";
+    const source = new EventSource(root + "/api/v1/queue/events" + query);
     const status = document.getElementById("board-status");
     source.onmessage = function (message) {
       if (status) status.textContent = "";
@@ -97,7 +98,7 @@
       rows.prepend(row);
       while (rows.rows.length > 8) rows.deleteRow(rows.rows.length - 1);
       speak(notice.ticket, notice.window);
-    });
+    }, "called,recalled");
   }
 
   function kiosk() {
