@@ -8,6 +8,8 @@ from typing import Any
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from govservice_std.forms.expr import KEYWORDS
+
 AREAS = ["441324", "441302", "110105", "440106"]
 
 
@@ -80,10 +82,8 @@ def junk(ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Any]:
 _text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
 ).filter(lambda s: s.strip() != "")
-# The rule language's keywords name no field a rule could refer to.
-_names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: n not in {"and", "or", "not", "in", "true", "false", "null"}
-)
+# A field may not be named after a word of the rule language.
+_names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True).filter(lambda n: n not in KEYWORDS)
 
 
 @st.composite

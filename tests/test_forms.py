@@ -443,6 +443,15 @@ label = "K"
         compile_form(loads(text, FormSpec, format="toml"), source="bad.toml")
 
 
+@pytest.mark.parametrize("word", ["in", "and", "null"])
+def test_a_field_named_after_a_word_of_the_rule_language_is_refused(word: str) -> None:
+    text = f'id="a"\ntitle="t"\n[[fields]]\nname="{word}"\ntype="text"\nlabel="X"\n'
+    with pytest.raises(InvalidDataError) as raised:
+        loads(text, FormSpec, format="toml")
+    assert "fields[0].name" in str(raised.value)
+    assert f"'{word}' is a word of the rule language" in str(raised.value)
+
+
 def test_spec_errors() -> None:
     with pytest.raises(InvalidDataError, match="choices"):
         loads(

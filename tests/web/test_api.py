@@ -304,3 +304,38 @@ def test_a_restarted_service_shows_the_days_latest_calls(served: Served) -> None
     finally:
         again.state.hall.service.close()
     assert [(call["ticket"], call["window"]) for call in calls] == [("A001", "A01")]
+
+
+def test_a_counter_acts_only_on_the_waiting_tickets_its_window_serves(served: Served) -> None:
+    c = served.client
+    hall = c.get("/api/v1/hall").json()
+    a01 = next(w for w in hall["windows"] if w["code"] == "A01")
+    other = next(line["id"] for line in hall["lines"] if line["id"] not in a01["lines"])
+    own = a01["lines"][0]
+    kiosk, counter = served.auth("kiosk"), served.auth("counter")
+    elsewhere = c.post("/api/v1/queue/tickets", json={"line": other}, headers=kiosk).json()
+    mine = c.post("/api/v1/queue/tickets", json={"line": own}, headers=kiosk).json()
+    # Line `other` is not A01's business: its counter may neither cancel nor transfer it.
+    for path, body in [
+        (f"/api/v1/queue/tickets/{elsewhere['id']}/cancel", None),
+        (f"/api/v1/queue/tickets/{elsewhere['id']}/transfer", {"line": own}),
+    ]:
+        refused = c.post(path, json=body, headers={**counter, "Accept-Language": "en"})
+        assert refused.status_code == 403, path
+        assert f"does not serve line {other}" in refused.json()["detail"]
+    assert c.get(f"/api/v1/queue/tickets/{elsewhere['id']}").json()["status"] == "waiting"
+    # Its own line's ticket it may send to window A02; then it is A02's, not A01's.
+    sent = c.post(
+        f"/api/v1/queue/tickets/{mine['id']}/transfer",
+        json={"window": "A02"},
+        headers=counter,
+    )
+    assert sent.is_success, sent.text
+    assert c.post(f"/api/v1/queue/tickets/{mine['id']}/cancel", headers=counter).status_code == 403
+    cancelled = c.post(
+        f"/api/v1/queue/tickets/{mine['id']}/cancel", headers=served.auth("counter2")
+    )
+    assert cancelled.is_success, cancelled.text
+    # A manager may act on any ticket.
+    manager = served.auth("manager")
+    assert c.post(f"/api/v1/queue/tickets/{elsewhere['id']}/cancel", headers=manager).is_success

@@ -45,6 +45,7 @@ from govservice_std.errors import GovServiceError
 __all__ = [
     "CHINA_TZ",
     "FUNCTIONS",
+    "KEYWORDS",
     "MAX_DEPTH",
     "Context",
     "Evaluator",
@@ -130,7 +131,8 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+"""The rule language's words: no field may be named after one (no rule could refer to it)."""
 
 
 @attrs.frozen
@@ -152,7 +154,7 @@ def _tokenize(source: str) -> list[_Tok]:
         kind = match.lastgroup or ""
         text = match.group(kind)
         start = match.start(kind)
-        if kind == "name" and text in _KEYWORDS:
+        if kind == "name" and text in KEYWORDS:
             kind = "kw"
         tokens.append(_Tok(kind, text, start))
         pos = match.end()

@@ -26,6 +26,7 @@ import attrs
 from govservice_std._fields import identifier, not_blank, to_enum, to_tuple, unique
 from govservice_std.errors import FieldValueError
 from govservice_std.forms._patterns import PatternError, compile_pattern
+from govservice_std.forms.expr import KEYWORDS
 from govservice_std.i18n import LabelledEnum
 
 __all__ = ["CHOICE_SOURCES", "Choice", "Field", "FieldType", "FormExample", "FormSpec"]
@@ -98,6 +99,12 @@ def _field_name(_instance: object, attribute: attrs.Attribute[str], value: str) 
         raise FieldValueError(
             attribute.name,
             f"must be a letter or '_' then letters, digits or '_' (got {value!r})",
+        )
+    if value in KEYWORDS:
+        words = ", ".join(sorted(KEYWORDS))
+        raise FieldValueError(
+            attribute.name,
+            f"{value!r} is a word of the rule language ({words}): no rule could name the field",
         )
 
 

@@ -18,6 +18,7 @@ from govservice_std.web.auth import AccessDeniedError, Permission, Role, TokenIn
 if TYPE_CHECKING:
     from govservice_std.forms.library import FormLibrary
     from govservice_std.items import Catalog
+    from govservice_std.queues.state import Ticket
     from govservice_std.registry import ResolvedLocality
     from govservice_std.web.service import HallService
 
@@ -134,4 +135,23 @@ class HallContext:
             raise AccessDeniedError(
                 f"a counter token of window {info.window} may not act at window {window}",
                 f"{info.window} 窗口的令牌无权在 {window} 窗口操作",
+            )
+
+    def check_line(self, info: TokenInfo, ticket: Ticket, served: tuple[str, ...]) -> None:
+        """Refuse a counter token acting on a waiting ticket of a line its window does not serve.
+
+        Args:
+            info: The request's token.
+            ticket: A ticket waiting in its line (at no window, held for none).
+            served: The lines the token's window serves.
+
+        Raises:
+            AccessDeniedError: 403 if ``info`` is a counter token whose window does not serve
+                the ticket's line.
+        """
+        if info.role is Role.COUNTER and ticket.line not in served:
+            raise AccessDeniedError(
+                f"a counter token of window {info.window} may not act on ticket {ticket.label}:"
+                f" the window does not serve line {ticket.line}",
+                f"{info.window} 窗口不办理 {ticket.line} 类业务，其令牌无权处理 {ticket.label} 号",
             )
