@@ -207,28 +207,28 @@ class CriterionEntry:
     @classmethod
     def of(cls, result: CriterionResult) -> CriterionEntry:
         """The entry of a criterion's result."""
-        r = result
+        r, info = result, result.info
         return cls(
-            id=r.id,
-            aspect=r.aspect,
-            title=r.title,
-            points=round(r.points, 3),
-            max_points=round(r.max_points, 3),
-            status=r.status,
-            answer=r.answer,
-            target=r.target,
-            notes=r.notes,
-            evidence=r.evidence,
-            records=tuple(record_entry(e) for e in r.records),
-            reason=r.reason,
-            veto=r.veto,
-            layer=str(r.layer) if r.layer is not None else None,
-            plugin=r.plugin,
-            changed_by=r.changed_by,
-            waiver=r.waiver,
-            sample=r.sample,
-            min_sample=r.min_sample,
-            source=r.source,
+            info.id,
+            info.aspect,
+            info.title,
+            round(r.points, 3),
+            round(r.max_points, 3),
+            r.status,
+            r.answer,
+            info.target,
+            r.notes,
+            r.evidence,
+            tuple(record_entry(e) for e in r.records) if r.records else (),
+            r.reason,
+            info.veto,
+            str(info.layer) if info.layer is not None else None,
+            info.plugin,
+            info.changed_by,
+            r.waiver,
+            r.sample,
+            r.min_sample,
+            info.source,
         )
 
 
