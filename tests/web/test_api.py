@@ -339,3 +339,31 @@ def test_a_counter_acts_only_on_the_waiting_tickets_its_window_serves(served: Se
     # A manager may act on any ticket.
     manager = served.auth("manager")
     assert c.post(f"/api/v1/queue/tickets/{elsewhere['id']}/cancel", headers=manager).is_success
+
+
+def test_a_form_lists_its_sourced_options_and_a_cascade_narrows_them(served: Served) -> None:
+    c = served.client
+    spec = c.get("/api/v1/items/441324-WJ-004/form").json()
+    applicant = next(f for f in spec["fields"] if f["name"] == "applicant")
+    fields = {f["name"]: f for f in applicant["fields"]}
+    towns = {choice["value"]: choice["label"] for choice in fields["town"]["choices"]}
+    assert towns["441324118"] == "龙华镇"
+    assert len(towns) == 12  # the county's twelve town-level units
+    villages = {choice["value"]: choice["parent"] for choice in fields["village"]["choices"]}
+    assert villages == {"441324116999": "441324116", "441324118201": "441324118"}
+    # With the town answered, the village list holds that town's villages only.
+    path = "/api/v1/items/441324-WJ-004/form/options"
+    chosen = c.post(path, json={"field": "applicant.village",
+                                "application": {"applicant": {"town": "441324118"}}})  # fmt: skip
+    assert chosen.status_code == 200, chosen.text
+    assert [(o["value"], o["label"]) for o in chosen.json()] == [
+        ("441324118201", "龙石头村民委员会")
+    ]
+    every = c.post(path, json={"field": "applicant.village"}).json()
+    assert {o["value"] for o in every} == set(villages)
+    # A path naming no choice field is refused, with the field named.
+    refused = c.post(path, json={"field": "applicant.name"}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 400
+    assert refused.json()["problems"][0]["path"] == "field"
+    assert "'applicant.name' is not a choice field" in refused.json()["problems"][0]["message"]
+    assert c.post("/api/v1/items/NO-SUCH/form/options", json={"field": "x"}).status_code == 404

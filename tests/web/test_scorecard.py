@@ -490,23 +490,82 @@ def test_the_start_page_links_the_scorecard_and_signing_in_leads_back_to_it(
     scenarios(),
     st.one_of(st.none(), st.floats(0, 1, allow_subnormal=False)),
     st.integers(0, 500),
+    st.sampled_from(["queue", "cases", "reviews"]),
 )
-def test_the_typed_view_serializes_to_exactly_the_evaluate_json_document(
-    scenario: Any, measured: float | None, called: int
+def test_the_service_s_encoding_of_the_document_is_the_evaluate_json_document(
+    scenario: Any, measured: float | None, called: int, kind: str
 ) -> None:
     from litestar.serialization import encode_json
 
+    from govservice_std.evaluation.document import ScorecardDocument
     from govservice_std.evaluation.measured import Evidence, EvidenceKind, MeasuredMetrics
     from govservice_std.evaluation.overlays import compose_standard
     from govservice_std.evaluation.scoring import Evaluator
-    from govservice_std.web.scorecard import ScorecardView
     from tests.evaluation.strategies import NATIONAL
 
     document, assessment, hall = scenario
     evaluator = Evaluator(compose_standard([(document, NATIONAL)], "110101"))
     metrics = None
     if measured is not None:
-        record = Evidence(EvidenceKind.QUEUE, day=DAY, sample=called)
+        record = Evidence(EvidenceKind(kind), source="x", day=DAY, sample=called, start=DAY)
         metrics = MeasuredMetrics.of({"m.rate": measured}, record)
     card = evaluator.evaluate(assessment, hall, metrics=metrics)
-    assert json.loads(encode_json(ScorecardView.of(card))) == _json(card.to_dict())
+    # The framework writes the same document as the library's converter.
+    assert json.loads(encode_json(ScorecardDocument.of(card))) == _json(card.to_dict())
+
+
+def _component(schema: dict[str, Any], ref: str) -> dict[str, Any]:
+    found: dict[str, Any] = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    return found
+
+
+def test_the_openapi_schema_describes_the_document_and_the_answer_fits_it(
+    sqlite_hall: Hall, registry: Registry
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    from govservice_std.evaluation import document as doc
+    from govservice_std.evaluation.scoring import Status
+
+    serve_a_morning(sqlite_hall)
+    c = sqlite_hall.client
+    schema = c.get("/api/schema/openapi.json").json()
+    ok = schema["paths"]["/api/v1/scorecard"]["get"]["responses"]["200"]
+    report = _component(schema, ok["content"]["application/json"]["schema"]["$ref"])
+    scorecard = _component(schema, report["properties"]["scorecard"]["$ref"])
+    # Every field of every class of the document, in the document's order, all required.
+    criterion = _component(schema, scorecard["properties"]["criteria"]["items"]["$ref"])
+    records = [r["$ref"] for r in criterion["properties"]["records"]["items"]["oneOf"]]
+    for described, cls in [
+        (scorecard, doc.ScorecardDocument),
+        (criterion, doc.CriterionEntry),
+        (_component(schema, records[0]), doc.RecordEntry),
+        (_component(schema, records[1]), doc.CaseRecordEntry),
+        *(
+            (_component(schema, scorecard["properties"][name]["items"]["$ref"]), cls)
+            for name, cls in [
+                ("aspects", doc.AspectEntry),
+                ("rectifications", doc.RectificationEntry),
+                ("overdue_orders", doc.OverdueOrderEntry),
+                ("local_days", doc.LocalDayEntry),
+            ]
+        ),
+    ]:
+        names = [field.name for field in attrs.fields(cls)]
+        assert list(described["properties"]) == names, cls
+        assert sorted(described["required"]) == sorted(names), cls
+    status = _component(schema, criterion["properties"]["status"]["$ref"])
+    assert status["enum"] == [s.value for s in Status]
+    # The service's answer fits its schema, and is the `govstd evaluate --json` document.
+    answer = c.get("/api/v1/scorecard", headers=sqlite_hall.auth("manager")).json()
+    fits = {"$ref": ok["content"]["application/json"]["schema"]["$ref"], **schema}
+    Draft202012Validator(fits).validate(answer)
+    short = {**answer, "scorecard": {k: v for k, v in answer["scorecard"].items() if k != "total"}}
+    assert not Draft202012Validator(fits).is_valid(short)
+    assert any(c["records"] for c in answer["scorecard"]["criteria"])
+    with sqlite_hall.open_store() as store:
+        kpis = recorded_queue_kpis(
+            registry.resolve("441324"), store, day=DAY, now=sqlite_hall.clock()
+        )
+    card = evaluate_hall(registry.resolve("441324"), sqlite_hall.assessment, queue=kpis)
+    assert answer["scorecard"] == _json(card.to_dict())

@@ -9,6 +9,7 @@
 * :mod:`~govservice_std.evaluation.measured` — metrics read from queue KPIs, 好差评 and
   inspections, with their provenance;
 * :mod:`~govservice_std.evaluation.scoring` — scoring models, :class:`Evaluator`, scorecards;
+* :mod:`~govservice_std.evaluation.document` — a scorecard's JSON document, typed;
 * :mod:`~govservice_std.evaluation.reviews` — 好差评 reviews, the 差评 workflow, metrics;
 * :mod:`~govservice_std.evaluation.inspections` — 督查 findings and rectification orders;
 * :mod:`~govservice_std.evaluation.batch` — many halls at once, with a summary;
@@ -42,6 +43,17 @@ from govservice_std.evaluation.deadlines import (
     DueDateCalendar,
     WeekendCalendar,
     due_date,
+)
+from govservice_std.evaluation.document import (
+    AspectEntry,
+    CaseRecordEntry,
+    CriterionEntry,
+    LocalDayEntry,
+    OverdueOrderEntry,
+    RecordEntry,
+    RectificationEntry,
+    ScorecardDocument,
+    record_entry,
 )
 from govservice_std.evaluation.inspections import (
     Finding,
@@ -124,13 +136,16 @@ __all__ = [
     "QUEUE_WITHIN_TARGET",
     "Answer",
     "Aspect",
+    "AspectEntry",
     "AspectScore",
     "Assessment",
     "BadReviewState",
     "BatchResult",
     "BatchSummary",
+    "CaseRecordEntry",
     "CriteriaDocument",
     "Criterion",
+    "CriterionEntry",
     "CriterionInfo",
     "CriterionResult",
     "Direction",
@@ -147,15 +162,19 @@ __all__ = [
     "Inspection",
     "InspectionsDocument",
     "Level",
+    "LocalDayEntry",
     "MeasuredMetrics",
     "Method",
     "MetricDefinition",
     "Metrics",
     "OrderState",
     "OrderStatus",
+    "OverdueOrderEntry",
     "Override",
     "Parameter",
+    "RecordEntry",
     "Rectification",
+    "RectificationEntry",
     "RectificationOrder",
     "Removal",
     "Review",
@@ -165,6 +184,7 @@ __all__ = [
     "ReviewSummary",
     "ReviewsDocument",
     "Scorecard",
+    "ScorecardDocument",
     "ScoringModel",
     "Standard",
     "Status",
@@ -184,6 +204,7 @@ __all__ = [
     "load_assessment",
     "parse_assessment",
     "queue_metrics",
+    "record_entry",
     "recorded_queue_kpis",
     "review_metrics",
     "scoring_model",

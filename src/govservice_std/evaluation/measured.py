@@ -170,18 +170,15 @@ class Evidence:
         return f"{reference} (n={self.sample})" if self.sample is not None else reference
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data: kind, source, day, days, sample and, for cases, the period."""
-        data: dict[str, object] = {
-            "kind": self.kind.value,
-            "source": self.source,
-            "day": self.day.isoformat() if self.day is not None else None,
-            "days": self.days,
-            "sample": self.sample,
-        }
-        if self.kind is EvidenceKind.CASES:
-            data["start"] = self.start.isoformat() if self.start else None
-            data["end"] = self.end.isoformat() if self.end else None
-            data["subject"] = self.subject.value if self.subject else None
+        """JSON-ready data: kind, source, day, days, sample and, for cases, the period.
+
+        The library's converter's data of its entry in a scorecard's document
+        (:func:`~govservice_std.evaluation.document.record_entry`).
+        """
+        from govservice_std.evaluation.document import record_entry  # noqa: PLC0415
+        from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+        data: dict[str, object] = unstructure(record_entry(self))
         return data
 
 

@@ -461,86 +461,16 @@ class Scorecard:
         raise KeyError(criterion)
 
     def to_dict(self) -> dict[str, Any]:
-        """The scorecard as JSON-ready data (the ``govstd evaluate --json`` document)."""
-        return {
-            "hall": self.hall,
-            "hall_name": self.hall_name,
-            "tier": self.tier.value,
-            "locality": str(self.locality),
-            "date": self.date.isoformat(),
-            "assessor": self.assessor,
-            "illustrative": self.illustrative,
-            "model": self.model,
-            "total": round(self.total, 2),
-            "grade": self.grade,
-            "vetoed": list(self.vetoed),
-            "aspects": [
-                {
-                    "id": a.aspect.value,
-                    "name": a.name,
-                    "score": round(a.score, 2),
-                    "max": round(a.max, 2),
-                }
-                for a in self.aspects
-            ],
-            "criteria": [
-                {
-                    "id": r.id,
-                    "aspect": r.aspect.value,
-                    "title": r.title,
-                    "points": round(r.points, 3),
-                    "max_points": round(r.max_points, 3),
-                    "status": r.status.value,
-                    "answer": r.answer,
-                    "target": r.target,
-                    "notes": r.notes,
-                    "evidence": list(r.evidence),
-                    "records": [e.to_dict() for e in r.records],
-                    "reason": r.reason.value if r.reason is not None else None,
-                    "veto": r.veto,
-                    "layer": str(r.layer) if r.layer is not None else None,
-                    "plugin": r.plugin,
-                    "changed_by": list(r.changed_by),
-                    "waiver": r.waiver,
-                    "sample": r.sample,
-                    "min_sample": r.min_sample,
-                    "source": r.source,
-                }
-                for r in self.criteria
-            ],
-            "rectifications": [
-                {
-                    "criterion": r.criterion,
-                    "title": r.title,
-                    "status": r.status.value,
-                    "due": r.due.isoformat(),
-                    "due_estimated": r.due_estimated,
-                    "veto": r.veto,
-                }
-                for r in self.rectifications
-            ],
-            "overdue_orders": [
-                {
-                    "inspection": o.inspection,
-                    "order": o.order,
-                    "criterion": o.criterion,
-                    "description": o.description,
-                    "due": o.due.isoformat(),
-                    "due_estimated": o.due_estimated,
-                }
-                for o in self.overdue_orders
-            ],
-            "local_days": [
-                {
-                    "date": d.date.isoformat(),
-                    "counts": d.counts,
-                    "reason": d.reason,
-                    "layer": d.layer,
-                    "illustrative": d.illustrative,
-                }
-                for d in self.local_days
-            ],
-        }
+        """The scorecard as JSON-ready data (the ``govstd evaluate --json`` document).
+
+        The library's converter's data of its
+        :class:`~govservice_std.evaluation.document.ScorecardDocument`.
+        """
+        from govservice_std.evaluation.document import ScorecardDocument  # noqa: PLC0415
+        from govservice_std.serialization import unstructure  # noqa: PLC0415
+
+        data: dict[str, Any] = unstructure(ScorecardDocument.of(self))
+        return data
 
 
 _ASPECT_INDEX = {aspect: index for index, aspect in enumerate(Aspect)}

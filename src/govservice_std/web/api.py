@@ -22,6 +22,8 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from govservice_std.forms.identifiers import mask_ids
+from govservice_std.forms.spec import Choice
+from govservice_std.forms.validate import CompiledForm
 from govservice_std.queues.engine import QueueEngine, Slot
 from govservice_std.queues.events import CHINA_TZ, EVENT_TYPES, in_china_time
 from govservice_std.queues.kpis import FrontDeskKpis, QueueKpis
@@ -41,6 +43,7 @@ __all__ = [
     "HallInfo",
     "IssueRequest",
     "LineInfo",
+    "OptionsRequest",
     "Problem",
     "QueueStatus",
     "RescheduleRequest",
@@ -248,6 +251,20 @@ class RescheduleRequest:
     """Move a booking to another slot of its line."""
 
     slot: dt.datetime
+
+
+@attrs.frozen
+class OptionsRequest:
+    """Which choice field's options to list, given the answers so far.
+
+    Attributes:
+        field: The field's path (``village``, ``applicant.town``; in a repeat, with its row:
+            ``members[0].relation``).
+        application: The answers so far; without them, every option.
+    """
+
+    field: str
+    application: dict[str, Any] | None = None
 
 
 @attrs.frozen
@@ -722,20 +739,51 @@ class CatalogController(Controller):
 
     @get("/items/{code:str}/form", summary="An item's application form", responses=_READ_PROBLEMS)
     async def form(self, request: Request[Any, Any, Any], code: FromPath[str]) -> dict[str, Any]:
-        """The form's specification: fields, groups, rules and messages."""
+        """The form's specification: fields, groups, rules and messages.
+
+        A field whose options come from a built-in source (``choice_source``: the locality's
+        towns, villages …) lists them under ``choices`` as well, each with its ``parent``.
+        """
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
-        ctx = _ctx(request)
-        catalog = ctx.catalog()
-        if code not in catalog:
-            raise NotFoundException()
-        try:
-            form = ctx.forms().for_item(catalog.get(code))
-        except KeyError:
-            raise NotFoundException() from None
+        form = _item_form(request, code)
         data: dict[str, Any] = unstructure(form.spec)
         data.setdefault("version", form.version)  # shown even when it is the default
+        sourced = {
+            path: [unstructure(choice) for choice in form.options(path)]
+            for path, field in form.spec.walk()
+            if field.choice_source is not None
+        }
+        if sourced:
+            _fill_choices(data.get("fields", []), sourced, "")
         return data
+
+    @post(
+        "/items/{code:str}/form/options",
+        summary="The options a choice field offers",
+        status_code=200,
+        responses=_READ_PROBLEMS,
+    )
+    async def options(
+        self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[OptionsRequest]
+    ) -> tuple[Choice, ...]:
+        """The options of a choice field, given the answers so far.
+
+        A cascading select's next list: with the town answered, the villages of that town.
+        Without answers, every option. A path that names no choice field is refused (400).
+        """
+        form = _item_form(request, code)
+        try:
+            return form.options(data.field, data.application)
+        except KeyError:
+            raise ValidationException(
+                extra=[
+                    {
+                        "key": "field",
+                        "message": f"{data.field!r} is not a choice field of form {form.spec.id}",
+                    }
+                ]
+            ) from None
 
     @post(
         "/items/{code:str}/validate",
@@ -747,14 +795,7 @@ class CatalogController(Controller):
         self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[dict[str, Any]]
     ) -> ValidationView:
         """Check an application against the item's form; every problem, ID numbers masked."""
-        ctx = _ctx(request)
-        catalog = ctx.catalog()
-        if code not in catalog:
-            raise NotFoundException()
-        try:
-            form = ctx.forms().for_item(catalog.get(code))
-        except KeyError:
-            raise NotFoundException() from None
+        form = _item_form(request, code)
         result = form.validate(data, lang="en" if request_lang(request) == "en" else "zh")
         return ValidationView(
             valid=result.valid,
@@ -764,6 +805,30 @@ class CatalogController(Controller):
             ),
             version=result.version,
         )
+
+
+def _item_form(request: Request[Any, Any, Any], code: str) -> CompiledForm:
+    """The compiled form of the catalog's item ``code`` (404 without the item or a form)."""
+    ctx = _ctx(request)
+    catalog = ctx.catalog()
+    if code not in catalog:
+        raise NotFoundException()
+    try:
+        return ctx.forms().for_item(catalog.get(code))
+    except KeyError:
+        raise NotFoundException() from None
+
+
+def _fill_choices(fields: list[Any], sourced: dict[str, list[Any]], prefix: str) -> None:
+    """Put the options of built-in sources into a form's data, at their fields' paths."""
+    for field in fields:
+        path = prefix + str(field.get("name"))
+        if path in sourced:
+            field["choices"] = sourced[path]
+        children = field.get("fields")
+        if children:
+            inner = "[]." if field.get("type") == "repeat" else "."
+            _fill_choices(children, sourced, path + inner)
 
 
 API_HANDLERS = [QueueController, CatalogController]

@@ -4,9 +4,11 @@ A service started with an assessment (``create_app(..., assessment=…)``, ``gov
 --assessment FILE``) scores its hall on request: the queue metrics (``queue.*``) are measured
 from the service's own store — the live day, a given day or every day in the record — and
 everything else comes from the assessment, as ``govstd evaluate ASSESSMENT --queue-db DB``
-scores it. ``GET /api/v1/scorecard`` gives the ``govstd evaluate --json`` document with the
-period measured and its queue KPIs; the manager's page ``/scorecard`` is the printable A4
-report of ``govstd evaluate --html``. Both need a manager or api token.
+scores it. ``GET /api/v1/scorecard`` gives the ``govstd evaluate --json`` document (a
+:class:`~govservice_std.evaluation.document.ScorecardDocument`, which the OpenAPI schema
+describes field by field) with the period measured and its queue KPIs; the manager's page
+``/scorecard`` is the printable A4 report of ``govstd evaluate --html``. Both need a manager
+or api token.
 
 The assessment is checked when the service starts: one that cannot be read, is of another
 hall, or does not fit the locality's standard is refused then, not on the first request.
@@ -30,6 +32,7 @@ from litestar.response import Redirect
 
 from govservice_std.errors import DataProblem, GovServiceError, InvalidDataError
 from govservice_std.evaluation.assessment import Assessment, load_assessment
+from govservice_std.evaluation.document import ScorecardDocument
 from govservice_std.evaluation.measured import recorded_queue_kpis
 from govservice_std.i18n import gettext
 from govservice_std.queues.events import CHINA_TZ
@@ -51,16 +54,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCORECARD_HANDLERS",
-    "AspectView",
-    "CriterionView",
     "HallScoring",
-    "LocalDayView",
     "NoAssessmentError",
-    "OverdueOrderView",
-    "RecordView",
-    "RectificationView",
     "ScorecardReport",
-    "ScorecardView",
     "hall_scoring",
     "load_hall_assessment",
 ]
@@ -85,211 +81,7 @@ class NoAssessmentError(GovServiceError, KeyError):
         return gettext("this service was started without an assessment: no scorecard", lang)
 
 
-# -- the scorecard document ----------------------------------------------------------------------
-
-
-@attrs.frozen
-class AspectView:
-    """An aspect's score: its id, Chinese name, points won and possible (0–100 scale)."""
-
-    id: str
-    name: str
-    score: float
-    max: float
-
-
-@attrs.frozen
-class RecordView:
-    """A record a measured value was read from: its kind, day or days, and sample size.
-
-    Attributes:
-        kind: ``queue`` (the service measures its queue).
-        source: The record's name, if it has one.
-        day: The one day the value covers, if one.
-        days: How many days it covers, if known.
-        sample: How many records (called tickets) the value rests on.
-    """
-
-    kind: str
-    source: str
-    day: dt.date | None
-    days: int | None
-    sample: int | None
-
-
-@attrs.frozen
-class CriterionView:
-    """How the hall fared on one criterion (as ``govstd evaluate --json`` shows it).
-
-    Attributes:
-        id: The criterion's id.
-        aspect: Its aspect.
-        title: Its title.
-        points: Points won.
-        max_points: Points possible (0 when waived or not applicable).
-        status: ``met``, ``partial``, ``not_met``, ``waived``, ``not_applicable`` or
-            ``insufficient_data``.
-        answer: The assessor's answer or the measured value with its unit.
-        target: A metric criterion's effective target.
-        notes: The assessor's notes.
-        evidence: References to the evidence, the records measured values came from last.
-        records: Those records, structured.
-        reason: Why nothing was earned, or that a measured value replaced the typed one.
-        veto: Whether the criterion is a veto.
-        layer: The layer that defined it.
-        plugin: The plugin that declared that layer.
-        changed_by: Later layers that changed it.
-        waiver: The justification of a waiver in force.
-        sample: How many records a measured value rests on.
-        min_sample: The locality's minimum sample, when a measured value fell short of it.
-        source: The criterion's source clause.
-    """
-
-    id: str
-    aspect: str
-    title: str
-    points: float
-    max_points: float
-    status: str
-    answer: str
-    target: float | None
-    notes: str
-    evidence: tuple[str, ...]
-    records: tuple[RecordView, ...]
-    reason: str | None
-    veto: bool
-    layer: str | None
-    plugin: str
-    changed_by: tuple[str, ...]
-    waiver: str | None
-    sample: int | None
-    min_sample: int | None
-    source: str
-
-
-@attrs.frozen
-class RectificationView:
-    """A failed criterion to rectify, with its due date (in working days)."""
-
-    criterion: str
-    title: str
-    status: str
-    due: dt.date
-    due_estimated: bool
-    veto: bool
-
-
-@attrs.frozen
-class OverdueOrderView:
-    """An inspection's rectification order open past its due date."""
-
-    inspection: str
-    order: str
-    criterion: str
-    description: str
-    due: dt.date
-    due_estimated: bool
-
-
-@attrs.frozen
-class LocalDayView:
-    """A closure or service day of the locality that moved a rectification due date."""
-
-    date: dt.date
-    counts: bool
-    reason: str
-    layer: str
-    illustrative: bool
-
-
-@attrs.frozen
-class ScorecardView:
-    """A hall's scorecard: the document ``govstd evaluate --json`` prints.
-
-    Attributes:
-        hall: The hall's code.
-        hall_name: Its name.
-        tier: ``county``, ``town`` or ``village``.
-        locality: The locality whose standard applied.
-        date: The assessment date.
-        assessor: Who assessed.
-        illustrative: Whether the assessment is invented for an example.
-        model: The scoring model.
-        total: The total, 0–100.
-        grade: The grade.
-        vetoed: Failed veto criteria.
-        aspects: The aspects' scores.
-        criteria: Every criterion of the standard.
-        rectifications: Failed criteria with due dates, earliest first.
-        overdue_orders: Inspection orders open past their due date.
-        local_days: The locality's days that moved a due date.
-    """
-
-    hall: str
-    hall_name: str
-    tier: str
-    locality: str
-    date: dt.date
-    assessor: str
-    illustrative: bool
-    model: str
-    total: float
-    grade: str
-    vetoed: tuple[str, ...]
-    aspects: tuple[AspectView, ...]
-    criteria: tuple[CriterionView, ...]
-    rectifications: tuple[RectificationView, ...]
-    overdue_orders: tuple[OverdueOrderView, ...]
-    local_days: tuple[LocalDayView, ...]
-
-    @classmethod
-    def of(cls, card: Scorecard) -> ScorecardView:
-        """The view of a scorecard: exactly its ``to_dict()`` document, typed."""
-        data = card.to_dict()
-        return cls(
-            **{
-                **data,
-                "date": dt.date.fromisoformat(data["date"]),
-                "vetoed": tuple(data["vetoed"]),
-                "aspects": tuple(AspectView(**a) for a in data["aspects"]),
-                "criteria": tuple(_criterion(c) for c in data["criteria"]),
-                "rectifications": tuple(
-                    RectificationView(**{**r, "due": dt.date.fromisoformat(r["due"])})
-                    for r in data["rectifications"]
-                ),
-                "overdue_orders": tuple(
-                    OverdueOrderView(**{**o, "due": dt.date.fromisoformat(o["due"])})
-                    for o in data["overdue_orders"]
-                ),
-                "local_days": tuple(
-                    LocalDayView(**{**d, "date": dt.date.fromisoformat(d["date"])})
-                    for d in data["local_days"]
-                ),
-            }
-        )
-
-
-_RECORD_KEYS = ("kind", "source", "day", "days", "sample")
-
-
-def _criterion(data: dict[str, Any]) -> CriterionView:
-    records = tuple(
-        RecordView(
-            **{
-                **{key: r[key] for key in _RECORD_KEYS},
-                "day": dt.date.fromisoformat(r["day"]) if r["day"] else None,
-            }
-        )
-        for r in data["records"]
-    )
-    return CriterionView(
-        **{
-            **data,
-            "evidence": tuple(data["evidence"]),
-            "records": records,
-            "changed_by": tuple(data["changed_by"]),
-        }
-    )
+# -- the report -------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -306,14 +98,14 @@ class ScorecardReport:
             (the live day as the queue's state holds it, other days read back): the same
             figures as :func:`~govservice_std.evaluation.measured.recorded_queue_kpis`.
             Its waiting times replace the assessment's ``queue.*`` metrics.
-        scorecard: The scorecard, as ``govstd evaluate --json`` prints it.
+        scorecard: The scorecard's document, as ``govstd evaluate --json`` prints it.
     """
 
     hall: str
     period: Period
     day: dt.date | None
     queue: QueueKpis
-    scorecard: ScorecardView
+    scorecard: ScorecardDocument
 
 
 # -- the assessment a service scores with ---------------------------------------------------------
@@ -467,7 +259,7 @@ async def _report(request: Request[Any, Any, Any], day: str | None) -> tuple[Sco
         period=period,
         day=measured_day,
         queue=kpis,
-        scorecard=ScorecardView.of(card),
+        scorecard=ScorecardDocument.of(card),
     )
     return report, card
 
