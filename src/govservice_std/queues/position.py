@@ -47,8 +47,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from govservice_std.queues.state import TicketStatus
-
 if TYPE_CHECKING:
     from govservice_std.queues.engine import QueueEngine
     from govservice_std.queues.state import LiveTicket, QueueState, SelectionRule
@@ -142,14 +140,7 @@ def _service_seconds(
     state: QueueState, day: dt.date, default: float
 ) -> tuple[dict[str, float], float]:
     """Each window's mean service time that day (its last twenty finished), and the hall's."""
-    per_window: dict[str, list[float]] = {}
-    finished = TicketStatus.FINISHED
-    for rec in [rec for rec in state.records() if rec.status is finished]:
-        if rec.day == day and rec.window and rec.called_at and rec.finished_at:
-            per_window.setdefault(rec.window, []).append(
-                (rec.finished_at - rec.called_at).total_seconds()
-            )
-    recent = {w: values[-_RECENT:] for w, values in per_window.items()}
+    recent = state.service_times(day, _RECENT)
     means = {w: sum(v) / len(v) for w, v in recent.items() if v}
     pooled = [x for v in recent.values() for x in v]
     hall = sum(pooled) / len(pooled) if pooled else default

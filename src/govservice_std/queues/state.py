@@ -14,6 +14,7 @@ state's own queues.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import json
@@ -503,6 +504,9 @@ class QueueState:
         # Waiting tickets per line, kept up to date as events are folded (a kiosk screen or
         # the status API asks far more often than tickets come and go); None: count again.
         self._waiting: dict[str, int] | None = None
+        # Service times (call to finish) of the tickets finished, by day and window, each
+        # list by issue ordinal; None: gather them again when asked.
+        self._served: dict[dt.date, dict[str, list[tuple[int, float]]]] | None = None
         # Tickets ever issued: a ticket's ordinal (its place among equal order times) stays
         # unique when closed days leave the state.
         self._ordinal = 0
@@ -553,10 +557,10 @@ class QueueState:
         try:
             self._apply[type(event)](event)
         except KeyError as exc:
-            self._waiting = None
+            self._waiting = self._served = None
             raise QueueStoreError(f"event {event!r} refers to unknown {exc}") from None
         except BaseException:
-            self._waiting = None
+            self._waiting = self._served = None
             raise
         self._events += 1
         if waiting is None:
@@ -793,6 +797,16 @@ class QueueState:
         rec.ended_at = e.at
         rec.outcome = e.outcome
         self._free_window(e.window, rec.id)
+        if self._served is not None:
+            self._add_served(self._served, rec)
+
+    def _add_served(
+        self, served: dict[dt.date, dict[str, list[tuple[int, float]]]], rec: LiveTicket
+    ) -> None:
+        if rec.window and rec.called_at is not None and rec.finished_at is not None:
+            seconds = (rec.finished_at - rec.called_at).total_seconds()
+            times = served.setdefault(rec.day, {}).setdefault(rec.window, [])
+            bisect.insort(times, (rec.ordinal, seconds))
 
     def _no_show(self, e: TicketNoShow) -> None:
         rec = self._tickets[e.ticket]
@@ -898,6 +912,7 @@ class QueueState:
         )
 
     def _day_closed(self, e: DayClosed) -> None:
+        self._served = None  # the day's tickets leave: gather the service times again
         day = e.day
         closing = (
             TicketStatus.WAITING,
@@ -1047,6 +1062,25 @@ class QueueState:
             for rec in self._tickets.values()
             if rec.status is TicketStatus.WAITING and (line is None or rec.line == line)
         )
+
+    def service_times(self, day: dt.date, last: int) -> dict[str, list[float]]:
+        """Each window's service times of its last ``last`` tickets finished, of ``day``.
+
+        A service time is from the ticket's (last) call to its finish, in seconds; "last" is
+        by issue order, and each list is in issue order. Windows with none are left out. The
+        times are kept as events are folded, so asking costs a window each.
+        """
+        served = self._served
+        if served is None:
+            served = self._served = {}
+            finished = TicketStatus.FINISHED
+            for rec in self._tickets.values():
+                if rec.status is finished:
+                    self._add_served(served, rec)
+        return {
+            window: [seconds for _, seconds in times[-last:]]
+            for window, times in served.get(day, {}).items()
+        }
 
     def waiting_counts(self) -> dict[str, int]:
         """How many tickets wait in each line (a line with none is left out).
