@@ -15,8 +15,8 @@ from now, without changing it:
   have called too (a ticket of a line only other windows serve is not in its way), and
   the estimated wait is the time until its call.
 
-A window's service time is its live rate: the mean time from call to finish of the last
-twenty tickets it finished that day; a window that finished none yet takes the hall's mean
+A window's service time is its live rate: the mean time from call to finish of the twenty
+latest issued tickets it finished that day; a window that finished none yet takes the hall's mean
 that day, and with no finished ticket at all the policy's ``default_service_minutes``.
 Arrivals after now are not foreseen, so a priority visitor arriving later can still pass
 a normal ticket: the estimate is for the queue as it stands. The test suite drives a
@@ -31,7 +31,8 @@ every later one under each selection rule: the group's weight is the same, under
 normal ticket, again a head. So each step compares only the heads of the queues the
 window may call, walked in the state's own queue order
 (:meth:`~govservice_std.queues.state.QueueState.queue_order`). One position costs a copy
-of those queues, a pass over the finished tickets for the service rates, and, per ticket
+of those queues, each window's last twenty service times (kept by the state as tickets
+finish: :meth:`~govservice_std.queues.state.QueueState.service_times`), and, per ticket
 called before it, a comparison of one window's heads and a logarithmic step — not a scan
 of every waiting ticket at every step. With 10,000 tickets waiting, the last of them takes
 about 10 ms and a ticket near the front well under one (see ``benchmarks/bench_position.py``).
@@ -139,7 +140,7 @@ class _Window:
 def _service_seconds(
     state: QueueState, day: dt.date, default: float
 ) -> tuple[dict[str, float], float]:
-    """Each window's mean service time that day (its last twenty finished), and the hall's."""
+    """Each window's mean service time that day (twenty latest finished), and the hall's."""
     recent = state.service_times(day, _RECENT)
     means = {w: sum(v) / len(v) for w, v in recent.items() if v}
     pooled = [x for v in recent.values() for x in v]
