@@ -367,3 +367,31 @@ def test_a_form_lists_its_sourced_options_and_a_cascade_narrows_them(served: Ser
     assert refused.json()["problems"][0]["path"] == "field"
     assert "'applicant.name' is not a choice field" in refused.json()["problems"][0]["message"]
     assert c.post("/api/v1/items/NO-SUCH/form/options", json={"field": "x"}).status_code == 404
+
+
+def test_a_ticket_sent_to_a_person_is_theirs_even_before_they_sign_in(served: Served) -> None:
+    c = served.client
+    kiosk, counter, counter2 = served.auth("kiosk"), served.auth("counter"), served.auth("counter2")
+    own = next(w for w in c.get("/api/v1/hall").json()["windows"] if w["code"] == "A01")
+    ticket = c.post("/api/v1/queue/tickets", json={"line": own["lines"][0]}, headers=kiosk).json()
+    sent = c.post(
+        f"/api/v1/queue/tickets/{ticket['id']}/transfer", json={"staff": "S03"}, headers=counter
+    )
+    assert sent.is_success, sent.text
+    # S03 is signed in nowhere: no counter may act on the ticket held for them, not even one
+    # whose window serves its line.
+    for path, body in [
+        (f"/api/v1/queue/tickets/{ticket['id']}/cancel", None),
+        (f"/api/v1/queue/tickets/{ticket['id']}/transfer", {"line": own["lines"][0]}),
+    ]:
+        refused = c.post(path, json=body, headers={**counter, "Accept-Language": "en"})
+        assert refused.status_code == 403, (path, refused.text)
+        assert "S03" in refused.json()["detail"]
+    assert c.get(f"/api/v1/queue/tickets/{ticket['id']}").json()["status"] == "waiting"
+    # Once S03 signs in at A02, A02's counter may; A01's still may not.
+    assert c.post(
+        "/api/v1/queue/windows/A02/sign-in", json={"staff": "S03"}, headers=counter2
+    ).is_success
+    cancel = f"/api/v1/queue/tickets/{ticket['id']}/cancel"
+    assert c.post(cancel, headers=counter).status_code == 403
+    assert c.post(cancel, headers=counter2).is_success

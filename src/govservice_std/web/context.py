@@ -155,3 +155,19 @@ class HallContext:
                 f" the window does not serve line {ticket.line}",
                 f"{info.window} 窗口不办理 {ticket.line} 类业务，其令牌无权处理 {ticket.label} 号",
             )
+
+    def check_person(self, info: TokenInfo, ticket: Ticket) -> None:
+        """Refuse a counter token acting on a ticket sent to a person signed in nowhere.
+
+        Only the window the person signs in at may act on it (or a manager meanwhile).
+
+        Raises:
+            AccessDeniedError: 403 if ``info`` is a counter token.
+        """
+        if info.role is Role.COUNTER:
+            raise AccessDeniedError(
+                f"a counter token of window {info.window} may not act on ticket {ticket.label}:"
+                f" it is held for {ticket.for_staff}, who is signed in at no window",
+                f"{ticket.label} 号已转给工作人员 {ticket.for_staff}（尚未在任何窗口登录），"
+                f"{info.window} 窗口的令牌无权处理",
+            )
