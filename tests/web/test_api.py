@@ -395,3 +395,20 @@ def test_a_ticket_sent_to_a_person_is_theirs_even_before_they_sign_in(served: Se
     cancel = f"/api/v1/queue/tickets/{ticket['id']}/cancel"
     assert c.post(cancel, headers=counter).status_code == 403
     assert c.post(cancel, headers=counter2).is_success
+
+
+def test_json_nested_too_deeply_is_a_bad_request(served: Served) -> None:
+    nested = b"[" * 5000 + b"]" * 5000
+    for path, body in [
+        ("/api/v1/items/441324-WJ-004/form/options",
+         b'{"field": "applicant.village", "application": {"x": ' + nested + b"}}"),
+        ("/api/v1/items/441324-WJ-004/validate", b'{"applicant": ' + nested + b"}"),
+        ("/api/v1/queue/tickets", b'{"line": "A", "group": ' + nested + b"}"),
+    ]:  # fmt: skip
+        response = served.client.post(
+            path,
+            content=body,
+            headers={**served.auth("manager"), "content-type": "application/json"},
+        )
+        assert response.status_code == 400, (path, response.text)
+        assert response.json()["code"] == "bad-request"

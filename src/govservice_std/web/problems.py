@@ -142,6 +142,12 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         ]
         detail = gettext("the request's data is not valid", lang)
         body = _body(status, "bad-request", detail, lang, problems=problems)
+    elif isinstance(exc, RecursionError):
+        # JSON nested deeper than the decoder (or a walk over the data) can follow: the
+        # request's fault, not the service's.
+        _log.warning("request data nested too deeply on %s %s", request.method, request.url.path)
+        status = 400
+        body = _body(status, "bad-request", gettext("the request's data is not valid", lang), lang)
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         code = _STATUS_CODES.get(status, f"http-{status}")
