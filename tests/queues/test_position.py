@@ -58,6 +58,24 @@ def test_the_live_service_rate_replaces_the_default(engine: QueueEngine, clock: 
     assert engine.position(waiting[2].id).estimated_wait_minutes == pytest.approx(8.0)
 
 
+def test_service_times_keep_the_last_n_and_none_for_zero(
+    engine: QueueEngine, clock: FixedClock
+) -> None:
+    for minutes in (1, 2, 3):  # W3 serves C: 1, 2 and 3 minutes from call to finish
+        t = engine.issue("C")
+        engine.call_next("W3")
+        engine.start(t.id)
+        clock.advance(minutes=minutes)
+        engine.finish(t.id)
+    day = START.date()
+    state = engine.state
+    assert state.service_times(day, 2) == {"W3": [120.0, 180.0]}
+    assert state.service_times(day, 5) == {"W3": [60.0, 120.0, 180.0]}
+    assert state.service_times(day, 0) == {}
+    assert state.service_times(day, -1) == {}
+    assert state.service_times(day + dt.timedelta(days=1), 3) == {}
+
+
 def test_no_window_can_call_it(clock: FixedClock) -> None:
     engine = QueueEngine(make_hall(), make_policy(staff_required=True), clock=clock)
     engine.open_window("W3")

@@ -1067,9 +1067,12 @@ class QueueState:
         """Each window's service times of its last ``last`` tickets finished, of ``day``.
 
         A service time is from the ticket's (last) call to its finish, in seconds; "last" is
-        by issue order, and each list is in issue order. Windows with none are left out. The
-        times are kept as events are folded, so asking costs a window each.
+        by issue order, and each list is in issue order. Windows with none are left out (all
+        of them when ``last`` is 0 or less). The times are kept as events are folded, so
+        asking costs a window each.
         """
+        if last <= 0:
+            return {}
         served = self._served
         if served is None:
             served = self._served = {}
