@@ -429,17 +429,24 @@ class QueueMachine(RuleBasedStateMachine):
         if not hasattr(self, "mem"):
             return
         at_window = {w.ticket: w.code for w in self.mem.state.windows() if w.ticket}
-        waiting = Counter(t.line for t in self.mem.state.waiting())
-        assert self.mem.state.waiting_counts() == waiting
-        # The service times kept as events fold: those of the finished tickets, issue order.
-        for day in {t.day for t in self.mem.state.tickets()}:
-            served: dict[str, list[float]] = {}
-            for t in self.mem.state.tickets(day=day):
-                if t.status is TicketStatus.FINISHED and t.window and t.called_at and t.finished_at:
-                    served.setdefault(t.window, []).append(
-                        (t.finished_at - t.called_at).total_seconds()
-                    )
-            assert self.mem.state.service_times(day, 3) == {w: v[-3:] for w, v in served.items()}
+        # The counts and service times kept as events fold, in every terminal's state (folded
+        # command by command, caught up from the store, or replayed when it reopens).
+        states = [self.mem.state]
+        if hasattr(self, "sql"):
+            states += [self.sql.state, self.other.state]
+        for state in states:
+            waiting = Counter(t.line for t in state.waiting())
+            assert state.waiting_counts() == waiting
+            # The service times: those of the finished tickets, in issue order.
+            for day in {t.day for t in state.tickets()}:
+                served: dict[str, list[float]] = {}
+                for t in state.tickets(day=day):
+                    if t.status is TicketStatus.FINISHED and t.window and t.called_at:
+                        assert t.finished_at is not None
+                        served.setdefault(t.window, []).append(
+                            (t.finished_at - t.called_at).total_seconds()
+                        )
+                assert state.service_times(day, 3) == {w: v[-3:] for w, v in served.items()}
         for t in self.mem.state.tickets():
             if t.status in (TicketStatus.CALLED, TicketStatus.SERVING):
                 assert at_window.get(t.id) == t.window
