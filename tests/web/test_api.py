@@ -412,3 +412,46 @@ def test_json_nested_too_deeply_is_a_bad_request(served: Served) -> None:
         )
         assert response.status_code == 400, (path, response.text)
         assert response.json()["code"] == "bad-request"
+
+
+def test_a_counter_acts_on_parked_and_no_show_tickets_only_at_their_window(
+    served: Served,
+) -> None:
+    c = served.client
+    kiosk, counter, counter2 = served.auth("kiosk"), served.auth("counter"), served.auth("counter2")
+    windows = {w["code"]: w for w in c.get("/api/v1/hall").json()["windows"]}
+    line = next(x for x in windows["A01"]["lines"] if x in windows["A02"]["lines"])
+    manager = served.auth("manager")
+    for code in ("A01", "A02"):
+        c.post(f"/api/v1/queue/windows/{code}/open", headers=manager)
+    first = c.post("/api/v1/queue/tickets", json={"line": line}, headers=kiosk).json()
+    second = c.post("/api/v1/queue/tickets", json={"line": line}, headers=kiosk).json()
+    assert (
+        c.post("/api/v1/queue/windows/A01/call", json={}, headers=counter).json()["id"]
+        == (first["id"])
+    )
+    parked = f"/api/v1/queue/tickets/{first['id']}"
+    assert c.post(f"{parked}/park", headers=counter).is_success
+    # Parked at A01: A02's counter may neither resume, cancel nor transfer it.
+    for action, body in [("resume", None), ("cancel", None), ("transfer", {"window": "A02"})]:
+        refused = c.post(f"{parked}/{action}", json=body, headers=counter2)
+        assert refused.status_code == 403, (action, refused.text)
+    assert c.get(parked).json()["status"] == "parked"
+    assert c.post(f"{parked}/resume", headers=counter).is_success
+    # A no-show at A01 is A01's to reactivate.
+    assert c.post("/api/v1/queue/tickets/" + first["id"] + "/start", headers=counter).is_success
+    assert c.post(f"{parked}/finish", json={}, headers=counter).is_success
+    assert (
+        c.post("/api/v1/queue/windows/A01/call", json={}, headers=counter).json()["id"]
+        == (second["id"])
+    )
+    late = f"/api/v1/queue/tickets/{second['id']}"
+    while c.post(f"{late}/no-show", headers=counter).status_code == 409:
+        assert c.post("/api/v1/queue/windows/A01/recall", headers=counter).is_success
+    assert c.get(late).json()["status"] == "no_show"
+    assert c.post(f"{late}/reactivate", headers=counter2).status_code == 403
+    # A finished ticket stays its window's: A02's token is refused before the state is.
+    assert c.post(f"{parked}/cancel", headers=counter2).status_code == 403
+    assert c.post(f"{late}/reactivate", headers=counter).is_success
+    # Back in its line, any counter of a window serving the line may act on it.
+    assert c.post(f"{late}/cancel", headers=counter2).is_success
