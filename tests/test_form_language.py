@@ -355,6 +355,30 @@ def test_a_division_source_without_data_takes_codes_of_its_level() -> None:
     assert form.options("village", {"town": "441324116"}) == ()
 
 
+def test_the_options_in_a_repeat_take_any_row_reference() -> None:
+    form = _form(
+        Field(
+            name="members",
+            type="repeat",
+            label="成员",
+            fields=[
+                Field(name="town", type="choice", label="镇",
+                      choices=[Choice(value="t1", label="一"), Choice(value="t2", label="二")]),
+                Field(name="village", type="choice", label="村", choice_filter="town",
+                      choices=[Choice(value="v1", label="甲", parent="t1"),
+                               Choice(value="v2", label="乙", parent="t2")]),
+            ],
+        )
+    )  # fmt: skip
+    app = {"members": [{"town": "t2"}]}
+    assert [c.value for c in form.options("members[0].village", app)] == ["v2"]
+    # No row, or a row far beyond the application's (more digits than an int takes from
+    # text): no answers to filter by, so nothing is offered; never an error.
+    for path in ("members[].village", f"members[{'9' * 5000}].village", "members[1].village"):
+        assert form.options(path, app) == ()
+    assert [c.value for c in form.options("members[].village")] == ["v1", "v2"]
+
+
 # -- the attachment's material and govstd check ------------------------------------------
 
 

@@ -942,7 +942,9 @@ class CompiledForm:
             scope = scope.get(name) if isinstance(scope, dict) else None
             if index:
                 rows = scope if isinstance(scope, list) else []
-                row = int(index.rstrip("]"))
+                digits = index.rstrip("]")
+                # No row (``members[]``), or more digits than any row: no answers there.
+                row = int(digits) if digits and len(digits) < 19 else len(rows)
                 scope = rows[row] if row < len(rows) else None
                 ctx.scopes.append(scope)
         filtered = compiled.offered(ctx)
