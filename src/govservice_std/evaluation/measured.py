@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Container, Mapping
+from typing import Literal
 
 import attrs
 
@@ -175,7 +176,6 @@ class Evidence:
         The library's converter's data of its entry in a scorecard's document
         (:func:`~govservice_std.evaluation.document.record_entry`).
         """
-        from govservice_std.evaluation.document import record_entry  # noqa: PLC0415
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
         data: dict[str, object] = unstructure(record_entry(self))
@@ -329,3 +329,79 @@ def recorded_queue_kpis(
         target_minutes=policy.target_minutes,
         target_share=policy.target_share,
     )
+
+
+# -- a record's entry in a scorecard's document ------------------------------------------
+
+
+# The kind tells a record's two shapes apart, for a schema's ``oneOf`` (exactly one matches)
+# and for the converter reading a document back.
+_OtherKind = Literal["queue", "reviews", "inspections", "other"]
+_OTHER_KINDS: dict[EvidenceKind, _OtherKind] = {
+    EvidenceKind.QUEUE: "queue",
+    EvidenceKind.REVIEWS: "reviews",
+    EvidenceKind.INSPECTIONS: "inspections",
+    EvidenceKind.OTHER: "other",
+}
+
+
+@attrs.frozen
+class RecordEntry:
+    """A record a measured value was read from (any kind but a case database).
+
+    Attributes:
+        kind: The kind of record (an :class:`~govservice_std.evaluation.measured.EvidenceKind`
+            value).
+        source: The record's name, if it has one (else empty).
+        day: The one day the value covers, if one.
+        days: How many days it covers, if known.
+        sample: How many records the value rests on (tickets called, reviews, orders).
+    """
+
+    kind: _OtherKind
+    source: str
+    day: dt.date | None
+    days: int | None
+    sample: int | None
+
+
+@attrs.frozen
+class CaseRecordEntry:
+    """A case (办件) database a measured value was read from, with the period read.
+
+    Attributes:
+        kind: ``cases``.
+        source: The database's name.
+        day: The one day the value covers, if one.
+        days: How many days it covers, if known.
+        sample: How many cases or reviews the value rests on.
+        start: The period's first day, if bounded.
+        end: Its last day, if bounded.
+        subject: Which cases were counted.
+    """
+
+    kind: Literal["cases"]
+    source: str
+    day: dt.date | None
+    days: int | None
+    sample: int | None
+    start: dt.date | None
+    end: dt.date | None
+    subject: CaseSubject | None
+
+
+def record_entry(evidence: Evidence) -> RecordEntry | CaseRecordEntry:
+    """The entry of a record: a case database's names its period and subject too.
+
+    >>> from govservice_std.serialization import unstructure
+    >>> queue = Evidence(EvidenceKind.QUEUE, day=dt.date(2026, 11, 20), sample=48)
+    >>> unstructure(record_entry(queue))
+    {'kind': 'queue', 'source': '', 'day': '2026-11-20', 'days': None, 'sample': 48}
+    >>> type(record_entry(Evidence(EvidenceKind.CASES, source="cases.db"))).__name__
+    'CaseRecordEntry'
+    """
+    e = evidence
+    if e.kind is EvidenceKind.CASES:
+        period = (e.start, e.end, e.subject)
+        return CaseRecordEntry("cases", e.source, e.day, e.days, e.sample, *period)
+    return RecordEntry(_OTHER_KINDS[e.kind], e.source, e.day, e.days, e.sample)

@@ -40,7 +40,14 @@ from govservice_std.evaluation.inspections import (
     inspection_metrics,
     track_orders,
 )
-from govservice_std.evaluation.measured import Evidence, EvidenceKind, MeasuredMetrics
+from govservice_std.evaluation.measured import (
+    CaseRecordEntry,
+    Evidence,
+    EvidenceKind,
+    MeasuredMetrics,
+    RecordEntry,
+    record_entry,
+)
 from govservice_std.evaluation.overlays import waiver_in_force
 from govservice_std.evaluation.standard import (
     Aspect,
@@ -466,7 +473,6 @@ class Scorecard:
         The library's converter's data of its
         :class:`~govservice_std.evaluation.document.ScorecardDocument`.
         """
-        from govservice_std.evaluation.document import ScorecardDocument  # noqa: PLC0415
         from govservice_std.serialization import unstructure  # noqa: PLC0415
 
         data: dict[str, Any] = unstructure(ScorecardDocument.of(self))
@@ -906,3 +912,246 @@ def _waived(plan: _Plan, answer: Answer | None, justification: str) -> Criterion
         evidence=answer.evidence if answer is not None else (),
         waiver=justification,
     )
+
+
+# -- the scorecard's document --------------------------------------------------------------
+
+
+@attrs.frozen
+class AspectEntry:
+    """An aspect's share of the total, on the 0–100 scale.
+
+    Attributes:
+        id: The aspect.
+        name: Its Chinese name.
+        score: Points won, rounded to 2 decimals.
+        max: Points possible, rounded to 2 decimals.
+    """
+
+    id: Aspect
+    name: str
+    score: float
+    max: float
+
+    @classmethod
+    def of(cls, aspect: AspectScore) -> AspectEntry:
+        """The entry of an aspect's score."""
+        return cls(aspect.aspect, aspect.name, round(aspect.score, 2), round(aspect.max, 2))
+
+
+@attrs.frozen
+class CriterionEntry:
+    """How the hall fared on one criterion.
+
+    Attributes:
+        id: The criterion's id.
+        aspect: Its aspect.
+        title: Its title.
+        points: Points won, rounded to 3 decimals.
+        max_points: Points possible, rounded to 3 decimals (0 when waived, not
+            applicable or short of data).
+        status: The outcome.
+        answer: The assessor's answer or the measured value with its unit (empty without).
+        target: A metric criterion's effective target.
+        notes: The assessor's notes.
+        evidence: References to the evidence, the records measured values came from last.
+        records: Those records, structured.
+        reason: Why nothing was earned, or that a measured value replaced the typed one.
+        veto: Whether the criterion is a veto (一票否决).
+        layer: The code of the layer that defined it.
+        plugin: The plugin that declared that layer.
+        changed_by: Codes of later layers that changed it.
+        waiver: The justification of a waiver in force.
+        sample: How many records a measured value rests on.
+        min_sample: The locality's minimum sample, when a measured value fell short of it.
+        source: The criterion's source clause.
+    """
+
+    id: str
+    aspect: Aspect
+    title: str
+    points: float
+    max_points: float
+    status: Status
+    answer: str
+    target: float | None
+    notes: str
+    evidence: tuple[str, ...]
+    records: tuple[RecordEntry | CaseRecordEntry, ...]
+    reason: Reason | None
+    veto: bool
+    layer: str | None
+    plugin: str
+    changed_by: tuple[str, ...]
+    waiver: str | None
+    sample: int | None
+    min_sample: int | None
+    source: str
+
+    @classmethod
+    def of(cls, result: CriterionResult) -> CriterionEntry:
+        """The entry of a criterion's result."""
+        r, info = result, result.info
+        return cls(
+            info.id,
+            info.aspect,
+            info.title,
+            round(r.points, 3),
+            round(r.max_points, 3),
+            r.status,
+            r.answer,
+            info.target,
+            r.notes,
+            r.evidence,
+            tuple(record_entry(e) for e in r.records) if r.records else (),
+            r.reason,
+            info.veto,
+            str(info.layer) if info.layer is not None else None,
+            info.plugin,
+            info.changed_by,
+            r.waiver,
+            r.sample,
+            r.min_sample,
+            info.source,
+        )
+
+
+@attrs.frozen
+class RectificationEntry:
+    """A failed criterion to rectify, with its due date in working days.
+
+    Attributes:
+        criterion: The criterion's id.
+        title: Its title.
+        status: Not met or partly met.
+        due: The due date.
+        due_estimated: Whether the due date was counted on an estimated holiday schedule.
+        veto: Whether the criterion is a veto.
+    """
+
+    criterion: str
+    title: str
+    status: Status
+    due: dt.date
+    due_estimated: bool
+    veto: bool
+
+    @classmethod
+    def of(cls, rectification: Rectification) -> RectificationEntry:
+        """The entry of a rectification."""
+        r = rectification
+        return cls(r.criterion, r.title, r.status, r.due, r.due_estimated, r.veto)
+
+
+@attrs.frozen
+class OverdueOrderEntry:
+    """An inspection's rectification order open past its due date.
+
+    Attributes:
+        inspection: The inspection's id.
+        order: The order's id.
+        criterion: The criterion of the finding it addresses.
+        description: The finding.
+        due: Its due date.
+        due_estimated: Whether the due date was counted on an estimated holiday schedule.
+    """
+
+    inspection: str
+    order: str
+    criterion: str
+    description: str
+    due: dt.date
+    due_estimated: bool
+
+    @classmethod
+    def of(cls, order: OrderState) -> OverdueOrderEntry:
+        """The entry of an order's state."""
+        o = order
+        return cls(o.inspection, o.order, o.criterion, o.description, o.due, o.due_estimated)
+
+
+@attrs.frozen
+class LocalDayEntry:
+    """A closure or service day of the locality that moved a rectification due date.
+
+    Attributes:
+        date: The day.
+        counts: Whether it counts as a working day (a service day) or not (a closure).
+        reason: Why, as the layer's calendar says.
+        layer: The layer that set it.
+        illustrative: Whether the entry is an invented example.
+    """
+
+    date: dt.date
+    counts: bool
+    reason: str
+    layer: str
+    illustrative: bool
+
+    @classmethod
+    def of(cls, day: LocalDay) -> LocalDayEntry:
+        """The entry of a local day."""
+        return cls(day.date, day.counts, day.reason, day.layer, day.illustrative)
+
+
+@attrs.frozen
+class ScorecardDocument:
+    """A hall's scorecard as ``govstd evaluate --json`` prints it.
+
+    Attributes:
+        hall: The hall's code.
+        hall_name: Its name.
+        tier: Its tier.
+        locality: The code of the locality whose standard applied.
+        date: The assessment date.
+        assessor: Who assessed.
+        illustrative: Whether the assessment is invented for an example.
+        model: The scoring model's name.
+        total: The total, 0–100, rounded to 2 decimals.
+        grade: The grade.
+        vetoed: Ids of failed veto criteria.
+        aspects: The four aspects' scores, in report order.
+        criteria: Every criterion of the standard, in aspect order.
+        rectifications: Failed criteria with their due dates, earliest first.
+        overdue_orders: Inspection rectification orders open past their due date.
+        local_days: The locality's own days that moved a rectification due date.
+    """
+
+    hall: str
+    hall_name: str
+    tier: HallTier
+    locality: str
+    date: dt.date
+    assessor: str
+    illustrative: bool
+    model: str
+    total: float
+    grade: str
+    vetoed: tuple[str, ...]
+    aspects: tuple[AspectEntry, ...]
+    criteria: tuple[CriterionEntry, ...]
+    rectifications: tuple[RectificationEntry, ...]
+    overdue_orders: tuple[OverdueOrderEntry, ...]
+    local_days: tuple[LocalDayEntry, ...]
+
+    @classmethod
+    def of(cls, card: Scorecard) -> ScorecardDocument:
+        """The document of a scorecard."""
+        return cls(
+            hall=card.hall,
+            hall_name=card.hall_name,
+            tier=card.tier,
+            locality=str(card.locality),
+            date=card.date,
+            assessor=card.assessor,
+            illustrative=card.illustrative,
+            model=card.model,
+            total=round(card.total, 2),
+            grade=card.grade,
+            vetoed=card.vetoed,
+            aspects=tuple(AspectEntry.of(a) for a in card.aspects),
+            criteria=tuple(CriterionEntry.of(r) for r in card.criteria),
+            rectifications=tuple(RectificationEntry.of(r) for r in card.rectifications),
+            overdue_orders=tuple(OverdueOrderEntry.of(o) for o in card.overdue_orders),
+            local_days=tuple(LocalDayEntry.of(d) for d in card.local_days),
+        )
