@@ -378,20 +378,16 @@ async def _on_ticket(
     info = ctx.authorize(request, permission)
 
     def checked(engine: QueueEngine) -> TicketView:
-        # One trip to the engine's thread: where the ticket is — at a window, held for one
-        # (parked, or sent there), sent to a person (the window they are signed in at; no
-        # counter's while they are signed in nowhere), or else waiting in its line — is
-        # checked on the state the command runs on.
+        # One trip to the engine's thread: where the ticket is is checked on the state the
+        # command runs on.
         ticket = engine.ticket(ref)
-        window = ticket.window or ticket.for_window
-        if window is None and ticket.for_staff is not None:
-            window = engine.state.staff_window(ticket.for_staff)
-            if window is None:
-                ctx.check_person(info, ticket)
-        if window is not None:
-            ctx.check_window(info, window)
-        else:
-            ctx.check_line(info, ticket, engine.window_lines(info.window or ""))
+        person = ticket.for_staff
+        ctx.check_ticket(
+            info,
+            ticket,
+            staff_window=engine.state.staff_window(person) if person is not None else None,
+            served=engine.window_lines(info.window or ""),
+        )
         return TicketView.of(command(engine))
 
     return await ctx.service.run(checked)

@@ -137,37 +137,49 @@ class HallContext:
                 f"{info.window} 窗口的令牌无权在 {window} 窗口操作",
             )
 
-    def check_line(self, info: TokenInfo, ticket: Ticket, served: tuple[str, ...]) -> None:
-        """Refuse a counter token acting on a waiting ticket of a line its window does not serve.
+    def check_ticket(
+        self,
+        info: TokenInfo,
+        ticket: Ticket,
+        *,
+        staff_window: str | None,
+        served: tuple[str, ...],
+    ) -> None:
+        """Refuse a counter token acting on a ticket that is not its window's business.
+
+        A ticket at a window (called, served) or held for one (parked, sent there) is that
+        window's; one sent to a person is the window they are signed in at (none while they
+        are signed in nowhere); one waiting in its line is the business of the windows
+        serving that line. Other roles pass.
 
         Args:
             info: The request's token.
-            ticket: A ticket waiting in its line (at no window, held for none).
+            ticket: The ticket acted on.
+            staff_window: Where the person the ticket is sent to is signed in, if anywhere.
             served: The lines the token's window serves.
 
         Raises:
-            AccessDeniedError: 403 if ``info`` is a counter token whose window does not serve
-                the ticket's line.
+            AccessDeniedError: 403 if ``info`` is a counter token and the ticket is not its
+                window's.
         """
-        if info.role is Role.COUNTER and ticket.line not in served:
+        if info.role is not Role.COUNTER:
+            return
+        window = ticket.window or ticket.for_window
+        if window is None and ticket.for_staff is not None:
+            if staff_window is None:
+                raise AccessDeniedError(
+                    f"a counter token of window {info.window} may not act on ticket"
+                    f" {ticket.label}: it is held for {ticket.for_staff}, who is signed in at"
+                    " no window",
+                    f"{ticket.label} 号已转给工作人员 {ticket.for_staff}（尚未在任何窗口登录），"
+                    f"{info.window} 窗口的令牌无权处理",
+                )
+            window = staff_window
+        if window is not None:
+            self.check_window(info, window)
+        elif ticket.line not in served:
             raise AccessDeniedError(
                 f"a counter token of window {info.window} may not act on ticket {ticket.label}:"
                 f" the window does not serve line {ticket.line}",
                 f"{info.window} 窗口不办理 {ticket.line} 类业务，其令牌无权处理 {ticket.label} 号",
-            )
-
-    def check_person(self, info: TokenInfo, ticket: Ticket) -> None:
-        """Refuse a counter token acting on a ticket sent to a person signed in nowhere.
-
-        Only the window the person signs in at may act on it (or a manager meanwhile).
-
-        Raises:
-            AccessDeniedError: 403 if ``info`` is a counter token.
-        """
-        if info.role is Role.COUNTER:
-            raise AccessDeniedError(
-                f"a counter token of window {info.window} may not act on ticket {ticket.label}:"
-                f" it is held for {ticket.for_staff}, who is signed in at no window",
-                f"{ticket.label} 号已转给工作人员 {ticket.for_staff}（尚未在任何窗口登录），"
-                f"{info.window} 窗口的令牌无权处理",
             )
