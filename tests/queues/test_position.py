@@ -604,4 +604,3 @@ def test_queue_order_walks_groups_in_order(engine: QueueEngine, clock: FixedCloc
     # The walks leave the state as it was: the engine calls the same, the walk repeats.
     assert order("A") == a
     assert engine.call_next("W1").id == issued[1].id
-    assert [rec.id for rec in state.records()] == [t.id for t in state.tickets()]

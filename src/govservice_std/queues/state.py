@@ -1004,10 +1004,6 @@ class QueueState:
             rec.snapshot() for rec in self._tickets.values() if day is None or rec.day == day
         )
 
-    def records(self) -> Iterator[LiveTicket]:
-        """The live record of every ticket, in issue order (read them, never write them)."""
-        return iter(self._tickets.values())
-
     def queue_order(self, queue: str | tuple[str, str]) -> dict[str | None, Iterator[LiveTicket]]:
         """The waiting tickets of one queue by priority group, each group in queue order.
 

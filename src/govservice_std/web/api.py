@@ -748,13 +748,7 @@ class CatalogController(Controller):
         form = _item_form(request, code)
         data: dict[str, Any] = unstructure(form.spec)
         data.setdefault("version", form.version)  # shown even when it is the default
-        sourced = {
-            path: [unstructure(choice) for choice in form.options(path)]
-            for path, field in form.spec.walk()
-            if field.choice_source is not None
-        }
-        if sourced:
-            _fill_choices(data.get("fields", []), sourced, "")
+        _fill_choices(form, data.get("fields", []), "")
         return data
 
     @post(
@@ -818,16 +812,18 @@ def _item_form(request: Request[Any, Any, Any], code: str) -> CompiledForm:
         raise NotFoundException() from None
 
 
-def _fill_choices(fields: list[Any], sourced: dict[str, list[Any]], prefix: str) -> None:
+def _fill_choices(form: CompiledForm, fields: list[Any], prefix: str) -> None:
     """Put the options of built-in sources into a form's data, at their fields' paths."""
+    from govservice_std.serialization import unstructure  # noqa: PLC0415
+
     for field in fields:
         path = prefix + str(field.get("name"))
-        if path in sourced:
-            field["choices"] = sourced[path]
+        if field.get("choice_source") is not None:
+            field["choices"] = [unstructure(choice) for choice in form.options(path)]
         children = field.get("fields")
         if children:
             inner = "[]." if field.get("type") == "repeat" else "."
-            _fill_choices(children, sourced, path + inner)
+            _fill_choices(form, children, path + inner)
 
 
 API_HANDLERS = [QueueController, CatalogController]
